@@ -1,0 +1,458 @@
+"""The field catalogue: every field of a document, flat and in form order.
+
+Derived from the marshmallow schemas in :mod:`mentoring_docs.schema`, never written
+by hand. Paths are dotted, with ``*`` standing for a list index in patterns
+(``goals.*.activities.*.status``) and a zero-based number in concrete paths
+(``goals.0.activities.1.status``). Each focus area is a checkbox leaf of its own
+(``focus.areas.networking``), since that is how every form shows it.
+
+The Word and PDF forms, the roster columns and the readers are all driven by this
+module, and :func:`flatten` / :func:`unflatten` convert between nested records and
+``{concrete path: value}`` maps.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field as _dc_field
+from typing import Any, Iterator, Mapping
+
+from marshmallow import Schema, fields as mf, missing
+
+from . import values
+from .errors import DataError, Problem
+from .fields import ChoiceSet, FieldKind
+from .kinds import TITLES, Kind, parse_kind
+from .schema import SCHEMAS
+
+__all__ = [
+    "Catalogue", "Choice", "Field", "FieldKind", "Group", "ListSpec", "Section",
+    "catalogue", "flatten", "unflatten", "parse_flat", "pattern_of",
+]
+
+_INDEX = re.compile(r"(?<=\.)\d+(?=\.|$)|^\d+(?=\.|$)")
+
+
+def pattern_of(path: str) -> str:
+    """The pattern of a concrete path: list indices become ``*``."""
+    return _INDEX.sub("*", path)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One allowed value of an enumeration and the label forms show for it."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Field:
+    """One leaf of a document: a value a person types, ticks or picks."""
+
+    path: str
+    kind: FieldKind
+    label: str
+    help: str
+    full_label: str
+    section: str
+    group_path: str
+    list_path: str | None = None
+    choices: tuple[Choice, ...] = ()
+    required: bool = False
+    integer: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    format: str | None = None
+    set_path: str | None = None
+    default: Any = None
+
+    @property
+    def name(self) -> str:
+        """The last segment of the path."""
+        return self.path.rsplit(".", 1)[-1]
+
+    @property
+    def multiline(self) -> bool:
+        """Whether the value may hold line breaks."""
+        return self.kind is FieldKind.LONG_TEXT
+
+    def choice_label(self, value: str) -> str:
+        """The display label of an enumeration value."""
+        for choice in self.choices:
+            if choice.value == value:
+                return choice.label
+        raise KeyError(value)
+
+    def to_text(self, value: Any) -> str:
+        """The text a form or spreadsheet shows for ``value``."""
+        if value is None:
+            return ""
+        if self.kind is FieldKind.DATE:
+            return values.format_date(value)
+        if self.kind is FieldKind.NUMBER:
+            return values.format_number(value)
+        if self.kind is FieldKind.CHECKBOX:
+            return "yes" if value else ""
+        return str(value)
+
+    def from_text(self, text: str | bool) -> Any:
+        """Read the value a person left in a form or a cell; ``None`` when empty.
+
+        Raises :class:`ValueError` with a message fit for the user when the text
+        cannot be this field's kind of value.
+        """
+        if self.kind is FieldKind.CHECKBOX:
+            return True if values.parse_flag(text) else None
+        if isinstance(text, bool):
+            raise ValueError(f"expected {self.kind} text, got a checkbox state")
+        if self.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT):
+            return values.normalise_newlines(text) or None
+        if not text.strip():
+            return None
+        if self.kind is FieldKind.DATE:
+            return values.parse_date(text)
+        if self.kind is FieldKind.NUMBER:
+            return values.parse_number(text, integer=self.integer)
+        wanted = text.strip().casefold()
+        for choice in self.choices:
+            if wanted in (choice.value.casefold(), choice.label.casefold()):
+                return choice.value
+        raise ValueError(
+            f"{text.strip()!r} is not one of: " + ", ".join(c.value for c in self.choices)
+        )
+
+
+@dataclass(frozen=True)
+class Group:
+    """A named group of fields (a nested object such as ``meetings`` or ``mentor``)."""
+
+    path: str
+    label: str
+    help: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """A list in a document: table rows or repeated blocks.
+
+    ``fields`` are the item's own leaves (not those of lists inside it, which are
+    in ``lists``). A list of plain text has a single item field whose path ends
+    in ``.*``.
+    """
+
+    path: str
+    label: str
+    help: str
+    item_label: str
+    max_items: int | None
+    fields: tuple[Field, ...]
+    lists: tuple["ListSpec", ...]
+    parent: str | None
+
+    @property
+    def scalar(self) -> bool:
+        """True for a list of plain values (``goals.top``), false for a list of records."""
+        return len(self.fields) == 1 and self.fields[0].path == self.path + ".*"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A top-level part of a document: a heading on the form with its prompt."""
+
+    key: str
+    title: str
+    help: str
+    fields: tuple[Field, ...]
+    lists: tuple[ListSpec, ...]
+
+
+@dataclass
+class Node:
+    """One node of a document's structure tree (a group, a list, a list item or a leaf).
+
+    ``Catalogue.root`` is the tree; walk it to lay out or generate documents in
+    document order.
+    """
+
+    key: str
+    pattern: str
+    leaf: Field | None = None
+    is_list: bool = False
+    children: list["Node"] = _dc_field(default_factory=list)
+
+
+class Catalogue:
+    """All fields of one kind of document, flat and in form order."""
+
+    def __init__(self, kind: Kind) -> None:
+        self.kind: Kind = kind
+        self.title = TITLES[kind]
+        self.schema_class: type[Schema] = SCHEMAS[kind]
+        self._fields: list[Field] = []
+        self._groups: dict[str, Group] = {}
+        self._list_meta: dict[str, tuple[str, str, str, int | None]] = {}
+        self.root = Node("", "")
+        self._walk(self.schema_class(), "", "", None, None, self.root)
+        self.fields: tuple[Field, ...] = tuple(self._fields)
+        self.by_path: dict[str, Field] = {fd.path: fd for fd in self.fields}
+        self.groups: dict[str, Group] = dict(self._groups)
+        self.lists: tuple[ListSpec, ...] = tuple(self._build_lists())
+        self.lists_by_path: dict[str, ListSpec] = {ls.path: ls for ls in self.lists}
+        self.choice_sets: dict[str, tuple[Field, ...]] = {}
+        for fd in self.fields:
+            if fd.set_path:
+                self.choice_sets.setdefault(fd.set_path, ())
+                self.choice_sets[fd.set_path] += (fd,)
+        self.sections: tuple[Section, ...] = tuple(self._build_sections())
+
+    # -- construction ---------------------------------------------------------
+
+    def _walk(self, schema: Schema, prefix: str, label_prefix: str,
+              list_path: str | None, section: str | None, node: Node) -> None:
+        for name, mfield in schema.fields.items():
+            path = f"{prefix}{name}"
+            meta = mfield.metadata
+            top = section or name
+            full = f"{label_prefix}{meta['label']}"
+            if isinstance(mfield, mf.Nested):
+                self._groups[path] = Group(path, meta["label"], meta["help"], mfield.required)
+                child = Node(name, path)
+                node.children.append(child)
+                self._walk(mfield.schema, path + ".", full + ": ", list_path, top, child)
+            elif isinstance(mfield, ChoiceSet):
+                self._groups[path] = Group(path, meta["label"], meta["help"])
+                child = Node(name, path)
+                node.children.append(child)
+                for choice in mfield.choices:
+                    leaf = Field(
+                        path=f"{path}.{choice[0]}", kind=FieldKind.CHECKBOX, label=choice[1],
+                        help=meta["help"], full_label=f"{full}: {choice[1]}", section=top,
+                        group_path=path, list_path=list_path, set_path=path,
+                    )
+                    self._fields.append(leaf)
+                    child.children.append(Node(choice[0], leaf.path, leaf=leaf))
+            elif isinstance(mfield, mf.List):
+                item_path = path + ".*"
+                self._list_meta[path] = (meta["label"], meta["help"], meta["item_label"], meta.get("max_items"))
+                child = Node(name, path, is_list=True)
+                node.children.append(child)
+                inner = mfield.inner
+                if isinstance(inner, mf.Nested):
+                    item = Node("*", item_path)
+                    child.children.append(item)
+                    self._walk(inner.schema, item_path + ".", full + ": ", path, top, item)
+                else:
+                    leaf = self._leaf(inner, item_path, f"{full}: {inner.metadata['label']}", top, prefix.rstrip(".") or "", path)
+                    self._fields.append(leaf)
+                    child.children.append(Node("*", item_path, leaf=leaf))
+            else:
+                leaf = self._leaf(mfield, path, full, top, prefix.rstrip("."), list_path)
+                self._fields.append(leaf)
+                node.children.append(Node(name, path, leaf=leaf))
+
+    @staticmethod
+    def _leaf(mfield: mf.Field, path: str, full: str, section: str,
+              group_path: str, list_path: str | None) -> Field:
+        meta = mfield.metadata
+        return Field(
+            path=path, kind=meta["kind"], label=meta["label"], help=meta["help"],
+            full_label=full, section=section, group_path=group_path, list_path=list_path,
+            choices=tuple(Choice(v, lbl) for v, lbl in meta.get("choices", ())),
+            required=mfield.required, integer=bool(meta.get("integer")),
+            minimum=meta.get("minimum"), maximum=meta.get("maximum"),
+            exclusive_minimum=meta.get("exclusive_minimum"), format=meta.get("format"),
+            default=None if mfield.load_default is missing else mfield.load_default,
+        )
+
+    def _build_lists(self) -> Iterator[ListSpec]:
+        def build(path: str) -> ListSpec:
+            label, help_, item_label, max_items = self._list_meta[path]
+            children = [p for p in self._list_meta if _parent_list(p, self._list_meta) == path]
+            return ListSpec(
+                path=path, label=label, help=help_, item_label=item_label, max_items=max_items,
+                fields=tuple(fd for fd in self._fields if fd.list_path == path),
+                lists=tuple(build(p) for p in children),
+                parent=_parent_list(path, self._list_meta),
+            )
+
+        for path in self._list_meta:
+            yield build(path)
+
+    def _build_sections(self) -> Iterator[Section]:
+        schema = self.schema_class()
+        for name, mfield in schema.fields.items():
+            meta = mfield.metadata
+            yield Section(
+                key=name, title=meta["label"], help=meta["help"],
+                fields=tuple(fd for fd in self.fields if fd.section == name),
+                lists=tuple(ls for ls in self.lists if ls.path.split(".")[0] == name),
+            )
+
+    # -- queries --------------------------------------------------------------
+
+    def lookup(self, path: str) -> Field | None:
+        """The field a concrete path (``goals.0.title``) or a pattern names, or None."""
+        return self.by_path.get(pattern_of(path))
+
+    def field(self, pattern: str) -> Field:
+        """The field with this pattern; KeyError when there is none."""
+        return self.by_path[pattern]
+
+    def expand(self, rows: Mapping[str, int]) -> list[tuple[str, Field]]:
+        """Concrete paths of every field, in document order, with ``rows[list]`` rows per list.
+
+        Lists missing from ``rows`` get no rows.
+        """
+        out: list[tuple[str, Field]] = []
+
+        def visit(node: Node, concrete: str) -> None:
+            for child in node.children:
+                path = f"{concrete}.{child.key}" if concrete else child.key
+                if child.leaf is not None:
+                    out.append((path, child.leaf))
+                elif child.is_list:
+                    item = child.children[0]
+                    for i in range(rows.get(child.pattern, 0)):
+                        if item.leaf is not None:
+                            out.append((f"{path}.{i}", item.leaf))
+                        else:
+                            visit(item, f"{path}.{i}")
+                else:
+                    visit(child, path)
+
+        visit(self.root, "")
+        return out
+
+    def suggest(self, path: str) -> str | None:
+        """The known field path closest to a misspelt one (for error messages)."""
+        import difflib
+
+        pattern = pattern_of(path)
+        known = list(self.by_path) + list(self.groups) + list(self.lists_by_path)
+        match = difflib.get_close_matches(pattern, known, n=1, cutoff=0.6)
+        return match[0] if match else None
+
+    def __iter__(self) -> Iterator[Field]:
+        return iter(self.fields)
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def __repr__(self) -> str:
+        return f"<Catalogue {self.kind}: {len(self.fields)} fields, {len(self.lists)} lists>"
+
+
+def _parent_list(path: str, lists: Mapping[str, Any]) -> str | None:
+    parts = path.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        candidate = ".".join(parts[:end])
+        if candidate in lists:
+            return candidate
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def catalogue(kind: str) -> Catalogue:
+    """The field catalogue of ``kind`` (``agreement`` or ``action_plan``), built once."""
+    return Catalogue(parse_kind(kind))
+
+
+def flatten(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """``{concrete dotted path: value}`` for every value in ``data``.
+
+    A choice set becomes one ``True`` per ticked box (``focus.areas.networking``).
+    """
+    cat = catalogue(kind)
+    out: dict[str, Any] = {}
+
+    def walk(value: Any, path: str, pattern: str) -> None:
+        if pattern in cat.choice_sets:
+            for item in value:
+                out[f"{path}.{item}"] = True
+        elif isinstance(value, Mapping):
+            for key, inner in value.items():
+                walk(inner, f"{path}.{key}" if path else key, f"{pattern}.{key}" if pattern else key)
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                walk(inner, f"{path}.{index}", f"{pattern}.*")
+        else:
+            out[path] = value
+
+    walk(data, "", "")
+    return out
+
+
+def unflatten(kind: str, flat: Mapping[str, Any]) -> dict[str, Any]:
+    """The nested record a ``{concrete path: value}`` map describes; inverse of :func:`flatten`.
+
+    Empty values (None, ``""``, ``False`` checkboxes) are left out; list rows are
+    taken in index order and rows left empty are dropped, so that gaps left in a
+    form's table close up. Raises :class:`DataError` for a path not in the catalogue.
+    """
+    cat = catalogue(kind)
+    root: dict[str, Any] = {}
+    unknown: list[Problem] = []
+    for path, value in flat.items():
+        fd = cat.lookup(path)
+        if fd is None:
+            hint = cat.suggest(path)
+            unknown.append(Problem(path, "unknown field" + (f"; did you mean {hint!r}?" if hint else "")))
+            continue
+        if value is None or value == "" or value is False:
+            continue
+        parts = path.split(".")
+        node = root
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    if unknown:
+        raise DataError(unknown)
+    return _rebuild(cat, root, "")  # type: ignore[return-value]
+
+
+def _rebuild(cat: Catalogue, node: Any, pattern: str) -> Any:
+    if not isinstance(node, dict):
+        return node
+    if pattern in cat.choice_sets:
+        return [fd.name for fd in cat.choice_sets[pattern] if node.get(fd.name)]
+    if pattern in cat.lists_by_path:
+        items = (_rebuild(cat, node[k], f"{pattern}.*") for k in sorted(node, key=int))
+        return [item for item in items if item not in (None, "", {}, [])]
+    out = {}
+    for key, value in node.items():
+        child = _rebuild(cat, value, f"{pattern}.{key}" if pattern else key)
+        if child not in (None, "", {}, []):
+            out[key] = child
+    return out
+
+
+def parse_flat(kind: str, raw: Mapping[str, str | bool | None]) -> tuple[dict[str, Any], list[Problem]]:
+    """Typed data from the raw text of a form; every value that cannot be read is a problem.
+
+    ``raw`` maps concrete paths to what a person left in each field (text, or a
+    checkbox state). Nothing is dropped silently: text that is not a valid value
+    of its field (a date typed as "next Tuesday") is reported with its path and
+    the text found, and unknown paths are reported too.
+    """
+    cat = catalogue(kind)
+    flat: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for path, text in raw.items():
+        fd = cat.lookup(path)
+        if fd is None:
+            problems.append(Problem(path, f"not a field of the {cat.title}"))
+            continue
+        if text is None:
+            continue
+        try:
+            value = fd.from_text(text)
+        except ValueError as exc:
+            problems.append(Problem(path, str(exc)))
+            continue
+        if value is not None:
+            flat[path] = value
+    return unflatten(kind, flat), problems

@@ -1,0 +1,147 @@
+"""The ``mentoring-docs`` command: a thin layer over the Python API.
+
+Exit codes: 0 success; 1 the input was read but is invalid (data errors, unreadable
+forms); 2 the command was used wrongly (unknown option, missing file). Errors caused
+by the user are one line each on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import click
+
+from . import __version__, forms, validate
+from .errors import DataError, MentoringDocsError
+from .json_schema import json_schema_text
+from .kinds import KINDS, cli_name, parse_kind
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+KIND_CHOICE = click.Choice([cli_name(k) for k in KINDS] + ["action_plan"], case_sensitive=False)
+
+
+def _reports_errors(func: F) -> F:
+    """Turn user errors into one-line messages and exit codes instead of tracebacks."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DataError as exc:
+            for line in str(exc).splitlines():
+                click.echo(line, err=True)
+            sys.exit(1)
+        except MentoringDocsError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _read_input(source: str) -> tuple[bytes, str]:
+    """Bytes of a file argument, ``-`` meaning standard input; a missing file is a usage error."""
+    if source == "-":
+        return sys.stdin.buffer.read(), "<stdin>"
+    path = Path(source)
+    if not path.is_file():
+        raise click.UsageError(f"{source}: no such file")
+    return path.read_bytes(), source
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mentoring-docs")
+def main() -> None:
+    """Fill and read mentoring agreement and action plan forms (Word and PDF)."""
+
+
+@main.command()
+@click.argument("kind", type=KIND_CHOICE)
+@_reports_errors
+def schema(kind: str) -> None:
+    """Print the JSON Schema of KIND (agreement or action-plan)."""
+    click.echo(json_schema_text(parse_kind(kind)), nl=False)
+
+
+@main.command(name="validate")
+@click.argument("kind", type=KIND_CHOICE)
+@click.argument("file")
+@_reports_errors
+def validate_command(kind: str, file: str) -> None:
+    """Check a JSON FILE (or - for stdin) against the data model of KIND."""
+    blob, label = _read_input(file)
+    validate.load_json(parse_kind(kind), blob, source=label)
+    click.echo(f"{label}: OK")
+
+
+@main.command()
+@click.argument("kind", type=KIND_CHOICE)
+@click.argument("data")
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
+              help="File to write; .docx or .pdf decides the format.")
+@click.option("--template", type=click.Path(dir_okay=False), help="A customised template to fill instead of the built-in one.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@click.option("--protect", is_flag=True, help="Word: allow editing of the form fields only.")
+@click.option("--password", envvar="MENTORING_DOCS_PASSWORD", help="PDF: encrypt with this password (AES-256). Also read from MENTORING_DOCS_PASSWORD.")
+@click.option("--flatten", is_flag=True, help="PDF: draw the values into the page; the copy can no longer be edited.")
+@_reports_errors
+def fill(kind: str, data: str, out: str, template: str | None, force: bool, protect: bool,
+         password: str | None, flatten: bool) -> None:
+    """Fill a form of KIND with the JSON in DATA (a file, or - for stdin)."""
+    kind = parse_kind(kind)
+    blob, label = _read_input(data)
+    record = validate.load_json(kind, blob, source=label)
+    written = forms.fill(kind, record, out, template=template, overwrite=force,
+                         protect=protect, password=password, flatten=flatten)
+    click.echo(f"wrote {written}", err=True)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write the JSON here instead of stdout.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--password", envvar="MENTORING_DOCS_PASSWORD", help="Password of an encrypted PDF. Also read from MENTORING_DOCS_PASSWORD.")
+@_reports_errors
+def read(file: str, out: str | None, force: bool, password: str | None) -> None:
+    """Read a completed Word or PDF form and print its data as JSON.
+
+    Values that could not be read, or that break a rule, are listed on stderr with
+    their path and the exit code is 1; everything else is still printed.
+    """
+    if not Path(file).exists():
+        raise click.UsageError(f"{file}: no such file")
+    result = forms.read(file, password=password)
+    text = result.to_json()
+    if out:
+        from .io import atomic_write
+
+        atomic_write(out, text.encode("utf-8"), overwrite=force)
+    else:
+        click.echo(text, nl=False)
+    for problem in result.problems:
+        click.echo(f"{result.file}: {problem}", err=True)
+    if result.problems:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("kind", type=KIND_CHOICE)
+@click.option("--format", "fmt", type=click.Choice(list(forms.FORMATS)), required=True, help="docx or pdf.")
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@_reports_errors
+def template(kind: str, fmt: str, out: str, force: bool) -> None:
+    """Export the built-in template of KIND, to restyle and pass to fill --template."""
+    written = forms.export_template(parse_kind(kind), fmt, out, overwrite=force)
+    click.echo(f"wrote {written}", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

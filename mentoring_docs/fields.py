@@ -1,0 +1,257 @@
+"""Field types of the data model, each carrying its form metadata.
+
+Every field is a marshmallow field whose ``metadata`` holds what a form needs:
+``label`` (short caption), ``help`` (the question the pair answers) and ``kind``
+(how a form shows it). The constructors below are the only way the schemas declare
+fields, so that no field can lack its label, help or kind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import zoneinfo
+from typing import Any, Mapping, Sequence
+
+from marshmallow import ValidationError, fields, validate
+
+from . import values
+
+
+class FieldKind(str, enum.Enum):
+    """How a value is shown and entered on a form."""
+
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    DATE = "date"
+    CHECKBOX = "checkbox"
+    CHOICE = "choice"
+    NUMBER = "number"
+
+    def __str__(self) -> str:  # so that f-strings print "date", not "FieldKind.DATE"
+        return self.value
+
+
+Choices = Sequence[tuple[str, str]]
+
+
+class Text(fields.String):
+    """A string kept exactly as given, except that line endings become ``\\n``.
+
+    One-line text refuses line breaks; every text refuses characters that XML (and
+    so a Word or PDF form) cannot hold.
+    """
+
+    def __init__(self, *, multiline: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.multiline = multiline
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        if not isinstance(value, str):
+            raise ValidationError("must be text")
+        text = values.normalise_newlines(value)
+        bad = values.illegal_character(text)
+        if bad is not None:
+            raise ValidationError(
+                f"contains the control character U+{ord(bad):04X}, which forms cannot hold"
+            )
+        if not self.multiline and "\n" in text:
+            raise ValidationError("must be one line (this field cannot hold line breaks)")
+        return text
+
+
+class Date(fields.Date):
+    """An ISO date (``YYYY-MM-DD``) or a :class:`datetime.date`."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.date:
+        if isinstance(value, dt.datetime):
+            raise ValidationError("must be a date without a time")
+        if isinstance(value, dt.date):
+            return value
+        if not isinstance(value, str):
+            raise ValidationError("must be a date as YYYY-MM-DD")
+        try:
+            if len(value) == 10:
+                return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        raise ValidationError(f"not a date as YYYY-MM-DD: {value!r}")
+
+
+class Choice(fields.String):
+    """One value from a fixed list of lower-case ``snake_case`` values."""
+
+    def __init__(self, choices: Choices, **kwargs: Any) -> None:
+        self.choices = tuple(choices)
+        names = [value for value, _ in self.choices]
+        super().__init__(
+            validate=validate.OneOf(names, error="{input!r} is not one of: {choices}"),
+            **kwargs,
+        )
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        if not isinstance(value, str):
+            raise ValidationError("must be one of: " + ", ".join(v for v, _ in self.choices))
+        return value
+
+
+class ChoiceSet(fields.List):
+    """Several values from a fixed list, shown as one checkbox each.
+
+    Kept in the order of the choices and without repeats, since a row of
+    checkboxes has no other order to give back.
+    """
+
+    def __init__(self, choices: Choices, **kwargs: Any) -> None:
+        self.choices = tuple(choices)
+        super().__init__(Choice(self.choices), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
+        items = super()._deserialize(value, attr, data, **kwargs)
+        order = [v for v, _ in self.choices]
+        return [v for v in order if v in set(items)]
+
+
+class Integer(fields.Integer):
+    """A whole number; refuses booleans and fractions."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValidationError("must be a whole number")
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise ValidationError("must be a whole number")
+            value = int(value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Number(fields.Float):
+    """A finite number; refuses booleans and text."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_nan=False, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValidationError("must be a number")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def _meta(label: str, help: str, kind: FieldKind | None, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    meta: dict[str, Any] = {"label": label, "help": help}
+    if kind is not None:
+        meta["kind"] = kind
+    if extra:
+        meta.update(extra)
+    return meta
+
+
+def text(label: str, help: str, *, required: bool = False) -> Text:
+    """One line of text."""
+    return Text(required=required, metadata=_meta(label, help, FieldKind.TEXT))
+
+
+def long_text(label: str, help: str, *, required: bool = False) -> Text:
+    """Text that may hold line breaks and paragraphs."""
+    return Text(multiline=True, required=required, metadata=_meta(label, help, FieldKind.LONG_TEXT))
+
+
+def email(label: str, help: str) -> Text:
+    """One line of text that must be an e-mail address."""
+    return Text(
+        validate=validate.Email(error="not a valid e-mail address: {input!r}"),
+        metadata=_meta(label, help, FieldKind.TEXT, {"format": "email"}),
+    )
+
+
+def time_zone(label: str, help: str) -> Text:
+    """One line of text that must name an IANA time zone."""
+    return Text(validate=_valid_time_zone, metadata=_meta(label, help, FieldKind.TEXT, {"format": "time_zone"}))
+
+
+def _valid_time_zone(value: str) -> None:
+    if value not in _time_zones():
+        raise ValidationError(f"not an IANA time zone name such as 'Europe/Paris': {value!r}")
+
+
+@functools.lru_cache(maxsize=1)
+def _time_zones() -> frozenset[str]:
+    # Reading the zone database takes a while; it does not change during a run.
+    return frozenset(zoneinfo.available_timezones())
+
+
+def date(label: str, help: str, *, required: bool = False) -> Date:
+    """A calendar date."""
+    return Date(required=required, metadata=_meta(label, help, FieldKind.DATE))
+
+
+def choice(label: str, help: str, choices: Choices, *, default: str | None = None) -> Choice:
+    """One value from ``choices`` (pairs of value and display label)."""
+    extra = {"choices": tuple(choices)}
+    if default is not None:
+        return Choice(choices, load_default=default, metadata=_meta(label, help, FieldKind.CHOICE, extra))
+    return Choice(choices, metadata=_meta(label, help, FieldKind.CHOICE, extra))
+
+
+def checkboxes(label: str, help: str, choices: Choices) -> ChoiceSet:
+    """Any number of values from ``choices``, one checkbox each."""
+    return ChoiceSet(choices, metadata=_meta(label, help, FieldKind.CHECKBOX, {"choices": tuple(choices)}))
+
+
+def integer(label: str, help: str, *, minimum: int | None = None, maximum: int | None = None) -> Integer:
+    """A whole number within ``minimum``..``maximum`` (inclusive)."""
+    return Integer(
+        validate=validate.Range(min=minimum, max=maximum, error=_range_message(minimum, maximum)),
+        metadata=_meta(label, help, FieldKind.NUMBER, {"integer": True, "minimum": minimum, "maximum": maximum}),
+    )
+
+
+def positive_number(label: str, help: str) -> Number:
+    """A number greater than zero."""
+    return Number(
+        validate=validate.Range(min=0, min_inclusive=False, error="must be greater than 0"),
+        metadata=_meta(label, help, FieldKind.NUMBER, {"integer": False, "exclusive_minimum": 0}),
+    )
+
+
+def _range_message(minimum: int | None, maximum: int | None) -> str:
+    if minimum is not None and maximum is not None:
+        return f"must be from {minimum} to {maximum}"
+    if minimum is not None:
+        return f"must be {minimum} or more"
+    return f"must be {maximum} or less"
+
+
+def text_list(label: str, help: str, item_label: str, *, max_items: int | None = None) -> fields.List:
+    """A list of one-line texts, in order."""
+    return fields.List(
+        Text(metadata=_meta(item_label, help, FieldKind.TEXT)),
+        validate=[_count_validator(max_items)] if max_items else [],
+        metadata=_meta(label, help, None, {"item_label": item_label, "max_items": max_items}),
+    )
+
+
+def _count_validator(max_items: int | None) -> Any:
+    def check(items: list[Any]) -> None:
+        if max_items is not None and len(items) > max_items:
+            raise ValidationError(f"at most {max_items} entries allowed, got {len(items)}")
+
+    return check
+
+
+def group(schema: type, label: str, help: str, *, required: bool = False) -> fields.Nested:
+    """A group of fields (a nested object), such as a person or the meeting plan."""
+    return fields.Nested(schema, required=required, metadata=_meta(label, help, None))
+
+
+def rows(schema: type, label: str, help: str, item_label: str, *, max_items: int | None = None) -> fields.List:
+    """A list of records, one table row (or repeated block) each."""
+    return fields.List(
+        fields.Nested(schema),
+        validate=[_count_validator(max_items)] if max_items else [],
+        metadata=_meta(label, help, None, {"item_label": item_label, "max_items": max_items}),
+    )

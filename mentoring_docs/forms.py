@@ -1,0 +1,196 @@
+"""Filling and reading forms, whatever their format.
+
+This module speaks only data and file names; the format backends
+(:mod:`mentoring_docs.docx`, :mod:`mentoring_docs.pdf`) know OOXML and PDF. Each
+backend exposes ``FORMAT``, ``OPTIONS``, ``sniff``, ``blank_template``,
+``compile_template`` and ``read_form``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Mapping, Protocol
+
+from . import validate
+from .catalogue import parse_flat
+from .errors import DataError, FormError, MentoringDocsError, Problem
+from .io import atomic_write
+from .kinds import Kind, parse_kind
+
+#: Output formats, by file extension.
+FORMATS: tuple[str, ...] = ("docx", "pdf")
+
+#: Largest file :func:`read` accepts; a returned form is a few hundred kilobytes.
+MAX_FORM_BYTES = 64 * 1024 * 1024
+
+
+class Compiled(Protocol):
+    """A template prepared once by a backend, able to render many records."""
+
+    def render(self, data: Mapping[str, Any]) -> bytes: ...
+
+
+def backend(fmt: str) -> ModuleType:
+    """The backend module of ``fmt`` (``docx`` or ``pdf``)."""
+    fmt = fmt.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise MentoringDocsError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    return importlib.import_module(f"mentoring_docs.{fmt}")
+
+
+def format_of(path: str | os.PathLike[str]) -> str:
+    """The format a file name asks for, from its extension."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise MentoringDocsError(
+            f"{path}: cannot tell the format from the extension; use .docx or .pdf"
+        )
+    return suffix
+
+
+class Filler:
+    """A template compiled once, filling any number of records of one kind.
+
+    >>> filler = Filler("agreement", "docx")      # doctest: +SKIP
+    >>> pdf_bytes = filler.render(record)         # doctest: +SKIP
+    """
+
+    def __init__(self, kind: str, fmt: str, *, template: str | os.PathLike[str] | bytes | None = None,
+                 **options: Any) -> None:
+        self.kind: Kind = parse_kind(kind)
+        self.format = fmt.lower().lstrip(".")
+        module = backend(self.format)
+        unknown = sorted(k for k, v in options.items() if v not in (None, False) and k not in module.OPTIONS)
+        if unknown:
+            raise MentoringDocsError(
+                f"option {', '.join('--' + u for u in unknown)} does not apply to {self.format.upper()} output"
+            )
+        options = {k: v for k, v in options.items() if k in module.OPTIONS}
+        source = _template_bytes(template)
+        self._compiled: Compiled = module.compile_template(self.kind, source, **options)
+
+    def render(self, data: Mapping[str, Any], *, validated: bool = False) -> bytes:
+        """The filled document as bytes. ``data`` is validated first unless ``validated``."""
+        record = data if validated else validate.load(self.kind, data)
+        return self._compiled.render(record)
+
+    def fill(self, data: Mapping[str, Any], out: str | os.PathLike[str], *, overwrite: bool = False,
+             validated: bool = False) -> Path:
+        """Render ``data`` and write it to ``out`` atomically."""
+        return atomic_write(out, self.render(data, validated=validated), overwrite=overwrite)
+
+
+def _template_bytes(template: str | os.PathLike[str] | bytes | None) -> bytes | None:
+    if template is None or isinstance(template, bytes):
+        return template
+    try:
+        return Path(template).read_bytes()
+    except FileNotFoundError:
+        raise MentoringDocsError(f"{template}: template file not found") from None
+    except OSError as exc:
+        raise MentoringDocsError(f"{template}: cannot read template: {exc.strerror}") from None
+
+
+def fill(kind: str, data: Mapping[str, Any], out: str | os.PathLike[str], *,
+         template: str | os.PathLike[str] | bytes | None = None, overwrite: bool = False,
+         **options: Any) -> Path:
+    """Fill one form of ``kind`` with ``data`` and write it to ``out``.
+
+    The format follows ``out``'s extension (``.docx`` or ``.pdf``). An existing
+    ``out`` is kept unless ``overwrite``. Options: ``protect`` (Word), ``password``
+    and ``flatten`` (PDF).
+    """
+    return Filler(kind, format_of(out), template=template, **options).fill(data, out, overwrite=overwrite)
+
+
+@dataclass
+class ReadResult:
+    """What a returned form holds.
+
+    ``data`` has every value that could be read, in the shape :func:`fill` accepts;
+    ``problems`` lists each value that could not be read or breaks a rule of the
+    data model, with its path (a date typed as "next Tuesday" is reported here,
+    with the text found, rather than dropped in silence).
+    """
+
+    file: str
+    format: str
+    kind: Kind
+    data: dict[str, Any]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every value was read and the record is valid."""
+        return not self.problems
+
+    def to_json(self) -> str:
+        """The data as JSON text, ready for :func:`fill`."""
+        return validate.to_json(self.kind, self.data)
+
+
+def detect_format(head: bytes) -> str | None:
+    """The format whose backend recognises these first bytes, or None."""
+    for fmt in FORMATS:
+        if backend(fmt).sniff(head):
+            return fmt
+    return None
+
+
+def read(source: str | os.PathLike[str] | bytes, *, name: str | None = None,
+         password: str | None = None) -> ReadResult:
+    """Read a completed form (Word or PDF) back into data.
+
+    The format and the kind of document are recognised from the content, not the
+    file name. Raises :class:`FormError` (naming the file) for anything that is not
+    a readable form of ours.
+    """
+    if isinstance(source, bytes):
+        blob, label = source, name or "<bytes>"
+    else:
+        label = name or str(source)
+        blob = _read_file(Path(source), label)
+    fmt = detect_format(blob[:8])
+    if fmt is None:
+        raise FormError(label, "not a Word (.docx) or PDF file")
+    kind, raw = backend(fmt).read_form(blob, name=label, password=password)
+    return interpret(label, fmt, kind, raw)
+
+
+def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | None]) -> ReadResult:
+    """Turn a backend's raw field values into a :class:`ReadResult`."""
+    data, problems = parse_flat(kind, raw)
+    try:
+        data = validate.load(kind, data)
+    except DataError as exc:
+        known = {(p.path, p.message) for p in problems}
+        problems += [p for p in exc.problems if (p.path, p.message) not in known]
+    return ReadResult(label, fmt, kind, data, problems)
+
+
+def _read_file(path: Path, label: str) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FORM_BYTES:
+            raise FormError(label, f"too large for a form ({size // (1024 * 1024)} MiB)")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise FormError(label, "no such file") from None
+    except IsADirectoryError:
+        raise FormError(label, "is a folder, not a file") from None
+    except PermissionError:
+        raise FormError(label, "permission denied") from None
+
+
+def blank_template(kind: str, fmt: str) -> bytes:
+    """The built-in template (Word) or blank form (PDF) of ``kind``."""
+    return backend(fmt).blank_template(parse_kind(kind))
+
+
+def export_template(kind: str, fmt: str, out: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+    """Write the built-in template of ``kind`` in ``fmt`` to ``out``, for restyling."""
+    return atomic_write(out, blank_template(kind, fmt), overwrite=overwrite)

@@ -1,0 +1,147 @@
+"""Loading and checking data against the data model, with every problem named by path."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+from marshmallow import ValidationError
+
+from .catalogue import catalogue, pattern_of
+from .errors import DataError, Problem
+from .kinds import parse_kind
+from .schema import SCHEMAS
+
+_PLAIN = {
+    "Missing data for required field.": "is required",
+    "Field may not be null.": "may not be null",
+    "Not a valid list.": "must be a list",
+    "Invalid input type.": "must be an object",
+    "Not a valid string.": "must be text",
+}
+
+
+def prune(value: Any) -> Any:
+    """Drop what counts as "not given": None, empty strings, empty lists and objects.
+
+    Forms cannot tell an empty field from a missing one, so the canonical record
+    leaves both out; this is what makes ``read(fill(x)) == x`` hold.
+    """
+    if isinstance(value, Mapping):
+        out = {k: prune(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if not _empty(v)}
+    if isinstance(value, list):
+        items = [prune(v) for v in value]
+        return [v for v in items if not _empty(v)]
+    return value
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, (str, list, dict)) and len(value) == 0)
+
+
+def load(kind: str, data: Mapping[str, Any], *, source: str | None = None) -> dict[str, Any]:
+    """Validate ``data`` and return the typed, canonical record (dates as :class:`datetime.date`).
+
+    Raises :class:`DataError` listing every problem at once, each as
+    ``dotted.path: message``. ``source`` (a file name) prefixes each message.
+    """
+    kind = parse_kind(kind)
+    if not isinstance(data, Mapping):
+        raise DataError([Problem("", "the document must be a JSON object")], source)
+    try:
+        return SCHEMAS[kind]().load(prune(data))
+    except ValidationError as exc:
+        raise DataError(_problems(kind, exc.messages), source) from None
+
+
+def problems(kind: str, data: Mapping[str, Any]) -> list[Problem]:
+    """Every problem with ``data``, or an empty list when it is valid."""
+    try:
+        load(kind, data)
+    except DataError as exc:
+        return exc.problems
+    return []
+
+
+def is_valid(kind: str, data: Mapping[str, Any]) -> bool:
+    """Whether ``data`` satisfies the data model."""
+    return not problems(kind, data)
+
+
+def dump(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON form of a record: ISO dates, keys in form order, empty values left out."""
+    kind = parse_kind(kind)
+    return prune(SCHEMAS[kind]().dump(data))
+
+
+def to_json(kind: str, data: Mapping[str, Any]) -> str:
+    """A record as pretty-printed JSON text (UTF-8 characters kept as they are)."""
+    return json.dumps(dump(kind, data), ensure_ascii=False, indent=2) + "\n"
+
+
+def parse_json(text: str | bytes, *, source: str = "<input>") -> Any:
+    """Parse JSON text; a syntax error becomes a DataError naming line and column."""
+    try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8-sig")
+        elif text.startswith("\ufeff"):
+            text = text[1:]
+        return json.loads(text)
+    except UnicodeDecodeError as exc:
+        raise DataError([Problem("", f"not UTF-8 text (byte {exc.start})")], source) from None
+    except json.JSONDecodeError as exc:
+        raise DataError(
+            [Problem("", f"line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}")], source
+        ) from None
+
+
+def load_json(kind: str, text: str | bytes, *, source: str = "<input>") -> dict[str, Any]:
+    """Parse and validate a JSON document of ``kind``."""
+    return load(kind, parse_json(text, source=source), source=source)
+
+
+def _problems(kind: str, messages: Any, prefix: str = "") -> list[Problem]:
+    cat = catalogue(kind)
+    found: list[Problem] = []
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            for key, inner in node.items():
+                if key == "_schema":
+                    walk(inner, path)
+                else:
+                    walk(inner, f"{path}.{key}" if path else str(key))
+        elif isinstance(node, list):
+            for message in node:
+                if isinstance(message, (dict, list)):
+                    walk(message, path)
+                elif message == "Missing data for required field." and pattern_of(path) in cat.groups:
+                    # A required group left out: name the fields it needs.
+                    prefix = pattern_of(path) + "."
+                    for fd in cat.fields:
+                        if fd.required and fd.path.startswith(prefix) and "*" not in fd.path[len(prefix):]:
+                            found.append(Problem(path + fd.path[len(prefix) - 1:], "is required"))
+                else:
+                    found.append(Problem(path, _message(cat, path, str(message))))
+        else:
+            found.append(Problem(path, _message(cat, path, str(node))))
+
+    walk(messages, prefix)
+    return sorted(found, key=lambda p: _order(cat, p.path))
+
+
+def _message(cat: Any, path: str, message: str) -> str:
+    if message == "Unknown field.":
+        hint = cat.suggest(path)
+        return "unknown field" + (f"; did you mean {hint.rsplit('.', 1)[-1]!r}?" if hint else "")
+    return _PLAIN.get(message, message)
+
+
+def _order(cat: Any, path: str) -> tuple[int, str]:
+    """Sort problems in form order, so they read top to bottom like the document."""
+    pattern = pattern_of(path)
+    for index, fd in enumerate(cat.fields):
+        if fd.path == pattern or fd.path.startswith(pattern + "."):
+            return (index, path)
+    return (len(cat.fields), path)
