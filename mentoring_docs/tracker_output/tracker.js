@@ -28,6 +28,10 @@
     });
     rows.forEach(function (row) { body.appendChild(row); });
   }
+  // A printed tracker shows the folded-away lists too.
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
+  });
   Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
     if (!table.tHead || !table.tBodies.length) { return; }
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
