@@ -170,7 +170,7 @@ def track(paths: tuple[str, ...], out: str, as_of: Any, manifest: str | None, fo
     A file that cannot be read, or holds invalid values, is listed in the tracker's
     problems table; it never stops the run.
     """
-    from .track import track as build_tracker
+    from .tracker import track as build_tracker
     from .tracker_output import check
 
     check(out, overwrite=force)  # fail before reading a thousand forms, not after

@@ -6,7 +6,7 @@ The tracker compares them with the forms that came back, by these rules:
   it issues, and pairs rarely touch it; an issued document has come back when the
   tracker uses a document of the same kind for the pair with that ID (a returned
   action plan whose ID was cleared still counts when its names match the pair's
-  agreement, see :mod:`mentoring_docs.track`).
+  agreement, see :mod:`mentoring_docs.tracker`).
 - **Hashes recognise untouched copies.** A found file whose SHA-256 equals an issued
   file's is that issued copy, byte for byte: nobody has filled it in, so it is not
   counted as returned (and its values do not enter the tables). This makes it safe to

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mentoring_docs.track import Tracker
+from mentoring_docs.tracker import Tracker
 from test_track_output import tracker  # noqa: F401 - the fixture
 from tools import require
 

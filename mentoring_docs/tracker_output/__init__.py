@@ -1,4 +1,4 @@
-"""Saving a :class:`~mentoring_docs.track.Tracker`: XLSX, CSV, JSON or a page to look at.
+"""Saving a :class:`~mentoring_docs.tracker.Tracker`: XLSX, CSV, JSON or a page to look at.
 
 The format follows the output's extension. Every file is written atomically
 (:func:`mentoring_docs.io.atomic_write`), and nothing is replaced unless asked:
@@ -17,7 +17,7 @@ from ..errors import MentoringDocsError, OutputExistsError
 from ..io import atomic_write
 
 if TYPE_CHECKING:
-    from ..track import Tracker
+    from ..tracker import Tracker
 
 #: Output formats by file extension.
 FORMATS = (".xlsx", ".csv", ".json", ".html")

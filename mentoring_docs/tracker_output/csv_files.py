@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..track import Tracker
+    from ..tracker import Tracker
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_paths(out: Path) -> dict[str, Path]:
     """The file of each table: ``out`` for pairs, ``<stem>-<table>.csv`` beside it for the rest."""
-    from ..track import TABLES
+    from ..tracker import TABLES
 
     return {name: out if name == "pairs" else out.with_name(f"{out.stem}-{name}{out.suffix}")
             for name in TABLES}
@@ -35,7 +35,7 @@ def csv_paths(out: Path) -> dict[str, Path]:
 
 def render(tracker: "Tracker", out: Path) -> dict[Path, bytes]:
     """Each table's CSV bytes, by file."""
-    from ..track import columns
+    from ..tracker import columns
 
     files: dict[Path, bytes] = {}
     paths = csv_paths(out)

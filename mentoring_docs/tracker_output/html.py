@@ -22,7 +22,7 @@ from ..kinds import TITLES
 from . import display, text
 
 if TYPE_CHECKING:
-    from ..track import ActivityRow, PairRow, Tracker
+    from ..tracker import ActivityRow, PairRow, Tracker
 
 #: Dates this many days ahead (or fewer) are highlighted as coming up.
 UPCOMING_DAYS = 14
@@ -131,7 +131,7 @@ def _overdue(activities: Iterable["ActivityRow"]) -> list["ActivityRow"]:
 
 def render(tracker: "Tracker", out: Path) -> dict[Path, bytes]:
     """The page's bytes (UTF-8 HTML)."""
-    from ..track import columns
+    from ..tracker import columns
 
     script = _resource("tracker.js")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..track import Tracker
+    from ..tracker import Tracker
 
 
 def render(tracker: "Tracker", out: Path) -> dict[Path, bytes]:

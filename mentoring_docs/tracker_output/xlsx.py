@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from . import display, text
 
 if TYPE_CHECKING:
-    from ..track import Tracker
+    from ..tracker import Tracker
 
 # Column width bounds, in characters: wide enough for a date, narrow enough to see several columns.
 MIN_WIDTH, MAX_WIDTH, MAX_WIDE_WIDTH = 8, 40, 60
@@ -24,7 +24,7 @@ DATE_FORMAT, DATETIME_FORMAT, PERCENT_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm",
 
 def render(tracker: "Tracker", out: Path) -> dict[Path, bytes]:
     """The workbook's bytes: sheets Pairs, Activities, Reviews, Problems, Documents."""
-    from ..track import columns
+    from ..tracker import columns
 
     book = Workbook()
     book.remove(book.active)
