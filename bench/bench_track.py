@@ -40,22 +40,26 @@ def sample(name: str) -> dict[str, Any]:
 
 
 def make_forms(folder: Path, n: int) -> list[Path]:
-    """``n`` filled forms in ``folder``: formats and kinds alternate, one pair per two forms."""
+    """``n`` filled forms under ``folder``: each pair returns an agreement and a plan, pairs alternate formats.
+
+    Word pairs go under ``folder/word``, PDF pairs under ``folder/pdf``, so each
+    format can also be timed on its own.
+    """
     agreement, plan = sample("agreement.json"), sample("action_plan.json")
     fillers = {(kind, fmt): Filler(kind, fmt) for kind in ("agreement", "action_plan") for fmt in ("docx", "pdf")}
     files = []
     for i in range(n):
-        kind = "agreement" if i % 2 == 0 else "action_plan"
-        fmt = "docx" if (i // 2) % 2 == 0 else "pdf"
+        pair, kind = i // 2, ("agreement", "action_plan")[i % 2]
+        fmt = ("docx", "pdf")[pair % 2]
         record = copy.deepcopy(agreement if kind == "agreement" else plan)
-        pair = i // 2
         record["agreement_id"] = f"MPA-2026-{pair:04d}"
         record["mentee"]["name"] = f"{record['mentee']['name']} {pair}"
         if kind == "action_plan":
-            record["goals"][0]["activities"][0]["status"] = ("completed", "in_progress", "not_started")[pair % 3]
-            if record["goals"][0]["activities"][0]["status"] != "completed":
-                record["goals"][0]["activities"][0].pop("completed_on", None)
-        path = folder / f"pair-{pair:04d}" / f"{kind}.{fmt}"
+            first = record["goals"][0]["activities"][0]
+            first["status"] = ("completed", "in_progress", "not_started")[pair % 3]
+            if first["status"] != "completed":
+                first.pop("completed_on", None)
+        path = folder / ("word" if fmt == "docx" else "pdf") / f"pair-{pair:04d}" / f"{kind}.{fmt}"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(fillers[(kind, fmt)].render(load(kind, record), validated=True))
         files.append(path)
@@ -81,6 +85,13 @@ def naive(files: list[Path]) -> int:
             fields = PdfReader(str(path)).get_fields() or {}
             values += sum(1 for f in fields.values() if f.get("/V") not in (None, ""))
     return values
+
+
+AS_OF = dt.date(2026, 3, 2)
+
+
+def line(label: str, n: int, seconds: float) -> None:
+    print(f"{label:48s} {n / seconds:8.1f} forms/s  {seconds:7.2f} s")
 
 
 def timed(func: Callable[[], Any], rounds: int) -> tuple[float, Any]:
@@ -111,15 +122,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n} returned forms ({words} Word, {n - words} PDF; {n // 2} pairs), "
               f"made in {made:.1f} s; best of {args.rounds} runs, one core")
 
-        ours_s, tracker = timed(lambda: track([folder], as_of=dt.date(2026, 3, 2)), args.rounds)
+        ours_s, tracker = timed(lambda: track([folder], as_of=AS_OF), args.rounds)
         assert len(tracker.pairs) == n // 2 and not tracker.problems, tracker.problems[:3]
         naive_s, values = timed(lambda: naive(files), args.rounds)
-
-        print(f"{'ours (track: read, validate, pair, tables)':48s} {n / ours_s:8.1f} forms/s  {ours_s:7.2f} s")
-        print(f"{'naive (python-docx + pypdf get_fields)':48s} {n / naive_s:8.1f} forms/s  {naive_s:7.2f} s")
+        line("ours (track: read, validate, pair, tables)", n, ours_s)
+        line("naive (python-docx + pypdf get_fields)", n, naive_s)
         print(f"ratio: {naive_s / ours_s:.1f}x the naive loop "
               f"({len(tracker.pairs)} pairs, {len(tracker.activities)} activities tracked; "
               f"naive loop saw {values} non-empty values)")
+
+        print("by format:")
+        for sub, fmt, peer in (("word", ".docx", "python-docx"), ("pdf", ".pdf", "pypdf get_fields")):
+            mine = [f for f in files if f.suffix == fmt]
+            ours_f, _ = timed(lambda: track([folder / sub], as_of=AS_OF), args.rounds)
+            naive_f, _ = timed(lambda: naive(mine), args.rounds)
+            line(f"  ours {fmt}", len(mine), ours_f)
+            line(f"  {peer}", len(mine), naive_f)
+            print(f"  ratio {fmt}: {naive_f / ours_f:.1f}x")
     return 0
 
 
