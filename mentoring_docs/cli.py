@@ -162,9 +162,12 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
               help="Day to measure overdue activities and days-to from (default: today).")
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
               help="Batch generation's OUTDIR/manifest.csv: issued documents not returned become problems.")
+@click.option("--password", envvar="MENTORING_DOCS_PASSWORD",
+              help="Password of encrypted PDFs. Also read from MENTORING_DOCS_PASSWORD.")
 @click.option("--force", is_flag=True, help="Replace the output file(s) if they exist.")
 @_reports_errors
-def track(paths: tuple[str, ...], out: str, as_of: Any, manifest: str | None, force: bool) -> None:
+def track(paths: tuple[str, ...], out: str, as_of: Any, manifest: str | None, password: str | None,
+          force: bool) -> None:
     """Read every returned form under PATHS (folders searched recursively) into one tracker.
 
     A file that cannot be read, or holds invalid values, is listed in the tracker's
@@ -174,7 +177,7 @@ def track(paths: tuple[str, ...], out: str, as_of: Any, manifest: str | None, fo
     from .tracker_output import check
 
     check(out, overwrite=force)  # fail before reading a thousand forms, not after
-    tracker = build_tracker(paths, as_of=as_of, manifest=manifest)
+    tracker = build_tracker(paths, as_of=as_of, manifest=manifest, password=password)
     written = tracker.write(out, overwrite=force)
     used = sum(1 for d in tracker.documents if d.status == "used")
     click.echo(f"{len(tracker.pairs)} pairs from {used} forms, {len(tracker.problems)} problems "

@@ -317,11 +317,12 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
     return found, problems
 
 
-def read_document(path: str | os.PathLike[str]) -> Returned | ProblemRow:
+def read_document(path: str | os.PathLike[str], *, password: str | None = None) -> Returned | ProblemRow:
     """Read one file: the form it holds, or the problem that stops it being read.
 
-    Never raises for a bad file: a damaged document can trip any reader, and one
-    such file must not stop a coordinator's whole run.
+    ``password`` opens encrypted PDFs. Never raises for a bad file: a damaged
+    document can trip any reader, and one such file must not stop a
+    coordinator's whole run.
     """
     label = str(path)
     try:
@@ -330,7 +331,7 @@ def read_document(path: str | os.PathLike[str]) -> Returned | ProblemRow:
             raise FormError(label, f"too large for a form ({stat.st_size // (1024 * 1024)} MiB)")
         with open(path, "rb") as handle:
             blob = handle.read()
-        result = forms.read(blob, name=label)
+        result = forms.read(blob, name=label, password=password)
     except FormError as exc:
         return _unreadable(label, exc.reason)
     except MentoringDocsError as exc:
@@ -350,12 +351,13 @@ def _unreadable(file: str, message: str) -> ProblemRow:
     return ProblemRow(file=file, category="unreadable", path="", problem=message)
 
 
-def collect(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Returned], list[ProblemRow]]:
+def collect(paths: Iterable[str | os.PathLike[str]], *,
+            password: str | None = None) -> tuple[list[Returned], list[ProblemRow]]:
     """Read every form under ``paths``: the documents read, and a problem for each file that was not."""
     files, problems = discover(paths)
     documents: list[Returned] = []
     for path in files:
-        outcome = read_document(path)
+        outcome = read_document(path, password=password)
         if isinstance(outcome, Returned):
             documents.append(outcome)
         else:
@@ -364,16 +366,18 @@ def collect(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Returned], li
 
 
 def track(paths: Iterable[str | os.PathLike[str]], *, as_of: dt.date | None = None,
-          manifest: str | os.PathLike[str] | Sequence[Issued] | None = None) -> Tracker:
+          manifest: str | os.PathLike[str] | Sequence[Issued] | None = None,
+          password: str | None = None) -> Tracker:
     """Read every returned form under ``paths`` into a :class:`Tracker`.
 
     ``as_of`` (default: today) is the day overdue activities and days-to counts are
     measured from. ``manifest`` is batch generation's ``manifest.csv`` (or the
     :class:`~mentoring_docs.issued.Issued` rows read from it): issued documents that
-    have not come back become problems.
+    have not come back become problems. ``password`` opens PDFs encrypted with it
+    (the one password of a program's confidential copies).
     """
     issued = read_manifest(manifest) if isinstance(manifest, (str, os.PathLike)) else manifest
-    documents, problems = collect(paths)
+    documents, problems = collect(paths, password=password)
     return build(documents, as_of=as_of or dt.date.today(), issued=issued, unreadable=problems)
 
 
