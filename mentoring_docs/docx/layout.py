@@ -30,7 +30,7 @@ from typing import Iterator
 from ..catalogue import Catalogue, Field, FieldKind, ListSpec, Node, catalogue
 from .controls import ControlKind, IdSource, Spec, checkbox_font_props, control_xml
 from .naming import names
-from .xmlbuild import ACCENT, LABEL_FILL, cell, field_code, no_borders, numbered, para, row, rule_below, run, table
+from .xmlbuild import ACCENT, LABEL_FILL, RULE, cell, field_code, no_borders, numbered, para, row, run, table
 
 PAGE_WIDTH = 12240      # US Letter, twips
 PAGE_HEIGHT = 15840
@@ -360,7 +360,10 @@ class Layout:
         widths = [width] * (len(kids) - 1) + [CONTENT_WIDTH - width * (len(kids) - 1)]
         rows = [row([cell(w, para(run(self.cat.groups[k.pattern].label), "TableHeader"), fill=ACCENT)
                      for w, k in zip(widths, kids)])]
-        rows.append(row([cell(w, para(), borders=rule_below()) for w in widths], min_height=800))
+        # A line to sign on in each column: a paragraph border, so the lines stop at the cell margins.
+        line = para("", None, f'<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="{RULE}"/></w:pBdr>'
+                    '<w:spacing w:before="600"/>')
+        rows.append(row([cell(w, line, borders=no_borders()) for w in widths]))
         rows.append(row([cell(w, para(run("Signature"), "FieldCaption"), borders=no_borders()) for w in widths]))
         for position in range(len(kids[0].children)):
             cells = []

@@ -70,12 +70,6 @@ def table(widths: Sequence[int], rows: Iterable[str], *, style: str = "FormTable
             f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>")
 
 
-def rule_below(color: str = RULE, size: int = 6) -> str:
-    """Cell borders drawing only a line at the bottom (a place to sign)."""
-    return (f'<w:top w:val="nil"/><w:left w:val="nil"/><w:right w:val="nil"/>'
-            f'<w:bottom w:val="single" w:sz="{size}" w:space="0" w:color="{color}"/>')
-
-
 def no_borders() -> str:
     """Cell borders switched off."""
     return '<w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/>'
