@@ -193,7 +193,7 @@ def _run(program: list[Any], item: Any, indices: tuple[int, ...], out: list[str]
 def _render_loop(loop: Loop, item: Any, indices: tuple[int, ...], out: list[str], state: _RenderState) -> None:
     value: Any = item
     for key in loop.keys:
-        value = value.get(key) if isinstance(value, Mapping) else None
+        value = value.get(key) if value.__class__ is dict or isinstance(value, Mapping) else None
     items = value if isinstance(value, list) else []
     for i in range(max(len(items), loop.minimum)):
         if i:

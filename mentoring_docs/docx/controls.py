@@ -274,6 +274,8 @@ _TOKENS = sorted(["yyyy", "yy", "MMMM", "MMM", "MM", "M", "dddd", "ddd", "dd", "
 
 def format_date(value: dt.date, fmt: str) -> str:
     """``value`` written in a Word date format (``yyyy-MM-dd``, ``d MMMM yyyy``...), English names."""
+    if fmt == DATE_FORMAT:
+        return value.isoformat()
     out: list[str] = []
     i = 0
     while i < len(fmt):

@@ -83,6 +83,8 @@ def text_runs_content(text: str) -> str:
     Every ``w:t`` keeps its spaces (``xml:space="preserve"``), so leading,
     trailing and repeated spaces read back exactly.
     """
+    if "\n" not in text and "\t" not in text:
+        return f'<w:t xml:space="preserve">{text.translate(_TEXT_ESCAPES)}</w:t>' if text else ""
     out: list[str] = []
     for piece in _BREAKS.split(text):
         if piece == "\n":
