@@ -6,7 +6,7 @@ records, on one core. The naive loop is what the docxtpl documentation shows:
 a new ``DocxTemplate``, ``render`` and ``save`` per document, so the template is
 re-opened and re-parsed every time. Also measured: reading the filled forms back.
 
-    python bench/bench_docx.py [--kind agreement|action_plan] [-n 400] [--naive-n 60]
+    python bench/bench_docx.py [--kind agreement|action_plan|both] [-n 400] [--naive-n 40] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import argparse
 import copy
 import io
 import json
+import os
 import sys
 import tempfile
 import time
@@ -125,11 +126,21 @@ def rate(n: int, seconds: float) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--kind", default="agreement", choices=["agreement", "action_plan"])
+    parser.add_argument("--kind", default="both", choices=["agreement", "action_plan", "both"])
     parser.add_argument("-n", type=int, default=400, help="documents for mentoring-docs")
-    parser.add_argument("--naive-n", type=int, default=60, help="documents for the naive docxtpl loop")
+    parser.add_argument("--naive-n", type=int, default=40, help="documents for the naive docxtpl loop")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the best of each is kept")
     args = parser.parse_args(argv)
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the goal is stated
+    for kind in (["agreement", "action_plan"] if args.kind == "both" else [args.kind]):
+        bench(kind, args)
+    return 0
 
+
+def bench(kind: str, args: argparse.Namespace) -> None:
+    """Measure and print one kind of document."""
+    args = argparse.Namespace(**{**vars(args), "kind": kind})
     data = records(args.kind, max(args.n, args.naive_n))
     contexts = [{"d": dump(args.kind, record)} for record in data]
 
@@ -137,38 +148,51 @@ def main(argv: list[str] | None = None) -> int:
     compiled = compile_template(args.kind)
     compile_seconds = time.perf_counter() - start
 
-    start = time.perf_counter()
-    ours = [compiled.render(record) for record in data[: args.n]]
-    ours_rate = rate(args.n, time.perf_counter() - start)
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "docxtpl-template.docx"
         path.write_bytes(docxtpl_template(args.kind))
         env = jinja2.Environment(undefined=jinja2.ChainableUndefined, autoescape=True)
-        start = time.perf_counter()
-        for context in contexts[: args.naive_n]:
-            tpl = DocxTemplate(str(path))
-            tpl.render(context, env)
-            tpl.save(io.BytesIO())
-        naive_rate = rate(args.naive_n, time.perf_counter() - start)
 
-    start = time.perf_counter()
-    for blob in ours:
-        read_form(blob, name="bench.docx")
-    read_raw_rate = rate(len(ours), time.perf_counter() - start)
-    start = time.perf_counter()
-    for blob in ours:
-        forms.read(blob, name="bench.docx")
-    read_rate = rate(len(ours), time.perf_counter() - start)
+        def naive() -> None:
+            for context in contexts[: args.naive_n]:
+                tpl = DocxTemplate(str(path))
+                tpl.render(context, env)
+                tpl.save(io.BytesIO())
+
+        # Alternate the two, several rounds, and keep each one's best: on a shared
+        # machine that is the figure least disturbed by other work.
+        ours: list[bytes] = []
+        ours_best = naive_best = float("inf")
+        for _ in range(args.rounds):
+            start = time.perf_counter()
+            ours = [compiled.render(record) for record in data[: args.n]]
+            ours_best = min(ours_best, time.perf_counter() - start)
+            start = time.perf_counter()
+            naive()
+            naive_best = min(naive_best, time.perf_counter() - start)
+    ours_rate = rate(args.n, ours_best)
+    naive_rate = rate(args.naive_n, naive_best)
+
+    raw_best = typed_best = float("inf")
+    for _ in range(args.rounds):
+        start = time.perf_counter()
+        for blob in ours:
+            read_form(blob, name="bench.docx")
+        raw_best = min(raw_best, time.perf_counter() - start)
+        start = time.perf_counter()
+        for blob in ours:
+            forms.read(blob, name="bench.docx")
+        typed_best = min(typed_best, time.perf_counter() - start)
+    read_raw_rate = rate(len(ours), raw_best)
+    read_rate = rate(len(ours), typed_best)
 
     print(f"Word forms, kind {args.kind}, one core")
     print(f"  compile template once         {compile_seconds * 1000:8.1f} ms")
-    print(f"  mentoring-docs fill           {ours_rate:8.1f} docs/s  ({args.n} documents)")
-    print(f"  naive docxtpl loop            {naive_rate:8.1f} docs/s  ({args.naive_n} documents)")
+    print(f"  mentoring-docs fill           {ours_rate:8.1f} docs/s  ({args.n} documents, best of {args.rounds})")
+    print(f"  naive docxtpl loop            {naive_rate:8.1f} docs/s  ({args.naive_n} documents, best of {args.rounds})")
     print(f"  ratio                         {ours_rate / naive_rate:8.1f} x")
     print(f"  read back (raw fields)        {read_raw_rate:8.1f} docs/s")
     print(f"  read back (typed, validated)  {read_rate:8.1f} docs/s")
-    return 0
 
 
 if __name__ == "__main__":
