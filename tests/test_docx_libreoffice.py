@@ -9,10 +9,14 @@ through one soffice run per filter, since each start costs seconds.
 from __future__ import annotations
 
 import copy
+import functools
+import warnings
 from pathlib import Path
 
 import pytest
+import strategies
 from conftest import sample
+from hypothesis.errors import NonInteractiveExampleWarning
 
 from mentoring_docs import forms, load
 from mentoring_docs.docx import blank_template, compile_template
@@ -38,6 +42,25 @@ def busy_action_plan() -> dict:
     return load("action_plan", raw)
 
 
+RANDOM = 4  # random valid records of each kind, from the hypothesis strategies
+
+
+@functools.lru_cache(maxsize=None)
+def random_records() -> dict[str, tuple[str, dict]]:
+    """A few random valid records (any script, markup, tabs, line breaks), drawn once per run.
+
+    LibreOffice is too slow to run inside a hypothesis test, so a handful of its
+    examples join the one batch soffice converts; a failure prints the record.
+    """
+    out = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NonInteractiveExampleWarning)
+        for kind in ("agreement", "action_plan"):
+            for number in range(RANDOM):
+                out[f"random-{kind}-{number}"] = (kind, strategies.records(kind).example())
+    return out
+
+
 def records() -> dict[str, tuple[str, dict]]:
     return {
         "agreement": ("agreement", load("agreement", sample("agreement.json"))),
@@ -45,6 +68,7 @@ def records() -> dict[str, tuple[str, dict]]:
         "tricky": ("agreement", tricky_agreement()),
         "plan": ("action_plan", load("action_plan", sample("action_plan.json"))),
         "busy": ("action_plan", busy_action_plan()),
+        **random_records(),
     }
 
 
@@ -76,7 +100,7 @@ def test_a_resaved_form_reads_back_the_same(resaved: dict[str, Path], name: str)
     assert root.xpath("//w:sdtPr/w:tag", namespaces=dh.NS) == []
     result = forms.read(resaved[name])
     assert result.kind == kind
-    assert result.problems == []
+    assert result.problems == [], record
     assert result.data == record
 
 
