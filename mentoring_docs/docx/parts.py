@@ -17,11 +17,17 @@ from .xmlbuild import ACCENT, MUTED, RULE
 FONT = "Arial"
 
 
+#: Word's own style names; the others are marked as custom styles.
+_BUILT_IN = {"Title", "Subtitle", "heading 1", "heading 2", "heading 3", "footer"}
+
+
 def _style(kind: str, style_id: str, name: str, ppr: str = "", rpr: str = "", *, based_on: str | None = "Normal",
            extra: str = "") -> str:
+    """A style, its children in the order the schema wants (``extra`` is ``w:next``)."""
     based = f'<w:basedOn w:val="{based_on}"/>' if based_on else ""
-    return (f'<w:style w:type="{kind}" w:customStyle="1" w:styleId="{style_id}"><w:name w:val="{name}"/>{based}'
-            f'<w:qFormat/>{extra}{f"<w:pPr>{ppr}</w:pPr>" if ppr else ""}{f"<w:rPr>{rpr}</w:rPr>" if rpr else ""}'
+    custom = "" if name in _BUILT_IN else ' w:customStyle="1"'
+    return (f'<w:style w:type="{kind}"{custom} w:styleId="{style_id}"><w:name w:val="{name}"/>{based}'
+            f'{extra}<w:qFormat/>{f"<w:pPr>{ppr}</w:pPr>" if ppr else ""}{f"<w:rPr>{rpr}</w:rPr>" if rpr else ""}'
             "</w:style>")
 
 
