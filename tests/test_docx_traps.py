@@ -125,3 +125,28 @@ def test_python_docx_can_open_and_save_our_forms_without_losing_fields() -> None
     out = io.BytesIO()
     document.save(out)
     assert forms.read(out.getvalue(), name="resaved.docx").data == record
+
+
+def test_a_templates_own_bookmarks_never_clash_with_ours() -> None:
+    """Word leaves bookmarks in templates (_GoBack, or one an HR person made); ids and names stay unique."""
+    def bookmarks(root):
+        body = root.find("w:body", dh.NS)
+        first = body.find("w:p", dh.NS)
+        for number, name in ((9000, "_GoBack"), (9001, "Intro")):
+            first.insert(0, etree.fromstring(f'<w:bookmarkStart xmlns:w="{dh.W}" w:id="{number}" w:name="{name}"/>'))
+            first.append(etree.fromstring(f'<w:bookmarkEnd xmlns:w="{dh.W}" w:id="{number}"/>'))
+        cell = dh.row_of(dh.control(root, "timeframe.milestones.0.name")).find("w:tc/w:p", dh.NS)
+        cell.insert(0, etree.fromstring(f'<w:bookmarkStart xmlns:w="{dh.W}" w:id="9002" w:name="InRow"/>'))
+        cell.append(etree.fromstring(f'<w:bookmarkEnd xmlns:w="{dh.W}" w:id="9002"/>'))
+
+    template = dh.edit_document(blank_template("agreement"), bookmarks)
+    record = busy_agreement()
+    blob = compile_template("agreement", template).render(record)
+    root = dh.document(blob)
+    starts = root.xpath("//w:bookmarkStart", namespaces=dh.NS)
+    names = [s.get(dh.q("w:name")) for s in starts]
+    numbers = [s.get(dh.q("w:id")) for s in starts]
+    assert len(set(names)) == len(names) and len(set(numbers)) == len(numbers)
+    assert {"_GoBack", "Intro"} <= set(names) and "InRow" not in names  # a row's copies would repeat it
+    assert sorted(root.xpath("//w:bookmarkEnd/@w:id", namespaces=dh.NS)) == sorted(numbers)
+    assert forms.read(blob, name="x.docx").data == record

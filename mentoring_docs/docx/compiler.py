@@ -135,8 +135,9 @@ class Compiled:
     """A template ready to render records of one kind. Immutable; safe to share."""
 
     def __init__(self, kind: str, program: list[Any], members: list[Member | None], body_index: int,
-                 placeholders: dict[str, str]) -> None:
+                 placeholders: dict[str, str], first_bookmark: int = 1) -> None:
         self.kind = kind
+        self._first_bookmark = first_bookmark
         self._program = program
         self._members = members
         self._body_index = body_index
@@ -149,7 +150,7 @@ class Compiled:
     def render_body(self, data: Mapping[str, Any]) -> bytes:
         """Only ``word/document.xml`` of the filled form (for tests and benchmarks)."""
         out: list[str] = []
-        state = _RenderState(flatten(self.kind, data))
+        state = _RenderState(flatten(self.kind, data), self._first_bookmark)
         _run(self._program, data, (), out, state)
         if state.problems:
             raise DataError(state.problems)
@@ -164,10 +165,10 @@ class Compiled:
 class _RenderState:
     __slots__ = ("flat", "sid", "bid", "did", "problems")
 
-    def __init__(self, flat: dict[str, Any]) -> None:
+    def __init__(self, flat: dict[str, Any], first_bookmark: int) -> None:
         self.flat = flat
         self.sid = 100
-        self.bid = 1
+        self.bid = first_bookmark - 1  # our bookmarks follow the template's own
         self.did = 1
         self.problems: list[Problem] = []
 
@@ -268,6 +269,7 @@ def compile_docx(kind: str, template: bytes, *, protect: bool = False, name: str
     _check_record(kind, parts, name)
     compiler = _Compiler(kind, root, name)
     program, placeholders = compiler.compile()
+    first_bookmark = compiler.first_bookmark_id
     parts = _with_record(parts, kind, placeholders)
     if protect:
         parts["word/settings.xml"] = protected_settings(parts.get("word/settings.xml"))
@@ -279,7 +281,7 @@ def compile_docx(kind: str, template: bytes, *, protect: bool = False, name: str
             members.append(None)
         else:
             members.append(Member.pack(part, content, 6))
-    return Compiled(kind, program, members, body_index, placeholders)
+    return Compiled(kind, program, members, body_index, placeholders, first_bookmark)
 
 
 def _check_record(kind: str, parts: Mapping[str, bytes], name: str) -> None:
@@ -317,6 +319,8 @@ class _Compiler:
                 node.set(_W_VAL, _SID)
         for doc_pr in self.root.iter(_WP_DOC_PR):
             doc_pr.set("id", _DID)
+        numbers = [int(n) for n in (m.get(_W_ID) for m in self.root.iter(_BM_START)) if n and n.isdigit()]
+        self.first_bookmark_id = max(numbers, default=0) + 1
         text = XML_HEADER + etree.tostring(self.root, encoding="unicode")
         return self._program(text), self.placeholders
 
@@ -375,6 +379,14 @@ class _Compiler:
             if end.get(_W_ID) in ours:
                 _detach(end)
 
+    def _drop_bookmarks_in(self, node: etree._Element) -> None:
+        numbers = {start.get(_W_ID) for start in node.iter(_BM_START)}
+        numbers |= {end.get(_W_ID) for end in node.iter(_BM_END)}
+        if not numbers:
+            return
+        for mark in [m for m in self.root.iter(_BM_START, _BM_END) if m.get(_W_ID) in numbers]:
+            _detach(mark)
+
     def _strip_ids(self) -> None:
         # Optional paragraph ids would repeat in copied rows; Word makes new ones.
         for node in self.root.iter():
@@ -416,6 +428,8 @@ class _Compiler:
         for span in spans[1:]:
             for node in span:
                 _detach(node)
+        for node in first:
+            self._drop_bookmarks_in(node)  # a repeated bookmark would repeat its name
         loop_id = len(self.loops)
         spec = self.cat.lists_by_path[pattern]
         keys = tuple(spec.path.rsplit(".*.", 1)[-1].split(".")) if spec.parent else tuple(spec.path.split("."))
