@@ -268,3 +268,21 @@ def test_cli_reports_a_bad_template_in_one_line(tmp_path) -> None:
     assert "Traceback" not in out.stderr
     assert out.stderr.count("\n") == 1 and "missing fields: purpose" in out.stderr
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_a_custom_date_format_and_reworded_choices_fill_and_read_back() -> None:
+    def reword(root):
+        start = dh.control(root, "timeframe.start_date")
+        start.find("w:sdtPr/w:date/w:dateFormat", dh.NS).set(dh.q("w:val"), "dddd, d MMMM yyyy")
+        frequency = dh.control(root, "meetings.frequency")
+        for item in frequency.findall("w:sdtPr/w:dropDownList/w:listItem", dh.NS):
+            item.set(dh.q("w:displayText"), "Meet " + item.get(dh.q("w:displayText")).lower())
+
+    record = load("agreement", sample("agreement.json"))
+    blob = compile_template("agreement", dh.edit_document(blank_template("agreement"), reword)).render(record)
+    root = dh.document(blob)
+    start = record["timeframe"]["start_date"]
+    assert "".join(dh.control(root, "timeframe.start_date").itertext()) == start.strftime("%A, %-d %B %Y")
+    assert "".join(dh.control(root, "meetings.frequency").itertext()).startswith("Meet ")
+    result = forms.read(blob, name="custom.docx")
+    assert result.problems == [] and result.data == record
