@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import copy
 import re
-import zlib
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -46,7 +45,6 @@ BODY_LEVEL = 1
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
 
-_W_SDT = qn("w:sdt")
 _W_SDT_PR = qn("w:sdtPr")
 _W_SDT_CONTENT = qn("w:sdtContent")
 _W_ID = qn("w:id")
@@ -57,13 +55,10 @@ _W_RPR = qn("w:rPr")
 _W_R = qn("w:r")
 _W_T = qn("w:t")
 _W_P = qn("w:p")
-_W_TR = qn("w:tr")
 _W_RSTYLE = qn("w:rStyle")
 _W_SHOWING = qn("w:showingPlcHdr")
 _W_DATE = qn("w:date")
 _W_FULL_DATE = qn("w:fullDate")
-_W_DATE_FORMAT = qn("w:dateFormat")
-_W_BODY = qn("w:body")
 _BM_START = qn("w:bookmarkStart")
 _BM_END = qn("w:bookmarkEnd")
 _W_NAME = qn("w:name")

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field as _dc_field
 from typing import Iterator
 
 from ..catalogue import Catalogue, Field, FieldKind, ListSpec, Node, catalogue
-from .controls import ControlKind, IdSource, Spec, checkbox_font_props, control_xml
+from .controls import ControlKind, IdSource, Spec, control_xml
 from .naming import names
 from .xmlbuild import ACCENT, LABEL_FILL, RULE, cell, field_code, no_borders, numbered, para, row, run, table
 

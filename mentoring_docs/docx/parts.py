@@ -10,7 +10,7 @@ from .layout import NumberingPlan
 from .ooxml import (
     CT_APP, CT_CORE, CT_CUSTOM_XML_PROPS, CT_FOOTER, CT_MAIN, CT_NUMBERING, CT_RELS, CT_SETTINGS, CT_STYLES,
     CT_NS, PKG_REL_NS, REL_APP, REL_CORE, REL_CUSTOM_XML, REL_CUSTOM_XML_PROPS, REL_FOOTER, REL_NUMBERING,
-    REL_OFFICE_DOCUMENT, REL_SETTINGS, REL_STYLES, ROOT_DECLS, W_NS, XML_HEADER, esc,
+    REL_OFFICE_DOCUMENT, REL_SETTINGS, REL_STYLES, ROOT_DECLS, XML_HEADER, esc,
 )
 from .xmlbuild import ACCENT, MUTED, RULE
 
@@ -198,6 +198,6 @@ def app_xml() -> bytes:
 
 
 __all__ = [
-    "W_NS", "app_xml", "content_types_xml", "core_xml", "document_rels", "document_xml", "footer_xml",
+    "app_xml", "content_types_xml", "core_xml", "document_rels", "document_xml", "footer_xml",
     "item_rels", "numbering_xml", "package_rels", "relationships_xml", "settings_xml", "styles_xml",
 ]
