@@ -27,6 +27,7 @@ from lxml import etree
 
 from ..catalogue import Field, FieldKind, catalogue, flatten
 from ..errors import DataError, FormError, Problem, TemplateError
+from ..kinds import KINDS
 from ..values import illegal_character
 from . import controls as ctl
 from .controls import ControlKind
@@ -283,7 +284,7 @@ def _check_record(kind: str, parts: Mapping[str, bytes], name: str) -> None:
     for part, content in parts.items():
         if is_item(part):
             record = parse_record(content)
-            if record and record[0] != kind:
+            if record and record[0] != kind and record[0] in KINDS:
                 raise TemplateError(f"{name}: this is a template for the {catalogue(record[0]).title}, "
                                     f"not the {catalogue(kind).title}")
 
@@ -299,6 +300,8 @@ class _Compiler:
         self.loops: list[Loop] = []
         self.slots: list[Slot] = []
         self.placeholders: dict[str, str] = {}
+        self.first_bookmark_id = 1
+        self._prototype_items: set[tuple[str, tuple[int, ...]]] = set()
 
     def compile(self) -> tuple[list[Any], dict[str, str]]:
         located = self._locate()
@@ -394,7 +397,6 @@ class _Compiler:
 
     def _mark_lists(self, located: list[Located]) -> None:
         """Keep the first item of every list as its prototype; the others only set how many rows to show."""
-        self._prototype_items: set[tuple[str, tuple[int, ...]]] = set()
         by_item: dict[tuple[str, tuple[int, ...]], list[Located]] = {}
         for loc in located:
             for key in loc.items:
