@@ -208,11 +208,11 @@ class CompiledForm:
                     continue
                 list_path = ".".join(parts[:i])
                 limit = self.rows.get(pattern_of(list_path), 0)
-                if int(part) >= limit and list_path not in problems:
-                    count = _count(flat, list_path)
-                    problems[list_path] = Problem(
-                        list_path, f"the PDF form has room for {limit} {'item' if limit == 1 else 'items'}; "
-                                   f"this record has {count}")
+                if int(part) >= limit:
+                    if list_path not in problems:
+                        problems[list_path] = Problem(
+                            list_path, f"the PDF form has room for {limit} {'item' if limit == 1 else 'items'}; "
+                                       f"this record has {_count(flat, list_path)}")
                     break
             else:
                 problems.setdefault(path, Problem(path, "this PDF form has no field for it"))
