@@ -340,6 +340,15 @@ def _rewrite(filled: bytes, *, password: str | None, flatten: bool) -> bytes:
     with pikepdf.open(io.BytesIO(filled)) as pdf:
         if flatten:
             pdf.flatten_annotations("all")
+            # Empty fields have no appearance to draw; they must not stay editable either.
+            for page in pdf.pages:
+                annots = page.obj.get("/Annots")
+                if isinstance(annots, pikepdf.Array):
+                    kept = [a for a in annots if a.get("/Subtype") != Name.Widget]
+                    if kept:
+                        page.obj.Annots = pikepdf.Array(kept)
+                    else:
+                        del page.obj["/Annots"]
             if "/AcroForm" in pdf.Root:
                 del pdf.Root["/AcroForm"]
         out = io.BytesIO()
