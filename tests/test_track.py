@@ -14,7 +14,7 @@ from mentoring_docs import load
 from mentoring_docs.errors import MentoringDocsError, Problem
 from mentoring_docs.issued import Issued, kind_from_name, read_manifest
 from mentoring_docs.tracker import (
-    PairRow, ProblemRow, Returned, build, discover, midpoint, pair_names_key, read_document,
+    PairRow, ProblemRow, Returned, build, discover, midpoint, pair_names_key,
 )
 from strategies import DATES, records
 
@@ -381,15 +381,3 @@ def test_discover_searches_folders_recursively(tmp_path: Path) -> None:
     assert [(p.file, p.category, p.problem) for p in problems] == [
         (str(tmp_path / "nope"), "unreadable", "no such file or folder")]
 
-
-def test_read_document_never_raises(tmp_path: Path) -> None:
-    pytest.importorskip("mentoring_docs.docx", reason="the Word backend is not merged yet")
-    pytest.importorskip("mentoring_docs.pdf", reason="the PDF backend is not merged yet")
-    junk = tmp_path / "junk.pdf"
-    junk.write_bytes(b"hello, not a form")
-    outcome = read_document(junk)
-    assert isinstance(outcome, ProblemRow)
-    assert (outcome.file, outcome.category, outcome.path) == (str(junk), "unreadable", "")
-    assert "not a Word (.docx) or PDF file" in outcome.problem
-    gone = read_document(tmp_path / "gone.docx")
-    assert isinstance(gone, ProblemRow) and "cannot read the file" in gone.problem

@@ -330,14 +330,3 @@ def test_track_a_program_end_to_end(program: dict[str, Path]) -> None:
     assert book["Problems"].max_row == len(tracker.problems) + 1
     assert book["Activities"].max_row == len(tracker.activities) + 1
 
-
-def test_encrypted_pdfs_are_read_with_the_programs_password(tmp_path: Path) -> None:
-    record = load("agreement", {"agreement_id": "MPA-X", "mentor": {"name": "Ana Lima"}, "mentee": {"name": "Kofi Mensah"},
-                                "timeframe": {"start_date": START, "end_date": END}})
-    Filler("agreement", "pdf", password="s3cret").fill(record, tmp_path / "secret.pdf")
-    locked = track([tmp_path], as_of=AS_OF)
-    problem = by(locked.problems, category="unreadable")
-    assert locked.pairs == [] and problem.file == str(tmp_path / "secret.pdf") and "encrypted" in problem.problem
-    opened = track([tmp_path], as_of=AS_OF, password="s3cret")
-    assert [(p.pair, p.mentee, p.agreement_returned) for p in opened.pairs] == [("MPA-X", "Kofi Mensah", True)]
-    assert opened.problems == []
