@@ -10,7 +10,6 @@ import zlib
 from html import unescape
 from pathlib import Path
 
-import pytest
 
 from mentoring_docs.tracker import Tracker
 from test_track_output import tracker  # noqa: F401 - the fixture

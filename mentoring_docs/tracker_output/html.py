@@ -14,11 +14,10 @@ import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from jinja2 import Environment, StrictUndefined
 
-from ..kinds import TITLES
 from . import display, text
 
 if TYPE_CHECKING:
@@ -156,8 +155,6 @@ def render(tracker: "Tracker", out: Path) -> dict[Path, bytes]:
         problem_columns=columns("problems"),
         document_columns=columns("documents"),
         cell=text,
-        label=display,
-        kind_titles=TITLES,
         status_label=lambda value: display({"choices": ("action_plan", "goals.*.activities.*.status")}, value),
         style=_resource("tracker.css"),
         script=script,
