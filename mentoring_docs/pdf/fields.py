@@ -3,15 +3,20 @@
 The field tree of a file from elsewhere may be deep, broken or loop back on
 itself; the walk visits every object once, stops at a depth no real form reaches,
 and names fields the way the standard does (partial names joined by periods).
+
+Reading a form is mostly this walk, so it touches as little as it can: each
+object is loaded once (pikepdf parses objects lazily, and loading one costs more
+than anything else here), a key is looked up only when the object has it (a
+lookup of a missing key costs pikepdf several times one that succeeds), and the
+widgets of a field are worked out only when someone asks for them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Iterator
 
 import pikepdf
-from pikepdf import Name
+from pikepdf import Array, Dictionary, Name
 
 #: Deeper than any real form (ours is five levels: goals.0.activities.1.status).
 MAX_DEPTH = 32
@@ -19,21 +24,39 @@ MAX_DEPTH = 32
 BTN_RADIO = 1 << 15
 BTN_PUSH = 1 << 16
 
+_DIRECT = (0, 0)  # pikepdf's objgen of an object that is not indirect
+
 
 class FieldTreeError(Exception):
     """The field tree cannot be walked (a loop, or absurd depth)."""
 
 
-@dataclass
 class TerminalField:
     """A field that holds a value, with the widgets that show it."""
 
-    name: str
-    obj: pikepdf.Object
-    ftype: str | None
-    flags: int
-    value: pikepdf.Object | None
-    widgets: list[pikepdf.Object] = field(default_factory=list)
+    __slots__ = ("name", "obj", "ftype", "flags", "value", "_kids", "_widgets")
+
+    def __init__(self, name: str, obj: pikepdf.Object, ftype: str | None, flags: int,
+                 value: pikepdf.Object | None, kids: list[pikepdf.Object]) -> None:
+        self.name = name
+        self.obj = obj
+        self.ftype = ftype
+        self.flags = flags
+        self.value = value
+        self._kids = kids
+        self._widgets: list[pikepdf.Object] | None = None
+
+    @property
+    def widgets(self) -> list[pikepdf.Object]:
+        """The widget annotations: the kids, or the field itself when it is its own widget."""
+        if self._widgets is None:
+            if self._kids:
+                self._widgets = self._kids
+            elif "/Subtype" in self.obj and self.obj.get("/Subtype") == Name.Widget:
+                self._widgets = [self.obj]
+            else:
+                self._widgets = []
+        return self._widgets
 
     @property
     def is_checkbox(self) -> bool:
@@ -43,59 +66,74 @@ class TerminalField:
     def has_value(self) -> bool:
         return self.ftype in ("/Tx", "/Ch") or self.is_checkbox
 
+    def __repr__(self) -> str:
+        return f"<TerminalField {self.name!r} {self.ftype}>"
 
-def _key(obj: pikepdf.Object) -> tuple[int, int] | int:
-    return obj.objgen if obj.is_indirect else id(obj)
+
+def _loop() -> FieldTreeError:
+    return FieldTreeError("the form's field tree loops back on itself")
 
 
 def terminal_fields(pdf: pikepdf.Pdf) -> Iterator[TerminalField]:
     """Every terminal field of the document's AcroForm, in tree order."""
     acro = pdf.Root.get("/AcroForm")
-    if not isinstance(acro, pikepdf.Dictionary):
+    if not isinstance(acro, Dictionary):
         return
     roots = acro.get("/Fields")
-    if not isinstance(roots, pikepdf.Array):
+    if not isinstance(roots, Array):
         return
-    seen: set[tuple[int, int] | int] = set()
-    # (object, parent's qualified name, inherited FT, Ff, V, depth)
+    # Only indirect objects can close a loop: a direct one sits inside its parent,
+    # which is itself visited once.
+    seen: set[tuple[int, int]] = set()
+    # (object, parent's qualified name, inherited FT, Ff, V, depth); kids on the
+    # stack are known to be dictionaries with a /T, so those checks are not repeated.
     stack: list[tuple[pikepdf.Object, str, str | None, int, pikepdf.Object | None, int]] = [
-        (obj, "", None, 0, None, 0) for obj in reversed(list(roots))
+        (obj, "", None, 0, None, 0) for obj in reversed(list(roots)) if isinstance(obj, Dictionary)
     ]
     while stack:
-        obj, prefix, ftype, flags, value, depth = stack.pop()
-        if not isinstance(obj, pikepdf.Dictionary):
-            continue
-        key = _key(obj)
-        if key in seen:
-            raise FieldTreeError("the form's field tree loops back on itself")
-        seen.add(key)
+        obj, name, ftype, flags, value, depth = stack.pop()
+        key = obj.objgen
+        if key != _DIRECT:
+            if key in seen:
+                raise _loop()
+            seen.add(key)
         if depth > MAX_DEPTH:
             raise FieldTreeError(f"the form's field tree is deeper than {MAX_DEPTH} levels")
-        partial = obj.get("/T")
-        name = prefix
+        # Each call into pikepdf costs about as much as a line of Python, and asking
+        # for a missing key several times more: test for a key before getting it.
+        if depth == 0 and "/T" not in obj:
+            partial = None
+        else:
+            partial = obj.get_str("/T", None)  # a text string, decoded, without a wrapper object
+            if partial is None:  # not a string: take whatever it is, as before
+                other = obj.get("/T")
+                partial = None if other is None else str(other)
         if partial is not None:
-            name = f"{prefix}.{partial}" if prefix else str(partial)
-        ft = obj.get("/FT")
-        ftype = str(ft) if isinstance(ft, Name) else ftype
-        ff = obj.get("/Ff")
-        if isinstance(ff, int):
-            flags = ff
+            name = f"{name}.{partial}" if name else partial
+        if "/FT" in obj:
+            ft = obj.get("/FT")
+            if isinstance(ft, Name):
+                ftype = str(ft)
+        if "/Ff" in obj:
+            ff = obj.get("/Ff")
+            if isinstance(ff, int):
+                flags = ff
         if "/V" in obj:
             value = obj.get("/V")
-        kids = obj.get("/Kids")
-        kid_list = [k for k in kids if isinstance(k, pikepdf.Dictionary)] if isinstance(kids, pikepdf.Array) else []
+        kid_list: list[pikepdf.Object] = []
+        if "/Kids" in obj:
+            kids = obj.get("/Kids")
+            if isinstance(kids, Array):
+                kid_list = [k for k in kids if isinstance(k, Dictionary)]
         field_kids = [k for k in kid_list if "/T" in k]
         if field_kids:
             for kid in reversed(field_kids):
                 stack.append((kid, name, ftype, flags, value, depth + 1))
             continue
-        widgets = []
-        for kid in kid_list:
-            kkey = _key(kid)
-            if kkey in seen:
-                raise FieldTreeError("the form's field tree loops back on itself")
-            seen.add(kkey)
-            widgets.append(kid)
-        if not widgets and obj.get("/Subtype") == Name.Widget:
-            widgets = [obj]
-        yield TerminalField(name, obj, ftype, flags, value, widgets)
+        for kid in kid_list:  # widgets
+            kkey = kid.objgen
+            if kkey != _DIRECT:
+                if kkey in seen:
+                    raise _loop()
+                seen.add(kkey)
+        yield TerminalField(name, obj, ftype, flags, value, kid_list)
