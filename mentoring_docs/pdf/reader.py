@@ -9,13 +9,16 @@ Turning text into typed data, and reporting what does not fit, is the core's job
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
+from typing import BinaryIO, Callable, Iterator
 
 import pikepdf
 from pikepdf import Name
 
-from ..catalogue import catalogue
+from ..catalogue import catalogue, pattern_of
 from ..errors import FormError
 from ..kinds import KINDS, TITLES, Kind
 from .fields import FieldTreeError, TerminalField, terminal_fields
@@ -24,6 +27,8 @@ _DAMAGE = ("reconstruct", "damaged", "xref not found", "unable to find trailer",
 
 
 def _text(value: pikepdf.Object) -> str:
+    if isinstance(value, pikepdf.String):
+        return str(value)
     if isinstance(value, Name):
         return str(value)[1:]
     if isinstance(value, pikepdf.Array):  # a multiple-choice list: not ours, but keep every value
@@ -37,25 +42,51 @@ def _value(tf: TerminalField) -> str | bool | None:
     if tf.is_checkbox:
         state = tf.value
         if state is None:  # some tools only set the widget's appearance state
-            state = next((w.get("/AS") for w in tf.widgets if w.get("/AS") is not None), None)
+            state = next((w.get("/AS") for w in tf.widgets if "/AS" in w and w.get("/AS") is not None), None)
         return state is not None and str(state) not in ("/Off", "")
     if tf.value is None:
         return None
     return _text(tf.value)
 
 
-def _kind(names: list[str], title: str) -> Kind | None:
-    scores = {kind: sum(catalogue(kind).lookup(n) is not None for n in names) for kind in KINDS}
+def _kind(patterns: list[str], title: Callable[[], str]) -> Kind | None:
+    scores = {kind: sum(p in catalogue(kind).by_path for p in patterns) for kind in KINDS}
     best = max(scores.values())
     if best == 0:
         return None
     leaders = [k for k in KINDS if scores[k] == best]
     if len(leaders) == 1:
         return leaders[0]
-    for kind in leaders:  # only the shared fields (names of the pair): the title decides
-        if title.strip().lower() == TITLES[kind].lower():
+    wanted = title().strip().lower()  # only the shared fields (names of the pair): the title decides
+    for kind in leaders:
+        if wanted == TITLES[kind].lower():
             return kind
     return leaders[0]
+
+
+@contextlib.contextmanager
+def _input(source: bytes) -> Iterator[tuple[BinaryIO, pikepdf.AccessMode]]:
+    """The bytes as a stream qpdf reads fast.
+
+    qpdf reads a Python stream (BytesIO) through a call back into Python for
+    every read, which made reading a form twice as slow as parsing it. A memory
+    file (Linux) can be memory-mapped, so qpdf reads the bytes directly. Where
+    there is none, BytesIO does the same job more slowly.
+    """
+    fd = -1
+    if source and hasattr(os, "memfd_create"):
+        try:
+            fd = os.memfd_create("mentoring-docs-form", os.MFD_CLOEXEC)
+        except OSError:  # not allowed here (a sandbox): read from memory instead
+            fd = -1
+    if fd < 0:
+        yield io.BytesIO(source), pikepdf.AccessMode.default
+        return
+    with open(fd, "w+b") as stream:
+        stream.write(source)
+        stream.flush()
+        stream.seek(0)
+        yield stream, pikepdf.AccessMode.mmap
 
 
 def read_form(source: bytes, *, name: str, password: str | None = None) -> tuple[str, dict[str, str | bool | None]]:
@@ -65,8 +96,15 @@ def read_form(source: bytes, *, name: str, password: str | None = None) -> tuple
     form of ours: not a PDF, damaged or cut short, encrypted without the right
     password, with no fields of ours, or with a field tree that loops.
     """
+    with _input(source) as (stream, mode):
+        return _read(stream, mode, name=name, password=password)
+
+
+def _read(stream: BinaryIO, mode: pikepdf.AccessMode, *, name: str,
+          password: str | None) -> tuple[str, dict[str, str | bool | None]]:
     try:
-        pdf = pikepdf.open(io.BytesIO(source), password=password or "")
+        # Pages are never looked at: do not let qpdf walk the page tree on opening.
+        pdf = pikepdf.open(stream, password=password or "", access_mode=mode, inherit_page_attributes=False)
     except pikepdf.PasswordError:
         if password:
             raise FormError(name, "wrong password for this encrypted PDF") from None
@@ -87,23 +125,27 @@ def read_form(source: bytes, *, name: str, password: str | None = None) -> tuple
             raise FormError(name, "the PDF is damaged or cut short (" + _first_line(Exception(damage[0])) + ")")
         if not fields:
             raise FormError(name, "the PDF has no form fields")
-        try:
-            title = str(pdf.docinfo.get("/Title", ""))
-        except (pikepdf.PdfError, ValueError):
-            title = ""
-        kind = _kind([tf.name for tf in fields], title)
+        patterns = [pattern_of(tf.name) for tf in fields]
+        kind = _kind(patterns, lambda: _title(pdf))
         if kind is None:
             raise FormError(name, "none of the PDF's form fields belongs to a mentoring agreement or action plan")
-        cat = catalogue(kind)
+        ours = catalogue(kind).by_path
         raw: dict[str, str | bool | None] = {}
-        for tf in fields:
+        for tf, pattern in zip(fields, patterns):
             value = _value(tf)
             # Fields that are not ours (a Submit button, a stamp) only matter when
             # someone typed into them: then the core reports them instead of dropping them.
-            if cat.lookup(tf.name) is None and value in (None, "", False):
+            if pattern not in ours and value in (None, "", False):
                 continue
             raw[tf.name] = value
         return kind, raw
+
+
+def _title(pdf: pikepdf.Pdf) -> str:
+    try:
+        return str(pdf.docinfo.get("/Title", ""))
+    except (pikepdf.PdfError, ValueError):
+        return ""
 
 
 def _first_line(exc: BaseException) -> str:
@@ -112,4 +154,6 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0][:160] if text else type(exc).__name__
 
 
-_STREAM_NAME = re.compile(r"(?:stream\s+)?<[^<>]*\bobject at 0x[0-9a-fA-F]+>:?\s*")
+_STREAM_NAME = re.compile(
+    r"(?:stream\s+)?<(?:[^<>]*\bobject at 0x[0-9a-fA-F]+|_io\.\w+ name=[^<>]*)>:?\s*"
+)
