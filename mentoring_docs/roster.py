@@ -131,8 +131,9 @@ class CsvRoster(Roster):
         self._resolve()
 
     def _sniff(self) -> tuple[str, bool]:
-        with self._open() as handle:
-            first = handle.readline()
+        with self.path.open("rb") as handle:
+            # Bytes, not text: a decoding error is reported by the full pass, with its line.
+            first = handle.readline().decode("utf-8", errors="replace").lstrip("\ufeff")
         stripped = first.strip()
         if stripped.lower().startswith("sep=") and len(stripped) == 5:
             return stripped[4], True
