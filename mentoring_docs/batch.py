@@ -349,14 +349,17 @@ def _write_pair(settings: _Settings, task: _Task, records: Mapping[str, Mapping[
             earlier = task.known.get(relative, [])
             if (current, source) in earlier:
                 result.files.append(FileRecord(kind, fmt, relative, current, source, "kept"))
-            elif any(sha == current for sha, _ in earlier):
-                made_from = next(src for sha, src in earlier if sha == current)
-                result.files.append(FileRecord(kind, fmt, relative, current, made_from, "issued"))
+            elif earlier:
+                # Ours, but not as we would make it now: changed by someone (a pair
+                # filling it in) or made from other data. The manifest keeps the
+                # record of what was issued, for tracking.
+                same = [entry for entry in earlier if entry[0] == current]
+                sha, made_from = (same or earlier)[-1]
+                result.files.append(FileRecord(kind, fmt, relative, sha, made_from, "issued"))
+                why = "made earlier from other data or another template" if same else \
+                    "changed since it was made (perhaps filled in by the pair)"
                 result.errors.append(RowError(
-                    task.row, "", "",
-                    f"{relative}: made earlier from other data or another template; "
-                    "kept as it is (use --force to make it again)",
-                ))
+                    task.row, "", "", f"{relative}: {why}; kept as it is (use --force to make it again)"))
             else:
                 result.errors.append(RowError(
                     task.row, "", "",
