@@ -9,6 +9,17 @@ from pathlib import Path
 from .errors import OutputExistsError
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Temporary files are created private (0600); the finished file gets the mode a
+# plain open() would give it, so that documents can be shared as usual.
+FILE_MODE = 0o666 & ~_current_umask()
+
+
 def atomic_write(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False) -> Path:
     """Write ``data`` to ``path`` so that readers only ever see the whole file.
 
@@ -25,6 +36,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, overwrite: bool =
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -21,6 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import IO, Iterable, Sequence
 
+from .io import FILE_MODE
+
 MANIFEST = "manifest.csv"
 ERRORS = "errors.csv"
 STATE_DIR = ".mentoring-docs"
@@ -46,6 +48,8 @@ class AtomicCsv:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, FILE_MODE)
         self._tmp = Path(tmp)
         self._handle: IO[str] = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
         self._writer = csv.writer(self._handle)
