@@ -140,6 +140,11 @@ class Number(fields.Float):
             raise ValidationError("must be a number")
         return super()._deserialize(value, attr, data, **kwargs)
 
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> float | int | None:
+        # JSON readers see 6 rather than 6.0 for a whole amount; both load as the same float.
+        out = super()._serialize(value, attr, obj, **kwargs)
+        return int(out) if isinstance(out, float) and out.is_integer() and abs(out) < 1e15 else out
+
 
 def _meta(label: str, help: str, kind: FieldKind | None, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     meta: dict[str, Any] = {"label": label, "help": help}

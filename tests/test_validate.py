@@ -220,3 +220,10 @@ def test_malformed_json_names_line_and_column():
 def test_a_non_object_document_is_refused():
     with pytest.raises(DataError, match="must be a JSON object"):
         load_json("agreement", "[1, 2]")
+
+
+def test_whole_effort_amounts_dump_without_a_fraction():
+    data = plan(goals=[{"title": "G", "activities": [{"description": "D", "effort": {"amount": 6, "unit": "days"}}]}])
+    record = load("action_plan", data)
+    assert record["goals"][0]["activities"][0]["effort"]["amount"] == 6.0
+    assert json.dumps(dump("action_plan", record)).count('"amount": 6,') == 1
