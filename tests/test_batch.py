@@ -195,18 +195,19 @@ def test_a_filled_in_form_is_never_replaced_without_force(program: dict, tmp_pat
     assert run_batch(program["roster"], "-o", out, "--defaults", program["defaults"]).returncode == 1
     header, samples = sample_rows()
     folder = folder_of(samples[0])
-    filled = out / folder / "agreement.docx"
+    name = "agreement.docx"
+    filled = out / folder / name
     result = forms.read(filled)
     data = dict(result.data, purpose="Grow into a team lead within a year.")
     forms.fill("agreement", data, filled, overwrite=True)  # the pair completes their form
-    answered = snapshot(out)[f"{folder}/agreement.docx"]
-    issued_sha = next(m["sha256"] for m in read_csv(out / "manifest.csv") if m["file"] == f"{folder}/agreement.docx")
+    answered = snapshot(out)[f"{folder}/{name}"]
+    issued_sha = next(m["sha256"] for m in read_csv(out / "manifest.csv") if m["file"] == f"{folder}/{name}")
 
     rerun = run_batch(program["roster"], "-o", out, "--defaults", program["defaults"])
     assert rerun.returncode == 1
-    assert (f"row 2: {folder}/agreement.docx: changed since it was made (perhaps filled in by the pair); "
+    assert (f"row 2: {folder}/{name}: changed since it was made (perhaps filled in by the pair); "
             "kept as it is (use --force to make it again)") in rerun.stderr
-    assert snapshot(out)[f"{folder}/agreement.docx"] == answered
+    assert snapshot(out)[f"{folder}/{name}"] == answered
     assert forms.read(filled).data["purpose"] == "Grow into a team lead within a year."
     # The manifest still records the copy that was issued, for tracking.
     assert issued_sha in {m["sha256"] for m in read_csv(out / "manifest.csv")}
