@@ -26,6 +26,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
@@ -216,8 +217,12 @@ def _filler(settings: _Settings, kind: str, fmt: str) -> forms.Filler:
     return filler
 
 
-def _init_worker(settings: _Settings) -> None:
+def _init_worker(settings: _Settings, *, in_pool: bool = True) -> None:
     global _SETTINGS, _JOURNAL
+    if in_pool:
+        # Ctrl-C reaches the whole process group: the main process stops the
+        # pool, and workers must not each print a traceback on the way out.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     _SETTINGS = settings
     _JOURNAL = None
     for kind in settings.kinds:
@@ -587,7 +592,7 @@ def generate(
     try:
         tasks = planner.tasks(_numbered(row_iter))
         if jobs == 1:
-            _init_worker(settings)
+            _init_worker(settings, in_pool=False)
             results: Iterator[RowResult] = map(_make_pair, tasks)
         else:
             pool = multiprocessing.get_context().Pool(jobs, initializer=_init_worker, initargs=(settings,))

@@ -185,10 +185,14 @@ def batch_command(roster: str, outdir: str, kinds: str, formats: str, defaults_f
             raise click.UsageError(f"--template {item!r}: write it as KIND=FILE, e.g. agreement=ours.docx")
         pairs.append((kind, file))
     observer = ConsoleObserver(bar=not quiet and sys.stderr.isatty(), source=roster)
-    report = batch.generate(
-        open_roster(roster, sheet=sheet), outdir, kinds=_split(kinds), formats=_split(formats),
-        defaults=defaults, name=pattern, templates=pairs, jobs=jobs, force=force, observer=observer,
-    )
+    try:
+        report = batch.generate(
+            open_roster(roster, sheet=sheet), outdir, kinds=_split(kinds), formats=_split(formats),
+            defaults=defaults, name=pattern, templates=pairs, jobs=jobs, force=force, observer=observer,
+        )
+    except KeyboardInterrupt:
+        click.echo("interrupted: run the same command again to finish", err=True)
+        sys.exit(130)
     click.echo(report.summary(), err=True)
     if not report.ok:
         sys.exit(1)
