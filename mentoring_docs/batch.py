@@ -569,6 +569,7 @@ def generate(
     columns: dict[str, cols.Column] = {}
     if isinstance(rows, Roster):
         columns = {c.header: c for c in rows.columns}
+        _check_required_columns(rows, kinds_t, default_values)
     else:
         row_iter, first_keys = _peek_keys(rows)
         cols.resolve_all(first_keys, where="first row")
@@ -651,6 +652,30 @@ def _account(report: BatchReport, result: RowResult, manifest: ledger.AtomicCsv,
         for error in result.errors:
             errors_csv.write((error.row, ledger.for_spreadsheet(error.column), error.path,
                               ledger.for_spreadsheet(error.message)))
+
+
+def _check_required_columns(roster: Roster, kinds: Sequence[Kind], defaults: Mapping[str, Mapping[str, Any]]) -> None:
+    """A roster without a column for a required field would fail on every row: say so once, up front."""
+    given = {(t.kind, t.path) for column in roster.columns for t in column.targets}
+    missing = []
+    for kind in kinds:
+        cat = catalogue(kind)
+        for fd in cat.fields:
+            if not fd.required or fd.list_path or not _groups_required(cat, fd.path):
+                continue
+            if (kind, fd.path) not in given and fd.path not in defaults.get(kind, {}) and fd.path != "agreement_id":
+                if fd.path not in missing:
+                    missing.append(fd.path)
+    if missing:
+        raise MentoringDocsError(
+            f"{roster.name}: no column for {', '.join(missing)}, which every pair needs "
+            "(add the column, or give the value in --defaults)"
+        )
+
+
+def _groups_required(cat: Any, path: str) -> bool:
+    parts = path.split(".")
+    return all(cat.groups[".".join(parts[:end])].required for end in range(1, len(parts)))
 
 
 def _parse_format(fmt: str) -> str:

@@ -245,3 +245,16 @@ def test_existing_foreign_file_and_links_are_left_alone(tmp_path: Path) -> None:
     assert sorted(p.name for p in (out / "Ann - Bo").iterdir()) == ["agreement.pdf"]  # the row is made whole or not at all
     assert list(elsewhere.iterdir()) == []
     assert sorted(p.name for p in (out / "Ed - Flo").iterdir()) == sorted(FILES)
+
+
+def test_missing_required_column_stops_before_anything_is_written(tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "r.csv", ["mentor.name", "timeframe.start_date"], [{"mentor.name": "A"}])
+    result = run_batch(roster, "-o", tmp_path / "out")
+    assert result.returncode == 1
+    assert result.stderr == (f"error: {roster}: no column for mentee.name, timeframe.end_date, which every pair "
+                             "needs (add the column, or give the value in --defaults)\n")
+    assert not (tmp_path / "out").exists()
+    defaults = tmp_path / "d.json"
+    defaults.write_text('{"timeframe": {"end_date": "2026-12-01"}}', encoding="utf-8")
+    still = run_batch(roster, "-o", tmp_path / "out", "--defaults", defaults)
+    assert still.stderr.startswith(f"error: {roster}: no column for mentee.name, which")
