@@ -262,7 +262,7 @@ def _records(settings: _Settings, task: _Task, result: RowResult) -> dict[str, d
     """The validated record of each document; problems go to ``result.errors``."""
     records: dict[str, dict[str, Any]] = {}
     reported = {(e.path, e.message) for e in result.errors}
-    bad_cells = {e.path for e in result.errors}
+    bad_cells = {e.path for e in result.errors if e.path}
     for kind in settings.kinds:
         flat = cols.merge(settings.defaults.get(kind, {}), task.values.get(kind, {}), kind)
         flat.setdefault("agreement_id", task.agreement_id)
