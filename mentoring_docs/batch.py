@@ -34,7 +34,7 @@ from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
 from . import columns as cols
 from . import forms, ledger, validate
 from .catalogue import catalogue, unflatten
-from .errors import DataError, MentoringDocsError, OutputExistsError
+from .errors import DataError, MentoringDocsError, OutputExistsError, TemplateError
 from .ids import AgreementIds
 from .io import atomic_write
 from .kinds import KINDS, Kind, cli_name, parse_kind
@@ -549,7 +549,7 @@ def generate(
         raise MentoringDocsError("nothing to make: give at least one kind and one format")
     pattern, pattern_columns = _name_pattern(name)
     default_values = _defaults(defaults or {})
-    template_bytes = _templates(templates, kinds_t, formats_t)
+    template_bytes, template_labels = _templates(templates, kinds_t, formats_t)
     template_ids = {}
     for kind in kinds_t:
         for fmt in formats_t:
@@ -563,7 +563,13 @@ def generate(
     # error before anything is written (and forked workers inherit the result).
     for kind in kinds_t:
         for fmt in formats_t:
-            _filler(settings, kind, fmt)
+            try:
+                _filler(settings, kind, fmt)
+            except MentoringDocsError as exc:
+                if (kind, fmt) not in template_labels:
+                    raise
+                reason = str(exc).removeprefix("the template: ")
+                raise TemplateError(f"{template_labels[(kind, fmt)]}: {reason}") from None
 
     row_iter: Iterable[Any] = rows
     columns: dict[str, cols.Column] = {}
@@ -730,11 +736,14 @@ def _defaults(data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _templates(templates: Any, kinds: Sequence[str], formats: Sequence[str]) -> dict[tuple[str, str], bytes | None]:
-    if not templates:
-        return {}
-    items = templates.items() if isinstance(templates, Mapping) else templates
+def _templates(templates: Any, kinds: Sequence[str], formats: Sequence[str]
+               ) -> tuple[dict[tuple[str, str], bytes | None], dict[tuple[str, str], str]]:
+    """Custom templates by (kind, format), and how messages name each one."""
     out: dict[tuple[str, str], bytes | None] = {}
+    labels: dict[tuple[str, str], str] = {}
+    if not templates:
+        return out, labels
+    items = templates.items() if isinstance(templates, Mapping) else templates
     for kind_name, source in items:
         kind = parse_kind(kind_name)
         if isinstance(source, bytes):
@@ -755,7 +764,8 @@ def _templates(templates: Any, kinds: Sequence[str], formats: Sequence[str]) -> 
         if (kind, fmt) in out:
             raise MentoringDocsError(f"{label}: a second {fmt.upper()} template for {cli_name(kind)}")
         out[(kind, fmt)] = blob
-    return out
+        labels[(kind, fmt)] = label
+    return out, labels
 
 
 def _peek_keys(rows: Iterable[Any]) -> tuple[Iterable[Any], list[str]]:
