@@ -263,7 +263,8 @@ def test_rows_are_streamed(tmp_path: Path, jobs: int) -> None:
     with pytest.raises(_Enough) as info:
         batch.generate(rows(), tmp_path / "out", formats=["pdf"], jobs=jobs, observer=StopAtFirst())
     read_ahead = info.value.args[0]
-    assert read_ahead == 1 if jobs == 1 else 1 <= read_ahead <= 1_000
+    # One chunk of rows with one job; a few chunks per process in flight with two.
+    assert 1 <= read_ahead <= (16 if jobs == 1 else 1_000)
     # Interrupted: no manifest was put in place, and the journal tells the next run what exists.
     assert not (tmp_path / "out" / "manifest.csv").exists()
     assert list((tmp_path / "out" / ".mentoring-docs").glob("journal-*.csv"))
