@@ -1,0 +1,152 @@
+"""Benchmark: filling and reading PDF forms, ours against the usual Python peers.
+
+Same blank form (the built-in agreement), same records, N documents each, one core:
+
+- ours: ``compile_template`` once, then ``render`` per record (an incremental
+  update with an appearance stream for every filled field);
+- pypdf, the naive loop: ``PdfWriter(clone_from=...)``, ``update_page_form_field_values``
+  (which also draws appearances), ``write`` per record;
+- PyPDFForm: ``PdfWrapper(form, use_full_widget_name=True).fill(values).read()``
+  per record (it draws appearances too).
+
+Then reading the filled documents back: ours (``read_form``, raw values) against
+pypdf's ``PdfReader(...).get_fields()``.
+
+    python bench/bench_pdf.py [--docs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import io
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mentoring_docs import load  # noqa: E402
+from mentoring_docs.catalogue import FieldKind, catalogue, flatten  # noqa: E402
+from mentoring_docs.pdf import blank_template, compile_template, read_form  # noqa: E402
+
+KIND = "agreement"
+
+
+def records(n: int) -> list[dict[str, Any]]:
+    """``n`` different complete agreements, made from the bundled sample."""
+    import json
+
+    base = json.loads((ROOT / "samples" / "agreement.json").read_text(encoding="utf-8"))
+    out = []
+    for i in range(n):
+        rec = copy.deepcopy(base)
+        rec["agreement_id"] = f"MPA-2026-{i:04d}"
+        rec["mentee"]["name"] = f"{rec['mentee']['name']} {i}"
+        rec["purpose"] = f"{rec.get('purpose', '')} (pair {i})"
+        out.append(load(KIND, rec))
+    return out
+
+
+def peer_values(record: dict[str, Any], style: str) -> dict[str, Any]:
+    """The record as the peers want it: text, checkbox states, dropdown picks."""
+    cat = catalogue(KIND)
+    out: dict[str, Any] = {}
+    for path, value in flatten(KIND, record).items():
+        fd = cat.lookup(path)
+        if fd.kind is FieldKind.CHECKBOX:
+            out[path] = "/Yes" if style == "pypdf" else True
+        elif fd.kind is FieldKind.CHOICE and style == "pypdfform":
+            out[path] = 1 + [c.value for c in fd.choices].index(value)  # option 0 is the blank one
+        else:
+            out[path] = fd.to_text(value)
+    return out
+
+
+def without_embedded_font(blank: bytes) -> bytes:
+    """The blank form with the standard Helvetica as its /DR font (bench reference only)."""
+    import pikepdf
+
+    from mentoring_docs.pdf.font import RESOURCE_NAME
+
+    with pikepdf.open(io.BytesIO(blank)) as pdf:
+        pdf.Root.AcroForm.DR.Font[f"/{RESOURCE_NAME}"] = pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica,
+            Encoding=pikepdf.Name.WinAnsiEncoding)
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+def timed(label: str, func: Callable[[Any], Any], items: list[Any]) -> tuple[float, list[Any]]:
+    func(items[0])  # warm up caches and imports
+    start = time.perf_counter()
+    outputs = [func(item) for item in items]
+    elapsed = time.perf_counter() - start
+    rate = len(items) / elapsed
+    print(f"  {label:<34} {rate:9.1f} docs/s   {1000 * elapsed / len(items):8.2f} ms/doc")
+    return rate, outputs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=60, help="documents per contender (default 60)")
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)  # pypdf warns about every field it cannot find on a page
+
+    from pypdf import PdfReader, PdfWriter
+    from PyPDFForm import PdfWrapper
+
+    blank = blank_template(KIND)
+    recs = records(args.docs)
+    pypdf_vals = [peer_values(r, "pypdf") for r in recs]
+    pyform_vals = [peer_values(r, "pypdfform") for r in recs]
+    print(f"form: built-in {KIND} ({len(blank) // 1024} KiB), {len(flatten(KIND, recs[0]))} of its fields "
+          f"filled per record; {args.docs} documents each, one core\n")
+
+    print("fill")
+    compiled = compile_template(KIND)
+    ours, filled = timed("ours (compile once, render)", compiled.render, recs)
+
+    def naive_pypdf(values: dict[str, Any]) -> bytes:
+        writer = PdfWriter(clone_from=io.BytesIO(blank))
+        writer.update_page_form_field_values(None, values, auto_regenerate=False)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    pypdf_rate, _ = timed("pypdf clone+update+write", naive_pypdf, pypdf_vals)
+
+    def pyform(values: dict[str, Any]) -> bytes:
+        return PdfWrapper(blank, use_full_widget_name=True).fill(values).read()
+
+    pyform_rate, _ = timed("PyPDFForm fill", pyform, pyform_vals)
+
+    # pypdf's time goes mostly into re-reading the embedded font for every field.
+    # For reference only: the same form with Helvetica in /DR instead (pypdf then
+    # writes "?" for Cyrillic and CJK, so this is not a form we would ship).
+    helvetica = without_embedded_font(blank)
+
+    def naive_pypdf_helvetica(values: dict[str, Any]) -> bytes:
+        writer = PdfWriter(clone_from=io.BytesIO(helvetica))
+        writer.update_page_form_field_values(None, values, auto_regenerate=False)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    helvetica_rate, _ = timed("(pypdf, form with Helvetica in /DR)", naive_pypdf_helvetica, pypdf_vals)
+    print(f"\n  ours / pypdf      = {ours / pypdf_rate:6.1f}x")
+    print(f"  ours / PyPDFForm  = {ours / pyform_rate:6.1f}x")
+    print(f"  (ours / pypdf on the Helvetica variant = {ours / helvetica_rate:.1f}x)")
+
+    print("\nread back (the documents ours filled)")
+    read_rate, _ = timed("ours (read_form)", lambda b: read_form(b, name="bench.pdf"), filled)
+    get_fields_rate, _ = timed("pypdf PdfReader.get_fields", lambda b: PdfReader(io.BytesIO(b)).get_fields(), filled)
+    print(f"\n  ours / pypdf get_fields = {read_rate / get_fields_rate:6.1f}x")
+
+
+if __name__ == "__main__":
+    main()

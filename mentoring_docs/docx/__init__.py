@@ -1,0 +1,70 @@
+"""Word (DOCX) forms: the backend :mod:`mentoring_docs.forms` calls for ``.docx`` files.
+
+Every field of the catalogue is a Word content control: rich text for text,
+drop-down lists for enumerations, date pickers for dates and checkboxes for each
+focus area; lists are table rows (goal blocks in the action plan). Each control
+names its field in its tag, in a bookmark inside it and in its title, so forms
+still read back after LibreOffice re-saves them (see :mod:`.naming`).
+
+The modules, from the bottom up: :mod:`.ooxml` (names), :mod:`.package` (ZIP in
+and out), :mod:`.controls` (one control), :mod:`.naming` and :mod:`.structure`
+(which field, which row), :mod:`.layout`, :mod:`.parts` and :mod:`.template` (the
+built-in templates), :mod:`.compiler` (fill) and :mod:`.reader` (read back).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from ..kinds import Kind, parse_kind
+from .compiler import Compiled, compile_docx
+from .reader import read_form as _read_form
+from .template import packaged_template
+
+FORMAT = "docx"
+
+#: Fill options this backend accepts: ``protect`` limits editing to the form fields.
+OPTIONS = frozenset({"protect"})
+
+__all__ = ["FORMAT", "OPTIONS", "Compiled", "blank_template", "compile_template", "read_form", "sniff"]
+
+
+def sniff(head: bytes) -> bool:
+    """Whether a file starting with ``head`` may be a DOCX (a ZIP package)."""
+    return head[:4] == b"PK\x03\x04"
+
+
+def blank_template(kind: str) -> bytes:
+    """The built-in template of ``kind``: an empty form, ready to restyle or to send out."""
+    return packaged_template(parse_kind(kind))
+
+
+def compile_template(kind: str, template: bytes | None = None, **options: Any) -> Compiled:
+    """Prepare a template (the built-in one when ``template`` is None) to render many forms.
+
+    Raises :class:`~mentoring_docs.errors.TemplateError` naming the fields a
+    custom template misses or does not know.
+    """
+    unknown = set(options) - OPTIONS
+    if unknown:
+        raise TypeError(f"unknown Word fill options: {', '.join(sorted(unknown))}")
+    protect = bool(options.get("protect"))
+    if template is None:
+        return _builtin(parse_kind(kind), protect)
+    return compile_docx(parse_kind(kind), template, protect=protect, name="the template")
+
+
+@functools.lru_cache(maxsize=None)
+def _builtin(kind: Kind, protect: bool) -> Compiled:
+    return compile_docx(kind, blank_template(kind), protect=protect, name=f"the built-in {kind} template")
+
+
+def read_form(source: bytes, *, name: str, password: str | None = None) -> tuple[Kind, dict[str, str | bool | None]]:
+    """``(kind, raw values by concrete path)`` of a returned Word form.
+
+    ``password`` is for PDF files and is ignored here. Raises
+    :class:`~mentoring_docs.errors.FormError` naming ``name`` for anything that is
+    not a readable form of ours.
+    """
+    return _read_form(source, name=name)

@@ -1,0 +1,96 @@
+"""WordprocessingML names and small XML helpers shared by the Word backend.
+
+Everything that knows an OOXML namespace or a relationship type lives here, so
+the other modules read as what they do rather than as URIs.
+"""
+
+from __future__ import annotations
+
+import re
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
+W15_NS = "http://schemas.microsoft.com/office/word/2012/wordml"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+#: Prefixes declared on every part we write. ``w15`` is declared explicitly because
+#: python-docx's oxml layer does not know it, and Word needs it for repeating sections.
+NSMAP = {"w": W_NS, "r": R_NS, "mc": MC_NS, "w14": W14_NS, "w15": W15_NS, "wp": WP_NS}
+
+#: The namespace declarations of a document part, as written on its root element.
+ROOT_DECLS = (
+    f'xmlns:w="{W_NS}" xmlns:r="{R_NS}" xmlns:mc="{MC_NS}" xmlns:w14="{W14_NS}" '
+    f'xmlns:w15="{W15_NS}" xmlns:wp="{WP_NS}" mc:Ignorable="w14 w15"'
+)
+
+REL_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+REL_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+REL_SETTINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings"
+REL_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
+REL_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+REL_FONT_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
+REL_CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
+REL_CUSTOM_XML_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps"
+REL_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+REL_APP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
+
+CT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+CT_TEMPLATE_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+CT_STYLES = "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"
+CT_SETTINGS = "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"
+CT_NUMBERING = "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"
+CT_FOOTER = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
+CT_FONT_TABLE = "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"
+CT_CUSTOM_XML_PROPS = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+CT_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
+CT_APP = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
+CT_RELS = "application/vnd.openxmlformats-package.relationships+xml"
+
+XML_HEADER = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
+def qn(tag: str) -> str:
+    """Clark notation for a prefixed name: ``qn("w:p")`` -> ``{...main}p``."""
+    prefix, local = tag.split(":")
+    return f"{{{NSMAP[prefix]}}}{local}"
+
+
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
+def esc(text: str) -> str:
+    """``text`` escaped for XML character data."""
+    return text.translate(_TEXT_ESCAPES)
+
+
+def esc_attr(text: str) -> str:
+    """``text`` escaped for a double-quoted XML attribute value."""
+    return text.translate(_ATTR_ESCAPES)
+
+
+_BREAKS = re.compile(r"(\n|\t)")
+
+
+def text_runs_content(text: str) -> str:
+    """The inside of a ``w:r`` that shows ``text``: tabs and line breaks become elements.
+
+    Every ``w:t`` keeps its spaces (``xml:space="preserve"``), so leading,
+    trailing and repeated spaces read back exactly.
+    """
+    if "\n" not in text and "\t" not in text:
+        return f'<w:t xml:space="preserve">{text.translate(_TEXT_ESCAPES)}</w:t>' if text else ""
+    out: list[str] = []
+    for piece in _BREAKS.split(text):
+        if piece == "\n":
+            out.append("<w:br/>")
+        elif piece == "\t":
+            out.append("<w:tab/>")
+        elif piece:
+            out.append(f'<w:t xml:space="preserve">{esc(piece)}</w:t>')
+    return "".join(out)

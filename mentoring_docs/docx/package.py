@@ -1,0 +1,135 @@
+"""The ZIP package around a Word document: careful reading, fast deterministic writing.
+
+Reading trusts nothing: the file may not be a ZIP at all, may be truncated, or may
+be a "zip bomb" whose few kilobytes inflate to gigabytes. Sizes are checked from
+the ZIP directory before anything is inflated, and inflating stops at the limit.
+
+Writing is ours alone, so it can be fast: every part except the document body is
+compressed once (when a template is compiled) and copied as stored bytes into each
+new file; timestamps are fixed, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from ..errors import FormError
+
+#: Largest uncompressed part we agree to inflate. A filled form's body is well
+#: under a megabyte; Word documents with many images keep those in other parts.
+MAX_PART_BYTES = 32 * 1024 * 1024
+
+#: Largest ratio between a part's inflated and stored size. Text XML compresses
+#: about 10:1; a ratio this high is a bomb, not a document.
+MAX_RATIO = 200
+
+_DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01, the earliest date ZIP can hold
+_DOS_TIME = 0
+_UTF8_FLAG = 0x800
+
+
+class Package:
+    """The parts of a DOCX file, read on demand with size limits.
+
+    ``name`` is the file name used in error messages.
+    """
+
+    def __init__(self, blob: bytes, name: str) -> None:
+        self.name = name
+        if not blob.startswith(b"PK"):
+            raise FormError(name, "not a Word document (.docx files are ZIP packages)")
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(blob))
+            self._infos = {info.filename: info for info in self._zip.infolist()}
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, struct.error) as exc:
+            raise FormError(name, f"damaged Word document: the ZIP package cannot be opened ({exc})") from None
+
+    def names(self) -> list[str]:
+        """Every part name in the package."""
+        return list(self._infos)
+
+    def __contains__(self, part: str) -> bool:
+        return part in self._infos
+
+    def read(self, part: str, *, limit: int = MAX_PART_BYTES) -> bytes:
+        """The bytes of ``part``; FormError when it is missing, damaged or too large."""
+        info = self._infos.get(part)
+        if info is None:
+            raise FormError(self.name, f"not a Word document: it has no {part}")
+        if info.file_size > limit:
+            raise FormError(
+                self.name,
+                f"refused: {part} would inflate to {info.file_size // (1024 * 1024)} MiB "
+                f"(limit {limit // (1024 * 1024)} MiB)",
+            )
+        if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1024 * 1024:
+            raise FormError(
+                self.name,
+                f"refused: {part} inflates {info.file_size // info.compress_size}-fold, which no document does "
+                "(a zip bomb?)",
+            )
+        try:
+            with self._zip.open(info) as handle:
+                data = handle.read(limit + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+            raise FormError(self.name, f"damaged Word document: cannot read {part} ({exc})") from None
+        if len(data) > limit:
+            raise FormError(self.name, f"refused: {part} is larger than its ZIP entry declares")
+        return data
+
+
+@dataclass(frozen=True)
+class Member:
+    """One part ready to be written: its name and its compressed bytes."""
+
+    name: bytes
+    method: int
+    crc: int
+    size: int
+    data: bytes
+
+    @classmethod
+    def pack(cls, name: str, content: bytes, level: int = 6) -> "Member":
+        """Compress ``content`` (raw DEFLATE, as ZIP stores it)."""
+        packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+        data = packer.compress(content) + packer.flush()
+        return cls(name.encode("utf-8"), zipfile.ZIP_DEFLATED, zlib.crc32(content), len(content), data)
+
+
+def write_zip(members: Iterable[Member]) -> bytes:
+    """A ZIP archive of ``members``, in order, with fixed timestamps."""
+    local: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    count = 0
+    for m in members:
+        flags = _UTF8_FLAG if not m.name.isascii() else 0
+        header = struct.pack(
+            "<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, m.method, _DOS_TIME, _DOS_DATE,
+            m.crc, len(m.data), m.size, len(m.name), 0,
+        )
+        local += (header, m.name, m.data)
+        central.append(struct.pack(
+            "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, flags, m.method, _DOS_TIME, _DOS_DATE,
+            m.crc, len(m.data), m.size, len(m.name), 0, 0, 0, 0, 0, offset,
+        ) + m.name)
+        offset += len(header) + len(m.name) + len(m.data)
+        count += 1
+    directory = b"".join(central)
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
+    return b"".join(local) + directory + end
+
+
+def pack_parts(parts: Mapping[str, bytes], level: int = 6) -> list[Member]:
+    """Compress every part of ``parts``, keeping their order."""
+    return [Member.pack(name, content, level) for name, content in parts.items()]
+
+
+def read_all(package: Package) -> dict[str, bytes]:
+    """Every part of ``package``, in archive order (used to compile a template)."""
+    return {name: package.read(name) for name in package.names() if not name.endswith("/")}

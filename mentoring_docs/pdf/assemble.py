@@ -1,0 +1,166 @@
+"""Turn painted pages plus field placements into an AcroForm PDF (with pikepdf).
+
+Fields are built here rather than with reportlab's acroform module, whose defaults
+are traps for our data: every text field gets ``MaxLen 100`` (pdftk and pikepdf
+then cut longer answers), every checkbox is Required, and its fonts are the
+standard 14 without Greek or Cyrillic. Our fields have no MaxLen, nothing is
+Required, and the form's resources hold an embedded TrueType font.
+
+Field names are hierarchical, as the PDF standard wants (partial names never
+contain a period): ``goals`` > ``0`` > ``title`` is the field ``goals.0.title``.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from typing import Iterable
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from ..catalogue import Field, FieldKind
+from . import appearance
+from .font import BASE_FONT, RESOURCE_NAME, Metrics, metrics
+from .layout import Widget
+
+#: Field flags (PDF 32000-1, 12.7.3.1 and 12.7.4).
+FF_MULTILINE = 1 << 12
+FF_COMBO = 1 << 17
+#: Annotation flag: print the field with the page.
+F_PRINT = 4
+#: Name of the "on" state of our checkboxes (Acrobat's default too).
+ON_STATE = "/Yes"
+#: The ISO date format, for viewers that run form JavaScript (Acrobat, pdf.js).
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def font_objects(pdf: pikepdf.Pdf, m: Metrics | None = None) -> pikepdf.Object:
+    """Add the Type0 font (embedded TrueType program, widths, ToUnicode) to ``pdf``."""
+    m = m or metrics()
+    program = pikepdf.Stream(pdf, zlib.compress(m.data, 9))
+    program.Filter = Name.FlateDecode
+    program.Length1 = len(m.data)
+    descriptor = pdf.make_indirect(Dictionary(
+        Type=Name.FontDescriptor, FontName=Name("/" + BASE_FONT), Flags=32,
+        FontBBox=Array(list(m.bbox)), ItalicAngle=m.italic_angle, Ascent=m.ascent, Descent=m.descent,
+        CapHeight=m.cap_height, StemV=m.stem_v, FontFile2=pdf.make_indirect(program),
+    ))
+    descendant = pdf.make_indirect(Dictionary(
+        Type=Name.Font, Subtype=Name.CIDFontType2, BaseFont=Name("/" + BASE_FONT),
+        CIDSystemInfo=Dictionary(Registry=String("Adobe"), Ordering=String("Identity"), Supplement=0),
+        FontDescriptor=descriptor, DW=1000, W=Array([0, Array(list(m.glyph_widths))]),
+        CIDToGIDMap=Name.Identity,
+    ))
+    to_unicode = pikepdf.Stream(pdf, zlib.compress(m.to_unicode_cmap(), 9))
+    to_unicode.Filter = Name.FlateDecode
+    return pdf.make_indirect(Dictionary(
+        Type=Name.Font, Subtype=Name.Type0, BaseFont=Name("/" + BASE_FONT), Encoding=Name("/Identity-H"),
+        DescendantFonts=Array([descendant]), ToUnicode=pdf.make_indirect(to_unicode),
+    ))
+
+
+def zapf_dingbats(pdf: pikepdf.Pdf) -> pikepdf.Object:
+    """The standard symbol font, named in checkbox /DA for viewers that redraw ticks."""
+    return pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.ZapfDingbats))
+
+
+def form_xobject(pdf: pikepdf.Pdf, width: float, height: float, content: bytes,
+                 resources: Dictionary | None = None) -> pikepdf.Object:
+    """An appearance stream (a form XObject) of the given size."""
+    stream = pikepdf.Stream(pdf, content)
+    stream.Type = Name.XObject
+    stream.Subtype = Name.Form
+    stream.BBox = Array([0, 0, round(width, 2), round(height, 2)])
+    stream.Resources = resources if resources is not None else Dictionary()
+    return pdf.make_indirect(stream)
+
+
+def js(code: str) -> Dictionary:
+    return Dictionary(S=Name.JavaScript, JS=String(code))
+
+
+def widget_dict(pdf: pikepdf.Pdf, w: Widget, page: pikepdf.Object, partial: str) -> Dictionary:
+    """The merged field + widget dictionary of one terminal field."""
+    fd: Field = w.field
+    x1, y1, x2, y2 = (round(v, 2) for v in w.rect)
+    d = Dictionary(
+        Type=Name.Annot, Subtype=Name.Widget, T=String(partial), TU=String(fd.full_label),
+        Rect=Array([x1, y1, x2, y2]), F=F_PRINT, P=page,
+    )
+    font = f"/{RESOURCE_NAME}"
+    if fd.kind is FieldKind.CHECKBOX:
+        width, height = x2 - x1, y2 - y1
+        d.FT = Name.Btn
+        d.DA = String("/ZaDb 0 Tf 0 g")
+        d.MK = Dictionary(CA=String("4"))  # ZapfDingbats "4" is a tick
+        d.AP = Dictionary(N=Dictionary({
+            ON_STATE: form_xobject(pdf, width, height, appearance.check_stream(width, height)),
+            "/Off": form_xobject(pdf, width, height, b""),
+        }))
+        d.V = Name.Off
+        d.AS = Name.Off
+    elif fd.kind is FieldKind.CHOICE:
+        d.FT = Name.Ch
+        d.Ff = FF_COMBO
+        d.DA = String(f"{font} 10 Tf 0 g")
+        # An empty first option lets a person clear a choice again in any viewer.
+        d.Opt = Array([Array([String(""), String("")])]
+                      + [Array([String(c.value), String(c.label)]) for c in fd.choices])
+    else:
+        d.FT = Name.Tx
+        if fd.kind is FieldKind.LONG_TEXT:
+            d.Ff = FF_MULTILINE
+            d.DA = String(f"{font} 0 Tf 0 g")  # auto size: long answers shrink to fit
+        else:
+            d.DA = String(f"{font} 10 Tf 0 g")
+        if fd.kind is FieldKind.DATE:
+            d.AA = Dictionary(
+                K=js(f'AFDate_KeystrokeEx("{DATE_FORMAT}");'),
+                F=js(f'AFDate_FormatEx("{DATE_FORMAT}");'),
+            )
+    return d
+
+
+def add_fields(pdf: pikepdf.Pdf, widgets: Iterable[Widget]) -> None:
+    """Add every widget as a field (with its parents) and the /AcroForm dictionary."""
+    font = font_objects(pdf)
+    nodes: dict[str, pikepdf.Object] = {}
+    roots = Array()
+
+    def attach(child: pikepdf.Object, parent_path: str) -> None:
+        if not parent_path:
+            roots.append(child)
+            return
+        parent = nodes.get(parent_path)
+        if parent is None:
+            head, _, tail = parent_path.rpartition(".")
+            parent = pdf.make_indirect(Dictionary(T=String(tail), Kids=Array()))
+            nodes[parent_path] = parent
+            attach(parent, head)
+        child.Parent = parent
+        parent.Kids.append(child)
+
+    annots: dict[int, Array] = {}
+    for w in widgets:
+        page = pdf.pages[w.page]
+        head, _, partial = w.path.rpartition(".")
+        obj = pdf.make_indirect(widget_dict(pdf, w, page.obj, partial))
+        attach(obj, head)
+        annots.setdefault(w.page, Array()).append(obj)
+    for number, array in annots.items():
+        pdf.pages[number].obj.Annots = array
+    pdf.Root.AcroForm = pdf.make_indirect(Dictionary(
+        Fields=roots,
+        DA=String(f"/{RESOURCE_NAME} 0 Tf 0 g"),
+        DR=Dictionary(Font=Dictionary({f"/{RESOURCE_NAME}": font, "/ZaDb": zapf_dingbats(pdf)})),
+    ))
+
+
+def save(pdf: pikepdf.Pdf) -> bytes:
+    """Serialise the way the fast filler expects: classic xref table, no object streams,
+    and a document ID computed from the content so the same form gives the same bytes."""
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable,
+             compress_streams=True, fix_metadata_version=False)
+    return out.getvalue()

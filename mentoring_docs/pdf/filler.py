@@ -1,0 +1,373 @@
+"""Fast filling: the blank form is parsed once; each record appends a small update.
+
+A PDF may be changed by appending an *incremental update* (PDF 32000-1, 7.5.6):
+new versions of some objects, a cross-reference section for them and a trailer
+pointing back at the previous one. Acrobat and other viewers save filled forms
+this way. :class:`CompiledForm` prepares, once, the bytes of every field
+dictionary without its value; rendering a record then only formats the values
+and their appearance streams and appends them to the blank form's bytes. Nothing
+is parsed per record, which is what makes filling thousands of forms fast.
+
+``password`` and ``flatten`` need a full rewrite of the document; they go through
+pikepdf (qpdf) after the fast path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import pikepdf
+from pikepdf import Name
+
+from ..catalogue import Catalogue, Field, FieldKind, catalogue, flatten, pattern_of
+from ..errors import DataError, FormError, Problem, TemplateError
+from . import appearance
+from .fields import FieldTreeError, TerminalField, terminal_fields
+from .font import RESOURCE_NAME, Metrics, metrics
+from .normalise import normalise
+from .syntax import number, text_string
+
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s*%%EOF\s*$")
+_VALUE_KEYS = ("/V", "/AS", "/AP")
+
+
+def unparse_dict(obj: pikepdf.Object, drop: tuple[str, ...] = ()) -> bytes:
+    """``<< ... `` of a dictionary, without the closing ``>>`` and the keys in ``drop``."""
+    parts = [b"<<"]
+    for key in obj.keys():
+        if key in drop:
+            continue
+        parts.append(Name(key).unparse())
+        parts.append(obj.get(key).unparse() if not isinstance(obj.get(key), (int, float, bool))
+                     else _scalar(obj.get(key)))
+    return b" ".join(parts)
+
+
+def _scalar(value: int | float | bool) -> bytes:
+    if isinstance(value, bool):
+        return b"true" if value else b"false"
+    if isinstance(value, int):
+        return str(value).encode("ascii")
+    return number(value)
+
+
+@dataclass
+class Widget:
+    """One widget of a slot: its object number, prepared bytes and box size."""
+
+    num: int
+    gen: int
+    head: bytes
+    width: float
+    height: float
+    on: bytes = b""     # checkbox: the whole object with the box ticked
+
+
+@dataclass
+class Slot:
+    """One terminal field of the form, ready to receive a value."""
+
+    path: str
+    field: Field
+    kind: str                        # "text", "long", "choice", "check"
+    merged: bool                     # field and its only widget are one object
+    num: int
+    gen: int
+    head: bytes                      # field dictionary without /V /AS /AP (unless merged)
+    widgets: list[Widget] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+    size: float = appearance.SIZE
+    on_state: bytes = b"/Yes"
+    dirty: bool = False              # the template itself holds a value: always rewrite
+
+
+class CompiledForm:
+    """A blank form prepared once; :meth:`render` fills it with a record."""
+
+    def __init__(self, kind: str, base: bytes, *, name: str, custom: bool, password: str | None = None,
+                 flatten: bool = False, font: Metrics | None = None) -> None:
+        self.kind = kind
+        self.cat: Catalogue = catalogue(kind)
+        self.password = password or None
+        self.flatten = bool(flatten)
+        self.metrics = font or metrics()
+        self.base = base if base.endswith(b"\n") else base + b"\n"
+        tail = _STARTXREF.search(base[-2048:])
+        if tail is None:
+            raise FormError(name, "the blank form has no cross-reference section at its end")
+        self.prev = int(tail.group(1))
+        try:
+            pdf = pikepdf.open(io.BytesIO(base))
+        except pikepdf.PdfError as exc:
+            raise FormError(name, f"not a readable PDF ({_first_line(exc)})") from None
+        with pdf:
+            trailer = pdf.trailer
+            self.size = int(trailer.Size)
+            self.root = trailer.get("/Root").objgen
+            info = trailer.get("/Info")
+            self.info = info.objgen if info is not None and info.is_indirect else None
+            ids = trailer.get("/ID")
+            self.id0 = bytes(ids[0]).hex().encode() if ids is not None else hashlib.md5(base).hexdigest().encode()
+            dr_font = pdf.Root.AcroForm.DR.Font.get("/" + RESOURCE_NAME)
+            if dr_font is None or not dr_font.is_indirect:
+                raise FormError(name, f"the blank form lacks its /{RESOURCE_NAME} font")
+            self.resources = (b"/Resources << /Font << /" + RESOURCE_NAME.encode() + b" %d %d R >> >>"
+                              % dr_font.objgen)
+            try:
+                found = [tf for tf in terminal_fields(pdf) if tf.has_value]
+            except FieldTreeError as exc:
+                raise FormError(name, str(exc)) from None
+            self.slots = self._slots(found, name, custom)
+        self.by_path = {slot.path: slot for slot in self.slots}
+        self.rows = _rows_of(self.slots)
+
+    # -- preparing ---------------------------------------------------------------------
+
+    def _slots(self, found: list[TerminalField], name: str, custom: bool) -> list[Slot]:
+        unknown = [tf.name for tf in found if self.cat.lookup(tf.name) is None]
+        slots = [self._slot(tf, self.cat.lookup(tf.name)) for tf in found if self.cat.lookup(tf.name) is not None]
+        if custom:
+            present = {s.path for s in slots}
+            expected = {path for path, _ in self.cat.expand(_rows_of(slots))}
+            missing = [p for p, _ in self.cat.expand(_rows_of(slots)) if p not in present]
+            problems = []
+            if unknown:
+                problems.append("fields not in the data model: " + ", ".join(unknown[:12])
+                                + (f" and {len(unknown) - 12} more" if len(unknown) > 12 else ""))
+            if missing:
+                problems.append("missing fields: " + ", ".join(missing[:12])
+                                + (f" and {len(missing) - 12} more" if len(missing) > 12 else ""))
+            del expected
+            if problems:
+                raise TemplateError(f"{name}: " + "; ".join(problems))
+        return slots
+
+    def _slot(self, tf: TerminalField, fd: Field | None) -> Slot:
+        assert fd is not None
+        if not tf.widgets:
+            raise TemplateError(f"field {tf.name} has no widget on any page")
+        merged = len(tf.widgets) == 1 and tf.widgets[0].objgen == tf.obj.objgen
+        if tf.is_checkbox:
+            kind = "check"
+        elif tf.ftype == "/Ch":
+            kind = "choice"
+        else:
+            kind = "long" if fd.kind is FieldKind.LONG_TEXT else "text"
+        expected = {FieldKind.CHECKBOX: "check", FieldKind.CHOICE: "choice", FieldKind.LONG_TEXT: "long"}
+        if kind == "check" and fd.kind is not FieldKind.CHECKBOX or fd.kind is FieldKind.CHECKBOX and kind != "check":
+            raise TemplateError(f"field {tf.name} should be a {expected.get(fd.kind, 'text')} field")
+        num, gen = tf.obj.objgen
+        drop = _VALUE_KEYS if merged else ("/V",)
+        slot = Slot(path=tf.name, field=fd, kind=kind, merged=merged, num=num, gen=gen,
+                    head=b"%d %d obj\n" % (num, gen) + unparse_dict(tf.obj, drop), widgets=[])
+        slot.dirty = "/V" in tf.obj and str(tf.obj.get("/V")) not in ("", "/Off")
+        if kind == "choice":
+            for option in tf.obj.get("/Opt", []):
+                if isinstance(option, pikepdf.Array) and len(option) >= 2:
+                    slot.labels[str(option[0])] = str(option[1])
+                else:
+                    slot.labels[str(option)] = str(option)
+        da = str(tf.obj.get("/DA", ""))
+        size = re.search(r"([\d.]+)\s+Tf", da)
+        if size and float(size.group(1)) > 0:
+            slot.size = float(size.group(1))
+        for widget in tf.widgets:
+            x1, y1, x2, y2 = (float(v) for v in widget.get("/Rect", [0, 0, 0, 0]))
+            wnum, wgen = widget.objgen
+            head = b"%d %d obj\n" % (wnum, wgen) + unparse_dict(widget, _VALUE_KEYS)
+            w = Widget(wnum, wgen, head, abs(x2 - x1), abs(y2 - y1))
+            if kind == "check":
+                ap = widget.get("/AP")
+                normal = ap.get("/N") if isinstance(ap, pikepdf.Dictionary) else None
+                states = [k for k in normal.keys() if k != "/Off"] if isinstance(normal, pikepdf.Dictionary) else []
+                if not states:
+                    raise TemplateError(f"checkbox {tf.name} has no 'on' appearance")
+                slot.on_state = Name(states[0]).unparse()
+                keep_ap = b" /AP " + widget.get("/AP").unparse()
+                w.head = head + keep_ap
+                if widget.get("/AS") not in (None, Name.Off):
+                    slot.dirty = True
+            slot.widgets.append(w)
+        return slot
+
+    # -- rendering ---------------------------------------------------------------------
+
+    def check_capacity(self, flat: Mapping[str, Any]) -> None:
+        """Refuse data with more list items than the form has rows, naming each list."""
+        problems: dict[str, Problem] = {}
+        for path in flat:
+            if path in self.by_path:
+                continue
+            parts = path.split(".")
+            for i, part in enumerate(parts):
+                if not part.isdigit():
+                    continue
+                list_path = ".".join(parts[:i])
+                limit = self.rows.get(pattern_of(list_path), 0)
+                if int(part) >= limit:
+                    if list_path not in problems:
+                        problems[list_path] = Problem(
+                            list_path, f"the PDF form has room for {limit} {'item' if limit == 1 else 'items'}; "
+                                       f"this record has {_count(flat, list_path)}")
+                    break
+            else:
+                problems.setdefault(path, Problem(path, "this PDF form has no field for it"))
+        if problems:
+            raise DataError(sorted(problems.values()))
+
+    def values(self, data: Mapping[str, Any]) -> dict[str, str | bool]:
+        """The text (or tick) each field gets for ``data``."""
+        flat = flatten(self.kind, data)
+        self.check_capacity(flat)
+        out: dict[str, str | bool] = {}
+        for path, value in flat.items():
+            slot = self.by_path[path]
+            if slot.kind == "check":
+                out[path] = bool(value)
+            else:
+                out[path] = slot.field.to_text(value)
+        return out
+
+    def render(self, data: Mapping[str, Any]) -> bytes:
+        """The filled form for a validated record."""
+        filled = self.render_values(self.values(data))
+        if self.flatten or self.password:
+            filled = _rewrite(filled, password=self.password, flatten=self.flatten)
+        return filled
+
+    def render_values(self, values: Mapping[str, str | bool]) -> bytes:
+        """Append one incremental update that gives each field its value and appearance."""
+        out = [self.base]
+        pos = len(self.base)
+        xref: list[tuple[int, int, int]] = []
+        nxt = self.size
+        m = self.metrics
+        for slot in self.slots:
+            value = values.get(slot.path)
+            if value is None or value == "" or value is False:
+                if not slot.dirty:
+                    continue
+                value = False if slot.kind == "check" else ""
+            if slot.kind == "check":
+                state = slot.on_state if value else b"/Off"
+                if not slot.merged:
+                    obj = slot.head + b" /V " + state + b" >>\nendobj\n"
+                    xref.append((slot.num, slot.gen, pos))
+                    out.append(obj)
+                    pos += len(obj)
+                for w in slot.widgets:
+                    extra = (b" /V " + state) if slot.merged else b""
+                    obj = w.head + extra + b" /AS " + state + b" >>\nendobj\n"
+                    xref.append((w.num, w.gen, pos))
+                    out.append(obj)
+                    pos += len(obj)
+                continue
+            text = str(value)
+            shown = slot.labels.get(text, text) if slot.kind == "choice" else text
+            encoded = text_string(text)
+            if not slot.merged:
+                obj = slot.head + b" /V " + encoded + b" >>\nendobj\n"
+                xref.append((slot.num, slot.gen, pos))
+                out.append(obj)
+                pos += len(obj)
+            for w in slot.widgets:
+                extra = b" /V " + encoded if slot.merged else b""
+                if shown:
+                    content = appearance.text_stream(m, w.width, w.height, shown, multiline=slot.kind == "long",
+                                                     size=slot.size)
+                    stream = (b"%d 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 %s %s] %s /Length %d >>\n"
+                              b"stream\n" % (nxt, number(w.width), number(w.height), self.resources, len(content))
+                              + content + b"\nendstream\nendobj\n")
+                    xref.append((nxt, 0, pos))
+                    out.append(stream)
+                    pos += len(stream)
+                    obj = w.head + extra + b" /AP << /N %d 0 R >> >>\nendobj\n" % nxt
+                    nxt += 1
+                else:
+                    obj = w.head + extra + b" >>\nendobj\n"
+                xref.append((w.num, w.gen, pos))
+                out.append(obj)
+                pos += len(obj)
+        if not xref:
+            return self.base
+        return b"".join(out) + self._xref(xref, nxt, pos, out)
+
+    def _xref(self, entries: list[tuple[int, int, int]], size: int, pos: int, out: list[bytes]) -> bytes:
+        entries.sort()
+        table = [b"xref\n"]
+        i = 0
+        while i < len(entries):
+            j = i
+            while j + 1 < len(entries) and entries[j + 1][0] == entries[j][0] + 1:
+                j += 1
+            table.append(b"%d %d\n" % (entries[i][0], j - i + 1))
+            table.extend(b"%010d %05d n \n" % (off, gen) for _num, gen, off in entries[i:j + 1])
+            i = j + 1
+        digest = hashlib.md5()
+        for chunk in out[1:]:
+            digest.update(chunk)
+        info = b" /Info %d %d R" % self.info if self.info else b""
+        table.append(b"trailer\n<< /Size %d /Root %d %d R%s /Prev %d /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n"
+                     % (size, self.root[0], self.root[1], info, self.prev, self.id0,
+                        digest.hexdigest().encode(), pos))
+        return b"".join(table)
+
+
+def _count(flat: Mapping[str, Any], list_path: str) -> int:
+    prefix = list_path + "."
+    indices = {p[len(prefix):].split(".", 1)[0] for p in flat if p.startswith(prefix)}
+    return len(indices)
+
+
+def _rows_of(slots: list[Slot]) -> dict[str, int]:
+    """Rows per list pattern, from the indices the form's field names use."""
+    rows: dict[str, int] = {}
+    for slot in slots:
+        parts = slot.path.split(".")
+        for i, part in enumerate(parts):
+            if part.isdigit():
+                pattern = pattern_of(".".join(parts[:i]))
+                rows[pattern] = max(rows.get(pattern, 0), int(part) + 1)
+    return rows
+
+
+def _rewrite(filled: bytes, *, password: str | None, flatten: bool) -> bytes:
+    """A full rewrite through qpdf: drawn-in values (flatten) and/or AES-256 encryption."""
+    with pikepdf.open(io.BytesIO(filled)) as pdf:
+        if flatten:
+            pdf.flatten_annotations("all")
+            # Empty fields have no appearance to draw; they must not stay editable either.
+            for page in pdf.pages:
+                annots = page.obj.get("/Annots")
+                if isinstance(annots, pikepdf.Array):
+                    kept = [a for a in annots if a.get("/Subtype") != Name.Widget]
+                    if kept:
+                        page.obj.Annots = pikepdf.Array(kept)
+                    else:
+                        del page.obj["/Annots"]
+            if "/AcroForm" in pdf.Root:
+                del pdf.Root["/AcroForm"]
+        out = io.BytesIO()
+        encryption = pikepdf.Encryption(owner=password, user=password, R=6, aes=True) if password else None
+        pdf.save(out, encryption=encryption or False, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def compile_form(kind: str, template: bytes | None, *, name: str = "template", password: str | None = None,
+                 flatten: bool = False) -> CompiledForm:
+    """Prepare ``template`` (or the built-in blank form) for filling many records."""
+    from .templates import blank_template
+
+    if template is None:
+        return CompiledForm(kind, blank_template(kind), name="built-in form", custom=False,
+                            password=password, flatten=flatten)
+    return CompiledForm(kind, normalise(template, name=name), name=name, custom=True,
+                        password=password, flatten=flatten)

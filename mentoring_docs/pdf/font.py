@@ -1,0 +1,122 @@
+"""The one font our PDF forms write values in: an embedded DejaVu Sans subset.
+
+Filled values are drawn with this font as a Type0 (CID, Identity-H) font whose
+code for a character is its glyph id, so any glyph of the font can be drawn and
+nothing depends on a viewer's fonts. The same font sits in the form's default
+resources (``/DR``) under :data:`RESOURCE_NAME`, so that viewers and other tools
+(pypdf, pdftk) that regenerate appearances also find glyphs for Greek and Cyrillic
+rather than printing ``?``.
+
+Characters the subset lacks (CJK, Arabic...) are drawn as the font's ``.notdef``
+box; the value itself is stored exactly and reads back unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from importlib import resources
+
+from reportlab.pdfbase.ttfonts import TTFontFile
+
+#: Name of the font in the form's /DR resources and in every appearance stream.
+RESOURCE_NAME = "MDSans"
+#: PostScript name of the embedded subset ("six capitals +" marks a subset).
+BASE_FONT = "MDOCSA+DejaVuSans"
+FONT_FILE = "DejaVuSans-forms.ttf"
+
+
+class _Widths(dict[str, int]):
+    """Advance width (1/1000 em) by character; unknown characters are .notdef boxes."""
+
+    notdef = 600
+
+    def __missing__(self, key: str) -> int:
+        return self.notdef
+
+
+class _GlyphHex(dict[int, str]):
+    """Four hex digits of the glyph id by code point (a str.translate table)."""
+
+    def __missing__(self, key: int) -> str:
+        return "0000"
+
+
+class Metrics:
+    """What drawing text needs to know about the font, read from its file once."""
+
+    def __init__(self, data: bytes) -> None:
+        ttf = TTFontFile(io.BytesIO(data))  # reportlab's parser: already a dependency
+        self.data = data
+        upem = ttf.unitsPerEm
+        widths = [round(advance * 1000 / upem) for advance, _lsb in ttf.hmetrics]
+        widths += [widths[-1]] * (ttf.numGlyphs - len(widths))
+        #: advance width of each glyph id, 1/1000 em
+        self.glyph_widths: tuple[int, ...] = tuple(widths)
+        self.width = _Widths()
+        self.width.notdef = widths[0]
+        self.hexgid = _GlyphHex()
+        #: code point -> glyph id, for the characters the font has
+        self.cmap: dict[int, int] = dict(ttf.charToGlyph)
+        for code, gid in self.cmap.items():
+            self.width[chr(code)] = widths[gid]
+            self.hexgid[code] = "%04x" % gid
+        self.ascent = round(ttf.ascent)
+        self.descent = round(ttf.descent)
+        self.cap_height = round(ttf.capHeight)
+        self.bbox = tuple(round(v) for v in ttf.bbox)
+        self.stem_v = int(ttf.stemV)
+        self.italic_angle = float(ttf.italicAngle)
+
+    def has(self, char: str) -> bool:
+        """Whether the font has a glyph for ``char``."""
+        return ord(char) in self.cmap
+
+    def text_width(self, text: str) -> int:
+        """Width of ``text`` in 1/1000 em."""
+        return sum(map(self.width.__getitem__, text))
+
+    def encode(self, text: str) -> bytes:
+        """``text`` as a hex string of glyph ids, ready for ``<...> Tj``."""
+        return text.translate(self.hexgid).encode("ascii")
+
+    def to_unicode_cmap(self) -> bytes:
+        """A ToUnicode CMap so that text drawn with this font can be copied and searched."""
+        by_gid: dict[int, int] = {}
+        for code, gid in sorted(self.cmap.items()):
+            if gid and gid not in by_gid:
+                by_gid[gid] = code
+        # Runs of consecutive glyph ids mapping to consecutive code points become one
+        # bfrange entry: far shorter than one bfchar line per glyph, and faster for
+        # tools that parse the CMap for every field they fill.
+        ranges: list[tuple[int, int, int]] = []
+        for gid, code in sorted(by_gid.items()):
+            if ranges and gid == ranges[-1][1] + 1 and code == ranges[-1][2] + (gid - ranges[-1][0]) \
+                    and (gid & 0xFF00) == (ranges[-1][0] & 0xFF00):
+                ranges[-1] = (ranges[-1][0], gid, ranges[-1][2])
+            else:
+                ranges.append((gid, gid, code))
+        lines = [
+            "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+            "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
+            "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange",
+        ]
+        for start in range(0, len(ranges), 100):
+            chunk = ranges[start:start + 100]
+            lines.append(f"{len(chunk)} beginbfrange")
+            lines.extend("<%04x> <%04x> <%04x>" % r for r in chunk)
+            lines.append("endbfrange")
+        lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+        return "\n".join(lines).encode("ascii")
+
+
+def font_bytes() -> bytes:
+    """The embedded font program (TrueType), as shipped in the package."""
+    return resources.files("mentoring_docs").joinpath("fonts", FONT_FILE).read_bytes()
+
+
+@functools.lru_cache(maxsize=1)
+def metrics() -> Metrics:
+    """The metrics of the shipped font, parsed once per process."""
+    return Metrics(font_bytes())

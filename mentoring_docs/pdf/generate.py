@@ -1,0 +1,67 @@
+"""Generate the blank PDF forms from the field catalogue.
+
+The committed forms in ``mentoring_docs/templates/`` are this module's output;
+a test regenerates them and compares bytes, so the PDF and the data model never
+drift. After changing the schemas or the layout run::
+
+    python -m mentoring_docs.pdf.generate --write
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pikepdf
+
+from ..catalogue import catalogue
+from ..kinds import KINDS
+from .assemble import add_fields, save
+from .layout import draw
+
+
+def build(kind: str) -> bytes:
+    """The blank fillable form of ``kind``, byte for byte reproducible."""
+    cat = catalogue(kind)
+    art, widgets, _pages = draw(cat)
+    with pikepdf.open(io.BytesIO(art)) as pdf:
+        add_fields(pdf, widgets)
+        return save(pdf)
+
+
+def template_name(kind: str) -> str:
+    """File name of the built-in blank form of ``kind``."""
+    return f"{kind}.pdf"
+
+
+def _template_dir() -> Path:
+    return Path(str(resources.files("mentoring_docs").joinpath("templates")))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="write the forms into the package")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a committed form is out of date")
+    args = parser.parse_args(argv)
+    stale = []
+    for kind in KINDS:
+        data = build(kind)
+        path = _template_dir() / template_name(kind)
+        current = path.read_bytes() if path.exists() else b""
+        if current != data:
+            stale.append(path)
+            if args.write:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+                print(f"wrote {path} ({len(data)} bytes)")
+    if args.check and stale:
+        print("out of date: " + ", ".join(str(p) for p in stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Reading completed PDF forms: ours, and ours as filled or saved by other programs.
+
+Whatever filled the form (our filler, Acrobat, Preview, a browser, pdftk with FDF
+or XFDF, PyPDFForm, pypdf), the values are in the fields' ``/V`` entries; we walk
+the field tree (safely: see :mod:`.fields`) and return each value as the text the
+person left, or True/False for a checkbox whatever its "on" state is called.
+Turning text into typed data, and reporting what does not fit, is the core's job.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+from pikepdf import Name
+
+from ..catalogue import catalogue
+from ..errors import FormError
+from ..kinds import KINDS, TITLES, Kind
+from .fields import FieldTreeError, TerminalField, terminal_fields
+
+_DAMAGE = ("reconstruct", "damaged", "xref not found", "unable to find trailer", "EOF")
+
+
+def _text(value: pikepdf.Object) -> str:
+    if isinstance(value, Name):
+        return str(value)[1:]
+    if isinstance(value, pikepdf.Array):  # a multiple-choice list: not ours, but keep every value
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, pikepdf.Stream):  # rich text value stored as a stream
+        return value.read_bytes().decode("utf-8", "replace")
+    return str(value)
+
+
+def _value(tf: TerminalField) -> str | bool | None:
+    if tf.is_checkbox:
+        state = tf.value
+        if state is None:  # some tools only set the widget's appearance state
+            state = next((w.get("/AS") for w in tf.widgets if w.get("/AS") is not None), None)
+        return state is not None and str(state) not in ("/Off", "")
+    if tf.value is None:
+        return None
+    return _text(tf.value)
+
+
+def _kind(names: list[str], title: str) -> Kind | None:
+    scores = {kind: sum(catalogue(kind).lookup(n) is not None for n in names) for kind in KINDS}
+    best = max(scores.values())
+    if best == 0:
+        return None
+    leaders = [k for k in KINDS if scores[k] == best]
+    if len(leaders) == 1:
+        return leaders[0]
+    for kind in leaders:  # only the shared fields (names of the pair): the title decides
+        if title.strip().lower() == TITLES[kind].lower():
+            return kind
+    return leaders[0]
+
+
+def read_form(source: bytes, *, name: str, password: str | None = None) -> tuple[str, dict[str, str | bool | None]]:
+    """The kind of a completed form and its raw values by concrete dotted path.
+
+    Raises :class:`FormError` naming ``name`` for a file that is not a readable
+    form of ours: not a PDF, damaged or cut short, encrypted without the right
+    password, with no fields of ours, or with a field tree that loops.
+    """
+    try:
+        pdf = pikepdf.open(io.BytesIO(source), password=password or "")
+    except pikepdf.PasswordError:
+        if password:
+            raise FormError(name, "wrong password for this encrypted PDF") from None
+        raise FormError(name, "the PDF is encrypted; give its password (--password)") from None
+    except pikepdf.PdfError as exc:
+        raise FormError(name, f"not a readable PDF ({_first_line(exc)})") from None
+    except (ValueError, RuntimeError) as exc:
+        raise FormError(name, f"not a readable PDF ({_first_line(exc)})") from None
+    with pdf:
+        try:
+            fields = [tf for tf in terminal_fields(pdf) if tf.has_value]
+            damage = [w for w in pdf.get_warnings() if any(d.lower() in w.lower() for d in _DAMAGE)]
+        except FieldTreeError as exc:
+            raise FormError(name, str(exc)) from None
+        except pikepdf.PdfError as exc:
+            raise FormError(name, f"damaged PDF ({_first_line(exc)})") from None
+        if damage:
+            raise FormError(name, "the PDF is damaged or cut short (" + _first_line(Exception(damage[0])) + ")")
+        if not fields:
+            raise FormError(name, "the PDF has no form fields")
+        try:
+            title = str(pdf.docinfo.get("/Title", ""))
+        except (pikepdf.PdfError, ValueError):
+            title = ""
+        kind = _kind([tf.name for tf in fields], title)
+        if kind is None:
+            raise FormError(name, "none of the PDF's form fields belongs to a mentoring agreement or action plan")
+        cat = catalogue(kind)
+        raw: dict[str, str | bool | None] = {}
+        for tf in fields:
+            value = _value(tf)
+            # Fields that are not ours (a Submit button, a stamp) only matter when
+            # someone typed into them: then the core reports them instead of dropping them.
+            if cat.lookup(tf.name) is None and value in (None, "", False):
+                continue
+            raw[tf.name] = value
+        return kind, raw
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:160] if text else type(exc).__name__

@@ -1,0 +1,34 @@
+"""How many rows each list has on the PDF forms: the one place these numbers live.
+
+A PDF form cannot grow, so every list gets a fixed number of rows, chosen from the
+source guides: three top goals ("identify your top 3 goals"), a few short- and
+long-term goals and milestones, three action-plan goals with three objectives and
+five learning activities each, and six progress reviews (one a month for a typical
+six-month partnership). Data with more items than rows is refused with the list's
+path and its limit, never cut silently.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Mapping
+
+ROWS: Mapping[str, Mapping[str, int]] = MappingProxyType({
+    "agreement": MappingProxyType({
+        "goals.top": 3,
+        "goals.short_term": 3,
+        "goals.long_term": 3,
+        "timeframe.milestones": 4,
+    }),
+    "action_plan": MappingProxyType({
+        "goals": 3,
+        "goals.*.objectives": 3,
+        "goals.*.activities": 5,
+        "reviews": 6,
+    }),
+})
+
+
+def rows(kind: str) -> Mapping[str, int]:
+    """Rows per list pattern on the built-in PDF form of ``kind``."""
+    return ROWS[kind]

@@ -1,0 +1,99 @@
+"""Reading what people leave in the controls: prompts, answers, ticks, picks and typed dates."""
+
+from __future__ import annotations
+
+import copy
+
+from conftest import sample
+from lxml import etree
+
+from mentoring_docs import forms, load
+from mentoring_docs.docx import compile_template, read_form
+
+import docx_helpers as dh
+
+
+def minimal() -> dict:
+    return load("agreement", sample("agreement-minimal.json"))
+
+
+def edited(change) -> forms.ReadResult:
+    blob = dh.edit_document(compile_template("agreement").render(minimal()), change)
+    return forms.read(blob, name="edited.docx")
+
+
+def test_text_typed_over_a_prompt_in_libreoffice_is_an_answer() -> None:
+    """LibreOffice keeps the placeholder flag and grey style on text typed over a prompt."""
+    def type_keeping_flag(root):
+        sdt = dh.control(root, "purpose")
+        sdt.xpath(".//w:t", namespaces=dh.NS)[0].text = "To grow into a team lead"
+
+    result = edited(type_keeping_flag)
+    assert result.data["purpose"] == "To grow into a team lead"
+
+
+def test_a_control_emptied_in_word_shows_words_default_prompt_and_reads_empty() -> None:
+    def clear(root):
+        sdt = dh.control(root, "mentee.name")
+        dh.set_text(sdt, "Click or tap here to enter text.")
+        etree.SubElement(sdt.find("w:sdtPr", dh.NS), dh.q("w:showingPlcHdr"))
+
+    result = edited(clear)
+    assert "name" not in result.data["mentee"]
+    assert [p.path for p in result.problems] == ["mentee.name"]  # required, so reported
+
+
+def test_a_control_grown_to_several_paragraphs_reads_as_lines() -> None:
+    """Pressing Enter in a rich-text control in Word makes it a block of paragraphs."""
+    def paragraphs(root):
+        sdt = dh.control(root, "purpose")
+        paragraph = next(sdt.iterancestors(dh.q("w:p")))
+        block = etree.Element(dh.q("w:sdt"))
+        block.append(copy.deepcopy(sdt.find("w:sdtPr", dh.NS)))
+        block.find("w:sdtPr", dh.NS).remove(block.find("w:sdtPr/w:showingPlcHdr", dh.NS))
+        content = etree.SubElement(block, dh.q("w:sdtContent"))
+        for line in ("First paragraph", "Second paragraph"):
+            p = etree.SubElement(content, dh.q("w:p"))
+            etree.SubElement(etree.SubElement(p, dh.q("w:r")), dh.q("w:t")).text = line
+        paragraph.addprevious(block)
+        paragraph.getparent().remove(paragraph)
+
+    assert edited(paragraphs).data["purpose"] == "First paragraph\nSecond paragraph"
+
+
+def test_choices_ticks_and_dates_picked_in_word() -> None:
+    def pick(root):
+        frequency = dh.control(root, "meetings.frequency")
+        dh.set_text(frequency, "Every two weeks")
+        box = dh.control(root, "focus.areas.networking")
+        box.find("w:sdtPr/w14:checkbox/w14:checked", dh.NS).set(dh.q("w14:val"), "1")
+        box.xpath(".//w:t", namespaces=dh.NS)[0].text = "\u2612"
+        end = dh.control(root, "signatures.mentee.date")
+        dh.set_text(end, "2026-02-03")
+        end.find("w:sdtPr/w:date", dh.NS).set(dh.q("w:fullDate"), "2026-02-03T00:00:00Z")
+
+    result = edited(pick)
+    assert result.problems == []
+    assert result.data["meetings"]["frequency"] == "biweekly"
+    assert result.data["focus"]["areas"] == ["networking"]
+    assert result.data["signatures"]["mentee"]["date"].isoformat() == "2026-02-03"
+
+
+def test_an_answer_that_is_not_a_choice_is_reported_with_its_text() -> None:
+    def type_other(root):
+        dh.set_text(dh.control(root, "meetings.format"), "carrier pigeon")
+
+    result = edited(type_other)
+    assert [p.path for p in result.problems] == ["meetings.format"]
+    assert "carrier pigeon" in result.problems[0].message
+
+
+def test_raw_values_keep_the_text_as_typed() -> None:
+    def spaces(root):
+        dh.set_text(dh.control(root, "meetings.day_time"), "  Tuesdays\t4 PM  ")
+
+    blob = dh.edit_document(compile_template("agreement").render(minimal()), spaces)
+    kind, raw = read_form(blob, name="x.docx")
+    assert kind == "agreement"
+    assert raw["meetings.day_time"] == "  Tuesdays\t4 PM  "
+    assert raw["purpose"] is None and raw["focus.areas.networking"] is False

@@ -1,0 +1,112 @@
+"""The generated PDF forms: in sync with the generator, every catalogue field present and right."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pytest
+
+from mentoring_docs.catalogue import FieldKind, catalogue
+from mentoring_docs.kinds import KINDS, TITLES
+from mentoring_docs.pdf import blank_template, generate
+from mentoring_docs.pdf.assemble import FF_COMBO, FF_MULTILINE
+from mentoring_docs.pdf.fields import terminal_fields
+from mentoring_docs.pdf.font import BASE_FONT, RESOURCE_NAME
+from mentoring_docs.pdf.rows import ROWS
+
+FF_REQUIRED = 1 << 1
+
+
+@pytest.fixture(scope="module", params=KINDS)
+def kind(request):
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def form(kind):
+    with pikepdf.open(io.BytesIO(blank_template(kind))) as pdf:
+        yield pdf, {tf.name: tf for tf in terminal_fields(pdf)}
+
+
+def test_committed_forms_match_the_generator(kind):
+    assert generate.build(kind) == blank_template(kind), (
+        "the committed form is out of date: run python -m mentoring_docs.pdf.generate --write")
+
+
+def test_generation_is_deterministic(kind):
+    assert generate.build(kind) == generate.build(kind)
+
+
+def test_every_list_has_a_row_count_within_the_data_model(kind):
+    cat = catalogue(kind)
+    assert set(ROWS[kind]) == {spec.path for spec in cat.lists}
+    for spec in cat.lists:
+        assert ROWS[kind][spec.path] >= 1
+        if spec.max_items is not None:
+            assert ROWS[kind][spec.path] <= spec.max_items
+
+
+def test_every_catalogue_field_is_a_form_field_of_the_right_kind(kind, form):
+    _pdf, fields = form
+    expected = catalogue(kind).expand(ROWS[kind])
+    assert set(fields) == {name for name, _ in expected}
+    for name, fd in expected:
+        tf = fields[name]
+        assert str(tf.obj.TU) == fd.full_label  # the tooltip is the label
+        if fd.kind is FieldKind.CHECKBOX:
+            assert tf.is_checkbox
+        elif fd.kind is FieldKind.CHOICE:
+            assert tf.ftype == "/Ch" and tf.flags & FF_COMBO
+            options = [(str(o[0]), str(o[1])) for o in tf.obj.Opt]
+            assert options[1:] == [(c.value, c.label) for c in fd.choices]  # exports values, shows labels
+        else:
+            assert tf.ftype == "/Tx"
+            assert bool(tf.flags & FF_MULTILINE) == (fd.kind is FieldKind.LONG_TEXT)
+        if fd.kind is FieldKind.DATE:
+            assert "AFDate_FormatEx" in str(tf.obj.AA.F.JS)
+
+
+def test_field_names_are_hierarchical_with_no_period_in_a_partial_name(form):
+    _pdf, fields = form
+    for tf in fields.values():
+        assert "." not in str(tf.obj.T)
+
+
+def test_trap_no_text_field_has_a_maxlen(form):
+    # reportlab's acroform gives every text field MaxLen 100; pdftk then cuts longer answers.
+    _pdf, fields = form
+    assert not [name for name, tf in fields.items() if "/MaxLen" in tf.obj]
+
+
+def test_trap_no_field_is_required(form):
+    # reportlab marks checkboxes Required; our forms let a pair leave anything empty.
+    _pdf, fields = form
+    assert not [name for name, tf in fields.items() if tf.flags & FF_REQUIRED]
+
+
+def test_trap_every_page_has_content_besides_fields(form):
+    # reportlab cannot save a page that holds only fields; every page of ours carries its art.
+    pdf, _fields = form
+    for page in pdf.pages:
+        assert page.obj.get("/Contents") is not None
+        assert len(page.obj.Contents.read_bytes()) > 200
+
+
+def test_trap_form_resources_embed_a_truetype_font(form):
+    # pypdf and other tools draw appearances with the /DR fonts; without an embedded
+    # TrueType font they turn Cyrillic and CJK into "?".
+    pdf, _fields = form
+    font = pdf.Root.AcroForm.DR.Font[f"/{RESOURCE_NAME}"]
+    assert font.Subtype == "/Type0" and str(font.BaseFont) == f"/{BASE_FONT}"
+    descendant = font.DescendantFonts[0]
+    assert descendant.Subtype == "/CIDFontType2"
+    assert len(descendant.FontDescriptor.FontFile2.read_bytes()) > 50_000
+    assert "/ToUnicode" in font
+
+
+def test_forms_are_letter_pages_with_title(kind, form):
+    pdf, _fields = form
+    assert all([float(v) for v in page.mediabox] == [0, 0, 612, 792] for page in pdf.pages)
+    assert str(pdf.docinfo.Title) == TITLES[kind]
+    assert "/NeedAppearances" not in pdf.Root.AcroForm

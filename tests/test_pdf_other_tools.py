@@ -1,0 +1,172 @@
+"""Forms filled or saved by other programs read back; our forms are safe to fill with them."""
+
+from __future__ import annotations
+
+import io
+import logging
+import subprocess
+
+import pikepdf
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from mentoring_docs import load
+from mentoring_docs.pdf import blank_template
+from pdfutil import fill, read, sample
+from tools import require
+
+VALUES = {
+    "mentor.name": "Анна (Ann) \\ Müller & Co <x>",
+    "mentee.name": "王芳",
+    "timeframe.start_date": "2026-01-12",
+    "timeframe.end_date": "2026-07-10",
+    "meetings.frequency": "monthly",
+    "purpose": "Line one\nLine two {{ x }}",
+}
+EXPECTED = {
+    "mentor": {"name": "Анна (Ann) \\ Müller & Co <x>"},
+    "mentee": {"name": "王芳"},
+    "timeframe": {"start_date": "2026-01-12", "end_date": "2026-07-10"},
+    "meetings": {"frequency": "monthly"},
+    "purpose": "Line one\nLine two {{ x }}",
+    "focus": {"areas": ["networking"]},
+}
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _fdf_string(text: str) -> bytes:
+    raw = b"\xfe\xff" + text.encode("utf-16-be")
+    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def test_pdftk_fill_form_with_xfdf(tmp_path):
+    require("pdftk")
+    (tmp_path / "blank.pdf").write_bytes(blank_template("agreement"))
+    fields = "".join(f'<field name="{k}"><value>{_xml(v)}</value></field>' for k, v in VALUES.items())
+    fields += '<field name="focus.areas.networking"><value>Yes</value></field>'
+    (tmp_path / "v.xfdf").write_text('<?xml version="1.0" encoding="UTF-8"?><xfdf xmlns="http://ns.adobe.com/xfdf/">'
+                                     f"<fields>{fields}</fields></xfdf>", encoding="utf-8")
+    subprocess.run(["pdftk", "blank.pdf", "fill_form", "v.xfdf", "output", "out.pdf"], cwd=tmp_path, check=True,
+                   capture_output=True, timeout=120)
+    result = read((tmp_path / "out.pdf").read_bytes())
+    assert result.problems == []
+    assert result.data == load("agreement", EXPECTED)
+
+
+def test_pdftk_fill_form_with_fdf(tmp_path):
+    require("pdftk")
+    (tmp_path / "blank.pdf").write_bytes(blank_template("agreement"))
+    entries = b"".join(b"<< /T " + _fdf_string(k) + b" /V " + _fdf_string(v) + b" >>\n" for k, v in VALUES.items())
+    entries += b"<< /T (focus.areas.networking) /V /Yes >>\n"
+    (tmp_path / "v.fdf").write_bytes(b"%FDF-1.2\n1 0 obj\n<< /FDF << /Fields [\n" + entries
+                                     + b"] >> >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+    subprocess.run(["pdftk", "blank.pdf", "fill_form", "v.fdf", "output", "out.pdf"], cwd=tmp_path, check=True,
+                   capture_output=True, timeout=120)
+    result = read((tmp_path / "out.pdf").read_bytes())
+    assert result.problems == []
+    assert result.data == load("agreement", EXPECTED)
+
+
+def test_trap_pdftk_keeps_long_values_whole(tmp_path):
+    # With reportlab's default MaxLen of 100, pdftk would cut this value to 100 characters.
+    require("pdftk")
+    (tmp_path / "blank.pdf").write_bytes(blank_template("agreement"))
+    long_name = "N" * 250
+    (tmp_path / "v.xfdf").write_text('<?xml version="1.0" encoding="UTF-8"?><xfdf xmlns="http://ns.adobe.com/xfdf/">'
+                                     f'<fields><field name="mentor.name"><value>{long_name}</value></field>'
+                                     '</fields></xfdf>', encoding="utf-8")
+    subprocess.run(["pdftk", "blank.pdf", "fill_form", "v.xfdf", "output", "out.pdf"], cwd=tmp_path, check=True,
+                   capture_output=True, timeout=120)
+    assert read((tmp_path / "out.pdf").read_bytes()).data["mentor"]["name"] == long_name
+
+
+def test_pyPDFForm_filled_form_reads_back():
+    from PyPDFForm import PdfWrapper
+
+    values = dict(VALUES)
+    values["meetings.frequency"] = 3  # PyPDFForm picks dropdown options by index ("" is option 0)
+    values["focus.areas.networking"] = True
+    blob = PdfWrapper(blank_template("agreement"), use_full_widget_name=True).fill(values).read()
+    result = read(blob)
+    assert result.problems == []
+    assert result.data == load("agreement", EXPECTED)
+
+
+def _pypdf_fill(blob: bytes, values: dict, incremental: bool = False) -> bytes:
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    writer = PdfWriter(io.BytesIO(blob), incremental=True) if incremental else PdfWriter(clone_from=io.BytesIO(blob))
+    writer.update_page_form_field_values(None, values, auto_regenerate=False)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_pypdf_incremental_update_on_our_filled_form_reads_back():
+    record = sample("agreement")
+    ours = fill("agreement", record)
+    updated = _pypdf_fill(ours, {"meetings.location": "Room 4.12 (east wing)"}, incremental=True)
+    assert updated.startswith(ours)  # really an incremental update of our file
+    record["meetings"]["location"] = "Room 4.12 (east wing)"
+    assert read(updated).data == record
+
+
+def test_trap_pypdf_needs_the_exact_on_state_name():
+    # pypdf leaves a checkbox off unless given its on-state ("/Yes" on our forms).
+    blob = blank_template("agreement")
+    wrong = _pypdf_fill(blob, {**VALUES, "focus.areas.networking": "/On"})
+    right = _pypdf_fill(blob, {**VALUES, "focus.areas.networking": "/Yes"})
+    assert "focus" not in read(wrong).data
+    assert read(right).data["focus"]["areas"] == ["networking"]
+
+
+def test_trap_pypdf_draws_cyrillic_with_our_embedded_font(tmp_path):
+    # Without an embedded TrueType font in /DR, pypdf writes "?" for Cyrillic and CJK.
+    require("pdftotext")
+    path = tmp_path / "pypdf.pdf"
+    path.write_bytes(_pypdf_fill(blank_template("agreement"), {"mentor.name": "Жанна Петрова"}))
+    with pikepdf.open(path) as pdf:
+        widget = next(a for a in pdf.pages[0].Annots if str(a.get("/T")) == "name"
+                      and str(a.Parent.T) == "mentor")
+        stream = widget.AP.N.read_bytes()
+    assert b"?" not in stream
+    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(path), "-"], capture_output=True,
+                          timeout=60).stdout.decode("utf-8")
+    assert "Жанна Петрова" in text
+
+
+def test_checkbox_on_state_named_differently_reads_as_ticked(tmp_path):
+    # Another program may call the on-state /On or /1: any state but /Off is a tick,
+    # and the filler ticks such a box with its own state name.
+    with pikepdf.open(io.BytesIO(blank_template("agreement"))) as pdf:
+        for page in pdf.pages:
+            for annot in page.obj.get("/Annots", []):
+                if "/AP" in annot and "/Yes" in annot.AP.N:
+                    annot.AP.N.On = annot.AP.N.Yes
+                    del annot.AP.N["/Yes"]
+        out = io.BytesIO()
+        pdf.save(out)
+    renamed = out.getvalue()
+    ticked = _pypdf_fill(renamed, {**VALUES, "focus.areas.networking": "/On"})
+    assert read(ticked).data["focus"]["areas"] == ["networking"]
+    from mentoring_docs.pdf import compile_template
+
+    record = sample("agreement")
+    blob = compile_template("agreement", renamed).render(record)
+    assert b"/AS /On" in blob
+    assert read(blob).data == record
+
+
+def test_reading_uses_appearance_state_when_a_tool_set_no_value():
+    record = sample("agreement")
+    blob = fill("agreement", record)
+    with pikepdf.open(io.BytesIO(blob)) as pdf:
+        for page in pdf.pages:
+            for annot in page.obj.get("/Annots", []):
+                if "/AS" in annot and "/V" in annot:
+                    del annot["/V"]
+        out = io.BytesIO()
+        pdf.save(out)
+    assert read(out.getvalue()).data["focus"]["areas"] == record["focus"]["areas"]

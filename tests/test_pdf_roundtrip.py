@@ -1,0 +1,97 @@
+"""Filling and reading PDF forms: whatever a record holds, it reads back exactly."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+
+from mentoring_docs import DataError, load
+from mentoring_docs.pdf import compile_template
+from mentoring_docs.pdf.rows import ROWS
+from pdfutil import fill, read, sample
+from strategies import records
+
+COMPILED = {kind: compile_template(kind) for kind in ("agreement", "action_plan")}
+
+TRICKY = "(unbalanced ( paren) \\ back\\slash \\n not a newline <&> {{ jinja }} {% if %} \"quotes\" 'x'"
+
+
+@given(records("agreement", ROWS["agreement"]))
+def test_agreement_round_trip(record):
+    result = read(COMPILED["agreement"].render(record))
+    assert result.problems == []
+    assert result.kind == "agreement"
+    assert result.data == record
+
+
+@given(records("action_plan", ROWS["action_plan"]))
+def test_action_plan_round_trip(record):
+    result = read(COMPILED["action_plan"].render(record))
+    assert result.problems == []
+    assert result.kind == "action_plan"
+    assert result.data == record
+
+
+@pytest.mark.parametrize("kind", ["agreement", "action_plan"])
+def test_samples_round_trip(kind):
+    record = sample(kind)
+    assert read(fill(kind, record)).data == record
+
+
+def test_safe_with_any_text():
+    record = load("agreement", {
+        "mentor": {"name": TRICKY},
+        "mentee": {"name": "王芳 · مرحبا · Ωμέγα · Жанна · 😀 · e\u0301"},
+        "purpose": "first line\nsecond (line)\n\n\tindented \\ end\n" + TRICKY,
+        "timeframe": {"start_date": "2026-01-12", "end_date": "2026-07-10"},
+        "goals": {"top": ["  leading and trailing spaces  ", "\u00a0nbsp", "x" * 5000]},
+    })
+    blob = fill("agreement", record)
+    assert read(blob).data == record
+    # The values sit in the file as PDF strings, never as raw markup or template text.
+    assert b"{{ jinja }}" in blob and b"\\(unbalanced \\( paren\\)" in blob
+
+
+def test_line_breaks_from_other_programs_read_as_newlines():
+    # Acrobat stores line breaks in multi-line fields as CR; records use "\n".
+    from mentoring_docs.pdf.filler import compile_form
+
+    form = compile_form("agreement", None)
+    blob = form.render_values({"mentor.name": "A", "mentee.name": "B", "timeframe.start_date": "2026-01-01",
+                               "timeframe.end_date": "2026-02-01", "purpose": "one\rtwo\r\nthree"})
+    assert read(blob).data["purpose"] == "one\ntwo\nthree"
+
+
+def test_more_items_than_rows_is_an_error_naming_the_list_and_limit():
+    record = sample("action_plan")
+    goal = dict(record["goals"][0])
+    goal["activities"] = [{"description": f"activity {i}"} for i in range(7)]
+    record["goals"] = [goal]
+    record["reviews"] = [{"date": dt.date(2026, 1, 1)}] * 8
+    with pytest.raises(DataError) as info:
+        fill("action_plan", load("action_plan", record))
+    paths = {p.path: p.message for p in info.value.problems}
+    assert paths.keys() == {"goals.0.activities", "reviews"}
+    assert "room for 5" in paths["goals.0.activities"] and "has 7" in paths["goals.0.activities"]
+    assert "room for 6" in paths["reviews"]
+
+
+def test_empty_fields_stay_empty_and_minimal_records_read_back():
+    record = load("agreement", {"mentor": {"name": "Ana"}, "mentee": {"name": "Ben"},
+                                "timeframe": {"start_date": "2026-01-12", "end_date": "2026-07-10"}})
+    assert read(fill("agreement", record)).data == record
+
+
+def test_invalid_values_typed_into_the_form_are_reported_not_dropped():
+    from mentoring_docs.pdf.filler import compile_form
+
+    blob = compile_form("agreement", None).render_values({
+        "mentor.name": "A", "mentee.name": "B", "timeframe.start_date": "next Tuesday",
+        "timeframe.end_date": "2026-07-10", "meetings.duration_minutes": "ninety",
+        "meetings.frequency": "fortnightly"})
+    result = read(blob)
+    paths = {p.path for p in result.problems}
+    assert {"timeframe.start_date", "meetings.duration_minutes", "meetings.frequency"} <= paths
+    assert any("next Tuesday" in p.message for p in result.problems)
