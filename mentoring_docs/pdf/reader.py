@@ -10,6 +10,7 @@ Turning text into typed data, and reporting what does not fit, is the core's job
 from __future__ import annotations
 
 import io
+import re
 
 import pikepdf
 from pikepdf import Name
@@ -106,5 +107,9 @@ def read_form(source: bytes, *, name: str, password: str | None = None) -> tuple
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
+    # qpdf names its input by the Python stream's repr; the user knows the file by name.
+    text = _STREAM_NAME.sub("", str(exc)).strip()
     return text.splitlines()[0][:160] if text else type(exc).__name__
+
+
+_STREAM_NAME = re.compile(r"(?:stream\s+)?<[^<>]*\bobject at 0x[0-9a-fA-F]+>:?\s*")
