@@ -140,6 +140,33 @@ def ours(roster: Path, out: Path, jobs: int) -> tuple[int, float]:
     return report.files_written, elapsed
 
 
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def parallel_ceiling(n: int = 5_000_000) -> float:
+    """How much faster two processes do pure-Python work than one, here and now.
+
+    A virtual machine's two CPUs, shared with other work, may give well under 2x;
+    this is the figure --jobs 2 can at best reach.
+    """
+    import multiprocessing
+
+    start = time.perf_counter()
+    _spin(n)
+    _spin(n)
+    serial = time.perf_counter() - start
+    with multiprocessing.Pool(2) as pool:
+        pool.map(_spin, [1, 1])
+        start = time.perf_counter()
+        pool.map(_spin, [n, n])
+        parallel = time.perf_counter() - start
+    return serial / parallel
+
+
 def peak_memory(rows: int, work: Path, formats: str) -> float:
     """Peak resident memory, in MiB, of a fresh process making ``rows`` pairs with one job."""
     roster = write_roster(work / f"memory-{rows}.csv", rows)
@@ -164,6 +191,7 @@ def main() -> int:
     parser.add_argument("--naive-pairs", type=int, help="pairs for the naive loop (default: all; its rate is per file)")
     parser.add_argument("--memory-rows", default="1000,20000", help="small,large roster for the memory check")
     parser.add_argument("--memory-formats", default="docx,pdf", help="formats made in the memory check")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of ours; the best of each is kept")
     parser.add_argument("--quick", action="store_true", help="100 pairs, 20 naive, memory 200 vs 4000 rows")
     parser.add_argument("--workdir", help="where to write (default: a temporary folder, removed afterwards)")
     args = parser.parse_args()
@@ -177,14 +205,19 @@ def main() -> int:
         roster = write_roster(work / "roster.csv", args.pairs)
         print(f"batch: {args.pairs} pairs x agreement + action plan x DOCX + PDF = {args.pairs * 4} files; "
               f"{os.cpu_count()} CPUs\n")
-        files1, seconds1 = ours(roster, work / "ours-1", jobs=1)
-        rate1 = files1 / seconds1
-        print(f"  ours, --jobs 1        {rate1:8.1f} files/s   ({files1} files in {seconds1:6.1f} s)")
-        files2, seconds2 = ours(roster, work / "ours-2", jobs=2)
-        rate2 = files2 / seconds2
-        print(f"  ours, --jobs 2        {rate2:8.1f} files/s   ({files2} files in {seconds2:6.1f} s)")
-        shutil.rmtree(work / "ours-1")
-        shutil.rmtree(work / "ours-2")
+        # Alternate the two, several rounds, and keep each one's best: on a shared
+        # machine that is the figure least disturbed by other work.
+        best = {1: float("inf"), 2: float("inf")}
+        files = 0
+        for round_ in range(args.rounds):
+            for jobs in (1, 2):
+                folder = work / f"ours-{jobs}-{round_}"
+                files, seconds = ours(roster, folder, jobs=jobs)
+                best[jobs] = min(best[jobs], seconds)
+                shutil.rmtree(folder)
+        rate1, rate2 = files / best[1], files / best[2]
+        print(f"  ours, --jobs 1        {rate1:8.1f} files/s   ({files} files in {best[1]:6.2f} s, best of {args.rounds})")
+        print(f"  ours, --jobs 2        {rate2:8.1f} files/s   ({files} files in {best[2]:6.2f} s, best of {args.rounds})")
 
         data = records(naive_pairs)
         files_n, seconds_n = naive_loop(data, work / "naive")
@@ -193,7 +226,8 @@ def main() -> int:
               "docxtpl + pypdf, a new template object per document)")
         shutil.rmtree(work / "naive")
         print(f"\n  ours (1 job) / naive  = {rate1 / rate_n:6.1f}x   (goal: at least 20x)")
-        print(f"  --jobs 2 / --jobs 1   = {rate2 / rate1:6.2f}x   (goal: near 2x)")
+        print(f"  --jobs 2 / --jobs 1   = {rate2 / rate1:6.2f}x   (goal: near 2x; this machine's ceiling for "
+              f"two processes of pure Python work: {parallel_ceiling():.2f}x)")
 
         small, large = (int(n) for n in args.memory_rows.split(","))
         print(f"\npeak memory of one process (--jobs 1, {args.memory_formats}, ru_maxrss)")
