@@ -626,6 +626,17 @@ def generate(
     if out.exists() and not out.is_dir():
         raise MentoringDocsError(f"{out}: exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
+    lock = ledger.RunLock(out)
+    lock.acquire()
+    try:
+        return _run(rows, row_iter, out, settings, pattern, pattern_columns, default_values, columns, jobs, observer)
+    finally:
+        lock.release()
+
+
+def _run(rows: Any, row_iter: Iterable[Any], out: Path, settings: _Settings, pattern: NamePattern,
+         pattern_columns: Mapping[str, cols.Column], default_values: Mapping[str, Mapping[str, Any]],
+         columns: Mapping[str, cols.Column], jobs: int | None, observer: Observer | None) -> BatchReport:
     ledger.remove_stale_temporaries(out, (ledger.MANIFEST, ledger.ERRORS))
     known = ledger.known_files(out)
     planner = _Planner(settings, pattern, known, default_values, columns, pattern_columns)

@@ -5,7 +5,7 @@
   finish and renamed into place at the end, so it is always complete or absent.
 - ``errors.csv``: one line per problem (row, column, dotted path, message).
 - ``.mentoring-docs/journal-*.csv``: each process notes every file it is about to
-  put in place. After an interrupted run (Ctrl-C, kill -9) the next run reads the
+  put in place (and ``.mentoring-docs/lock`` keeps a second batch out meanwhile). After an interrupted run (Ctrl-C, kill -9) the next run reads the
   manifest and the journals to recognise the files it made itself, untouched, and
   keeps them, instead of mistaking them for forms a pair has filled in.
 
@@ -21,11 +21,13 @@ import tempfile
 from pathlib import Path
 from typing import IO, Iterable, Sequence
 
+from .errors import MentoringDocsError
 from .io import FILE_MODE
 
 MANIFEST = "manifest.csv"
 ERRORS = "errors.csv"
 STATE_DIR = ".mentoring-docs"
+LOCK = "lock"
 
 MANIFEST_HEADER = ("row", "folder", "agreement_id", "kind", "format", "file", "sha256", "input_sha256")
 ERRORS_HEADER = ("row", "column", "path", "message")
@@ -148,10 +150,48 @@ def clear_journals(outdir: Path) -> None:
         return
     for journal in folder.glob("journal-*.csv"):
         journal.unlink(missing_ok=True)
+    (folder / LOCK).unlink(missing_ok=True)
     try:
         folder.rmdir()
     except OSError:
         pass  # something else is in it; leave it
+
+
+class RunLock:
+    """Makes sure only one batch writes to an output folder at a time.
+
+    An advisory lock (``flock``) on ``OUTDIR/.mentoring-docs/lock``. The kernel
+    releases it when the process ends, however it ends, so a killed run never
+    leaves a stale lock behind. Where ``fcntl`` is missing (Windows) it does nothing.
+    """
+
+    def __init__(self, outdir: Path) -> None:
+        self.outdir = outdir
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock, or raise :class:`MentoringDocsError` if another batch holds it."""
+        try:
+            import fcntl
+        except ImportError:
+            return
+        folder = self.outdir / STATE_DIR
+        folder.mkdir(exist_ok=True)
+        fd = os.open(folder / LOCK, os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise MentoringDocsError(
+                f"{self.outdir}: another batch is writing to this folder; wait for it to finish"
+            ) from None
+        self._fd = fd
+
+    def release(self) -> None:
+        """Let go of the lock."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def remove_stale_temporaries(folder: Path, names: Iterable[str]) -> None:

@@ -268,3 +268,20 @@ def test_rows_are_streamed(tmp_path: Path, jobs: int) -> None:
     # Interrupted: no manifest was put in place, and the journal tells the next run what exists.
     assert not (tmp_path / "out" / "manifest.csv").exists()
     assert list((tmp_path / "out" / ".mentoring-docs").glob("journal-*.csv"))
+
+
+def test_one_batch_at_a_time_per_output_folder(tmp_path: Path) -> None:
+    pytest.importorskip("fcntl")  # the lock is POSIX-only; Windows runs without it
+    from mentoring_docs.ledger import RunLock
+
+    out = tmp_path / "out"
+    out.mkdir()
+    other = RunLock(out)
+    other.acquire()  # as another batch in progress would
+    try:
+        with pytest.raises(MentoringDocsError, match="another batch is writing to this folder"):
+            batch.generate([PAIR], out, formats=["pdf"])
+    finally:
+        other.release()
+    report = batch.generate([PAIR], out, formats=["pdf"], jobs=1)
+    assert report.ok and not (out / ".mentoring-docs").exists()
