@@ -13,6 +13,8 @@ import hashlib
 import unicodedata
 from typing import Any
 
+from .digests import DigestSet, digest
+
 #: Prefix of generated identifiers (Mentoring Partnership Agreement).
 PREFIX = "MPA-"
 
@@ -30,16 +32,16 @@ class AgreementIds:
     """Hands out ``MPA-`` + 12 hexadecimal digits for each partnership, in roster order."""
 
     def __init__(self) -> None:
-        # How many times each partnership was seen so far, by a 64-bit digest of
-        # its key: little memory for a long roster.
-        self._seen: dict[int, int] = {}
+        # Every partnership seen so far, as a compact digest; counts only for
+        # the few seen more than once. Memory stays flat for a long roster.
+        self._seen = DigestSet()
+        self._repeats: dict[int, int] = {}
 
     def assign(self, mentee: Any, mentor: Any, program: Any, start_date: Any) -> str:
         """The identifier of the next row with these values."""
         key = "\x1f".join(_part(v) for v in (mentee, mentor, program, start_date))
-        digest = int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
-        occurrence = self._seen.get(digest, 0) + 1
-        self._seen[digest] = occurrence
-        if occurrence > 1:
+        seen = digest(key)
+        if not self._seen.add(seen):
+            occurrence = self._repeats[seen] = self._repeats.get(seen, 1) + 1
             key += f"\x1f{occurrence}"
         return PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12].upper()

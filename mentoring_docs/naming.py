@@ -9,9 +9,10 @@ adding a stable `` (2)``, `` (3)``... to later rows that would collide.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
+
+from .digests import DigestSet, digest
 
 #: Longest folder name, in UTF-8 bytes. File systems allow 255 bytes (ext4, APFS)
 #: or 255 UTF-16 units (NTFS); staying well below leaves room for the rest of a
@@ -95,25 +96,21 @@ class UniqueNames:
 
     def __init__(self, reserved: tuple[str, ...] = (), *, max_bytes: int = MAX_NAME_BYTES) -> None:
         self.max_bytes = max_bytes
-        # A 64-bit digest of each key stands for the name: a roster of many
-        # thousand rows then costs well under a megabyte, and two different names
-        # sharing a digest is too unlikely (about 1 in 10^11 for 20,000 rows) to matter.
-        self._taken: set[int] = {_digest(name) for name in reserved}
+        # A 64-bit digest of each key stands for the name, in a compact table:
+        # a roster of many thousand rows costs a few hundred kilobytes.
+        self._taken = DigestSet()
+        for name in reserved:
+            self._taken.add(digest(collision_key(name)))
 
     def claim(self, name: str) -> str:
         """``name`` itself if still free, otherwise ``name (n)`` with the lowest free ``n``."""
         candidate = name
         number = 1
-        while _digest(candidate) in self._taken:
+        while not self._taken.add(digest(collision_key(candidate))):
             number += 1
             suffix = f" ({number})"
             candidate = _cut(name, self.max_bytes - len(suffix.encode("utf-8"))) + suffix
-        self._taken.add(_digest(candidate))
         return candidate
-
-
-def _digest(name: str) -> int:
-    return int.from_bytes(hashlib.blake2b(collision_key(name).encode("utf-8"), digest_size=8).digest(), "big")
 
 
 class NamePattern:

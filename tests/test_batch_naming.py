@@ -102,3 +102,16 @@ def test_agreement_ids_are_stable_and_distinct() -> None:
     assert ids == [second.assign(*row) for row in rows]
     assert len(set(ids)) == 3  # the same pair twice still gets two ids, in roster order
     assert all(i.startswith("MPA-") and len(i) == 16 for i in ids)
+
+
+@given(st.lists(st.integers(min_value=1, max_value=2**64 - 1), max_size=3000))
+def test_digest_set_behaves_like_a_set(values: list[int]) -> None:
+    from mentoring_docs.digests import DigestSet
+
+    table, reference = DigestSet(capacity=2), set()
+    for value in values:
+        assert table.add(value) == (value not in reference)
+        reference.add(value)
+    assert len(table) == len(reference)
+    assert all(value in table for value in reference)
+    assert all((value + 1 in table) == (value + 1 in reference) for value in values if value < 2**64 - 1)
