@@ -647,7 +647,7 @@ def _run(rows: Any, row_iter: Iterable[Any], out: Path, settings: _Settings, pat
 
     manifest = ledger.AtomicCsv(report.manifest, ledger.MANIFEST_HEADER)
     errors_csv = ledger.AtomicCsv(report.errors_file, ledger.ERRORS_HEADER)
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = max(1, jobs or _cpu_count())
     pool = None
     finished = False
     try:
@@ -686,6 +686,13 @@ def _run(rows: Any, row_iter: Iterable[Any], out: Path, settings: _Settings, pat
         if observer:
             observer.finished(report)
     return report
+
+
+def _cpu_count() -> int:
+    """The CPUs this process may run on (a container or taskset may allow fewer than the machine has)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def _close_journal() -> None:

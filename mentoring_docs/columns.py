@@ -22,7 +22,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from . import values
 from .catalogue import Field, FieldKind, catalogue, pattern_of
@@ -322,11 +322,9 @@ def container_of(kind: Kind, path: str) -> str | None:
     return None
 
 
-def merge(defaults: Mapping[str, Any], row: Mapping[str, Any], kind: Kind,
-          containers: Iterable[str] = ()) -> dict[str, Any]:
+def merge(defaults: Mapping[str, Any], row: Mapping[str, Any], kind: Kind) -> dict[str, Any]:
     """Row values over defaults, for one document; lists and checkbox groups replace, not mix."""
     replaced = {container_of(kind, path) for path in row} - {None}
-    replaced.update(containers)
     merged = {p: v for p, v in defaults.items() if not replaced or container_of(kind, p) not in replaced}
     merged.update(row)
     return merged

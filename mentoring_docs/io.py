@@ -135,12 +135,18 @@ class StagedWrites:
 def _flush(paths: list[Path]) -> None:
     """Make the contents of ``paths`` durable: one syncfs() where there is one, else fsync each."""
     if _syncfs is not None:
-        fd = os.open(paths[0].parent, os.O_RDONLY)
-        try:
-            if _syncfs(fd) == 0:
-                return
-        finally:
-            os.close(fd)
+        folders: dict[int, Path] = {}
+        for path in paths:  # one folder per file system (a folder may be a mount point)
+            folders.setdefault(os.stat(path).st_dev, path.parent)
+        done = True
+        for folder in folders.values():
+            fd = os.open(folder, os.O_RDONLY)
+            try:
+                done = _syncfs(fd) == 0 and done
+            finally:
+                os.close(fd)
+        if done:
+            return
     for path in paths:
         with path.open("rb+") as handle:
             os.fsync(handle.fileno())
