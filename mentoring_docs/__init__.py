@@ -5,7 +5,8 @@ The public API:
 - :func:`load` / :func:`dump` / :func:`problems`: validate data against the data model;
 - :func:`catalogue`, :func:`flatten`, :func:`unflatten`: the field catalogue;
 - :func:`fill`, :class:`Filler`, :func:`read`, :func:`export_template`: forms;
-- :func:`json_schema`: the JSON Schema of a kind.
+- :func:`json_schema`: the JSON Schema of a kind;
+- :func:`track`, :class:`Tracker`: a tracker of returned forms across a program.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from .errors import DataError, FormError, MentoringDocsError, OutputExistsError,
 from .forms import Filler, ReadResult, export_template, fill, read
 from .json_schema import json_schema
 from .kinds import KINDS, parse_kind
+from .tracker import Tracker, track
 from .validate import dump, load, load_json, problems, to_json
 
 __all__ = [
     "KINDS", "Catalogue", "DataError", "Field", "FieldKind", "Filler", "FormError", "ListSpec",
     "MentoringDocsError", "OutputExistsError", "Problem", "ReadResult", "Section", "TemplateError",
     "__version__", "catalogue", "dump", "export_template", "fill", "flatten", "json_schema", "load",
-    "load_json", "parse_kind", "problems", "read", "to_json", "unflatten",
+    "load_json", "parse_kind", "problems", "read", "to_json", "track", "Tracker", "unflatten",
 ]

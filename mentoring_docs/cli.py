@@ -202,5 +202,46 @@ def _split(text: str) -> list[str]:
     return [part for part in (p.strip() for p in text.split(",")) if part]
 
 
+def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    from .values import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
+              help="tracker.xlsx, .csv (one file per table), .json or .html.")
+@click.option("--as-of", "as_of", callback=_as_of, metavar="DATE",
+              help="Day to measure overdue activities and days-to from (default: today).")
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
+              help="Batch generation's OUTDIR/manifest.csv: issued documents not returned become problems.")
+@click.option("--password", envvar="MENTORING_DOCS_PASSWORD",
+              help="Password of encrypted PDFs. Also read from MENTORING_DOCS_PASSWORD.")
+@click.option("--force", is_flag=True, help="Replace the output file(s) if they exist.")
+@_reports_errors
+def track(paths: tuple[str, ...], out: str, as_of: Any, manifest: str | None, password: str | None,
+          force: bool) -> None:
+    """Read every returned form under PATHS (folders searched recursively) into one tracker.
+
+    A file that cannot be read, or holds invalid values, is listed in the tracker's
+    problems table; it never stops the run.
+    """
+    from .tracker import track as build_tracker
+    from .tracker_output import check
+
+    check(out, overwrite=force)  # fail before reading a thousand forms, not after
+    tracker = build_tracker(paths, as_of=as_of, manifest=manifest, password=password)
+    written = tracker.write(out, overwrite=force)
+    used = sum(1 for d in tracker.documents if d.status == "used")
+    click.echo(f"{len(tracker.pairs)} pairs from {used} forms, {len(tracker.problems)} problems "
+               f"as of {tracker.as_of.isoformat()}; wrote {', '.join(str(p) for p in written)}", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
