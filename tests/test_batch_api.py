@@ -285,3 +285,19 @@ def test_one_batch_at_a_time_per_output_folder(tmp_path: Path) -> None:
         other.release()
     report = batch.generate([PAIR], out, formats=["pdf"], jobs=1)
     assert report.ok and not (out / ".mentoring-docs").exists()
+
+
+def test_tracking_reads_the_manifest(tmp_path: Path) -> None:
+    """The manifest is what tracking uses to tell which issued forms came back."""
+    from mentoring_docs.issued import read_manifest
+
+    out = tmp_path / "out"
+    report = batch.generate([PAIR, {**PAIR, "mentee": {"name": "Cleo Park"}}], out, jobs=1)
+    assert report.ok
+    issued = read_manifest(out / "manifest.csv")
+    rows = read_csv(out / "manifest.csv")
+    assert len(issued) == len(rows) == 2 * len(FILES)
+    for item, row in zip(issued, rows):
+        assert (item.row, item.folder, item.agreement_id, item.sha256, item.kind) == (
+            int(row["row"]), row["folder"], row["agreement_id"], row["sha256"], row["kind"])
+        assert Path(item.file).resolve() == (out / row["file"]).resolve()
