@@ -16,6 +16,7 @@ from typing import Any, Callable, TypeVar
 import click
 
 from . import __version__, forms, validate
+from .batch import DEFAULT_NAME
 from .errors import DataError, MentoringDocsError
 from .json_schema import json_schema_text
 from .kinds import KINDS, cli_name, parse_kind
@@ -141,6 +142,64 @@ def template(kind: str, fmt: str, out: str, force: bool) -> None:
     """Export the built-in template of KIND, to restyle and pass to fill --template."""
     written = forms.export_template(parse_kind(kind), fmt, out, overwrite=force)
     click.echo(f"wrote {written}", err=True)
+
+
+@main.command(name="batch")
+@click.argument("roster", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="Folder to fill with one folder per pair, manifest.csv and errors.csv.")
+@click.option("--kinds", default="agreement,action-plan", show_default=True, help="Documents to make, comma-separated.")
+@click.option("--formats", default="docx,pdf", show_default=True, help="Formats to make, comma-separated.")
+@click.option("--defaults", "defaults_file", type=click.Path(exists=True, dir_okay=False),
+              help="JSON with values for every pair (program, dates, meeting policy...); the roster's own values win.")
+@click.option("--name", "pattern", default=DEFAULT_NAME, show_default=True,
+              help="Folder name of each pair; {field} is replaced by the row's value, {row} by its number.")
+@click.option("--template", "templates", multiple=True, metavar="KIND=FILE",
+              help="A customised template (.docx or .pdf) for KIND; repeat for more.")
+@click.option("--sheet", help="XLSX: the worksheet to read (default: the first).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes to use (default: the number of CPUs).")
+@click.option("--force", is_flag=True, help="Replace documents that already exist.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar; only errors and the summary.")
+@_reports_errors
+def batch_command(roster: str, outdir: str, kinds: str, formats: str, defaults_file: str | None, pattern: str,
+                  templates: tuple[str, ...], sheet: str | None, jobs: int | None, force: bool, quiet: bool) -> None:
+    """Make every pair's agreement and action plan from a ROSTER (CSV, XLSX or JSON Lines).
+
+    Invalid rows are listed on stderr and in OUTDIR/errors.csv while the others are
+    made; the exit code is 1 if any row failed.
+    """
+    from . import batch
+    from .progress import ConsoleObserver
+    from .roster import open_roster
+
+    defaults = None
+    if defaults_file:
+        blob, label = _read_input(defaults_file)
+        defaults = validate.parse_json(blob, source=label)
+        if not isinstance(defaults, dict):
+            raise MentoringDocsError(f"{label}: the defaults must be a JSON object")
+    pairs = []
+    for item in templates:
+        kind, sep, file = item.partition("=")
+        if not sep or not file:
+            raise click.UsageError(f"--template {item!r}: write it as KIND=FILE, e.g. agreement=ours.docx")
+        pairs.append((kind, file))
+    observer = ConsoleObserver(bar=not quiet and sys.stderr.isatty(), source=roster)
+    try:
+        report = batch.generate(
+            open_roster(roster, sheet=sheet), outdir, kinds=_split(kinds), formats=_split(formats),
+            defaults=defaults, name=pattern, templates=pairs, jobs=jobs, force=force, observer=observer,
+        )
+    except KeyboardInterrupt:
+        click.echo("interrupted: run the same command again to finish", err=True)
+        sys.exit(130)
+    click.echo(report.summary(), err=True)
+    if not report.ok:
+        sys.exit(1)
+
+
+def _split(text: str) -> list[str]:
+    return [part for part in (p.strip() for p in text.split(",")) if part]
 
 
 def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:

@@ -3,7 +3,8 @@
 This module speaks only data and file names; the format backends
 (:mod:`mentoring_docs.docx`, :mod:`mentoring_docs.pdf`) know OOXML and PDF. Each
 backend exposes ``FORMAT``, ``OPTIONS``, ``sniff``, ``blank_template``,
-``compile_template`` and ``read_form``.
+``compile_template`` and ``read_form``; ``read_form`` returns ``(kind, raw values)``
+or ``(kind, raw values, problems found in the document)``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Mapping, Protocol
+from typing import Any, Iterable, Mapping, Protocol
 
 from . import validate
 from .catalogue import parse_flat
@@ -157,13 +158,16 @@ def read(source: str | os.PathLike[str] | bytes, *, name: str | None = None,
     fmt = detect_format(blob[:8])
     if fmt is None:
         raise FormError(label, "not a Word (.docx) or PDF file")
-    kind, raw = backend(fmt).read_form(blob, name=label, password=password)
-    return interpret(label, fmt, kind, raw)
+    # A backend may also return problems it found in the document itself.
+    kind, raw, *found = backend(fmt).read_form(blob, name=label, password=password)
+    return interpret(label, fmt, kind, raw, found[0] if found else ())
 
 
-def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | None]) -> ReadResult:
-    """Turn a backend's raw field values into a :class:`ReadResult`."""
+def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | None],
+              found: Iterable[Problem] = ()) -> ReadResult:
+    """Turn a backend's raw field values (and the problems it ``found``) into a :class:`ReadResult`."""
     data, problems = parse_flat(kind, raw)
+    problems = list(found) + problems
     try:
         data = validate.load(kind, data)
     except DataError as exc:

@@ -93,7 +93,8 @@ def test_raw_values_keep_the_text_as_typed() -> None:
         dh.set_text(dh.control(root, "meetings.day_time"), "  Tuesdays\t4 PM  ")
 
     blob = dh.edit_document(compile_template("agreement").render(minimal()), spaces)
-    kind, raw = read_form(blob, name="x.docx")
+    kind, raw, problems = read_form(blob, name="x.docx")
+    assert problems == []
     assert kind == "agreement"
     assert raw["meetings.day_time"] == "  Tuesdays\t4 PM  "
     assert raw["purpose"] is None and raw["focus.areas.networking"] is False

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from ..errors import Problem
 from ..kinds import Kind, parse_kind
 from .compiler import Compiled, compile_docx
 from .reader import read_form as _read_form
@@ -60,10 +61,13 @@ def _builtin(kind: Kind, protect: bool) -> Compiled:
     return compile_docx(kind, blank_template(kind), protect=protect, name=f"the built-in {kind} template")
 
 
-def read_form(source: bytes, *, name: str, password: str | None = None) -> tuple[Kind, dict[str, str | bool | None]]:
-    """``(kind, raw values by concrete path)`` of a returned Word form.
+def read_form(source: bytes, *, name: str,
+              password: str | None = None) -> tuple[Kind, dict[str, str | bool | None], list[Problem]]:
+    """``(kind, raw values by concrete path, problems)`` of a returned Word form.
 
-    ``password`` is for PDF files and is ignored here. Raises
+    ``problems`` lists answers the document holds that have no place in the data
+    (a control that lost its name, a field answered twice), so that nothing is
+    dropped in silence. ``password`` is for PDF files and is ignored here. Raises
     :class:`~mentoring_docs.errors.FormError` naming ``name`` for anything that is
     not a readable form of ours.
     """

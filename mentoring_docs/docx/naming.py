@@ -5,8 +5,10 @@ A control carries its field three times, because each editor drops something:
 - ``w:tag`` holds the concrete dotted path (``goals.0.activities.1.status``).
   Word keeps it (and copies it when a row is copied); LibreOffice 7.4 drops it.
 - a bookmark inside the control's content is named after the path with ``_`` for
-  ``.`` (``goals_0_activities_1_status``). LibreOffice keeps it; Word drops the
-  copy's bookmark when a row is duplicated (names are unique), which is harmless.
+  ``.`` (``goals_0_activities_1_status``). LibreOffice keeps it (renaming a
+  duplicate to ``..._Copy_1``); Word drops the copy's bookmark when a row is
+  duplicated (names are unique). A copied row re-saved by LibreOffice thus has no
+  marks at all: :func:`.structure.recover` places it from the layout.
 - ``w:alias`` (the title Word shows on the control) is the field's full label.
   LibreOffice keeps it only on plain-text controls, so it is the last resort.
 

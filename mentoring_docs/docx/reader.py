@@ -11,8 +11,8 @@ from typing import Any
 
 from lxml import etree
 
-from ..catalogue import Field, FieldKind, catalogue
-from ..errors import FormError
+from ..catalogue import Catalogue, Field, FieldKind, catalogue
+from ..errors import FormError, Problem
 from ..kinds import KINDS, Kind
 from . import controls as ctl
 from .controls import ControlKind
@@ -20,7 +20,7 @@ from .layout import COMPACT_PROMPTS
 from .naming import names
 from .package import Package
 from .record import is_item, parse_record
-from .structure import Marks, Structure, leaf_controls
+from .structure import Marks, Structure, leaf_controls, recover
 
 #: Largest custom XML part read while looking for our record.
 _MAX_RECORD = 1024 * 1024
@@ -30,8 +30,14 @@ _W_SDT_PR = ctl.qn("w:sdtPr")
 _W_SDT_CONTENT = ctl.qn("w:sdtContent")
 
 
-def read_form(source: bytes, *, name: str) -> tuple[Kind, dict[str, str | bool | None]]:
-    """``(kind, {concrete path: raw value})`` of a filled Word form; FormError naming ``name`` otherwise."""
+def read_form(source: bytes, *, name: str) -> tuple[Kind, dict[str, str | bool | None], list[Problem]]:
+    """``(kind, {concrete path: raw value}, problems)`` of a filled Word form; FormError naming ``name`` otherwise.
+
+    ``problems`` are answers found in the document that have no place in the
+    data: a control whose field cannot be told, or a second, different answer
+    to a field (a row of single fields copied in Word). They are reported, never
+    dropped in silence.
+    """
     package = Package(source, name)
     body = package.read("word/document.xml")
     try:
@@ -43,16 +49,52 @@ def read_form(source: bytes, *, name: str) -> tuple[Kind, dict[str, str | bool |
     if kind is None:
         kind = _guess_kind(marks, name)
     field_names = names(kind)
-    identified = [(m, p) for m in marks if (p := m.identify(field_names)) is not None]
+    patterns = recover(marks, [m.identify(field_names) for m in marks])
+    identified = [(m, p) for m, p in zip(marks, patterns) if p is not None]
     if not identified:
         raise FormError(name, f"no fields of a {catalogue(kind).title} found: was it made by mentoring-docs?")
     cat = catalogue(kind)
+    problems = _lost([m for m, p in zip(marks, patterns) if p is None], cat, placeholders)
     raw: dict[str, str | bool | None] = {}
     for loc in Structure(cat).assign(identified):
         value = read_value(loc.marks, cat.field(loc.pattern), placeholders)
-        if raw.get(loc.path) in (None, "", False):
+        before = raw.get(loc.path)
+        if before in (None, "", False):
             raw[loc.path] = value
-    return kind, raw
+        elif value not in (None, "", False, True) and value != before:
+            problems.append(Problem(loc.path, f"the form holds this field twice (a copied row?): "
+                                              f"{before!r} was read, {value!r} was not"))
+    return kind, raw, problems
+
+
+def _lost(marks: list[Marks], cat: Catalogue, placeholders: dict[str, str]) -> list[Problem]:
+    """A problem for each row (or lone control) of controls whose fields cannot be told, if they hold answers."""
+    groups: dict[int, list[Marks]] = {}
+    for m in marks:
+        groups.setdefault(id(m.row if m.row is not None else m.sdt), []).append(m)
+    prompts = _prompts(cat, placeholders)
+    out = []
+    for group in groups.values():
+        answers = []
+        for m in group:
+            sdt_pr = m.sdt.find(_W_SDT_PR)
+            text = ctl.content_text(m.sdt.find(_W_SDT_CONTENT))
+            if m.kind is ControlKind.CHECKBOX:
+                if sdt_pr is not None and ctl.checkbox_state(sdt_pr, text):
+                    answers.append("a ticked box")
+            elif text.strip() and text not in prompts:
+                answers.append(repr(text))
+        if answers:
+            what = ("a table row whose fields have lost their names cannot be placed (was it pasted where no "
+                    "row like it is left?)" if group[0].row is not None
+                    else "a field that has lost its name cannot be placed")
+            out.append(Problem("", f"{what}; not read: {', '.join(answers)}"))
+    return out
+
+
+def _prompts(cat: Catalogue, placeholders: dict[str, str]) -> set[str]:
+    return ({fd.help for fd in cat.fields} | set(placeholders.values()) | set(COMPACT_PROMPTS.values())
+            | ctl.WORD_DEFAULT_PLACEHOLDERS)
 
 
 def _record(package: Package) -> tuple[Kind | None, dict[str, str]]:

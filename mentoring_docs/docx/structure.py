@@ -11,8 +11,17 @@ because people copy and delete rows:
   reviews, the agreement's goal lists) is a table row: a control in another row
   starts another item;
 - an item of a list with inner lists (the action plan's goals) is a block of
-  tables and paragraphs: it ends when one of its own fields repeats, or when one
-  of its inner lists continues in a different table.
+  tables and paragraphs: it ends when one of its own fields repeats in another
+  table (a copied goal block), or when one of its inner lists continues in a
+  different table. A field repeated inside the item's own table (a copied row)
+  is the same field twice, not a new item.
+
+A control can also lose every mark: a row copied in Word keeps only the tags
+(bookmark names must be unique), and LibreOffice then drops the tags too, or
+renames duplicated bookmarks (``..._Copy_1``). Such a control takes its field
+from the layout instead (:func:`recover`): a row of the same table laid out the
+same way (the same text outside the controls, the same kinds of control in the
+same cells) whose controls are still named.
 """
 
 from __future__ import annotations
@@ -38,6 +47,8 @@ _W_TBL = qn("w:tbl")
 _BM_START = qn("w:bookmarkStart")
 _W_ID = qn("w:id")
 _W_NAME = qn("w:name")
+_W_TC = qn("w:tc")
+_W_T = qn("w:t")
 
 
 @dataclass
@@ -118,6 +129,89 @@ def leaf_controls(root: etree._Element) -> Iterator[Marks]:
         )
 
 
+def recover(marks: list[Marks], patterns: list[str | None]) -> list[str | None]:
+    """``patterns`` with those of unnamed controls filled in from the layout, where it tells.
+
+    An unnamed control in a table row takes the field of the control in the same
+    position of the nearest row of the same table that has the same layout and
+    whose controls are all named; failing that, of any such row in the document,
+    as long as they all agree. Controls it cannot place stay None.
+    """
+    if None not in patterns:
+        return patterns
+    out = list(patterns)
+    rows: dict[int, list[int]] = {}
+    for i, m in enumerate(marks):
+        if m.row is not None:
+            rows.setdefault(id(m.row), []).append(i)
+    named = [positions for positions in rows.values() if all(patterns[i] is not None for i in positions)]
+    order = {key: number for number, key in enumerate(rows)}
+    layouts: dict[int, tuple] = {}
+
+    def layout(positions: list[int]) -> tuple:
+        row = marks[positions[0]].row
+        key = id(row)
+        if key not in layouts:
+            layouts[key] = row_layout(row)  # type: ignore[arg-type]
+        return layouts[key]
+
+    for key, positions in rows.items():
+        if all(patterns[i] is not None for i in positions):
+            continue
+        first = marks[positions[0]]
+        kinds = [marks[i].kind for i in positions]
+        alike = [p for p in named if len(p) == len(positions) and [marks[i].kind for i in p] == kinds
+                 and layout(p) == layout(positions)]
+        same_table = [p for p in alike if marks[p[0]].table is first.table]
+        if same_table:
+            model = min(same_table, key=lambda p: (abs(order[id(marks[p[0]].row)] - order[key]),
+                                                  order[id(marks[p[0]].row)] > order[key]))
+        elif alike and len({tuple(patterns[i] for i in p) for p in alike}) == 1:
+            model = alike[0]
+        else:
+            continue
+        for mine, theirs in zip(positions, model):
+            if out[mine] is None:
+                out[mine] = patterns[theirs]
+    return out
+
+
+def row_layout(row: etree._Element) -> tuple:
+    """What a table row looks like without its answers: cells, text outside controls, kinds of control."""
+    out: list[object] = []
+    text: list[str] = []
+
+    def flush() -> None:
+        if text:
+            joined = " ".join("".join(text).split())
+            if joined:
+                out.append(joined)
+            text.clear()
+
+    def walk(node: etree._Element) -> None:
+        for child in node:
+            tag = child.tag
+            if tag == _W_SDT:
+                content = child.find(_W_SDT_CONTENT)
+                if content is not None and next(content.iter(_W_SDT), None) is not None:
+                    walk(content)  # a container: a repeating-section item, a wrapper
+                else:
+                    flush()
+                    out.append(kind_of(child.find(_W_SDT_PR)))
+            elif tag == _W_TC:
+                flush()
+                out.append("|")
+                walk(child)
+            elif tag == _W_T:
+                text.append(child.text or "")
+            elif isinstance(tag, str):
+                walk(child)
+
+    walk(row)
+    flush()
+    return tuple(out)
+
+
 @dataclass
 class Located:
     """One of our fields found in a document, with its concrete path."""
@@ -134,6 +228,8 @@ class _Item:
     index: int = -1
     seen: set[str] = field(default_factory=set)
     row: etree._Element | None = None
+    #: the table holding the item's own fields (block lists)
+    table: etree._Element | None = None
     tables: dict[str, etree._Element | None] = field(default_factory=dict)
 
 
@@ -168,10 +264,10 @@ class Structure:
                 direct = depth == len(chain) - 1
                 if item.index < 0:
                     new = True
+                elif direct and list_path in self.row_lists:
+                    new = pattern in item.seen or (marks.row is not None and marks.row is not item.row)
                 elif direct:
-                    new = pattern in item.seen or (
-                        list_path in self.row_lists and marks.row is not None and marks.row is not item.row
-                    )
+                    new = pattern in item.seen and (marks.table is None or marks.table is not item.table)
                 else:
                     child = chain[depth + 1]
                     before = item.tables.get(child)
@@ -180,11 +276,14 @@ class Structure:
                     item.index += 1
                     item.seen = set()
                     item.row = marks.row
+                    item.table = None
                     item.tables = {}
                     prefix = list_path + ".*."
                     for inner in [p for p in state if p.startswith(prefix)]:
                         del state[inner]
                 if direct:
+                    if not item.seen:
+                        item.table = marks.table
                     item.seen.add(pattern)
                 else:
                     item.tables.setdefault(chain[depth + 1], marks.table)
