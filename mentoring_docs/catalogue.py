@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field as _dc_field
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from marshmallow import Schema, fields as mf, missing
 
@@ -30,6 +30,9 @@ __all__ = [
     "Catalogue", "Choice", "Field", "FieldKind", "Group", "ListSpec", "Section",
     "catalogue", "flatten", "unflatten", "parse_flat", "pattern_of",
 ]
+
+_TEXT, _LONG_TEXT, _CHECKBOX, _DATE, _NUMBER = (
+    FieldKind.TEXT, FieldKind.LONG_TEXT, FieldKind.CHECKBOX, FieldKind.DATE, FieldKind.NUMBER)
 
 _INDEX = re.compile(r"(?<=\.)\d+(?=\.|$)|^\d+(?=\.|$)")
 
@@ -82,6 +85,15 @@ class Field:
         """Whether the value may hold line breaks."""
         return self.kind is FieldKind.LONG_TEXT
 
+    @functools.cached_property
+    def _choice_names(self) -> dict[str, str]:
+        """Each choice's value and label, case-folded, to the value (the first choice wins a tie)."""
+        names: dict[str, str] = {}
+        for choice in reversed(self.choices):
+            names[choice.label.casefold()] = choice.value
+            names[choice.value.casefold()] = choice.value
+        return names
+
     def choice_label(self, value: str) -> str:
         """The display label of an enumeration value."""
         for choice in self.choices:
@@ -107,22 +119,26 @@ class Field:
         Raises :class:`ValueError` with a message fit for the user when the text
         cannot be this field's kind of value.
         """
-        if self.kind is FieldKind.CHECKBOX:
+        # Readers call this for every field of every form: the kinds are module
+        # constants because looking up an enum member costs more than the test.
+        kind = self.kind
+        if kind is _TEXT or kind is _LONG_TEXT:
+            if isinstance(text, bool):
+                raise ValueError(f"expected {kind} text, got a checkbox state")
+            return values.normalise_newlines(text) or None
+        if kind is _CHECKBOX:
             return True if values.parse_flag(text) else None
         if isinstance(text, bool):
-            raise ValueError(f"expected {self.kind} text, got a checkbox state")
-        if self.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT):
-            return values.normalise_newlines(text) or None
+            raise ValueError(f"expected {kind} text, got a checkbox state")
         if not text.strip():
             return None
-        if self.kind is FieldKind.DATE:
+        if kind is _DATE:
             return values.parse_date(text)
-        if self.kind is FieldKind.NUMBER:
+        if kind is _NUMBER:
             return values.parse_number(text, integer=self.integer)
-        wanted = text.strip().casefold()
-        for choice in self.choices:
-            if wanted in (choice.value.casefold(), choice.label.casefold()):
-                return choice.value
+        value = self._choice_names.get(text.strip().casefold())
+        if value is not None:
+            return value
         raise ValueError(
             f"{text.strip()!r} is not one of: " + ", ".join(c.value for c in self.choices)
         )
@@ -397,14 +413,23 @@ def unflatten(kind: str, flat: Mapping[str, Any]) -> dict[str, Any]:
     form's table close up. Raises :class:`DataError` for a path not in the catalogue.
     """
     cat = catalogue(kind)
-    root: dict[str, Any] = {}
+    known: list[tuple[str, Any]] = []
     unknown: list[Problem] = []
     for path, value in flat.items():
-        fd = cat.lookup(path)
-        if fd is None:
+        if cat.lookup(path) is None:
             hint = cat.suggest(path)
             unknown.append(Problem(path, "unknown field" + (f"; did you mean {hint!r}?" if hint else "")))
-            continue
+        else:
+            known.append((path, value))
+    if unknown:
+        raise DataError(unknown)
+    return _nest(cat, known)
+
+
+def _nest(cat: Catalogue, items: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """The nested record of ``(concrete path, value)`` pairs whose paths are all in ``cat``."""
+    root: dict[str, Any] = {}
+    for path, value in items:
         if value is None or value == "" or value is False:
             continue
         parts = path.split(".")
@@ -412,8 +437,6 @@ def unflatten(kind: str, flat: Mapping[str, Any]) -> dict[str, Any]:
         for part in parts[:-1]:
             node = node.setdefault(part, {})
         node[parts[-1]] = value
-    if unknown:
-        raise DataError(unknown)
     return _rebuild(cat, root, "")  # type: ignore[return-value]
 
 
@@ -423,14 +446,28 @@ def _rebuild(cat: Catalogue, node: Any, pattern: str) -> Any:
     if pattern in cat.choice_sets:
         return [fd.name for fd in cat.choice_sets[pattern] if node.get(fd.name)]
     if pattern in cat.lists_by_path:
-        items = (_rebuild(cat, node[k], f"{pattern}.*") for k in sorted(node, key=int))
-        return [item for item in items if item not in (None, "", {}, [])]
+        inner = pattern + ".*"
+        items = []
+        for key in sorted(node, key=int):
+            item = node[key]
+            if isinstance(item, dict):  # leaves need no rebuilding: skip the call for them
+                item = _rebuild(cat, item, inner)
+            if not _blank(item):
+                items.append(item)
+        return items
     out = {}
+    prefix = pattern + "." if pattern else ""
     for key, value in node.items():
-        child = _rebuild(cat, value, f"{pattern}.{key}" if pattern else key)
-        if child not in (None, "", {}, []):
-            out[key] = child
+        if isinstance(value, dict):
+            value = _rebuild(cat, value, prefix + key)
+        if not _blank(value):
+            out[key] = value
     return out
+
+
+def _blank(value: Any) -> bool:
+    """What a rebuilt record leaves out: nothing given, or a group or list left empty."""
+    return value is None or value == "" or value == {} or value == []
 
 
 def parse_flat(kind: str, raw: Mapping[str, str | bool | None]) -> tuple[dict[str, Any], list[Problem]]:
@@ -442,10 +479,11 @@ def parse_flat(kind: str, raw: Mapping[str, str | bool | None]) -> tuple[dict[st
     the text found, and unknown paths are reported too.
     """
     cat = catalogue(kind)
-    flat: dict[str, Any] = {}
+    by_path = cat.by_path
+    typed: list[tuple[str, Any]] = []
     problems: list[Problem] = []
     for path, text in raw.items():
-        fd = cat.lookup(path)
+        fd = by_path.get(pattern_of(path))
         if fd is None:
             problems.append(Problem(path, f"not a field of the {cat.title}"))
             continue
@@ -457,5 +495,6 @@ def parse_flat(kind: str, raw: Mapping[str, str | bool | None]) -> tuple[dict[st
             problems.append(Problem(path, str(exc)))
             continue
         if value is not None:
-            flat[path] = value
-    return unflatten(kind, flat), problems
+            typed.append((path, value))
+    # Every path was looked up above: nest the values without asking again.
+    return _nest(cat, typed), problems

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import given, strategies as st
 
 from mentoring_docs import FieldKind, catalogue, flatten, unflatten
 from mentoring_docs.catalogue import parse_flat, pattern_of
 from mentoring_docs.errors import DataError
-from strategies import records
+from mentoring_docs.pdf.rows import ROWS
+from mentoring_docs.validate import prune
+from strategies import records, text
 
 
 @pytest.mark.parametrize("kind", ["agreement", "action_plan"])
@@ -122,6 +124,25 @@ def test_text_round_trip_through_to_text_and_from_text(record):
     data, problems = parse_flat("action_plan", raw)
     assert problems == []
     assert data == record
+
+
+def _raw_forms(kind):
+    """What a returned form may hold: any field blank, spaces, text, ticked or not, in any row."""
+    paths = [path for path, _ in catalogue(kind).expand(ROWS[kind])]
+    value = st.one_of(st.none(), st.sampled_from(["", " ", "\n", "yes", "Off", "2026-03-04", "7", "Weekly"]),
+                      text(multiline=True, max_size=8), st.booleans())
+    return st.dictionaries(st.sampled_from(paths), value, max_size=40)
+
+
+@pytest.mark.parametrize("kind", ["agreement", "action_plan"])
+def test_parse_flat_leaves_nothing_for_prune_to_drop(kind):
+    # forms.interpret validates parse_flat's data without pruning it again.
+    @given(_raw_forms(kind))
+    def check(raw):
+        data, _problems = parse_flat(kind, raw)
+        assert prune(data) == data
+
+    check()
 
 
 def test_parse_flat_reports_what_it_cannot_read_with_the_path():
