@@ -169,7 +169,7 @@ def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | N
     data, problems = parse_flat(kind, raw)
     problems = list(found) + problems
     try:
-        data = validate.load(kind, data)
+        data = validate.load(kind, data, pruned=True)  # parse_flat leaves nothing empty
     except DataError as exc:
         known = {(p.path, p.message) for p in problems}
         problems += [p for p in exc.problems if (p.path, p.message) not in known]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
+from collections.abc import Mapping as _Mapping
 from typing import Any, Mapping
 
 from marshmallow import Schema, ValidationError
@@ -35,30 +37,42 @@ def prune(value: Any) -> Any:
     Forms cannot tell an empty field from a missing one, so the canonical record
     leaves both out; this is what makes ``read(fill(x)) == x`` hold.
     """
-    if isinstance(value, Mapping):
-        out = {k: prune(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if not _empty(v)}
+    if type(value) in _LEAVES:  # most values; and isinstance(x, Mapping) is slow for them
+        return value
+    if isinstance(value, _Mapping):
+        out = {}
+        for key, inner in value.items():
+            inner = prune(inner)
+            if not _empty(inner):
+                out[key] = inner
+        return out
     if isinstance(value, list):
         items = [prune(v) for v in value]
         return [v for v in items if not _empty(v)]
     return value
 
 
+_LEAVES = frozenset({str, int, float, bool, type(None), dt.date})
+
+
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, (str, list, dict)) and len(value) == 0)
 
 
-def load(kind: str, data: Mapping[str, Any], *, source: str | None = None) -> dict[str, Any]:
+def load(kind: str, data: Mapping[str, Any], *, source: str | None = None,
+         pruned: bool = False) -> dict[str, Any]:
     """Validate ``data`` and return the typed, canonical record (dates as :class:`datetime.date`).
 
     Raises :class:`DataError` listing every problem at once, each as
     ``dotted.path: message``. ``source`` (a file name) prefixes each message.
+    ``pruned`` says ``data`` holds nothing :func:`prune` would drop (as what
+    :func:`~mentoring_docs.catalogue.parse_flat` returns), so that pass is skipped.
     """
     kind = parse_kind(kind)
     if not isinstance(data, Mapping):
         raise DataError([Problem("", "the document must be a JSON object")], source)
     try:
-        return _schema(kind).load(prune(data))
+        return _schema(kind).load(data if pruned else prune(data))
     except ValidationError as exc:
         raise DataError(_problems(kind, exc.messages), source) from None
 
