@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 
 import pikepdf
@@ -153,3 +154,29 @@ def test_values_of_foreign_fields_are_reported_not_dropped():
     result = read(out.getvalue())
     assert [p.path for p in result.problems] == ["favourite_colour"]
     assert result.data == record
+
+
+# -- where the reader cannot map the file ---------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["refused", "absent"])
+def test_without_memory_files_reading_falls_back_and_gives_the_same_answers(monkeypatch, how):
+    # On Linux the reader hands qpdf a memory-mapped copy; elsewhere (another OS,
+    # a sandbox that refuses memfd_create) it reads from BytesIO, with the same results.
+    good = fill("action_plan", sample("action_plan"))
+    encrypted = fill("agreement", sample("agreement"), password="s3cret")
+    cut = good[: len(good) // 2]
+    expected = (read_form(good, name="a.pdf"), read_form(encrypted, name="b.pdf", password="s3cret"),
+                _one_line_error(cut), _one_line_error(encrypted), _one_line_error(b"%PDF-1.4\nnot really"))
+    if how == "refused":
+        def refuse(*args, **kwargs):
+            raise OSError(1, "Operation not permitted")
+        monkeypatch.setattr(os, "memfd_create", refuse)
+    else:
+        monkeypatch.delattr(os, "memfd_create")
+    assert (read_form(good, name="a.pdf"), read_form(encrypted, name="b.pdf", password="s3cret"),
+            _one_line_error(cut), _one_line_error(encrypted), _one_line_error(b"%PDF-1.4\nnot really")) == expected
+
+
+def test_an_empty_file_is_not_a_readable_pdf():
+    assert "not a readable PDF" in _one_line_error(b"")
