@@ -28,6 +28,9 @@ from ..kinds import KINDS
 #: Word refuses longer bookmark names.
 BOOKMARK_MAX = 40
 
+#: Tags a :class:`Names` remembers (documents with huge lists must not grow it for ever).
+_MAX_REMEMBERED = 50000
+
 _INDEX_SEGMENT = re.compile(r"(?<=_)\d+(?=_|$)")
 
 
@@ -54,11 +57,21 @@ class Names:
                 raise AssertionError(f"bookmark form of {pattern} is ambiguous")
             self._by_bookmark[key] = pattern
         self._by_alias: dict[str, str] = {fd.full_label: fd.path for fd in cat.fields}
+        self._by_tag: dict[str, str | None] = {}
 
     def from_tag(self, tag: str) -> str | None:
         """The pattern a ``w:tag`` names (a concrete path or a pattern), or None."""
-        pattern = pattern_of(tag.strip())
-        return pattern if pattern in self.patterns else None
+        # Remembered: every form repeats the same few hundred tags.
+        try:
+            return self._by_tag[tag]
+        except KeyError:
+            pass
+        pattern: str | None = pattern_of(tag.strip())
+        if pattern not in self.patterns:
+            pattern = None
+        if len(self._by_tag) < _MAX_REMEMBERED:
+            self._by_tag[tag] = pattern
+        return pattern
 
     def from_bookmark(self, name: str) -> str | None:
         """The pattern a bookmark name encodes, or None for any other bookmark."""
