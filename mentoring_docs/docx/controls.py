@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Mapping, Sequence
 
 from lxml import etree
 
@@ -70,22 +70,8 @@ _OTHER_TYPES = {qn(t) for t in ("w:picture", "w:docPartObj", "w:docPartList", "w
 
 
 def kind_of(sdt_pr: etree._Element | None) -> ControlKind:
-    """The kind of the control whose ``w:sdtPr`` this is."""
-    if sdt_pr is None:
-        return ControlKind.TEXT
-    for child in sdt_pr:
-        tag = child.tag
-        if tag == _W_TEXT or tag == _W_RICH:
-            return ControlKind.TEXT
-        if tag == _W14_CHECKBOX:
-            return ControlKind.CHECKBOX
-        if tag == _W_DROPDOWN or tag == _W_COMBO:
-            return ControlKind.DROPDOWN
-        if tag == _W_DATE:
-            return ControlKind.DATE
-        if tag in _OTHER_TYPES:
-            return ControlKind.OTHER
-    return ControlKind.TEXT  # no type element: a rich-text control
+    """The kind of the control whose ``w:sdtPr`` this is (no type element: a rich-text control)."""
+    return read_control(sdt_pr, None)[0]
 
 
 # -- writing ---------------------------------------------------------------------------
@@ -182,6 +168,99 @@ _W14_CHECKED = qn("w14:checked")
 _W14_VAL = qn("w14:val")
 
 
+_LITERAL = {_W_TAB: "\t", _W_BR: "\n", _W_CR: "\n", _W_NBH: "\u2011", _W_SOFT: "\u00ad"}
+_W_SDT = qn("w:sdt")
+_BM_START = qn("w:bookmarkStart")
+_BM_END = qn("w:bookmarkEnd")
+_W_NAME = qn("w:name")
+_W_ID = qn("w:id")
+
+
+def read_control(sdt_pr: etree._Element | None, content: etree._Element | None) -> tuple[
+        ControlKind, str | None, etree._Element | None, bool, etree._Element | None, str, list[etree._Element], bool]:
+    """Everything the backend reads from one control, in one walk of its properties and one of its content.
+
+    Returns ``(kind, tag, alias, showing placeholder, type element, text,
+    bookmarks, nested)``:
+
+    - ``kind`` from the first type element of ``w:sdtPr`` (none: rich text);
+      the type element (``w:date``, ``w14:checkbox``, ``w:dropDownList``...) is
+      where the control keeps its state and choices;
+    - ``tag`` the ``w:tag`` value; ``alias`` the ``w:alias`` element, unread
+      (rarely needed); ``showing placeholder`` the ``w:showingPlcHdr`` flag;
+    - ``text`` as :func:`content_text` describes it;
+    - ``bookmarks`` the ``w:bookmarkStart``/``w:bookmarkEnd`` elements inside,
+      in order (see :func:`bookmark_names`); ``nested`` whether the content
+      holds other controls.
+
+    This runs for every control of every form read. It visits every node and
+    compares tags in Python (lxml's ``find`` is a Python-level path search and
+    multi-tag ``iter`` costs more to set up than these small subtrees), and it
+    reads attributes only where the common case needs them.
+    """
+    kind = state = tag_value = alias = None
+    showing = False
+    if sdt_pr is not None:
+        kinds = _KIND_BY_TAG
+        for child in sdt_pr:
+            tag = child.tag
+            if tag == _W_TAG:
+                tag_value = child.get(_W_VAL)
+            elif tag == _W_ALIAS:
+                alias = child
+            elif tag == _W_SHOWING:
+                showing = child.get(_W_VAL, "true") not in ("0", "false", "off")
+            elif kind is None:
+                kind = kinds.get(tag)
+                if kind is not None:
+                    state = child
+    pieces: list[str] = []
+    marks: list[etree._Element] = []
+    nested = False
+    if content is not None:
+        codes = _CODES
+        first_paragraph = True
+        for node in content.iter():
+            code = codes.get(node.tag)
+            if code is None:
+                continue  # most nodes: runs and their properties
+            if code == 0:
+                text = node.text
+                if text:
+                    pieces.append(text)
+            elif code == 2:
+                marks.append(node)
+            elif code == 1:
+                if not first_paragraph:
+                    pieces.append("\n")
+                first_paragraph = False
+            elif code == 4:
+                nested = True
+            elif code == 5:
+                pieces.append(_sym(node))
+            else:
+                pieces.append(code)  # type: ignore[arg-type]
+    text = pieces[0] if len(pieces) == 1 else "".join(pieces)
+    return kind or ControlKind.TEXT, tag_value, alias, showing, state, text, marks, nested
+
+
+def _sym(node: etree._Element) -> str:
+    """The character a ``w:sym`` stands for ("" when its code is not one)."""
+    try:
+        return chr(int(node.get(_W_CHAR, ""), 16))
+    except (ValueError, OverflowError):
+        return ""
+
+
+_W_TAG = qn("w:tag")
+_W_ALIAS = qn("w:alias")
+_KIND_BY_TAG = {_W_TEXT: ControlKind.TEXT, _W_RICH: ControlKind.TEXT, _W14_CHECKBOX: ControlKind.CHECKBOX,
+                _W_DROPDOWN: ControlKind.DROPDOWN, _W_COMBO: ControlKind.DROPDOWN, _W_DATE: ControlKind.DATE,
+                **{tag: ControlKind.OTHER for tag in _OTHER_TYPES}}
+#: What :func:`read_control` does with each tag of the content: a number, or the text it stands for.
+_CODES: dict[object, int | str] = {_W_T: 0, _W_P: 1, _BM_START: 2, _BM_END: 2, _W_SDT: 4, _W_SYM: 5, **_LITERAL}
+
+
 def content_text(content: etree._Element | None) -> str:
     """The text a person sees in a control's content.
 
@@ -189,50 +268,15 @@ def content_text(content: etree._Element | None) -> str:
     grown to several paragraphs in Word) are joined with ``\\n``. Deleted text of
     tracked changes (``w:delText``) and field codes are not text.
     """
-    if content is None:
-        return ""
-    out: list[str] = []
-    first_paragraph = True
-    for node in content.iter(_W_T, _W_TAB, _W_BR, _W_CR, _W_P, _W_NBH, _W_SOFT, _W_SYM):
-        tag = node.tag
-        if tag == _W_T:
-            out.append(node.text or "")
-        elif tag == _W_TAB:
-            out.append("\t")
-        elif tag == _W_BR:
-            out.append("\n")
-        elif tag == _W_CR:
-            out.append("\n")
-        elif tag == _W_P:
-            if not first_paragraph:
-                out.append("\n")
-            first_paragraph = False
-        elif tag == _W_NBH:
-            out.append("\u2011")
-        elif tag == _W_SOFT:
-            out.append("\u00ad")
-        elif tag == _W_SYM:
-            code = node.get(_W_CHAR, "")
-            try:
-                out.append(chr(int(code, 16)))
-            except ValueError:
-                pass
-    return "".join(out)
+    return read_control(None, content)[5]
 
 
-def showing_placeholder(sdt_pr: etree._Element | None) -> bool:
-    """Whether the control says its content is placeholder text."""
-    if sdt_pr is None:
-        return False
-    flag = sdt_pr.find(_W_SHOWING)
-    return flag is not None and flag.get(_W_VAL, "true") not in ("0", "false", "off")
-
-
-def checkbox_state(sdt_pr: etree._Element, text: str) -> bool:
-    """A checkbox's state: its ``w14:checked`` value, else the glyph it shows."""
-    checked = sdt_pr.find(f"{_W14_CHECKBOX}/{_W14_CHECKED}")
-    if checked is not None:
-        return checked.get(_W14_VAL, "1") in ("1", "true", "on")
+def box_state(checkbox: etree._Element | None, text: str) -> bool:
+    """A checkbox's state from its ``w14:checkbox`` element (if any) and the glyph it shows."""
+    if checkbox is not None:
+        for child in checkbox:  # w14:checked comes first, as Word writes it
+            if child.tag == _W14_CHECKED:
+                return child.get(_W14_VAL, "1") in ("1", "true", "on")
     return text.strip() in ("\u2612", "\u2611", "\u2713", "\u2714", "X", "x")
 
 
@@ -240,21 +284,60 @@ def list_items(sdt_pr: etree._Element) -> list[tuple[str, str]]:
     """``(display text, value)`` of each item of a drop-down list or combo box."""
     out = []
     for item in sdt_pr.iter(_W_LIST_ITEM):
-        value = item.get(_W_VALUE)
-        display = item.get(_W_DISPLAY)
-        if value is None and display is None:
-            continue
-        out.append((display if display is not None else value or "", value if value is not None else display or ""))
+        pair = _item(item)
+        if pair is not None:
+            out.append(pair)
     return out
+
+
+def _item(item: etree._Element) -> tuple[str, str] | None:
+    value = item.get(_W_VALUE)
+    display = item.get(_W_DISPLAY)
+    if value is None and display is None:
+        return None
+    return display if display is not None else value or "", value if value is not None else display or ""
+
+
+def chosen_value(choices: etree._Element, text: str, hint: dict[str, int]) -> str | None:
+    """The value of the item of a ``w:dropDownList`` (or ``w:comboBox``) whose display text is ``text``.
+
+    ``hint`` maps display texts to the position of their item in lists seen
+    before (forms from one template share their lists); it is checked against
+    this list, and filled in when it misses, so one look at one item usually
+    does. None when no item shows ``text``.
+    """
+    position = hint.get(text)
+    if position is not None and position < len(choices):
+        item = choices[position]
+        if item.tag == _W_LIST_ITEM:
+            pair = _item(item)
+            if pair is not None and pair[0] == text:
+                return pair[1]
+    found = None
+    for position, item in enumerate(choices):
+        if item.tag == _W_LIST_ITEM:
+            pair = _item(item)
+            if pair is not None:
+                hint.setdefault(pair[0], position)
+                if found is None and pair[0] == text:
+                    found = pair[1]
+    return found
 
 
 def date_state(sdt_pr: etree._Element) -> tuple[dt.date | None, str | None]:
     """The date a date picker stores (``w:fullDate``) and its display format."""
-    node = sdt_pr.find(_W_DATE)
+    return picker_state(next(sdt_pr.iterchildren(_W_DATE), None))
+
+
+def picker_state(node: etree._Element | None) -> tuple[dt.date | None, str | None]:
+    """:func:`date_state` from the ``w:date`` element itself."""
     if node is None:
         return None, None
-    fmt_node = node.find(_W_DATE_FORMAT)
-    fmt = fmt_node.get(_W_VAL) if fmt_node is not None else None
+    fmt = None
+    for child in node:  # the format comes first, as Word writes it
+        if child.tag == _W_DATE_FORMAT:
+            fmt = child.get(_W_VAL)
+            break
     full = node.get(_W_FULL_DATE)
     if not full:
         return None, fmt
@@ -300,36 +383,35 @@ def format_date(value: dt.date, fmt: str) -> str:
     return "".join(out)
 
 
-def bookmark_names(sdt: etree._Element, end_names: dict[str, str]) -> list[str]:
-    """Names of the bookmarks that mark ``sdt``.
+def bookmark_names(sdt: etree._Element, inside: list[etree._Element],
+                   end_names: Callable[[], Mapping[str, str]]) -> list[str]:
+    """Names of the bookmarks that mark ``sdt``, given the bookmark elements ``inside`` its content.
 
     Those starting inside its content, those ending inside it (LibreOffice may
     move the start just before the control), and those starting right before it.
+    ``end_names`` gives every bookmark's name by id; it is called only for a
+    bookmark that ends inside but starts elsewhere.
     """
     names: list[str] = []
-    content = sdt.find(_W_SDT_CONTENT)
-    if content is not None:
-        for node in content.iter(_BM_START, _BM_END):
-            if node.tag == _BM_START:
-                name = node.get(_W_NAME)
-                if name:
-                    names.append(name)
-            else:
-                name = end_names.get(node.get(_W_ID, ""))
-                if name:
-                    names.append(name)
+    started = set()
+    for node in inside:
+        if node.tag == _BM_START:
+            name = node.get(_W_NAME)
+            started.add(node.get(_W_ID))
+            if name:
+                names.append(name)
+        else:
+            number = node.get(_W_ID)
+            if number not in started:
+                found = end_names().get(number or "")
+                if found:
+                    names.append(found)
     previous = sdt.getprevious()
-    while previous is not None and previous.tag in (_BM_START, _BM_END):
+    while previous is not None and (previous.tag == _BM_START or previous.tag == _BM_END):
         if previous.tag == _BM_START and previous.get(_W_NAME):
             names.append(previous.get(_W_NAME))
         previous = previous.getprevious()
     return names
-
-
-_BM_START = qn("w:bookmarkStart")
-_BM_END = qn("w:bookmarkEnd")
-_W_NAME = qn("w:name")
-_W_ID = qn("w:id")
 
 
 def runs_all_placeholder(content: etree._Element | None) -> bool:
@@ -349,7 +431,7 @@ def runs_all_placeholder(content: etree._Element | None) -> bool:
 
 __all__ = [
     "CHECKED_GLYPH", "ControlKind", "DATE_FORMAT", "IdSource", "PLACEHOLDER_STYLE", "Spec",
-    "UNCHECKED_GLYPH", "WORD_DEFAULT_PLACEHOLDERS", "bookmark_names", "checkbox_font_props",
-    "checkbox_state", "content_text", "control_xml", "date_state", "format_date", "kind_of",
-    "list_items", "runs_all_placeholder", "showing_placeholder",
+    "UNCHECKED_GLYPH", "WORD_DEFAULT_PLACEHOLDERS", "bookmark_names", "box_state", "checkbox_font_props",
+    "chosen_value", "content_text", "control_xml", "date_state", "format_date", "kind_of", "list_items",
+    "picker_state", "read_control", "runs_all_placeholder",
 ]

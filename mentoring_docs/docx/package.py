@@ -53,6 +53,15 @@ class Package:
         """Every part name in the package."""
         return list(self._infos)
 
+    def fingerprint(self, part: str) -> tuple[str, int, int] | None:
+        """``(name, CRC-32, size)`` of ``part`` from the ZIP directory, without reading it; None if absent.
+
+        Enough to recognise a part seen before (the form record every form of a
+        template carries) without inflating it again.
+        """
+        info = self._infos.get(part)
+        return (part, info.CRC, info.file_size) if info is not None else None
+
     def __contains__(self, part: str) -> bool:
         return part in self._infos
 

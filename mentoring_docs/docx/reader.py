@@ -7,7 +7,7 @@ turns it into typed data and reports what cannot be read.
 
 from __future__ import annotations
 
-from typing import Any
+import functools
 
 from lxml import etree
 
@@ -26,8 +26,6 @@ from .structure import Marks, Structure, leaf_controls, recover
 _MAX_RECORD = 1024 * 1024
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-_W_SDT_PR = ctl.qn("w:sdtPr")
-_W_SDT_CONTENT = ctl.qn("w:sdtContent")
 
 
 def read_form(source: bytes, *, name: str) -> tuple[Kind, dict[str, str | bool | None], list[Problem]]:
@@ -44,46 +42,108 @@ def read_form(source: bytes, *, name: str) -> tuple[Kind, dict[str, str | bool |
         root = etree.fromstring(body, parser=_PARSER)
     except etree.XMLSyntaxError as exc:
         raise FormError(name, f"damaged Word document: word/document.xml is not well-formed ({exc})") from None
-    kind, placeholders = _record(package)
+    record = _record(package)
     marks = list(leaf_controls(root))
-    if kind is None:
-        kind = _guess_kind(marks, name)
+    kind = record.kind or _guess_kind(marks, name)
     field_names = names(kind)
     patterns = recover(marks, [m.identify(field_names) for m in marks])
     identified = [(m, p) for m, p in zip(marks, patterns) if p is not None]
     if not identified:
         raise FormError(name, f"no fields of a {catalogue(kind).title} found: was it made by mentoring-docs?")
     cat = catalogue(kind)
-    problems = _lost([m for m, p in zip(marks, patterns) if p is None], cat, placeholders)
+    problems = _lost([m for m, p in zip(marks, patterns) if p is None], cat, record)
     raw: dict[str, str | bool | None] = {}
-    for loc in Structure(cat).assign(identified):
-        value = read_value(loc.marks, cat.field(loc.pattern), placeholders)
-        before = raw.get(loc.path)
+    fields = cat.by_path
+    text_kind = ControlKind.TEXT
+    for (m, pattern), path in zip(identified, _structure(kind).paths(identified)):
+        fd = fields[pattern]
+        text = m.text
+        if m.kind is text_kind and text and text not in record.prompts(fd):
+            value: str | bool | None = text  # what read_value gives, without the call: most fields
+        else:
+            value = read_value(m, fd, record.prompts(fd),
+                               record.choices(fd) if m.kind is ControlKind.DROPDOWN else None)
+        before = raw.get(path)
         if before in (None, "", False):
-            raw[loc.path] = value
+            raw[path] = value
         elif value not in (None, "", False, True) and value != before:
-            problems.append(Problem(loc.path, f"the form holds this field twice (a copied row?): "
-                                              f"{before!r} was read, {value!r} was not"))
+            problems.append(Problem(path, f"the form holds this field twice (a copied row?): "
+                                          f"{before!r} was read, {value!r} was not"))
     return kind, raw, problems
 
 
-def _lost(marks: list[Marks], cat: Catalogue, placeholders: dict[str, str]) -> list[Problem]:
+@functools.lru_cache(maxsize=None)
+def _structure(kind: Kind) -> Structure:
+    return Structure(catalogue(kind))
+
+
+class _Record:
+    """What a form's record part says (its kind, its template's prompts), worked out once per template.
+
+    Every form filled from one template carries the same record part, so the
+    prompt sets the reader compares each control's text with are built once,
+    and the places of drop-down items are remembered (and checked) across forms.
+    """
+
+    def __init__(self, kind: Kind | None, placeholders: dict[str, str]) -> None:
+        self.kind = kind
+        self.placeholders = placeholders
+        self._prompts: dict[str, frozenset[str]] = {}
+        self._choices: dict[str, dict[str, int]] = {}
+        self._all: frozenset[str] | None = None
+
+    def choices(self, fd: Field) -> dict[str, int]:
+        """Where the items of ``fd``'s drop-down list sat in forms read before (a hint, checked on use)."""
+        found = self._choices.get(fd.path)
+        if found is None:
+            found = self._choices[fd.path] = {}
+        return found
+
+    def prompts(self, fd: Field) -> frozenset[str]:
+        """The texts that are ``fd``'s prompt rather than an answer."""
+        found = self._prompts.get(fd.path)
+        if found is None:
+            known = {fd.help, self.placeholders.get(fd.path), COMPACT_PROMPTS.get(fd.kind)}
+            found = self._prompts[fd.path] = frozenset(known - {None}) | ctl.WORD_DEFAULT_PLACEHOLDERS
+        return found
+
+    def all_prompts(self, cat: Catalogue) -> frozenset[str]:
+        """Every prompt of the document, for controls whose field is unknown."""
+        if self._all is None:
+            self._all = frozenset({fd.help for fd in cat.fields} | set(self.placeholders.values())
+                                  | set(COMPACT_PROMPTS.values()) | ctl.WORD_DEFAULT_PLACEHOLDERS)
+        return self._all
+
+
+_NO_RECORD = _Record(None, {})
+
+
+#: Record parts up to this size are remembered (a template's record is a few kilobytes).
+_CACHED_RECORD = 64 * 1024
+
+
+def _parse_record(blob: bytes) -> _Record | None:
+    found = parse_record(blob)
+    if found and found[0] in KINDS:
+        return _Record(found[0], found[1])  # type: ignore[arg-type]
+    return None
+
+
+def _lost(marks: list[Marks], cat: Catalogue, record: _Record) -> list[Problem]:
     """A problem for each row (or lone control) of controls whose fields cannot be told, if they hold answers."""
     groups: dict[int, list[Marks]] = {}
     for m in marks:
         groups.setdefault(id(m.row if m.row is not None else m.sdt), []).append(m)
-    prompts = _prompts(cat, placeholders)
+    prompts = record.all_prompts(cat)
     out = []
     for group in groups.values():
         answers = []
         for m in group:
-            sdt_pr = m.sdt.find(_W_SDT_PR)
-            text = ctl.content_text(m.sdt.find(_W_SDT_CONTENT))
             if m.kind is ControlKind.CHECKBOX:
-                if sdt_pr is not None and ctl.checkbox_state(sdt_pr, text):
+                if m.pr is not None and ctl.box_state(m.state, m.text):
                     answers.append("a ticked box")
-            elif text.strip() and text not in prompts:
-                answers.append(repr(text))
+            elif m.text.strip() and m.text not in prompts:
+                answers.append(repr(m.text))
         if answers:
             what = ("a table row whose fields have lost their names cannot be placed (was it pasted where no "
                     "row like it is left?)" if group[0].row is not None
@@ -92,21 +152,28 @@ def _lost(marks: list[Marks], cat: Catalogue, placeholders: dict[str, str]) -> l
     return out
 
 
-def _prompts(cat: Catalogue, placeholders: dict[str, str]) -> set[str]:
-    return ({fd.help for fd in cat.fields} | set(placeholders.values()) | set(COMPACT_PROMPTS.values())
-            | ctl.WORD_DEFAULT_PLACEHOLDERS)
-
-
-def _record(package: Package) -> tuple[Kind | None, dict[str, str]]:
+def _record(package: Package) -> _Record:
     for part in package.names():
         if is_item(part):
-            try:
-                found = parse_record(package.read(part, limit=_MAX_RECORD))
-            except FormError:
-                continue
-            if found and found[0] in KINDS:
-                return found[0], found[1]  # type: ignore[return-value]
-    return None, {}
+            # Forms filled from one template carry the same record: known by its
+            # directory entry (name, CRC-32, size), it is neither inflated nor parsed again.
+            key = package.fingerprint(part)
+            found = _RECORDS.get(key) if key is not None else None
+            if found is None:
+                try:
+                    found = _parse_record(package.read(part, limit=_MAX_RECORD))
+                except FormError:
+                    continue
+                if found is not None and key is not None and key[2] <= _CACHED_RECORD:
+                    if len(_RECORDS) >= 64:
+                        _RECORDS.pop(next(iter(_RECORDS)))
+                    _RECORDS[key] = found
+            if found is not None:
+                return found
+    return _NO_RECORD
+
+
+_RECORDS: dict[tuple[str, int, int], _Record] = {}
 
 
 def _guess_kind(marks: list[Marks], name: str) -> Kind:
@@ -126,36 +193,34 @@ def _guess_kind(marks: list[Marks], name: str) -> Kind:
     return best
 
 
-def read_value(marks: Marks, fd: Field, placeholders: dict[str, str]) -> str | bool | None:
-    """The raw value one control holds, or None when it shows its prompt."""
-    sdt_pr = marks.sdt.find(_W_SDT_PR)
-    content = marks.sdt.find(_W_SDT_CONTENT)
-    text = ctl.content_text(content)
-    if marks.kind is ControlKind.CHECKBOX:
-        return ctl.checkbox_state(sdt_pr, text) if sdt_pr is not None else False
-    if _is_prompt(text, fd, placeholders, sdt_pr, content):
+def read_value(marks: Marks, fd: Field, prompts: frozenset[str],
+               hint: dict[str, int] | None = None) -> str | bool | None:
+    """The raw value one control holds, or None when it shows one of its ``prompts``.
+
+    ``hint`` remembers where a drop-down's items sit (see :func:`.controls.chosen_value`).
+    """
+    text = marks.text
+    kind = marks.kind
+    if kind is ControlKind.CHECKBOX:
+        return ctl.box_state(marks.state, text) if marks.pr is not None else False
+    if text == "" or (text in prompts and _shows_prompt(marks, fd)):
         return None
-    if marks.kind is ControlKind.DATE and sdt_pr is not None:
-        stored, fmt = ctl.date_state(sdt_pr)
+    if kind is ControlKind.DATE:
+        stored, fmt = ctl.picker_state(marks.state)
         if stored is not None and (not text.strip() or ctl.format_date(stored, fmt or ctl.DATE_FORMAT) == text.strip()):
             return stored.isoformat()
         return text
-    if marks.kind is ControlKind.DROPDOWN and sdt_pr is not None:
-        for display, value in ctl.list_items(sdt_pr):
-            if text == display:
-                return value
+    if kind is ControlKind.DROPDOWN and marks.state is not None:
+        value = ctl.chosen_value(marks.state, text, hint if hint is not None else {})
+        if value is not None:
+            return value
     return text
 
 
-def _is_prompt(text: str, fd: Field, placeholders: dict[str, str], sdt_pr: Any, content: Any) -> bool:
-    """Whether ``text`` is the control's prompt rather than an answer.
+def _shows_prompt(marks: Marks, fd: Field) -> bool:
+    """Whether a control whose text is a known prompt shows it as a prompt, not as an answer.
 
     Only a known prompt counts: LibreOffice leaves the placeholder flag (and the
     grey style) on text typed over a prompt, so neither alone proves emptiness.
     """
-    if text == "":
-        return True
-    known = {fd.help, placeholders.get(fd.path), COMPACT_PROMPTS.get(fd.kind)} | ctl.WORD_DEFAULT_PLACEHOLDERS
-    if text not in known:
-        return False
-    return ctl.showing_placeholder(sdt_pr) or ctl.runs_all_placeholder(content) or fd.kind is FieldKind.CHECKBOX
+    return marks.showing or ctl.runs_all_placeholder(marks.content) or fd.kind is FieldKind.CHECKBOX

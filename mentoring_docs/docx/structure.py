@@ -27,41 +27,115 @@ same cells) whose controls are still named.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Callable, Iterator, Mapping
 
 from lxml import etree
 
 from ..catalogue import Catalogue
-from .controls import ControlKind, bookmark_names, kind_of
+from .controls import ControlKind, bookmark_names, kind_of, read_control
 from .naming import Names
 from .ooxml import qn
 
 _W_SDT = qn("w:sdt")
 _W_SDT_PR = qn("w:sdtPr")
 _W_SDT_CONTENT = qn("w:sdtContent")
-_W_TAG = qn("w:tag")
-_W_ALIAS = qn("w:alias")
-_W_VAL = qn("w:val")
 _W_TR = qn("w:tr")
 _W_TBL = qn("w:tbl")
 _BM_START = qn("w:bookmarkStart")
 _W_ID = qn("w:id")
 _W_NAME = qn("w:name")
 _W_TC = qn("w:tc")
+_W_VAL = qn("w:val")
+_W_BODY = qn("w:body")
+_W_P = qn("w:p")
 _W_T = qn("w:t")
 
 
-@dataclass
 class Marks:
-    """What a control says about itself, before we know the kind of document."""
+    """What a control says about itself, before we know the kind of document.
 
-    sdt: etree._Element
-    kind: ControlKind
-    tag: str | None
-    alias: str | None
-    bookmarks: list[str]
-    row: etree._Element | None
-    table: etree._Element | None
+    It also keeps what the reader needs from the control, taken in the same walk:
+    its properties and content elements, its text, the placeholder flag, and the
+    element that holds its state (``w:date``, ``w14:checkbox``, ``w:dropDownList``).
+    Its bookmark names are worked out only when asked for: a control whose tag
+    names its field never needs them.
+    """
+
+    __slots__ = ("sdt", "kind", "tag", "pr", "content", "text", "showing", "state",
+                 "_alias", "_bookmarks", "_inside", "_names", "_row", "_table", "_placed")
+
+    def __init__(self, sdt: etree._Element, kind: ControlKind, tag: str | None, alias: str | etree._Element | None,
+                 bookmarks: list[str] | None = None, pr: etree._Element | None = None,
+                 content: etree._Element | None = None, text: str = "", showing: bool = False,
+                 state: etree._Element | None = None, inside: list[etree._Element] | None = None,
+                 names_by_id: Callable[[], Mapping[str, str]] | None = None) -> None:
+        self.sdt = sdt
+        self.kind = kind
+        self.tag = tag
+        self.pr = pr
+        self.content = content
+        self.text = text
+        self.showing = showing
+        self.state = state
+        self._alias = alias
+        self._bookmarks = bookmarks
+        self._inside = inside
+        self._names = names_by_id
+        self._placed = False
+
+    def _place(self) -> None:
+        # Found on first use only: most fields of an agreement are in no list and never ask.
+        # A control in a table sits in a paragraph of a cell of the row: look there first,
+        # since asking an element its tag costs as much as the step itself.
+        row = table = None
+        node = self.sdt.getparent()
+        cell = node.getparent() if node is not None else None
+        guess = cell.getparent() if cell is not None else None
+        if guess is not None and guess.tag == _W_TR and node.tag == _W_P:  # type: ignore[union-attr]
+            above = guess.getparent()
+            if above is not None and above.tag == _W_TBL:
+                self._row, self._table, self._placed = guess, above, True
+                return
+        while node is not None:
+            tag = node.tag
+            if tag == _W_TR:
+                if row is None:
+                    row = node
+            elif tag == _W_TBL:
+                table = node
+                break
+            elif tag == _W_BODY:
+                break
+            node = node.getparent()
+        self._row, self._table, self._placed = row, table, True
+
+    @property
+    def row(self) -> etree._Element | None:
+        """The table row holding the control (the innermost), or None."""
+        if not self._placed:
+            self._place()
+        return self._row
+
+    @property
+    def table(self) -> etree._Element | None:
+        """The table holding the control (the innermost), or None."""
+        if not self._placed:
+            self._place()
+        return self._table
+
+    @property
+    def alias(self) -> str | None:
+        """The control's title (``w:alias``)."""
+        if self._alias is not None and not isinstance(self._alias, str):
+            self._alias = self._alias.get(_W_VAL)
+        return self._alias  # type: ignore[return-value]
+
+    @property
+    def bookmarks(self) -> list[str]:
+        """Names of the bookmarks that mark the control (see :func:`.controls.bookmark_names`)."""
+        if self._bookmarks is None:
+            self._bookmarks = bookmark_names(self.sdt, self._inside or [], self._names or dict)
+        return self._bookmarks
 
     def describe(self) -> str:
         """A short human description, for error messages."""
@@ -88,45 +162,41 @@ class Marks:
         return None
 
 
-def _val(parent: etree._Element | None, tag: str) -> str | None:
-    if parent is None:
-        return None
-    node = parent.find(tag)
-    return node.get(_W_VAL) if node is not None else None
-
-
-def _ancestor(node: etree._Element, tag: str) -> etree._Element | None:
-    parent = node.getparent()
-    while parent is not None:
-        if parent.tag == tag:
-            return parent
-        parent = parent.getparent()
-    return None
-
-
 def leaf_controls(root: etree._Element) -> Iterator[Marks]:
     """Every content control that holds a value, in document order, with its marks.
 
     Controls that contain other controls (repeating sections, and the paragraph
     wrappers LibreOffice adds around some controls) are containers, not fields.
+    This runs for every control of every form read, so each control is walked
+    once (its properties, then its content), rows and bookmark names are found
+    only when asked for, and lxml's ``find`` (a Python-level path search) and
+    multi-tag ``iter`` (costly to set up) are avoided.
     """
-    end_names: dict[str, str] = {}
-    for start in root.iter(_BM_START):
-        number = start.get(_W_ID)
-        if number is not None and start.get(_W_NAME):
-            end_names[number] = start.get(_W_NAME)  # type: ignore[assignment]
+    end_names: dict[str, str] | None = None
+
+    def names_by_id() -> dict[str, str]:
+        nonlocal end_names
+        if end_names is None:
+            end_names = {}
+            for start in root.iter(_BM_START):
+                number, name = start.get(_W_ID), start.get(_W_NAME)
+                if number is not None and name:
+                    end_names[number] = name
+        return end_names
+
+    sdt_pr_tag, content_tag, other = _W_SDT_PR, _W_SDT_CONTENT, ControlKind.OTHER
     for sdt in root.iter(_W_SDT):
-        content = sdt.find(_W_SDT_CONTENT)
-        if content is not None and next(content.iter(_W_SDT), None) is not None:
+        sdt_pr = content = None
+        for child in sdt:
+            tag = child.tag
+            if tag == sdt_pr_tag:
+                sdt_pr = child
+            elif tag == content_tag:
+                content = child
+        kind, tag_value, alias, showing, state, text, inside, nested = read_control(sdt_pr, content)
+        if kind is other or nested:
             continue
-        sdt_pr = sdt.find(_W_SDT_PR)
-        kind = kind_of(sdt_pr)
-        if kind is ControlKind.OTHER:
-            continue
-        yield Marks(
-            sdt=sdt, kind=kind, tag=_val(sdt_pr, _W_TAG), alias=_val(sdt_pr, _W_ALIAS),
-            bookmarks=bookmark_names(sdt, end_names), row=_ancestor(sdt, _W_TR), table=_ancestor(sdt, _W_TBL),
-        )
+        yield Marks(sdt, kind, tag_value, alias, None, sdt_pr, content, text, showing, state, inside, names_by_id)
 
 
 def recover(marks: list[Marks], patterns: list[str | None]) -> list[str | None]:
@@ -248,37 +318,55 @@ class Structure:
             self.chains[fd.path] = tuple(chain)
         #: lists whose items are table rows (they hold no lists themselves)
         self.row_lists = frozenset(ls.path for ls in cat.lists if not ls.lists)
+        # Per pattern, each list it sits in: (list, direct?, a row list?, the inner list on the way, prefix of inner lists)
+        self._steps: dict[str, tuple[tuple[str, bool, bool, str | None, str], ...]] = {
+            pattern: tuple((list_path, depth == len(chain) - 1, list_path in self.row_lists,
+                            chain[depth + 1] if depth < len(chain) - 1 else None, list_path + ".*.")
+                           for depth, list_path in enumerate(chain))
+            for pattern, chain in self.chains.items()
+        }
+        self._paths: dict[tuple[str, tuple[int, ...]], str] = {}
 
     def assign(self, controls: list[tuple[Marks, str]]) -> list[Located]:
         """Concrete paths for identified controls (``(marks, pattern)`` in document order)."""
+        return [Located(marks, pattern, path, items)
+                for (marks, pattern), (path, items) in zip(controls, self._walk(controls, True))]
+
+    def paths(self, controls: list[tuple[Marks, str]]) -> list[str]:
+        """Just the concrete paths of :meth:`assign` (what the reader needs, and faster)."""
+        return [path for path, _ in self._walk(controls, False)]
+
+    def _walk(self, controls: list[tuple[Marks, str]],
+              with_items: bool) -> list[tuple[str, tuple[tuple[str, tuple[int, ...]], ...]]]:
         state: dict[str, _Item] = {}
-        out: list[Located] = []
+        out: list[tuple[str, tuple[tuple[str, tuple[int, ...]], ...]]] = []
+        steps_of = self._steps
+        paths = self._paths
         for marks, pattern in controls:
-            chain = self.chains[pattern]
-            indices: list[int] = []
+            steps = steps_of[pattern]
+            if not steps:
+                out.append((pattern, ()))
+                continue
+            indices: tuple[int, ...] = ()
             items: list[tuple[str, tuple[int, ...]]] = []
-            for depth, list_path in enumerate(chain):
+            for list_path, direct, row_list, child, prefix in steps:
                 item = state.get(list_path)
                 if item is None:
                     item = state[list_path] = _Item()
-                direct = depth == len(chain) - 1
                 if item.index < 0:
                     new = True
-                elif direct and list_path in self.row_lists:
+                elif direct and row_list:
                     new = pattern in item.seen or (marks.row is not None and marks.row is not item.row)
                 elif direct:
                     new = pattern in item.seen and (marks.table is None or marks.table is not item.table)
                 else:
-                    child = chain[depth + 1]
-                    before = item.tables.get(child)
-                    new = child in item.tables and before is not marks.table
+                    new = child in item.tables and item.tables[child] is not marks.table
                 if new:
                     item.index += 1
                     item.seen = set()
                     item.row = marks.row
                     item.table = None
                     item.tables = {}
-                    prefix = list_path + ".*."
                     for inner in [p for p in state if p.startswith(prefix)]:
                         del state[inner]
                 if direct:
@@ -286,14 +374,31 @@ class Structure:
                         item.table = marks.table
                     item.seen.add(pattern)
                 else:
-                    item.tables.setdefault(chain[depth + 1], marks.table)
-                indices.append(item.index)
-                items.append((list_path, tuple(indices)))
-            out.append(Located(marks, pattern, _concrete(pattern, indices), tuple(items)))
+                    item.tables.setdefault(child, marks.table)  # type: ignore[arg-type]
+                indices += (item.index,)
+                if with_items:
+                    items.append((list_path, indices))
+            path = paths.get((pattern, indices))
+            if path is None:
+                path = self._path(pattern, indices)
+            out.append((path, tuple(items)))
         return out
 
+    def _path(self, pattern: str, indices: tuple[int, ...]) -> str:
+        key = (pattern, indices)
+        path = self._paths.get(key)
+        if path is None:
+            path = _concrete(pattern, indices)
+            if len(self._paths) < _MAX_PATHS:  # bounded: a huge document must not grow it for ever
+                self._paths[key] = path
+        return path
 
-def _concrete(pattern: str, indices: list[int]) -> str:
+
+#: Concrete paths a :class:`Structure` remembers (a form has a few hundred).
+_MAX_PATHS = 20000
+
+
+def _concrete(pattern: str, indices: tuple[int, ...] | list[int]) -> str:
     if not indices:
         return pattern
     parts = pattern.split(".")
