@@ -98,3 +98,30 @@ def test_raw_values_keep_the_text_as_typed() -> None:
     assert kind == "agreement"
     assert raw["meetings.day_time"] == "  Tuesdays\t4 PM  "
     assert raw["purpose"] is None and raw["focus.areas.networking"] is False
+
+
+def test_drop_down_items_moved_in_one_form_still_read_right() -> None:
+    """The reader remembers where each drop-down's items sat in earlier forms; a form whose items moved must not fool it."""
+    first = forms.read(compile_template("agreement").render(minimal()), name="first.docx")
+    assert first.problems == []
+
+    def pick_and_reverse(root):
+        frequency = dh.control(root, "meetings.frequency")
+        dh.set_text(frequency, "Every two weeks")
+        choices = frequency.find("w:sdtPr/w:dropDownList", dh.NS)
+        items = list(choices)
+        for item in items:
+            choices.remove(item)
+        for item in reversed(items):
+            choices.append(item)
+
+    for _ in range(2):  # the second read finds the hint left by the first
+        assert edited(pick_and_reverse).data["meetings"]["frequency"] == "biweekly"
+
+    def relabel(root):
+        frequency = dh.control(root, "meetings.frequency")
+        dh.set_text(frequency, "Every two weeks")
+        for item in frequency.find("w:sdtPr/w:dropDownList", dh.NS):
+            if item.get(dh.q("w:value")) == "biweekly":
+                item.set(dh.q("w:value"), "weekly")  # same text, another value: the document decides
+    assert edited(relabel).data["meetings"]["frequency"] == "weekly"
