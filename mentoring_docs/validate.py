@@ -12,6 +12,7 @@ from marshmallow import Schema, ValidationError
 
 from .catalogue import catalogue, pattern_of
 from .errors import DataError, Problem
+from .fastload import FastLoader
 from .kinds import parse_kind
 from .schema import SCHEMAS
 
@@ -29,6 +30,13 @@ def _schema(kind: str) -> Schema:
     """One schema instance per kind, reused: building one (with its nested
     schemas) costs more than validating a record, and a batch validates thousands."""
     return SCHEMAS[kind]()
+
+
+@functools.lru_cache(maxsize=None)
+def _loader(kind: str) -> FastLoader:
+    """The schema of ``kind`` compiled for valid records; invalid ones still get
+    marshmallow's own errors (see :mod:`mentoring_docs.fastload`)."""
+    return FastLoader(_schema(kind))
 
 
 def prune(value: Any) -> Any:
@@ -72,7 +80,7 @@ def load(kind: str, data: Mapping[str, Any], *, source: str | None = None,
     if not isinstance(data, Mapping):
         raise DataError([Problem("", "the document must be a JSON object")], source)
     try:
-        return _schema(kind).load(data if pruned else prune(data))
+        return _loader(kind).load(data if pruned else prune(data))
     except ValidationError as exc:
         raise DataError(_problems(kind, exc.messages), source) from None
 

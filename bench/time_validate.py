@@ -1,0 +1,65 @@
+"""Timing: ``validate.load`` on the records the form readers really hand it.
+
+Fills the bundled samples (plus a roster-style minimal agreement) as Word and
+PDF forms, reads each back with the format backends and ``parse_flat`` -- the
+exact input ``forms.interpret`` passes to ``validate.load(kind, data,
+pruned=True)`` -- then times that call alone, pinned to whatever CPU the caller
+pins it to (run it under ``taskset -c 0``). Not a test; prints µs per record.
+For a figure that other processes on the machine cannot disturb, count
+instructions of ``--repeat N`` minus ``--repeat 0`` (valgrind --tool=callgrind).
+
+    python bench/time_validate.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mentoring_docs import Filler, forms, load, validate  # noqa: E402
+from mentoring_docs.catalogue import parse_flat  # noqa: E402
+
+
+def records() -> list[tuple[str, dict]]:
+    """(kind, parse_flat output) for each sample, read back from a real Word and PDF form."""
+    out = []
+    for name, kind in (("agreement.json", "agreement"), ("agreement-minimal.json", "agreement"),
+                       ("action_plan.json", "action_plan")):
+        record = load(kind, json.loads((ROOT / "samples" / name).read_text(encoding="utf-8")))
+        for fmt in ("docx", "pdf"):
+            blob = Filler(kind, fmt).render(record, validated=True)
+            read_kind, raw, *_ = forms.backend(fmt).read_form(blob, name=f"{name}.{fmt}")
+            data, problems = parse_flat(read_kind, raw)
+            assert not problems, problems
+            out.append((read_kind, data))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=2000, help="loads of each record (default 2000)")
+    args = parser.parse_args()
+    batch = records()
+    for kind, data in batch:  # warm caches (schemas, compiled loaders, the time-zone list)
+        validate.load(kind, data, pruned=True)
+    total = 0.0
+    for kind, data in batch:
+        start = time.perf_counter()
+        for _ in range(args.repeat):
+            validate.load(kind, data, pruned=True)
+        total += time.perf_counter() - start
+    if not args.repeat:  # --repeat 0: setup only, the baseline for an instruction count
+        return
+    per = total / (args.repeat * len(batch)) * 1e6
+    print(f"validate.load: {per:.1f} µs per record ({len(batch)} records read back from Word and PDF, "
+          f"{args.repeat} loads each)")
+
+
+if __name__ == "__main__":
+    main()
