@@ -88,7 +88,7 @@ class FastLoader:
         try:
             return self._run(data)
         except Exception as exc:  # anything at all: marshmallow decides what it means
-            raise Defer(repr(exc)) from exc
+            raise Defer(type(exc).__name__) from exc
 
     def load(self, data: Any) -> dict[str, Any]:
         """Exactly ``schema.load(data)``: same record, same ``ValidationError``."""

@@ -50,7 +50,8 @@ class Text(fields.String):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if not isinstance(value, str):
             raise ValidationError("must be text")
-        text = values.normalise_newlines(value)
+        # Every record loaded runs this for each text; most hold no "\r" to normalise.
+        text = values.normalise_newlines(value) if "\r" in value else value
         bad = values.illegal_character(text)
         if bad is not None:
             raise ValidationError(
@@ -65,6 +66,8 @@ class Date(fields.Date):
     """An ISO date (``YYYY-MM-DD``) or a :class:`datetime.date`."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.date:
+        if type(value) is dt.date:  # what typed records and parse_flat give; checked first for speed
+            return value
         if isinstance(value, dt.datetime):
             raise ValidationError("must be a date without a time")
         if isinstance(value, dt.date):
