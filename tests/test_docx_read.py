@@ -125,3 +125,28 @@ def test_drop_down_items_moved_in_one_form_still_read_right() -> None:
             if item.get(dh.q("w:value")) == "biweekly":
                 item.set(dh.q("w:value"), "weekly")  # same text, another value: the document decides
     assert edited(relabel).data["meetings"]["frequency"] == "weekly"
+
+
+def test_tab_stops_of_a_paragraph_in_a_control_are_not_tabs_in_its_text() -> None:
+    """Word writes a paragraph's tab stops as ``w:pPr/w:tabs/w:tab``, the same name as a typed tab."""
+    def paragraphs_with_tab_stops(root):
+        sdt = dh.control(root, "purpose")
+        paragraph = next(sdt.iterancestors(dh.q("w:p")))
+        block = etree.Element(dh.q("w:sdt"))
+        block.append(copy.deepcopy(sdt.find("w:sdtPr", dh.NS)))
+        block.find("w:sdtPr", dh.NS).remove(block.find("w:sdtPr/w:showingPlcHdr", dh.NS))
+        content = etree.SubElement(block, dh.q("w:sdtContent"))
+        for before, after in (("Lead", "the team"), ("Grow", "")):
+            p = etree.SubElement(content, dh.q("w:p"))
+            stops = etree.SubElement(etree.SubElement(p, dh.q("w:pPr")), dh.q("w:tabs"))
+            etree.SubElement(stops, dh.q("w:tab"), {dh.q("w:val"): "left", dh.q("w:pos"): "1440"})
+            run = etree.SubElement(p, dh.q("w:r"))
+            etree.SubElement(run, dh.q("w:t")).text = before
+            if after:
+                etree.SubElement(run, dh.q("w:tab"))
+                etree.SubElement(run, dh.q("w:t")).text = after
+        paragraph.addprevious(block)
+        paragraph.getparent().remove(paragraph)
+
+    result = edited(paragraphs_with_tab_stops)
+    assert result.data["purpose"] == "Lead\tthe team\nGrow"

@@ -238,6 +238,9 @@ def read_control(sdt_pr: etree._Element | None, content: etree._Element | None) 
                 nested = True
             elif code == 5:
                 pieces.append(_sym(node))
+            elif code == 6:
+                if node.getparent().tag != _W_TABS:  # a paragraph's tab stops are no tab characters
+                    pieces.append("\t")
             else:
                 pieces.append(code)  # type: ignore[arg-type]
     text = pieces[0] if len(pieces) == 1 else "".join(pieces)
@@ -258,7 +261,9 @@ _KIND_BY_TAG = {_W_TEXT: ControlKind.TEXT, _W_RICH: ControlKind.TEXT, _W14_CHECK
                 _W_DROPDOWN: ControlKind.DROPDOWN, _W_COMBO: ControlKind.DROPDOWN, _W_DATE: ControlKind.DATE,
                 **{tag: ControlKind.OTHER for tag in _OTHER_TYPES}}
 #: What :func:`read_control` does with each tag of the content: a number, or the text it stands for.
-_CODES: dict[object, int | str] = {_W_T: 0, _W_P: 1, _BM_START: 2, _BM_END: 2, _W_SDT: 4, _W_SYM: 5, **_LITERAL}
+_CODES: dict[object, int | str] = {**_LITERAL, _W_T: 0, _W_P: 1, _BM_START: 2, _BM_END: 2, _W_SDT: 4, _W_SYM: 5,
+                                   _W_TAB: 6}
+_W_TABS = qn("w:tabs")
 
 
 def content_text(content: etree._Element | None) -> str:

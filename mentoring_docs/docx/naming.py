@@ -57,7 +57,9 @@ class Names:
                 raise AssertionError(f"bookmark form of {pattern} is ambiguous")
             self._by_bookmark[key] = pattern
         self._by_alias: dict[str, str] = {fd.full_label: fd.path for fd in cat.fields}
-        self._by_tag: dict[str, str | None] = {}
+        #: Patterns of the tags decoded so far (None: a tag that names no field).
+        self.tag_patterns: dict[str, str | None] = {}
+        self._by_tag = self.tag_patterns
 
     def from_tag(self, tag: str) -> str | None:
         """The pattern a ``w:tag`` names (a concrete path or a pattern), or None."""

@@ -17,7 +17,7 @@ from ..kinds import KINDS, Kind
 from . import controls as ctl
 from .controls import ControlKind
 from .layout import COMPACT_PROMPTS
-from .naming import names
+from .naming import Names, names
 from .package import Package
 from .record import is_item, parse_record
 from .structure import Marks, Structure, leaf_controls, recover
@@ -46,7 +46,7 @@ def read_form(source: bytes, *, name: str) -> tuple[Kind, dict[str, str | bool |
     marks = list(leaf_controls(root))
     kind = record.kind or _guess_kind(marks, name)
     field_names = names(kind)
-    patterns = recover(marks, [m.identify(field_names) for m in marks])
+    patterns = recover(marks, _identify(marks, field_names))
     identified = [(m, p) for m, p in zip(marks, patterns) if p is not None]
     if not identified:
         raise FormError(name, f"no fields of a {catalogue(kind).title} found: was it made by mentoring-docs?")
@@ -55,12 +55,13 @@ def read_form(source: bytes, *, name: str) -> tuple[Kind, dict[str, str | bool |
     raw: dict[str, str | bool | None] = {}
     fields = cat.by_path
     text_kind = ControlKind.TEXT
+    known = record.known_prompts
     for (m, pattern), path in zip(identified, _structure(kind).paths(identified)):
-        fd = fields[pattern]
         text = m.text
-        if m.kind is text_kind and text and text not in record.prompts(fd):
+        if m.kind is text_kind and text and text not in (known.get(pattern) or record.prompts(fields[pattern])):
             value: str | bool | None = text  # what read_value gives, without the call: most fields
         else:
+            fd = fields[pattern]
             value = read_value(m, fd, record.prompts(fd),
                                record.choices(fd) if m.kind is ControlKind.DROPDOWN else None)
         before = raw.get(path)
@@ -88,7 +89,9 @@ class _Record:
     def __init__(self, kind: Kind | None, placeholders: dict[str, str]) -> None:
         self.kind = kind
         self.placeholders = placeholders
-        self._prompts: dict[str, frozenset[str]] = {}
+        #: The prompt sets worked out so far, by field pattern (see :meth:`prompts`).
+        self.known_prompts: dict[str, frozenset[str]] = {}
+        self._prompts = self.known_prompts
         self._choices: dict[str, dict[str, int]] = {}
         self._all: frozenset[str] | None = None
 
@@ -127,6 +130,17 @@ def _parse_record(blob: bytes) -> _Record | None:
     if found and found[0] in KINDS:
         return _Record(found[0], found[1])  # type: ignore[arg-type]
     return None
+
+
+def _identify(marks: list[Marks], field_names: Names) -> list[str | None]:
+    """:meth:`Marks.identify` of each control; a tag seen before is one dictionary look-up."""
+    seen = field_names.tag_patterns
+    out: list[str | None] = []
+    for m in marks:
+        tag = m.tag
+        pattern = seen.get(tag) if tag else None
+        out.append(pattern if pattern is not None else m.identify(field_names))
+    return out
 
 
 def _lost(marks: list[Marks], cat: Catalogue, record: _Record) -> list[Problem]:
