@@ -43,20 +43,26 @@ def test_a_control_emptied_in_word_shows_words_default_prompt_and_reads_empty() 
     assert [p.path for p in result.problems] == ["mentee.name"]  # required, so reported
 
 
+def paragraph_block(root, path: str, count: int) -> list:
+    """Turn ``path``'s control into a block of ``count`` empty paragraphs, as pressing Enter in
+    a rich-text control in Word does; the paragraphs, to fill."""
+    sdt = dh.control(root, path)
+    paragraph = next(sdt.iterancestors(dh.q("w:p")))
+    block = etree.Element(dh.q("w:sdt"))
+    block.append(copy.deepcopy(sdt.find("w:sdtPr", dh.NS)))
+    block.find("w:sdtPr", dh.NS).remove(block.find("w:sdtPr/w:showingPlcHdr", dh.NS))
+    content = etree.SubElement(block, dh.q("w:sdtContent"))
+    paragraph.addprevious(block)
+    paragraph.getparent().remove(paragraph)
+    return [etree.SubElement(content, dh.q("w:p")) for _ in range(count)]
+
+
 def test_a_control_grown_to_several_paragraphs_reads_as_lines() -> None:
     """Pressing Enter in a rich-text control in Word makes it a block of paragraphs."""
     def paragraphs(root):
-        sdt = dh.control(root, "purpose")
-        paragraph = next(sdt.iterancestors(dh.q("w:p")))
-        block = etree.Element(dh.q("w:sdt"))
-        block.append(copy.deepcopy(sdt.find("w:sdtPr", dh.NS)))
-        block.find("w:sdtPr", dh.NS).remove(block.find("w:sdtPr/w:showingPlcHdr", dh.NS))
-        content = etree.SubElement(block, dh.q("w:sdtContent"))
-        for line in ("First paragraph", "Second paragraph"):
-            p = etree.SubElement(content, dh.q("w:p"))
+        lines = ("First paragraph", "Second paragraph")
+        for p, line in zip(paragraph_block(root, "purpose", len(lines)), lines):
             etree.SubElement(etree.SubElement(p, dh.q("w:r")), dh.q("w:t")).text = line
-        paragraph.addprevious(block)
-        paragraph.getparent().remove(paragraph)
 
     assert edited(paragraphs).data["purpose"] == "First paragraph\nSecond paragraph"
 
@@ -130,14 +136,8 @@ def test_drop_down_items_moved_in_one_form_still_read_right() -> None:
 def test_tab_stops_of_a_paragraph_in_a_control_are_not_tabs_in_its_text() -> None:
     """Word writes a paragraph's tab stops as ``w:pPr/w:tabs/w:tab``, the same name as a typed tab."""
     def paragraphs_with_tab_stops(root):
-        sdt = dh.control(root, "purpose")
-        paragraph = next(sdt.iterancestors(dh.q("w:p")))
-        block = etree.Element(dh.q("w:sdt"))
-        block.append(copy.deepcopy(sdt.find("w:sdtPr", dh.NS)))
-        block.find("w:sdtPr", dh.NS).remove(block.find("w:sdtPr/w:showingPlcHdr", dh.NS))
-        content = etree.SubElement(block, dh.q("w:sdtContent"))
-        for before, after in (("Lead", "the team"), ("Grow", "")):
-            p = etree.SubElement(content, dh.q("w:p"))
+        lines = (("Lead", "the team"), ("Grow", ""))
+        for p, (before, after) in zip(paragraph_block(root, "purpose", len(lines)), lines):
             stops = etree.SubElement(etree.SubElement(p, dh.q("w:pPr")), dh.q("w:tabs"))
             etree.SubElement(stops, dh.q("w:tab"), {dh.q("w:val"): "left", dh.q("w:pos"): "1440"})
             run = etree.SubElement(p, dh.q("w:r"))
@@ -145,8 +145,6 @@ def test_tab_stops_of_a_paragraph_in_a_control_are_not_tabs_in_its_text() -> Non
             if after:
                 etree.SubElement(run, dh.q("w:tab"))
                 etree.SubElement(run, dh.q("w:t")).text = after
-        paragraph.addprevious(block)
-        paragraph.getparent().remove(paragraph)
 
     result = edited(paragraphs_with_tab_stops)
     assert result.data["purpose"] == "Lead\tthe team\nGrow"
