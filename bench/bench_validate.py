@@ -1,14 +1,16 @@
-"""Timing: ``validate.load`` on the records the form readers really hand it.
+"""Benchmark: ``validate.load`` on the records the form readers really hand it, against marshmallow.
 
 Fills the bundled samples (plus a roster-style minimal agreement) as Word and
 PDF forms, reads each back with the format backends and ``parse_flat`` -- the
 exact input ``forms.interpret`` passes to ``validate.load(kind, data,
-pruned=True)`` -- then times that call alone, pinned to whatever CPU the caller
-pins it to (run it under ``taskset -c 0``). Not a test; prints µs per record.
-For a figure that other processes on the machine cannot disturb, count
-instructions of ``--repeat N`` minus ``--repeat 0`` (valgrind --tool=callgrind).
+pruned=True)`` -- then times that call alone, and in the same run the peer:
+marshmallow's own ``Schema.load`` of the same schema on the same records (what
+``validate.load`` ran before :mod:`mentoring_docs.fastload`). Run it pinned to a
+core (``taskset -c 0``). For a figure that other processes on the machine cannot
+disturb, count instructions of ``--repeat N`` minus ``--repeat 0`` (valgrind
+--tool=callgrind).
 
-    python bench/time_validate.py [--repeat N]
+    python bench/bench_validate.py [--repeat N]
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mentoring_docs import Filler, forms, load, validate  # noqa: E402
 from mentoring_docs.catalogue import parse_flat  # noqa: E402
+from mentoring_docs.schema import SCHEMAS  # noqa: E402
 
 
 def records() -> list[tuple[str, dict]]:
@@ -41,24 +45,41 @@ def records() -> list[tuple[str, dict]]:
     return out
 
 
+def timed(load: Callable[[str, dict], Any], batch: list[tuple[str, dict]], repeat: int) -> float:
+    """Seconds for ``repeat`` loads of each record."""
+    total = 0.0
+    for kind, data in batch:
+        start = time.perf_counter()
+        for _ in range(repeat):
+            load(kind, data)
+        total += time.perf_counter() - start
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2000, help="loads of each record (default 2000)")
     args = parser.parse_args()
     batch = records()
+    schemas = {kind: SCHEMAS[kind]() for kind in SCHEMAS}
+
+    def ours(kind: str, data: dict) -> Any:
+        return validate.load(kind, data, pruned=True)
+
+    def marshmallow(kind: str, data: dict) -> Any:
+        return schemas[kind].load(data)
+
     for kind, data in batch:  # warm caches (schemas, compiled loaders, the time-zone list)
-        validate.load(kind, data, pruned=True)
-    total = 0.0
-    for kind, data in batch:
-        start = time.perf_counter()
-        for _ in range(args.repeat):
-            validate.load(kind, data, pruned=True)
-        total += time.perf_counter() - start
+        assert ours(kind, data) == marshmallow(kind, data)
+    mine = timed(ours, batch, args.repeat)
     if not args.repeat:  # --repeat 0: setup only, the baseline for an instruction count
         return
-    per = total / (args.repeat * len(batch)) * 1e6
-    print(f"validate.load: {per:.1f} µs per record ({len(batch)} records read back from Word and PDF, "
-          f"{args.repeat} loads each)")
+    peer = timed(marshmallow, batch, args.repeat)
+    loads = args.repeat * len(batch)
+    print(f"{len(batch)} records read back from Word and PDF, {args.repeat} loads each, one process")
+    print(f"ours (validate.load, fast path)      {mine / loads * 1e6:8.1f} µs per record")
+    print(f"marshmallow Schema.load              {peer / loads * 1e6:8.1f} µs per record")
+    print(f"ratio: {peer / mine:.1f}x")
 
 
 if __name__ == "__main__":
