@@ -92,12 +92,10 @@ class FastLoader:
 
     def load(self, data: Any) -> dict[str, Any]:
         """Exactly ``schema.load(data)``: same record, same ``ValidationError``."""
-        if self._run is not None:
-            try:
-                return self._run(data)
-            except Exception:  # noqa: BLE001 - whatever it was, marshmallow says it properly
-                pass
-        return self.schema.load(data)
+        try:
+            return self.fast(data)
+        except Defer:  # whatever it was, marshmallow says it properly
+            return self.schema.load(data)
 
 
 class _Compiler:

@@ -59,20 +59,19 @@ class Names:
         self._by_alias: dict[str, str] = {fd.full_label: fd.path for fd in cat.fields}
         #: Patterns of the tags decoded so far (None: a tag that names no field).
         self.tag_patterns: dict[str, str | None] = {}
-        self._by_tag = self.tag_patterns
 
     def from_tag(self, tag: str) -> str | None:
         """The pattern a ``w:tag`` names (a concrete path or a pattern), or None."""
         # Remembered: every form repeats the same few hundred tags.
         try:
-            return self._by_tag[tag]
+            return self.tag_patterns[tag]
         except KeyError:
             pass
         pattern: str | None = pattern_of(tag.strip())
         if pattern not in self.patterns:
             pattern = None
-        if len(self._by_tag) < _MAX_REMEMBERED:
-            self._by_tag[tag] = pattern
+        if len(self.tag_patterns) < _MAX_REMEMBERED:
+            self.tag_patterns[tag] = pattern
         return pattern
 
     def from_bookmark(self, name: str) -> str | None:

@@ -91,7 +91,6 @@ class _Record:
         self.placeholders = placeholders
         #: The prompt sets worked out so far, by field pattern (see :meth:`prompts`).
         self.known_prompts: dict[str, frozenset[str]] = {}
-        self._prompts = self.known_prompts
         self._choices: dict[str, dict[str, int]] = {}
         self._all: frozenset[str] | None = None
 
@@ -104,10 +103,10 @@ class _Record:
 
     def prompts(self, fd: Field) -> frozenset[str]:
         """The texts that are ``fd``'s prompt rather than an answer."""
-        found = self._prompts.get(fd.path)
+        found = self.known_prompts.get(fd.path)
         if found is None:
             known = {fd.help, self.placeholders.get(fd.path), COMPACT_PROMPTS.get(fd.kind)}
-            found = self._prompts[fd.path] = frozenset(known - {None}) | ctl.WORD_DEFAULT_PLACEHOLDERS
+            found = self.known_prompts[fd.path] = frozenset(known - {None}) | ctl.WORD_DEFAULT_PLACEHOLDERS
         return found
 
     def all_prompts(self, cat: Catalogue) -> frozenset[str]:
