@@ -40,6 +40,7 @@ from .io import StagedWrites
 from .kinds import KINDS, Kind, cli_name, parse_kind
 from .naming import NamePattern, UniqueNames, safe_name
 from .roster import Roster, RosterRow
+from .signatures.hooks import SIGNED_KEPT, is_signed_file
 
 __all__ = [
     "DEFAULT_NAME", "BatchReport", "FileRecord", "Observer", "RowError", "RowResult",
@@ -381,6 +382,9 @@ def _stage_pair(settings: _Settings, task: _Task, records: Mapping[str, Mapping[
                 result.errors.append(RowError(task.row, "", "", f"{relative}: is not a regular file; refused"))
                 continue
             if settings.force:
+                if is_signed_file(target):  # --force never undoes a signature
+                    result.errors.append(RowError(task.row, "", "", f"{relative}: {SIGNED_KEPT}"))
+                    continue
                 pending.append((kind, fmt, target, relative, source))
                 continue
             current = _sha_of_file(target)

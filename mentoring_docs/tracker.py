@@ -28,8 +28,10 @@ The rules, in one place (``docs/tracking.md`` explains them for users):
   (rounded down), as the data model says. ``days to`` values are counted from the
   as-of date and are negative once the day has passed. An activity is overdue when its
   target date is before the as-of date and its status is neither completed nor deferred.
-- **Signatures.** A signature counts when its typed name is filled in; the date
-  alone does not sign.
+- **Signatures.** A signature counts when its typed name is filled in (the date
+  alone does not sign) or a digital signature is intact; a digital signature changed
+  after signing, or invalid, does not count and is a problem (``signature``), as is a
+  certificate whose name differs from the typed name. Statuses: :mod:`mentoring_docs.signatures.status`.
 - **Issued documents** (``manifest=``, the ``manifest.csv`` batch generation writes): see
   :mod:`mentoring_docs.issued`.
 """
@@ -48,6 +50,7 @@ from . import forms
 from .errors import FormError, MentoringDocsError, Problem
 from .issued import Issued, read_manifest
 from .kinds import KINDS, TITLES, Kind
+from .signatures.status import LABELS as SIGNATURE_LABELS
 
 __all__ = [
     "ActivityRow", "DocumentRow", "PairRow", "ProblemRow", "Returned", "ReviewRow", "TABLES", "Tracker",
@@ -85,10 +88,12 @@ PROBLEM_CATEGORIES = {
     "unidentified": "the form does not say which pair it belongs to",
     "ambiguous": "the form has no agreement ID and its names match several agreements",
     "not_returned": "issued (listed in the manifest) but not found among the returned files",
+    "signature": "a digital signature changed after signing, invalid, or by someone other than the typed name",
 }
 CATEGORY_TITLES = {
     "unreadable": "Unreadable file", "invalid": "Invalid value", "unidentified": "Unknown pair",
     "ambiguous": "Ambiguous pair", "not_returned": "Not returned",
+    "signature": "Signature",
 }
 
 #: Statuses of the documents table.
@@ -117,6 +122,10 @@ class PairRow:
     signed_mentor: bool = column("Signed by mentor")
     signed_mentee: bool = column("Signed by mentee")
     signed_coordinator: bool = column("Signed by coordinator")
+    mentor_signature: str = column("Mentor signature", titles=SIGNATURE_LABELS, default="not_signed")
+    mentee_signature: str = column("Mentee signature", titles=SIGNATURE_LABELS, default="not_signed")
+    coordinator_signature: str = column("Coordinator signature", titles=SIGNATURE_LABELS, default="not_signed")
+    signature_details: str | None = column("Digital signatures", wide=True, default=None)
     start: dt.date | None = column("Start")
     midpoint: dt.date | None = column("Midpoint check")
     midpoint_estimated: bool = column("Midpoint estimated")
@@ -274,6 +283,9 @@ class Returned:
     problems: tuple[Problem, ...]
     modified: dt.datetime
     sha256: str
+    #: Agreements: :class:`~mentoring_docs.signatures.PartySignature` by party.
+    signatures: Mapping[str, Any] = field(default_factory=dict)
+    signature_note: str | None = None
 
     @property
     def folder(self) -> str:
@@ -317,7 +329,8 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
     return found, problems
 
 
-def read_document(path: str | os.PathLike[str], *, password: str | None = None) -> Returned | ProblemRow:
+def read_document(path: str | os.PathLike[str], *, password: str | None = None,
+                  trust_roots: Sequence[Any] = ()) -> Returned | ProblemRow:
     """Read one file: the form it holds, or the problem that stops it being read.
 
     ``password`` opens encrypted PDFs. Never raises for a bad file: a damaged
@@ -331,7 +344,7 @@ def read_document(path: str | os.PathLike[str], *, password: str | None = None) 
             raise FormError(label, f"too large for a form ({stat.st_size // (1024 * 1024)} MiB)")
         with open(path, "rb") as handle:
             blob = handle.read()
-        result = forms.read(blob, name=label, password=password)
+        result = forms.read(blob, name=label, password=password, trust_roots=trust_roots)
     except FormError as exc:
         return _unreadable(label, exc.reason)
     except MentoringDocsError as exc:
@@ -343,7 +356,8 @@ def read_document(path: str | os.PathLike[str], *, password: str | None = None) 
     return Returned(
         file=label, format=result.format, kind=result.kind, data=result.data,
         problems=tuple(result.problems), modified=dt.datetime.fromtimestamp(stat.st_mtime),
-        sha256=hashlib.sha256(blob).hexdigest(),
+        sha256=hashlib.sha256(blob).hexdigest(), signatures=result.signatures,
+        signature_note=result.signature_note,
     )
 
 
@@ -351,13 +365,13 @@ def _unreadable(file: str, message: str) -> ProblemRow:
     return ProblemRow(file=file, category="unreadable", path="", problem=message)
 
 
-def collect(paths: Iterable[str | os.PathLike[str]], *,
-            password: str | None = None) -> tuple[list[Returned], list[ProblemRow]]:
+def collect(paths: Iterable[str | os.PathLike[str]], *, password: str | None = None,
+            trust_roots: Sequence[Any] = ()) -> tuple[list[Returned], list[ProblemRow]]:
     """Read every form under ``paths``: the documents read, and a problem for each file that was not."""
     files, problems = discover(paths)
     documents: list[Returned] = []
     for path in files:
-        outcome = read_document(path, password=password)
+        outcome = read_document(path, password=password, trust_roots=trust_roots)
         if isinstance(outcome, Returned):
             documents.append(outcome)
         else:
@@ -367,17 +381,20 @@ def collect(paths: Iterable[str | os.PathLike[str]], *,
 
 def track(paths: Iterable[str | os.PathLike[str]], *, as_of: dt.date | None = None,
           manifest: str | os.PathLike[str] | Sequence[Issued] | None = None,
-          password: str | None = None) -> Tracker:
+          password: str | None = None, trust_roots: Sequence[Any] = ()) -> Tracker:
     """Read every returned form under ``paths`` into a :class:`Tracker`.
 
     ``as_of`` (default: today) is the day overdue activities and days-to counts are
     measured from. ``manifest`` is batch generation's ``manifest.csv`` (or the
     :class:`~mentoring_docs.issued.Issued` rows read from it): issued documents that
     have not come back become problems. ``password`` opens PDFs encrypted with it
-    (the one password of a program's confidential copies).
+    (the one password of a program's confidential copies). ``trust_roots`` are the
+    root certificates (files) digital signatures must chain to to be ``trusted``.
     """
+    from .signatures.hooks import trust_roots_of
+
     issued = read_manifest(manifest) if isinstance(manifest, (str, os.PathLike)) else manifest
-    documents, problems = collect(paths, password=password)
+    documents, problems = collect(paths, password=password, trust_roots=trust_roots_of(trust_roots))
     return build(documents, as_of=as_of or dt.date.today(), issued=issued, unreadable=problems)
 
 
@@ -531,6 +548,7 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
                            path=p.path, problem=p.message)
                 for p in doc.problems
             ]
+            pair_problems += _signature_problems(doc, label)
         activities = list(_activities(pair, label, as_of))
         reviews = list(_reviews(pair, label))
         pair_rows.append(_pair_row(pair, label, as_of, activities, reviews, len(pair_problems)))
@@ -613,8 +631,11 @@ def _pair_row(pair: _Pair, label: str, as_of: dt.date, activities: list[Activity
         pair=label, agreement_id=aid, program=_text(_get(data, "program", "name")),
         mentor=mentor, mentee=mentee, coordinator=_text(_get(data, "program", "coordinator", "name")),
         agreement_returned=agreement is not None,
-        signed_mentor=_signed(data, "mentor"), signed_mentee=_signed(data, "mentee"),
-        signed_coordinator=_signed(data, "coordinator"),
+        signed_mentor=_signed(agreement, "mentor"), signed_mentee=_signed(agreement, "mentee"),
+        signed_coordinator=_signed(agreement, "coordinator"),
+        mentor_signature=_signature(agreement, "mentor"), mentee_signature=_signature(agreement, "mentee"),
+        coordinator_signature=_signature(agreement, "coordinator"),
+        signature_details=_signature_details(agreement),
         start=start, midpoint=middle, midpoint_estimated=estimated, end=end,
         days_to_midpoint=(middle - as_of).days if middle else None,
         days_to_end=(end - as_of).days if end else None,
@@ -632,8 +653,35 @@ def _pair_row(pair: _Pair, label: str, as_of: dt.date, activities: list[Activity
     )
 
 
-def _signed(data: Mapping[str, Any], who: str) -> bool:
-    return _text(_get(data, "signatures", who, "name")) is not None
+def _signed(doc: Returned | None, who: str) -> bool:
+    entry = doc.signatures.get(who) if doc else None
+    if entry is not None:
+        return bool(entry.signed)
+    return doc is not None and _text(_get(doc.data, "signatures", who, "name")) is not None
+
+
+def _signature(doc: Returned | None, who: str) -> str:
+    entry = doc.signatures.get(who) if doc else None
+    if entry is not None:
+        return str(entry.status)
+    return "typed" if _signed(doc, who) else "not_signed"
+
+
+def _signature_details(doc: Returned | None) -> str | None:
+    from .signatures.hooks import summary
+
+    if doc is None:
+        return None
+    text = "; ".join(t for t in (doc.signature_note and f"Word file {doc.signature_note}",
+                                 summary(dict(doc.signatures))) if t)
+    return text or None
+
+
+def _signature_problems(doc: Returned, label: str) -> list[ProblemRow]:
+    from .signatures.hooks import trouble
+
+    return [ProblemRow(file=doc.file, category="signature", pair=label, document=doc.kind, path=path, problem=message)
+            for path, message in trouble(dict(doc.signatures))]
 
 
 def _not_returned(issued: Sequence[Issued], pairs: Iterable[_Pair]) -> list[ProblemRow]:

@@ -1,0 +1,113 @@
+"""Signing a party's signature field with a certificate (pyHanko).
+
+The signature is appended as an *incremental update*: the bytes that earlier
+signatures cover are left exactly as they are, so the mentor can sign, then the
+mentee signs the mentor's signed file, and both signatures stay valid. Signing
+must come last: anything that rewrites the file afterwards breaks them.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from ..errors import MentoringDocsError
+from ..io import atomic_write
+from .detect import PARTIES, SignedDocumentError, seen_signatures, signature_widgets
+
+INSTALL_HINT = 'pip install "mentoring-docs[signatures]"  (installs pyHanko)'
+
+
+class SigningUnavailable(MentoringDocsError):
+    """pyHanko, which signing needs, is not installed."""
+
+    def __init__(self) -> None:
+        super().__init__(f"signing needs pyHanko, which is not installed: {INSTALL_HINT}")
+
+
+def _read(path: str | os.PathLike[str], what: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise MentoringDocsError(f"{path}: {what} not found") from None
+    except OSError as exc:
+        raise MentoringDocsError(f"{path}: cannot read {what}: {exc.strerror}") from None
+
+
+def _signer(key: str | os.PathLike[str], cert: str | os.PathLike[str] | None, passphrase: bytes | None):  # type: ignore[no-untyped-def]
+    """A pyHanko signer from a PKCS#12 file, or a PEM/DER key with its certificate."""
+    from pyhanko.sign import signers
+
+    key_path = Path(key)
+    _read(key_path, "key file")  # a clear message for a missing file before pyHanko's own
+    if cert is None:
+        if key_path.suffix.lower() not in (".p12", ".pfx"):
+            raise MentoringDocsError(f"{key}: give the certificate with --cert, or a .p12/.pfx file holding both")
+        try:
+            signer = signers.SimpleSigner.load_pkcs12(str(key_path), passphrase=passphrase)
+        except (ValueError, TypeError) as exc:
+            raise MentoringDocsError(f"{key}: cannot open the PKCS#12 file (wrong password?): {exc}") from None
+    else:
+        _read(cert, "certificate file")
+        try:
+            signer = signers.SimpleSigner.load(str(key_path), str(cert), key_passphrase=passphrase)
+        except (ValueError, TypeError) as exc:
+            raise MentoringDocsError(f"{key}: cannot load the key and certificate: {exc}") from None
+    if signer is None:  # pyHanko logs the reason and returns None for a bad file or password
+        raise MentoringDocsError(f"{key}: cannot load the key (wrong password, or not a key file?)")
+    return signer
+
+
+def sign(source: str | os.PathLike[str], party: str, key: str | os.PathLike[str], *,
+         out: str | os.PathLike[str] | None = None, cert: str | os.PathLike[str] | None = None,
+         password: str | bytes | None = None, reason: str | None = None, location: str | None = None,
+         overwrite: bool = False) -> Path:
+    """Sign ``party``'s signature field of the agreement PDF ``source``.
+
+    ``key`` is a PKCS#12 file (``.p12``/``.pfx``) holding key and certificate, or a
+    PEM/DER private key with its certificate in ``cert``; ``password`` unlocks it.
+    The result goes to ``out``, or back to ``source`` when ``out`` is None (the
+    signature is appended; the bytes before it do not change). An existing ``out``
+    other than ``source`` is kept unless ``overwrite``.
+    """
+    try:
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.pdf_utils.misc import PdfError as HankoPdfError
+        from pyhanko.sign import signers
+        from pyhanko.sign.general import SigningError
+    except ImportError:
+        raise SigningUnavailable() from None
+    import pikepdf
+
+    if party not in PARTIES:
+        raise MentoringDocsError(f"--as {party!r}: use one of {', '.join(PARTIES)}")
+    blob = _read(source, "PDF")
+    if not blob.lstrip()[:5] == b"%PDF-":
+        raise MentoringDocsError(f"{source}: not a PDF; only the PDF form can carry a verifiable signature")
+    field = f"signatures.{party}.signature"
+    try:
+        with pikepdf.open(io.BytesIO(blob)) as pdf:
+            if pdf.is_encrypted:
+                raise MentoringDocsError(f"{source}: encrypted PDFs cannot be signed here")
+            names = {name: annot for annot, _page, name in signature_widgets(pdf)}
+            if field not in names:
+                raise MentoringDocsError(f"{source}: has no signature field {field} (not an agreement form "
+                                         "of this version? make it again with mentoring-docs fill)")
+    except pikepdf.PdfError as exc:
+        raise MentoringDocsError(f"{source}: not a readable PDF ({exc})") from None
+    if any(s.field == field for s in seen_signatures(blob)):
+        raise SignedDocumentError(f"{source}: {field} is already signed")
+    passphrase = password.encode("utf-8") if isinstance(password, str) else password
+    signer = _signer(key, cert, passphrase)
+    meta = signers.PdfSignatureMetadata(field_name=field, reason=reason or f"Signed as {party}",
+                                        location=location, md_algorithm="sha256")
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(blob), strict=False)
+        signed = signers.sign_pdf(writer, meta, signer=signer, existing_fields_only=True, output=io.BytesIO())
+    except (SigningError, HankoPdfError, ValueError) as exc:
+        raise MentoringDocsError(f"{source}: cannot sign: {exc}") from None
+    data = signed.getvalue()
+    target = Path(out) if out is not None else Path(source)
+    same = target.exists() and Path(source).exists() and target.resolve() == Path(source).resolve()
+    return atomic_write(target, data, overwrite=overwrite or same)
