@@ -1,6 +1,7 @@
 """Test certificates, made at test time with ``cryptography`` (no key is committed).
 
-A small CA issues the mentor's and the mentee's certificates and an expired one;
+A small CA issues the mentor's and the mentee's certificates (EC keys; an RSA one
+for the mentor too) and an expired one;
 a self-signed certificate stands for a digital ID someone made in Acrobat.
 """
 
@@ -9,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -34,7 +36,7 @@ def _name(common: str) -> x509.Name:
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Test Mentoring Program")])
 
 
-def _cert(subject: str, key: ec.EllipticCurvePrivateKey, issuer: str, issuer_key: ec.EllipticCurvePrivateKey,
+def _cert(subject: str, key: Any, issuer: str, issuer_key: Any,
           *, ca: bool, start: dt.datetime, end: dt.datetime) -> x509.Certificate:
     builder = (x509.CertificateBuilder().subject_name(_name(subject)).issuer_name(_name(issuer))
                .public_key(key.public_key()).serial_number(x509.random_serial_number())
@@ -58,7 +60,7 @@ def _cert(subject: str, key: ec.EllipticCurvePrivateKey, issuer: str, issuer_key
     return builder.sign(issuer_key, hashes.SHA256())
 
 
-def _save(folder: Path, stem: str, name: str, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate,
+def _save(folder: Path, stem: str, name: str, key: Any, cert: x509.Certificate,
           chain: list[x509.Certificate]) -> Identity:
     p12 = folder / f"{stem}.p12"
     p12.write_bytes(pkcs12.serialize_key_and_certificates(
@@ -72,19 +74,20 @@ def _save(folder: Path, stem: str, name: str, key: ec.EllipticCurvePrivateKey, c
 
 
 @dataclass
-class TestPKI:
+class PKI:
     """The CA and the identities the signature tests use."""
 
     ca_pem: Path
     mentor: Identity
     mentee: Identity
     coordinator: Identity
+    mentor_rsa: Identity  # endesive signs with RSA keys only
     expired: Identity
     self_signed: Identity
     password_file: Path
 
 
-def make_pki(folder: Path) -> TestPKI:
+def make_pki(folder: Path) -> PKI:
     """A CA, three party certificates it issued, an expired one, and a self-signed one."""
     folder.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now(dt.timezone.utc)
@@ -94,14 +97,16 @@ def make_pki(folder: Path) -> TestPKI:
     ca_pem = folder / "ca.pem"
     ca_pem.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
 
-    def issued(stem: str, name: str, start: dt.datetime, end: dt.datetime) -> Identity:
-        key = ec.generate_private_key(ec.SECP256R1())
+    def issued(stem: str, name: str, start: dt.datetime, end: dt.datetime, use_rsa: bool = False) -> Identity:
+        key: Any = rsa.generate_private_key(65537, 2048) if use_rsa else ec.generate_private_key(ec.SECP256R1())
         return _save(folder, stem, name, key, _cert(name, key, "Test Program Root CA", ca_key, ca=False,
                                                     start=start, end=end), [ca])
 
     mentor = issued("mentor", "Ana Lima", now - dt.timedelta(days=1), now + dt.timedelta(days=365))
     mentee = issued("mentee", "Ben Okafor", now - dt.timedelta(days=1), now + dt.timedelta(days=365))
     coordinator = issued("coordinator", "Rosa Diaz", now - dt.timedelta(days=1), now + dt.timedelta(days=365))
+    mentor_rsa = issued("mentor-rsa", "Ana Lima", now - dt.timedelta(days=1), now + dt.timedelta(days=365),
+                        use_rsa=True)
     expired = issued("expired", "Ana Lima", now - dt.timedelta(days=400), now - dt.timedelta(days=35))
     own_key = ec.generate_private_key(ec.SECP256R1())
     self_signed = _save(folder, "self", "Ben Okafor", own_key,
@@ -109,4 +114,4 @@ def make_pki(folder: Path) -> TestPKI:
                               start=now - dt.timedelta(days=1), end=now + dt.timedelta(days=365)), [])
     password_file = folder / "password.txt"
     password_file.write_text(PASSWORD + "\n")
-    return TestPKI(ca_pem, mentor, mentee, coordinator, expired, self_signed, password_file)
+    return PKI(ca_pem, mentor, mentee, coordinator, mentor_rsa, expired, self_signed, password_file)

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import MentoringDocsError
 from ..io import atomic_write
 from .detect import PARTIES, SignedDocumentError, seen_signatures, signature_widgets
+from .status import quiet_pyhanko
 
 INSTALL_HINT = 'pip install "mentoring-docs[signatures]"  (installs pyHanko)'
 
@@ -99,12 +100,14 @@ def sign(source: str | os.PathLike[str], party: str, key: str | os.PathLike[str]
     if any(s.field == field for s in seen_signatures(blob)):
         raise SignedDocumentError(f"{source}: {field} is already signed")
     passphrase = password.encode("utf-8") if isinstance(password, str) else password
-    signer = _signer(key, cert, passphrase)
+    with quiet_pyhanko():
+        signer = _signer(key, cert, passphrase)
     meta = signers.PdfSignatureMetadata(field_name=field, reason=reason or f"Signed as {party}",
                                         location=location, md_algorithm="sha256")
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(blob), strict=False)
-        signed = signers.sign_pdf(writer, meta, signer=signer, existing_fields_only=True, output=io.BytesIO())
+        with quiet_pyhanko():
+            signed = signers.sign_pdf(writer, meta, signer=signer, existing_fields_only=True, output=io.BytesIO())
     except (SigningError, HankoPdfError, ValueError) as exc:
         raise MentoringDocsError(f"{source}: cannot sign: {exc}") from None
     data = signed.getvalue()

@@ -185,12 +185,12 @@ def _unverified(entry: PartySignature, seen: SeenSignature, size: int) -> None:
 def _validate(blob: bytes, trust_roots: Sequence[Any],
               password: str | None) -> dict[str, PartySignature]:
     """pyHanko's verdict on every signature, by field name."""
-    with _quiet_pyhanko():
+    with quiet_pyhanko():
         return _validate_all(blob, trust_roots, password)
 
 
 @contextlib.contextmanager
-def _quiet_pyhanko() -> Iterator[None]:
+def quiet_pyhanko() -> Iterator[None]:
     """pyHanko logs every failed path building with a traceback; our verdict says it in one line."""
     loggers = [logging.getLogger(name) for name in ("pyhanko", "pyhanko_certvalidator")]
     levels = [logger.level for logger in loggers]
