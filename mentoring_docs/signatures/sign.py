@@ -60,6 +60,36 @@ def _signer(key: str | os.PathLike[str], cert: str | os.PathLike[str] | None, pa
     return signer
 
 
+def _stamp_style(signer_name: str):  # type: ignore[no-untyped-def]
+    """How a signature looks in its field: a thin frame, who signed and when, no logo.
+
+    pyHanko's built-in font (Courier) is used: with an embedded OpenType font (its
+    ``[opentype]`` extra, uharfbuzz 0.55) the glyphs were spaced far too wide in
+    poppler and MuPDF alike, so the text ran out of the field. Courier draws
+    Latin-1 only; a name beyond it (Greek, Cyrillic, CJK...) would print as
+    garbage, so the stamp then leaves the name to the certificate.
+    """
+    from pyhanko import stamp
+    from pyhanko.pdf_utils import text
+
+    try:
+        signer_name.encode("latin-1")
+        first = "Digitally signed by %(signer)s"
+    except UnicodeEncodeError:
+        first = "Digitally signed (the name is in the certificate)"
+    return stamp.TextStampStyle(stamp_text=first + "\n%(ts)s",
+                                text_box_style=text.TextBoxStyle(font_size=7), border_width=1, background=None,
+                                timestamp_format="%Y-%m-%d %H:%M %Z")
+
+
+def _common_name(signer: object) -> str:
+    cert = getattr(signer, "signing_cert", None)
+    try:
+        return str(cert.subject.native.get("common_name") or "") if cert is not None else ""
+    except (AttributeError, ValueError):
+        return ""
+
+
 def sign(source: str | os.PathLike[str], party: str, key: str | os.PathLike[str], *,
          out: str | os.PathLike[str] | None = None, cert: str | os.PathLike[str] | None = None,
          password: str | bytes | None = None, reason: str | None = None, location: str | None = None,
@@ -107,7 +137,8 @@ def sign(source: str | os.PathLike[str], party: str, key: str | os.PathLike[str]
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(blob), strict=False)
         with quiet_pyhanko():
-            signed = signers.sign_pdf(writer, meta, signer=signer, existing_fields_only=True, output=io.BytesIO())
+            pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=_stamp_style(_common_name(signer)))
+            signed = pdf_signer.sign_pdf(writer, existing_fields_only=True, output=io.BytesIO())
     except (SigningError, HankoPdfError, ValueError) as exc:
         raise MentoringDocsError(f"{source}: cannot sign: {exc}") from None
     data = signed.getvalue()
