@@ -124,9 +124,10 @@ def test_signature_appearance_is_drawn_in_its_field(signed: dict[str, Path], too
     places = {name: (page, rect) for name, page, rect in widgets(signed["both"].read_bytes())}
     for party, expect_ink in (("mentor", True), ("mentee", True), ("coordinator", False)):
         page, rect = places[f"signatures.{party}.signature"]
-        before = ink(render(tool, signed["filled"], page, tmp_path / f"{party}-0.png"), rect)
-        after = ink(render(tool, signed["both"], page, tmp_path / f"{party}-1.png"), rect)
-        assert (after > before + 50) is expect_ink, (party, before, after)
+        # 200 dpi: the stamp's 7-point text is thin; at 100 dpi it is mostly grey, not dark.
+        before = ink(render(tool, signed["filled"], page, tmp_path / f"{party}-0.png", dpi=200), rect, dpi=200)
+        after = ink(render(tool, signed["both"], page, tmp_path / f"{party}-1.png", dpi=200), rect, dpi=200)
+        assert (after > before + 200) is expect_ink, (party, before, after)
 
 
 def test_sign_from_the_command_line_in_place_and_refusals(tmp_path: Path, pki: PKI) -> None:
