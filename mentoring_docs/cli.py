@@ -205,6 +205,28 @@ def template(kind: str, fmt: str, out: str, force: bool) -> None:
     click.echo(f"wrote {written}", err=True)
 
 
+@main.command(name="flatten")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="The flat copy to write.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@click.option("--password", envvar="MENTORING_DOCS_PASSWORD", help="Password of an encrypted PDF.")
+@_reports_errors
+def flatten_command(file: str, out: str, force: bool, password: str | None) -> None:
+    """Write a flat copy of a filled or signed PDF form: values and signatures drawn into the page.
+
+    FILE is left as it is. Signatures in the copy are pictures: they prove nothing,
+    and the command says so.
+    """
+    from .signatures import flatten_copy
+
+    if not Path(file).is_file():
+        raise click.UsageError(f"{file}: no such file")
+    copy = flatten_copy(file, out, password=password, overwrite=force)
+    click.echo(f"wrote {copy.path}", err=True)
+    if copy.warning:
+        click.echo(f"warning: {copy.warning}", err=True)
+
+
 @main.command(name="batch")
 @click.argument("roster", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),

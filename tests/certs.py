@@ -115,3 +115,12 @@ def make_pki(folder: Path) -> PKI:
     password_file = folder / "password.txt"
     password_file.write_text(PASSWORD + "\n")
     return PKI(ca_pem, mentor, mentee, coordinator, mentor_rsa, expired, self_signed, password_file)
+
+
+def self_signed(folder: Path, stem: str, name: str) -> Identity:
+    """A self-signed identity for ``name`` (any script), as someone makes one in Acrobat."""
+    folder.mkdir(parents=True, exist_ok=True)
+    now = dt.datetime.now(dt.timezone.utc)
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = _cert(name, key, name, key, ca=False, start=now - dt.timedelta(days=1), end=now + dt.timedelta(days=30))
+    return _save(folder, stem, name, key, cert, [])

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from certs import PASSWORD, PKI, make_pki
+from certs import PASSWORD, PKI, make_pki, self_signed
 from conftest import ROOT
 from pdfutil import ink, render, widgets
 from sigutil import RECORD, append_update, field_object, filled_agreement, pdfsig
@@ -166,6 +166,36 @@ def test_expired_and_self_signed_certificates_are_signed_not_trusted(tmp_path: P
     assert mentor.status == "signed" and "does not chain" in mentor.detail
     assert mentee.status == "signed" and mentee.label == "signed, identity not verified"
     assert mentee.name_matches is True
+
+
+def test_flat_copy_draws_the_signatures_and_says_they_prove_nothing(signed: dict[str, Path], tmp_path: Path) -> None:
+    require("pdftotext")
+    require("pdfsig")
+    original = signed["both"].read_bytes()
+    copy = tmp_path / "final.pdf"
+    done = run("flatten", str(signed["both"]), "-o", str(copy), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "carry no proof of who signed" in done.stderr and "(mentee, mentor)" in done.stderr
+    assert signed["both"].read_bytes() == original
+    with pikepdf.open(copy) as pdf:
+        assert "/AcroForm" not in pdf.Root
+    assert "does not contain any signatures" in pdfsig(copy)[0]
+    text = subprocess.run(["pdftotext", "-layout", str(copy), "-"], capture_output=True, text=True, timeout=60).stdout
+    assert "Digitally signed by Ana Lima" in text and "Digitally signed by Ben Okafor" in text
+    same = run("flatten", str(signed["both"]), "-o", str(signed["both"]), "--force", cwd=tmp_path)
+    assert same.returncode == 1 and "is the file to flatten" in same.stderr
+    assert signed["both"].read_bytes() == original
+
+
+def test_a_name_the_stamp_font_cannot_draw_is_left_to_the_certificate(tmp_path: Path) -> None:
+    require("pdftotext")
+    who = self_signed(tmp_path / "ids", "cyrillic", "Дмитрий Иванов")
+    filled = filled_agreement(tmp_path / "a.pdf")
+    sign(filled, "mentee", who.key_pem, cert=who.cert_pem)
+    assert md.read(filled).signatures["mentee"].signer == "Дмитрий Иванов"
+    flat = md.flatten_copy(filled, tmp_path / "flat.pdf")
+    text = subprocess.run(["pdftotext", str(flat.path), "-"], capture_output=True, text=True, timeout=60).stdout
+    assert "Digitally signed (the name is in the certificate)" in text
 
 
 # -- changes after signing ----------------------------------------------------------------
