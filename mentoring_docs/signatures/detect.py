@@ -83,7 +83,7 @@ def refuse_if_signed(blob: bytes, what: str, action: str) -> None:
 
 
 def _field_name(obj: pikepdf.Object) -> str:
-    parts = []
+    parts: list[str] = []
     seen = set()
     node: pikepdf.Object | None = obj
     while isinstance(node, Dictionary) and len(parts) < 32:
@@ -110,7 +110,7 @@ def _inherited(obj: pikepdf.Object, key: str) -> pikepdf.Object | None:
 
 def signature_widgets(pdf: pikepdf.Pdf) -> list[tuple[pikepdf.Object, int, str]]:
     """Every signature widget on the pages: (widget, page index, field name)."""
-    found = []
+    found: list[tuple[pikepdf.Object, int, str]] = []
     for index, page in enumerate(pdf.pages):
         annots = page.obj.get("/Annots")
         if not isinstance(annots, Array):
@@ -166,7 +166,7 @@ def seen_signatures(blob: bytes, password: str | None = None) -> list[SeenSignat
                 scores = {p: _overlap(rect, r) for p, (pg, r) in ours.items() if pg == page}
                 best = max(scores.items(), key=lambda kv: kv[1], default=(None, 0.0))
                 party = best[0] if best[1] > 0 else None
-            byte_range = tuple(int(v) for v in value.get("/ByteRange"))
+            byte_range = tuple(int(v) for v in value.get("/ByteRange", pikepdf.Array()))
             covers = len(byte_range) == 4 and byte_range[2] + byte_range[3] == len(blob)
             out.append(SeenSignature(name, party, page, rect, byte_range, covers))
         return out
