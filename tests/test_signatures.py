@@ -155,6 +155,15 @@ def test_sign_from_the_command_line_in_place_and_refusals(tmp_path: Path, pki: P
     report = json.loads(out.stdout)["signatures"]
     assert report["mentor"]["status"] == "trusted" and report["mentee"]["status"] == "typed"
     assert "signatures.mentor: signed, certificate trusted by Ana Lima" in out.stderr
+    # The key's password may come from the environment; -o leaves FILE as it was.
+    before = filled.read_bytes()
+    env_signed = subprocess.run(
+        [sys.executable, "-m", "mentoring_docs.cli", "sign", str(filled), "--as", "mentee", "--key",
+         str(pki.mentee.p12), "-o", str(tmp_path / "both.pdf")], capture_output=True, text=True, timeout=180,
+        cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT), MENTORING_DOCS_KEY_PASSWORD=PASSWORD))
+    assert env_signed.returncode == 0, env_signed.stderr
+    assert filled.read_bytes() == before
+    assert md.read(tmp_path / "both.pdf").signatures["mentee"].status == "signed"
 
 
 def test_expired_and_self_signed_certificates_are_signed_not_trusted(tmp_path: Path, pki: PKI) -> None:
@@ -342,6 +351,13 @@ def test_batch_never_replaces_a_signed_file_even_with_force(signed: dict[str, Pa
         in again.stderr
     assert "never replaced" in (out / "errors.csv").read_text(encoding="utf-8-sig")
     assert target.read_bytes() == signed["mentor"].read_bytes()
+    # A signed Word file is kept the same way.
+    word = _signed_docx(out / "Ben Okafor - Ana Lima" / "agreement.docx")
+    before = word.read_bytes()
+    docx = run("batch", str(roster), "-o", str(out), "--formats", "docx", "--kinds", "agreement", "-q", "--force",
+               cwd=tmp_path)
+    assert docx.returncode == 1 and "agreement.docx: digitally signed; kept as it is" in docx.stderr
+    assert word.read_bytes() == before
 
 
 # -- Word -----------------------------------------------------------------------------------
@@ -351,7 +367,8 @@ def _signed_docx(path: Path) -> Path:
     """A filled Word agreement with an XML signature part, as Word stores one."""
     import zipfile
 
-    plain = md.fill("agreement", md.load("agreement", RECORD), path.with_name("plain.docx"))
+    plain = md.fill("agreement", md.load("agreement", RECORD), path.with_name("plain.docx"), overwrite=True)
+    path.unlink(missing_ok=True)
     with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             dst.writestr(item, src.read(item.filename))
