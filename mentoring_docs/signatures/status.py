@@ -259,6 +259,11 @@ def _why_untrusted(status: Any, had_roots: bool) -> str:
     if not had_roots:
         return "no trust root given (--trust-root)"
     problem = status.trust_problem_indic
-    text = str(getattr(problem, "name", problem) or "").lower().replace("_", " ")
-    return f"the certificate does not chain to a given root ({text})" if text else \
-        "the certificate does not chain to a given root"
+    code = str(getattr(problem, "name", problem) or "").upper()
+    if "OUT_OF_BOUNDS" in code or "EXPIRED" in code:
+        return "the certificate is outside its validity period (expired or not yet valid)"
+    if "REVOKED" in code:
+        return "the certificate was revoked"
+    if not code or "CHAIN" in code:
+        return "the certificate does not chain to a given root"
+    return f"the certificate is not trusted ({code.lower().replace('_', ' ')})"
