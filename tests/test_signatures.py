@@ -426,6 +426,14 @@ def test_without_pyhanko_sign_says_what_to_install_and_read_reports_what_it_sees
     assert report["mentor"]["status"] == report["mentee"]["status"] == "unverified"
     assert "updates were added after it" in report["mentor"]["detail"]
     assert "covers the whole file" in report["mentee"]["detail"]
+    (tmp_path / "returned").mkdir()
+    (tmp_path / "returned" / "agreement.pdf").write_bytes(signed["both"].read_bytes())
+    tracked = run("track", str(tmp_path / "returned"), "-o", str(tmp_path / "t.json"), cwd=tmp_path,
+                  block_pyhanko=True)
+    assert tracked.returncode == 0, tracked.stderr
+    pair = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))["pairs"][0]
+    assert (pair["mentor_signature"], pair["mentee_signature"], pair["signed_mentor"]) == (
+        "unverified", "unverified", True)
 
 
 # -- tracking -------------------------------------------------------------------------------
