@@ -159,10 +159,10 @@ def read(file: str, out: str | None, force: bool, password: str | None, trust_ro
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--as", "party", required=True, type=click.Choice(["mentor", "mentee", "coordinator"]),
               help="Whose signature field to sign.")
-@click.option("--key", required=True, type=click.Path(dir_okay=False),
+@click.option("--key", required=True, type=click.Path(exists=True, dir_okay=False),
               help="A PKCS#12 digital ID (.p12/.pfx), or a PEM private key given with --cert.")
-@click.option("--cert", type=click.Path(dir_okay=False), help="The certificate (PEM) of a PEM --key.")
-@click.option("--password-file", type=click.Path(dir_okay=False),
+@click.option("--cert", type=click.Path(exists=True, dir_okay=False), help="The certificate (PEM) of a PEM --key.")
+@click.option("--password-file", type=click.Path(exists=True, dir_okay=False),
               help="A file whose first line is the password of the key (else MENTORING_DOCS_KEY_PASSWORD).")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False),
               help="Write the signed PDF here (default: sign FILE in place, appending the signature).")

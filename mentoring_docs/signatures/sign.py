@@ -48,7 +48,7 @@ def _signer(key: str | os.PathLike[str], cert: str | os.PathLike[str] | None, pa
         try:
             signer = signers.SimpleSigner.load_pkcs12(str(key_path), passphrase=passphrase)
         except (ValueError, TypeError) as exc:
-            raise MentoringDocsError(f"{key}: cannot open the PKCS#12 file (wrong password?): {exc}") from None
+            raise MentoringDocsError(f"{key}: cannot open the PKCS#12 file (wrong or missing password?): {exc}") from None
     else:
         _read(cert, "certificate file")
         try:
@@ -56,7 +56,8 @@ def _signer(key: str | os.PathLike[str], cert: str | os.PathLike[str] | None, pa
         except (ValueError, TypeError) as exc:
             raise MentoringDocsError(f"{key}: cannot load the key and certificate: {exc}") from None
     if signer is None:  # pyHanko logs the reason and returns None for a bad file or password
-        raise MentoringDocsError(f"{key}: cannot load the key (wrong password, or not a key file?)")
+        raise MentoringDocsError(f"{key}: cannot load the key (wrong or missing password: give it with "
+                                 "--password-file or MENTORING_DOCS_KEY_PASSWORD; or not a key file?)")
     return signer
 
 
