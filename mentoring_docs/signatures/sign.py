@@ -17,7 +17,7 @@ from ..io import atomic_write
 from .detect import PARTIES, SignedDocumentError, seen_signatures, signature_widgets
 from .status import quiet_pyhanko
 
-INSTALL_HINT = 'pip install "mentoring-docs[signatures]"  (installs pyHanko)'
+INSTALL_HINT = 'pip install "mentoring-docs[signatures]" (from a clone: pip install ".[signatures]"), which adds pyHanko'
 
 
 class SigningUnavailable(MentoringDocsError):
