@@ -38,6 +38,7 @@ from .ooxml import (
 )
 from .package import Member, Package, read_all, write_zip
 from .record import free_item_number, is_item, item_props_xml, parse_record, record_xml
+from .scripts import BIDI, SPECIAL, RunProps, starts_right_to_left, value_runs
 from .structure import Located, Marks, Structure, leaf_controls
 
 #: zlib level for the document body: level 1 is several times faster than the
@@ -80,9 +81,11 @@ _TAG = "@@md:tag@@"      # a control's w:tag (its concrete path)
 _DATE = "@@md:date@@"    # a date picker's w:fullDate
 _SPLIT = re.compile(r"(@@md:(?:sid|did|tag|date)@@|<\?md-[a-z]+(?: \d+)? ?\?>)")
 
-# Operations of a compiled program.
-OP_SID, OP_DID, OP_TAG, OP_DATE, OP_MARK, OP_VALUE = range(6)
-_OPS = {_SID: OP_SID, _DID: OP_DID, _TAG: OP_TAG, _DATE: OP_DATE, "mark": OP_MARK, "value": OP_VALUE}
+# Operations of a compiled program. OP_BIDI sits in the properties of a paragraph
+# that holds nothing but the value: a right-to-left value makes it a right-to-left paragraph.
+OP_SID, OP_DID, OP_TAG, OP_DATE, OP_MARK, OP_VALUE, OP_BIDI = range(7)
+_OPS = {_SID: OP_SID, _DID: OP_DID, _TAG: OP_TAG, _DATE: OP_DATE, "mark": OP_MARK, "value": OP_VALUE,
+        "bidi": OP_BIDI}
 
 _SETTINGS_AFTER_PROTECTION = (
     "autoFormatOverride", "styleLockTheme", "styleLockQFSet", "defaultTabStop", "autoHyphenation",
@@ -114,6 +117,7 @@ class Slot:
     run_props: str                   # w:rPr of a typed value
     date_format: str
     display: dict[str, str]          # choice value -> text shown by the drop-down
+    marked: RunProps                 # w:rPr of right-to-left, East Asian and complex-script runs
 
 
 @dataclass
@@ -238,12 +242,18 @@ def _render_slot(slot: Slot, indices: tuple[int, ...], out: list[str], state: _R
                 state.bid += 1
                 append(f'<w:bookmarkStart w:id="{state.bid}" w:name="{name}"/><w:bookmarkEnd w:id="{state.bid}"/>')
         elif piece == OP_VALUE:
-            append(f"<w:r>{slot.run_props}{text_runs_content(text)}</w:r>")
+            if text.isascii() or SPECIAL.search(text) is None:  # Latin: one run, as it always was
+                append(f"<w:r>{slot.run_props}{text_runs_content(text)}</w:r>")
+            else:
+                append(value_runs(text, slot.marked))
         elif piece == OP_DATE:
             append(full_date)
         elif piece == OP_DID:
             state.did += 1
             append(str(state.did))
+        elif piece == OP_BIDI:
+            if not text.isascii() and starts_right_to_left(text):
+                append(BIDI)
 
 
 # -- compiling -------------------------------------------------------------------------------
@@ -503,23 +513,31 @@ class _Compiler:
             date_format = ctl.date_state(sdt_pr)[1] or ctl.DATE_FORMAT
         if kind is ControlKind.DROPDOWN:
             display = {value: text for text, value in ctl.list_items(sdt_pr)}
+        anchor = sdt
         if kind is ControlKind.CHECKBOX:
             empty = _checkbox_variant(sdt, False)
             filled = _checkbox_variant(sdt, True)
         else:
             empty = _empty_variant(sdt)
             filled = _filled_variant(sdt, kind)
+            paragraph = sdt.getparent()
+            if paragraph is not None and paragraph.tag == _W_P and _holds_only(paragraph, sdt):
+                # The paragraph is the value's own: it becomes part of the slot, so that
+                # a right-to-left value can make it a right-to-left paragraph.
+                anchor = paragraph
+                empty = _in_paragraph(paragraph, sdt, empty, bidi=False)
+                filled = _in_paragraph(paragraph, sdt, filled, bidi=True)
         slot_id = len(self.slots)
         self.slots.append(Slot(
             field=fd, kind=kind, path_format=_path_format(fd.path), empty=[], filled=[],
-            run_props=run_props, date_format=date_format, display=display,
+            run_props=run_props, date_format=date_format, display=display, marked=RunProps(run_props),
         ))
-        sdt.addprevious(etree.ProcessingInstruction("md-slot", str(slot_id)))
-        sdt.addprevious(empty)
-        sdt.addprevious(etree.ProcessingInstruction("md-or"))
-        sdt.addprevious(filled)
-        sdt.addprevious(etree.ProcessingInstruction("md-done"))
-        _detach(sdt)
+        anchor.addprevious(etree.ProcessingInstruction("md-slot", str(slot_id)))
+        anchor.addprevious(empty)
+        anchor.addprevious(etree.ProcessingInstruction("md-or"))
+        anchor.addprevious(filled)
+        anchor.addprevious(etree.ProcessingInstruction("md-done"))
+        _detach(anchor)
 
     def _set_identity(self, sdt_pr: etree._Element, fd: Field) -> None:
         alias = sdt_pr.find(_W_ALIAS)
@@ -688,8 +706,59 @@ def _filled_variant(sdt: etree._Element, kind: ControlKind) -> etree._Element:
     for paragraph in paragraphs:
         if next(paragraph.iter(etree.ProcessingInstruction), None) is None and len(paragraphs) > 1:
             _detach(paragraph)
+    holder = marker.getparent()
+    if holder is not None and holder.tag == _W_P and _holds_only(holder, marker):
+        _mark_direction(holder)
     _insert_mark(content)
     return variant
+
+
+#: What a paragraph may hold besides a value and still be the value's own paragraph.
+_NO_TEXT = {qn("w:pPr"), _BM_START, _BM_END, qn("w:proofErr"), qn("w:permStart"), qn("w:permEnd")}
+#: Paragraph properties that come after ``w:bidi`` in the schema's order.
+_AFTER_BIDI = {qn(f"w:{name}") for name in (
+    "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap",
+    "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+    "sectPr", "pPrChange")}
+_W_PPR = qn("w:pPr")
+_W_BIDI = qn("w:bidi")
+
+
+def _holds_only(paragraph: etree._Element, node: etree._Element) -> bool:
+    """Whether ``paragraph`` shows nothing but ``node``: no other text, control or field."""
+    for child in paragraph:
+        if child is node or child.tag in _NO_TEXT or not isinstance(child.tag, str):
+            continue
+        if child.tag == _W_R and all(grand.tag == _W_RPR for grand in child):
+            continue  # an empty run
+        return False
+    return True
+
+
+def _mark_direction(paragraph: etree._Element) -> None:
+    """Put the OP_BIDI marker in ``paragraph``'s properties, where ``w:bidi`` belongs (unless it has one)."""
+    ppr = paragraph.find(_W_PPR)
+    if ppr is None:
+        ppr = etree.Element(_W_PPR)
+        paragraph.insert(0, ppr)
+    if ppr.find(_W_BIDI) is not None:
+        return  # the template's own direction stays
+    position = len(ppr)
+    for index, child in enumerate(ppr):
+        if child.tag in _AFTER_BIDI:
+            position = index
+            break
+    ppr.insert(position, etree.ProcessingInstruction("md-bidi"))
+
+
+def _in_paragraph(paragraph: etree._Element, sdt: etree._Element, variant: etree._Element, *,
+                  bidi: bool) -> etree._Element:
+    """A copy of ``paragraph`` with ``variant`` in place of ``sdt`` (and the OP_BIDI marker if ``bidi``)."""
+    twin = copy.deepcopy(paragraph)
+    twin.replace(twin[paragraph.index(sdt)], variant)
+    if bidi:
+        _mark_direction(twin)
+    return twin
 
 
 def _checkbox_variant(sdt: etree._Element, checked: bool) -> etree._Element:
