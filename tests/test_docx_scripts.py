@@ -1,0 +1,270 @@
+"""Word forms in every script: right-to-left values are marked right-to-left, CJK and Indic ones carry font hints.
+
+The same values go into one-line and multi-line fields of both forms. The XML
+must carry the marks Word sets when a person types them (``w:rtl``, ``w:bidi``,
+``w:rFonts w:hint``/``w:cs``) and none on Latin values; the values must read back
+exactly, also after LibreOffice opened and saved the file; and LibreOffice's PDF
+of the form must show the text.
+"""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from conftest import sample
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import etree
+
+from mentoring_docs import forms, load
+from mentoring_docs.docx import compile_template
+from mentoring_docs.docx.scripts import COMPLEX, EAST_ASIAN, LATIN, RTL, split_runs, starts_right_to_left
+
+import docx_helpers as dh
+from tools import require
+
+ARABIC = "أحمد الخطيب"
+HEBREW = "נועה כהן"
+MIXED = "Ahmed أحمد 2026"                 # Latin first: a left-to-right paragraph with one right-to-left run
+MIXED_RTL_FIRST = "أحمد Ahmed 2026"       # Arabic first: a right-to-left paragraph
+CHINESE = "王芳"
+JAPANESE = "田中 花子"
+KOREAN = "김민준"
+HINDI = "प्रिया रमन"
+LATIN_TEXT = "José Müller-Łukasiewicz"
+ARABIC_LINES = "هدف الشراكة هو التعلم\nالسطر الثاني ٢٠٢٦"
+HEBREW_LINES = "שורה ראשונה\nשורה שנייה 3"
+CJK_LINES = "提高沟通能力，学习数据建模。\n第二行：每周一次"
+HINDI_LINES = "हर सप्ताह एक बैठक\nदूसरी पंक्ति"
+MIXED_LINES = "Line one in English\nسطر عربي مع 3 أرقام\nLast line"
+#: The values whose paragraph is right-to-left.
+RTL_FIRST = {ARABIC, HEBREW, MIXED_RTL_FIRST, ARABIC_LINES, HEBREW_LINES}
+
+#: (kind, field path, value) of every value the tests write.
+AGREEMENT_VALUES = {
+    "mentor.name": ARABIC,
+    "mentee.name": MIXED,
+    "mentor.organization": HEBREW,
+    "mentee.organization": MIXED_RTL_FIRST,
+    "program.coordinator.name": CHINESE,
+    "mentor.location": JAPANESE,
+    "mentee.location": KOREAN,
+    "mentor.job_title": HINDI,
+    "mentee.job_title": LATIN_TEXT,
+    "purpose": ARABIC_LINES,
+    "roles.mentor": HEBREW_LINES,
+    "roles.mentee": CJK_LINES,
+    "focus.mentee": HINDI_LINES,
+    "meetings.accommodations": MIXED_LINES,
+}
+PLAN_VALUES = {
+    "mentor.name": HEBREW,
+    "mentee.name": MIXED,
+    "mentor.organization": CHINESE,
+    "mentee.organization": HINDI,
+    "goals.0.title": ARABIC,
+    "goals.0.description": ARABIC_LINES,
+    "goals.0.objectives.0": MIXED_RTL_FIRST,
+    "goals.0.objectives.1": JAPANESE,
+    "goals.0.success_measure": CJK_LINES,
+    "goals.0.activities.0.notes": HINDI_LINES,
+    "goals.0.activities.0.description": MIXED_LINES,
+    "reviews.0.progress": HEBREW_LINES,
+}
+VALUES = {"agreement": AGREEMENT_VALUES, "action_plan": PLAN_VALUES}
+
+
+def _set(raw: dict, path: str, value: str) -> None:
+    keys = [int(k) if k.isdigit() else k for k in path.split(".")]
+    node = raw
+    for key in keys[:-1]:
+        node = node[key]
+    node[keys[-1]] = value
+
+
+def record(kind: str) -> dict:
+    """The bundled complete sample of ``kind`` with the values of :data:`VALUES` written in."""
+    raw = copy.deepcopy(sample(f"{kind}.json"))
+    for path, value in VALUES[kind].items():
+        _set(raw, path, value)
+    return load(kind, raw)
+
+
+def _runs(root: etree._Element, path: str) -> list[etree._Element]:
+    content = dh.control(root, path).find(dh.q("w:sdtContent"))
+    return [r for r in content.iter(dh.q("w:r")) if r.find(dh.q("w:t")) is not None]
+
+
+def _paragraph_bidi(root: etree._Element, path: str) -> bool:
+    paragraph = next(dh.control(root, path).iterancestors(dh.q("w:p")))
+    return bool(paragraph.xpath("w:pPr/w:bidi", namespaces=dh.NS))
+
+
+def _text(run: etree._Element) -> str:
+    return "".join(t.text or "" for t in run.iter(dh.q("w:t")))
+
+
+def _hint(run: etree._Element) -> str | None:
+    fonts = run.find(f"{dh.q('w:rPr')}/{dh.q('w:rFonts')}")
+    return fonts.get(dh.q("w:hint")) if fonts is not None else None
+
+
+def _rtl(run: etree._Element) -> bool:
+    return run.find(f"{dh.q('w:rPr')}/{dh.q('w:rtl')}") is not None
+
+
+def _is_rtl_char(ch: str) -> bool:
+    return unicodedata.bidirectional(ch) in ("R", "AL")
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("scripts")
+    out = {}
+    for kind in VALUES:
+        path = folder / f"{kind}.docx"
+        path.write_bytes(compile_template(kind).render(record(kind)))
+        out[kind] = path
+    return out
+
+
+@pytest.mark.parametrize("kind,path", [(k, p) for k, values in VALUES.items() for p in values])
+def test_each_value_carries_the_marks_word_sets(filled: dict[str, Path], kind: str, path: str) -> None:
+    value = VALUES[kind][path]
+    root = dh.document(filled[kind].read_bytes())
+    runs = _runs(root, path)
+    assert "".join(_text(r) for r in runs) == value.replace("\n", "")
+    # The paragraph is right-to-left exactly when the value's first strong character is.
+    assert _paragraph_bidi(root, path) == starts_right_to_left(value)
+    assert _paragraph_bidi(root, path) == (value in RTL_FIRST)
+    for run in runs:
+        text = _text(run)
+        has_rtl = any(_is_rtl_char(ch) for ch in text)
+        east_asian = any("\u3000" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uff00" <= ch <= "\uffef"
+                         for ch in text)
+        indic = any("\u0900" <= ch <= "\u097f" for ch in text)
+        assert _rtl(run) == has_rtl, (text, path)
+        if has_rtl:
+            assert _hint(run) == "cs"
+            assert not any(unicodedata.bidirectional(ch) == "L" for ch in text), "Latin letters in an RTL run"
+        elif east_asian:
+            assert _hint(run) == "eastAsia", text
+        elif indic:
+            fonts = run.find(f"{dh.q('w:rPr')}/{dh.q('w:rFonts')}")
+            assert fonts.get(dh.q("w:hint")) == "cs" and fonts.get(dh.q("w:cs")) == "Nirmala UI"
+        else:
+            assert _hint(run) is None and run.find(f"{dh.q('w:rPr')}/{dh.q('w:rFonts')}") is None, text
+
+
+def test_a_mixed_value_is_cut_where_its_direction_changes(filled: dict[str, Path]) -> None:
+    root = dh.document(filled["agreement"].read_bytes())
+    assert [(_text(r), _rtl(r)) for r in _runs(root, "mentee.name")] == [
+        ("Ahmed ", False), ("أحمد", True), (" 2026", False)]
+    assert [(_text(r), _rtl(r)) for r in _runs(root, "mentee.organization")] == [
+        ("أحمد ", True), ("Ahmed 2026", False)]
+
+
+def test_latin_values_get_no_marks(filled: dict[str, Path]) -> None:
+    """Every field not written in another script keeps one plain run and a left-to-right paragraph."""
+    for kind, path in filled.items():
+        root = dh.document(path.read_bytes())
+        for sdt in root.iter(dh.q("w:sdt")):
+            tag = sdt.find(f"{dh.q('w:sdtPr')}/{dh.q('w:tag')}")
+            if tag is None or tag.get(dh.q("w:val")) in VALUES[kind]:
+                continue
+            runs = _runs(root, tag.get(dh.q("w:val")))
+            assert len(runs) <= 1
+            for run in runs:
+                assert not _rtl(run) and _hint(run) in (None, "eastAsia")  # checkbox glyphs keep their hint
+            assert not _paragraph_bidi(root, tag.get(dh.q("w:val")))
+
+
+def test_values_read_back_exactly(filled: dict[str, Path]) -> None:
+    for kind, path in filled.items():
+        result = forms.read(path)
+        assert result.problems == []
+        assert result.data == record(kind)
+
+
+@pytest.fixture(scope="module")
+def libreoffice(filled: dict[str, Path], tmp_path_factory) -> dict[str, Path]:
+    """The filled forms re-saved by LibreOffice as DOCX, and rendered by it to PDF (stem + ``-pdf``)."""
+    profile = tmp_path_factory.mktemp("profile")
+    folder = tmp_path_factory.mktemp("lo")
+    resaved = dh.libreoffice_resave(filled.values(), folder / "docx", profile)
+    pdfs = dh.libreoffice_pdf(filled.values(), folder, profile)
+    out = {p.stem: p for p in resaved}
+    out.update({f"{p.stem}-pdf": p for p in pdfs})
+    return out
+
+
+@pytest.mark.parametrize("kind", list(VALUES))
+def test_values_read_back_exactly_after_a_libreoffice_resave(libreoffice: dict[str, Path], kind: str) -> None:
+    root = dh.document(libreoffice[kind].read_bytes())
+    assert root.xpath("//w:sdtPr/w:tag", namespaces=dh.NS) == []  # it really went through LibreOffice
+    result = forms.read(libreoffice[kind])
+    assert result.problems == []
+    assert result.data == record(kind)
+
+
+@pytest.mark.parametrize("kind", list(VALUES))
+def test_libreoffice_keeps_the_direction(libreoffice: dict[str, Path], kind: str) -> None:
+    """LibreOffice read the marks as right-to-left text: it writes them back on the same text."""
+    root = dh.document(libreoffice[kind].read_bytes())
+    for path, value in VALUES[kind].items():
+        name = path.replace(".", "_")
+        start = root.xpath(f'//w:bookmarkStart[@w:name="{name}"]', namespaces=dh.NS)
+        assert start, path
+        paragraph = next(start[0].iterancestors(dh.q("w:p")))
+        assert bool(paragraph.xpath("w:pPr/w:bidi", namespaces=dh.NS)) == starts_right_to_left(value), path
+        for run in paragraph.iter(dh.q("w:r")):
+            text = _text(run)
+            if any(_is_rtl_char(ch) for ch in text):
+                assert _rtl(run), (path, text)
+
+
+def _pdf_text(pdf: Path) -> str:
+    return subprocess.run([require("pdftotext"), "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+@pytest.mark.parametrize("kind", list(VALUES))
+def test_libreoffice_pdf_shows_every_value(libreoffice: dict[str, Path], kind: str, tmp_path: Path) -> None:
+    pdf = libreoffice[f"{kind}-pdf"]
+    text = unicodedata.normalize("NFC", _pdf_text(pdf))
+    flat = " ".join(text.split())
+    for value in VALUES[kind].values():
+        for line in value.split("\n"):
+            for word in line.split():
+                if any(_is_rtl_char(ch) for ch in word):
+                    # poppler gives right-to-left words in logical order, but may cut a line
+                    # into its direction runs; each word stays whole.
+                    assert word in flat or word[::-1] in flat, (kind, word)
+                else:
+                    assert word in flat, (kind, word)
+    # The pages draw: one PNG per page, for a person to look at (see docs/word-forms.md).
+    subprocess.run([require("pdftoppm"), "-png", "-r", "80", str(pdf), str(tmp_path / kind)], check=True)
+    assert sorted(tmp_path.glob(f"{kind}*.png"))
+
+
+# -- the run splitting itself -------------------------------------------------------------------------------
+
+
+def test_runs_keep_clusters_whole() -> None:
+    # A Devanagari conjunct and vowel signs, Arabic vowel marks: never cut from their letter.
+    assert split_runs("क्षत्रिय") == [(COMPLEX, "क्षत्रिय")]
+    assert split_runs("أَحْمَد Ahmed") == [(RTL, "أَحْمَد "), (LATIN, "Ahmed")]
+    assert split_runs("王芳 (Wang)") == [(EAST_ASIAN, "王芳"), (LATIN, " (Wang)")]
+    assert split_runs("Café") == [(LATIN, "Café")]
+
+
+@given(st.text(alphabet=st.sampled_from("aZ é1 ,.\n\tأحمدשלום王芳김क्षि\u064e\u200d٢")))
+def test_runs_join_back_into_the_value(text: str) -> None:
+    runs = split_runs(text)
+    assert "".join(piece for _, piece in runs) == text
+    assert all(piece for _, piece in runs)
+    assert all(a[0] != b[0] for a, b in zip(runs, runs[1:]))
