@@ -10,6 +10,8 @@ of the form must show the text.
 from __future__ import annotations
 
 import copy
+import html
+import re
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -233,7 +235,7 @@ def _pdf_text(pdf: Path) -> str:
 
 
 @pytest.mark.parametrize("kind", list(VALUES))
-def test_libreoffice_pdf_shows_every_value(libreoffice: dict[str, Path], kind: str, tmp_path: Path) -> None:
+def test_libreoffice_pdf_shows_every_value(libreoffice: dict[str, Path], kind: str) -> None:
     pdf = libreoffice[f"{kind}-pdf"]
     text = unicodedata.normalize("NFC", _pdf_text(pdf))
     flat = " ".join(text.split())
@@ -242,9 +244,44 @@ def test_libreoffice_pdf_shows_every_value(libreoffice: dict[str, Path], kind: s
             for word in line.split():
                 # poppler gives right-to-left text in logical order (between embedding marks).
                 assert word in flat, (kind, word)
-    # The pages draw: one PNG per page, for a person to look at (see docs/word-forms.md).
-    subprocess.run([require("pdftoppm"), "-png", "-r", "80", str(pdf), str(tmp_path / kind)], check=True)
-    assert sorted(tmp_path.glob(f"{kind}*.png"))
+
+
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>')
+
+
+def _words(pdf: Path) -> list[tuple[str, float, float, float]]:
+    """``(text, xMin, yMin, xMax)`` of each word poppler finds on the first page (right-to-left words as drawn)."""
+    out = subprocess.run([require("pdftotext"), "-f", "1", "-l", "1", "-bbox", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    return [(html.unescape(m[4]), float(m[1]), float(m[2]), float(m[3])) for m in _WORD.finditer(out)]
+
+
+def _find(words: list[tuple[str, float, float, float]], word: str,
+          row: float | None = None) -> tuple[str, float, float, float]:
+    """The one ``word`` on the page (on the row at height ``row``, if given)."""
+    found = [w for w in words if w[0] in (word, word[::-1]) and (row is None or abs(w[2] - row) < 4)]
+    assert len(found) == 1, (word, found)
+    return found[0]
+
+
+def _label_in_row(words: list[tuple[str, float, float, float]], label: str, y: float) -> float:
+    """The left edge of ``label`` on the row at height ``y``: the right edge of the value cell before it."""
+    return next(w[1] for w in words if w[0] == label and abs(w[2] - y) < 4)
+
+
+def test_libreoffice_lays_right_to_left_values_out_from_the_right(libreoffice: dict[str, Path]) -> None:
+    """In LibreOffice's PDF, an Arabic name ends at its cell's right edge and reads from right to left."""
+    words = _words(libreoffice["agreement-pdf"])
+    second = _find(words, "الخطيب")  # mentor.name
+    first = _find(words, "أحمد", second[2])
+    assert first[1] > second[3], "the first word of a right-to-left value is drawn right of the second"
+    cell_end = _label_in_row(words, "E-mail", first[2])
+    assert 0 < cell_end - first[3] < 15, "right-aligned in its cell"
+    # A Latin value in the same column starts at the left and stays away from the right edge.
+    latin = _find(words, "José")
+    assert _label_in_row(words, "Organization", latin[2]) - _find(words, "Müller-Łukasiewicz")[3] > 30
+    # The mixed value starting in Latin is a left-to-right paragraph: it starts where Latin values start.
+    assert abs(_find(words, "Ahmed", _find(words, "daniel.okafor@northwind-")[2])[1] - latin[1]) < 1
 
 
 # -- the run splitting itself -------------------------------------------------------------------------------
