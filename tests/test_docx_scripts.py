@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from mentoring_docs import forms, load
-from mentoring_docs.docx import compile_template
+from mentoring_docs.docx import blank_template, compile_template
 from mentoring_docs.docx.scripts import COMPLEX, EAST_ASIAN, LATIN, RTL, split_runs, starts_right_to_left
 
 import docx_helpers as dh
@@ -301,3 +301,84 @@ def test_runs_join_back_into_the_value(text: str) -> None:
     assert "".join(piece for _, piece in runs) == text
     assert all(piece for _, piece in runs)
     assert all(a[0] != b[0] for a, b in zip(runs, runs[1:]))
+
+
+# -- customised templates ------------------------------------------------------------------------------------
+
+
+def _custom(change) -> bytes:
+    """The built-in agreement template after ``change`` edited its body."""
+    return dh.edit_document(blank_template("agreement"), change)
+
+
+def _fill(template: bytes, values: dict[str, str]) -> bytes:
+    raw = copy.deepcopy(sample("agreement.json"))
+    for path, value in values.items():
+        _set(raw, path, value)
+    return compile_template("agreement", template).render(load("agreement", raw))
+
+
+def _reads_back(blob: bytes, tmp_path: Path, values: dict[str, str]) -> None:
+    path = tmp_path / "form.docx"
+    path.write_bytes(blob)
+    result = forms.read(path)
+    assert result.problems == []
+    for key, value in values.items():
+        node = result.data
+        for part in key.split("."):
+            node = node[part]
+        assert node == value
+
+
+def test_a_control_sharing_its_paragraph_leaves_the_paragraph_direction_alone(tmp_path: Path) -> None:
+    """A label typed before the control in its paragraph: the value's runs are right-to-left, the paragraph is not."""
+    def label(root):
+        sdt = dh.control(root, "mentor.name")
+        run = etree.Element(dh.q("w:r"))
+        etree.SubElement(run, dh.q("w:t")).text = "Name: "
+        sdt.addprevious(run)
+
+    blob = _fill(_custom(label), {"mentor.name": ARABIC})
+    root = dh.document(blob)
+    assert not _paragraph_bidi(root, "mentor.name")
+    assert [(_text(r), _rtl(r)) for r in _runs(root, "mentor.name")] == [(ARABIC, True)]
+    _reads_back(blob, tmp_path, {"mentor.name": ARABIC})
+
+
+def test_a_control_holding_paragraphs_makes_its_own_paragraph_right_to_left(tmp_path: Path) -> None:
+    """A control grown to a block of paragraphs in Word: the paragraph holding the value gets ``w:bidi``."""
+    def block(root):
+        sdt = dh.control(root, "purpose")
+        paragraph = next(sdt.iterancestors(dh.q("w:p")))
+        holder = etree.Element(dh.q("w:sdt"))
+        holder.append(copy.deepcopy(sdt.find("w:sdtPr", dh.NS)))
+        inner = etree.SubElement(etree.SubElement(holder, dh.q("w:sdtContent")), dh.q("w:p"))
+        etree.SubElement(etree.SubElement(inner, dh.q("w:pPr")), dh.q("w:jc")).set(dh.q("w:val"), "both")
+        inner.append(copy.deepcopy(sdt.find("w:sdtContent/w:r", dh.NS)))
+        paragraph.addprevious(holder)
+        paragraph.getparent().remove(paragraph)
+
+    blob = _fill(_custom(block), {"purpose": ARABIC_LINES})
+    root = dh.document(blob)
+    inner = dh.control(root, "purpose").find("w:sdtContent/w:p", dh.NS)
+    # w:bidi goes before w:jc, as the schema orders paragraph properties.
+    assert [etree.QName(child).localname for child in inner.find("w:pPr", dh.NS)] == ["bidi", "jc"]
+    _reads_back(blob, tmp_path, {"purpose": ARABIC_LINES})
+
+
+def test_the_templates_run_properties_stay_in_schema_order(tmp_path: Path) -> None:
+    """Properties the template gives a control's text are kept; ours go where the schema puts them."""
+    def styled(root):
+        pr = dh.control(root, "mentor.name").find("w:sdtPr", dh.NS)
+        rpr = etree.Element(dh.q("w:rPr"))
+        for name in ("b", "color", "lang"):
+            etree.SubElement(rpr, dh.q(f"w:{name}"))
+        rpr.find("w:color", dh.NS).set(dh.q("w:val"), "1F4E79")
+        rpr.find("w:lang", dh.NS).set(dh.q("w:val"), "fr-FR")
+        pr.insert(0, rpr)
+
+    blob = _fill(_custom(styled), {"mentor.name": MIXED_RTL_FIRST})
+    runs = _runs(dh.document(blob), "mentor.name")
+    names = [[etree.QName(c).localname for c in r.find("w:rPr", dh.NS)] for r in runs]
+    assert names == [["rFonts", "b", "color", "rtl", "lang"], ["b", "color", "lang"]]
+    _reads_back(blob, tmp_path, {"mentor.name": MIXED_RTL_FIRST})
