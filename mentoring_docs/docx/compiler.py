@@ -38,7 +38,7 @@ from .ooxml import (
 )
 from .package import Member, Package, read_all, write_zip
 from .record import free_item_number, is_item, item_props_xml, parse_record, record_xml
-from .scripts import BIDI, SPECIAL, RunProps, starts_right_to_left, value_runs
+from .scripts import SPECIAL, RunProps, starts_right_to_left, value_runs
 from .structure import Located, Marks, Structure, leaf_controls
 
 #: zlib level for the document body: level 1 is several times faster than the
@@ -81,11 +81,9 @@ _TAG = "@@md:tag@@"      # a control's w:tag (its concrete path)
 _DATE = "@@md:date@@"    # a date picker's w:fullDate
 _SPLIT = re.compile(r"(@@md:(?:sid|did|tag|date)@@|<\?md-[a-z]+(?: \d+)? ?\?>)")
 
-# Operations of a compiled program. OP_BIDI sits in the properties of a paragraph
-# that holds nothing but the value: a right-to-left value makes it a right-to-left paragraph.
-OP_SID, OP_DID, OP_TAG, OP_DATE, OP_MARK, OP_VALUE, OP_BIDI = range(7)
-_OPS = {_SID: OP_SID, _DID: OP_DID, _TAG: OP_TAG, _DATE: OP_DATE, "mark": OP_MARK, "value": OP_VALUE,
-        "bidi": OP_BIDI}
+# Operations of a compiled program.
+OP_SID, OP_DID, OP_TAG, OP_DATE, OP_MARK, OP_VALUE = range(6)
+_OPS = {_SID: OP_SID, _DID: OP_DID, _TAG: OP_TAG, _DATE: OP_DATE, "mark": OP_MARK, "value": OP_VALUE}
 
 _SETTINGS_AFTER_PROTECTION = (
     "autoFormatOverride", "styleLockTheme", "styleLockQFSet", "defaultTabStop", "autoHyphenation",
@@ -114,6 +112,7 @@ class Slot:
     path_format: str                 # "goals.{}.activities.{}.status"
     empty: list[Any]                 # program pieces when the field has no value (or a box is unticked)
     filled: list[Any]                # pieces with a value (or a ticked box)
+    filled_rtl: list[Any] | None     # pieces with a right-to-left value, whose paragraph turns right-to-left
     run_props: str                   # w:rPr of a typed value
     date_format: str
     display: dict[str, str]          # choice value -> text shown by the drop-down
@@ -207,6 +206,7 @@ def _render_slot(slot: Slot, indices: tuple[int, ...], out: list[str], state: _R
     value = state.flat.get(path)
     text = ""
     full_date = ""
+    marked = False  # a value in a script Word marks: written as several runs
     if slot.kind is ControlKind.CHECKBOX:
         pieces = slot.filled if value else slot.empty
     elif value is None:
@@ -227,6 +227,10 @@ def _render_slot(slot: Slot, indices: tuple[int, ...], out: list[str], state: _R
             if bad is not None:
                 state.problems.append(Problem(path, f"contains the control character U+{ord(bad):04X}, "
                                                     "which Word documents cannot hold"))
+        if not text.isascii() and SPECIAL.search(text) is not None:
+            marked = True
+            if slot.filled_rtl is not None and starts_right_to_left(text):
+                pieces = slot.filled_rtl
     append = out.append
     for piece in pieces:
         if piece.__class__ is str:
@@ -242,18 +246,15 @@ def _render_slot(slot: Slot, indices: tuple[int, ...], out: list[str], state: _R
                 state.bid += 1
                 append(f'<w:bookmarkStart w:id="{state.bid}" w:name="{name}"/><w:bookmarkEnd w:id="{state.bid}"/>')
         elif piece == OP_VALUE:
-            if text.isascii() or SPECIAL.search(text) is None:  # Latin: one run, as it always was
-                append(f"<w:r>{slot.run_props}{text_runs_content(text)}</w:r>")
-            else:
+            if marked:
                 append(value_runs(text, slot.marked))
+            else:  # Latin and the like: one run, as it always was
+                append(f"<w:r>{slot.run_props}{text_runs_content(text)}</w:r>")
         elif piece == OP_DATE:
             append(full_date)
         elif piece == OP_DID:
             state.did += 1
             append(str(state.did))
-        elif piece == OP_BIDI:
-            if not text.isascii() and starts_right_to_left(text):
-                append(BIDI)
 
 
 # -- compiling -------------------------------------------------------------------------------
@@ -514,28 +515,38 @@ class _Compiler:
         if kind is ControlKind.DROPDOWN:
             display = {value: text for text, value in ctl.list_items(sdt_pr)}
         anchor = sdt
+        filled_rtl: etree._Element | None = None
         if kind is ControlKind.CHECKBOX:
             empty = _checkbox_variant(sdt, False)
             filled = _checkbox_variant(sdt, True)
         else:
             empty = _empty_variant(sdt)
-            filled = _filled_variant(sdt, kind)
+            filled, _ = _filled_variant(sdt, kind, rtl=False)
+            turned, has_paragraph = _filled_variant(sdt, kind, rtl=True)
             paragraph = sdt.getparent()
-            if paragraph is not None and paragraph.tag == _W_P and _holds_only(paragraph, sdt):
+            if has_paragraph:  # a control holding paragraphs: the value's own paragraph is inside it
+                filled_rtl = turned
+            elif paragraph is not None and paragraph.tag == _W_P and _holds_only(paragraph, sdt):
                 # The paragraph is the value's own: it becomes part of the slot, so that
                 # a right-to-left value can make it a right-to-left paragraph.
                 anchor = paragraph
-                empty = _in_paragraph(paragraph, sdt, empty, bidi=False)
-                filled = _in_paragraph(paragraph, sdt, filled, bidi=True)
+                empty = _in_paragraph(paragraph, sdt, empty)
+                filled = _in_paragraph(paragraph, sdt, filled)
+                filled_rtl = _in_paragraph(paragraph, sdt, turned)
+                _turn(filled_rtl)
         slot_id = len(self.slots)
         self.slots.append(Slot(
             field=fd, kind=kind, path_format=_path_format(fd.path), empty=[], filled=[],
+            filled_rtl=None if filled_rtl is None else [],
             run_props=run_props, date_format=date_format, display=display, marked=RunProps(run_props),
         ))
         anchor.addprevious(etree.ProcessingInstruction("md-slot", str(slot_id)))
         anchor.addprevious(empty)
         anchor.addprevious(etree.ProcessingInstruction("md-or"))
         anchor.addprevious(filled)
+        if filled_rtl is not None:
+            anchor.addprevious(etree.ProcessingInstruction("md-rtl"))
+            anchor.addprevious(filled_rtl)
         anchor.addprevious(etree.ProcessingInstruction("md-done"))
         _detach(anchor)
 
@@ -587,6 +598,9 @@ class _Compiler:
             elif name == "or":
                 stack.pop()
                 stack.append(slot_state[0].filled)
+            elif name == "rtl":
+                stack.pop()
+                stack.append(slot_state[0].filled_rtl)
             elif name == "sep":
                 stack.append(self.loops[int(number)].separator)
             elif name == "done":
@@ -683,7 +697,11 @@ def _empty_variant(sdt: etree._Element) -> etree._Element:
     return variant
 
 
-def _filled_variant(sdt: etree._Element, kind: ControlKind) -> etree._Element:
+def _filled_variant(sdt: etree._Element, kind: ControlKind, *, rtl: bool) -> tuple[etree._Element, bool]:
+    """The control holding a value; with ``rtl``, its own paragraph inside (if any) made right-to-left.
+
+    Also says whether the control holds the value's own paragraph.
+    """
     variant = copy.deepcopy(sdt)
     sdt_pr = variant.find(_W_SDT_PR)
     for flag in sdt_pr.findall(_W_SHOWING):
@@ -707,10 +725,11 @@ def _filled_variant(sdt: etree._Element, kind: ControlKind) -> etree._Element:
         if next(paragraph.iter(etree.ProcessingInstruction), None) is None and len(paragraphs) > 1:
             _detach(paragraph)
     holder = marker.getparent()
-    if holder is not None and holder.tag == _W_P and _holds_only(holder, marker):
-        _mark_direction(holder)
+    own = holder is not None and holder.tag == _W_P and _holds_only(holder, marker)
+    if own and rtl:
+        _turn(holder)
     _insert_mark(content)
-    return variant
+    return variant, own
 
 
 #: What a paragraph may hold besides a value and still be the value's own paragraph.
@@ -735,8 +754,8 @@ def _holds_only(paragraph: etree._Element, node: etree._Element) -> bool:
     return True
 
 
-def _mark_direction(paragraph: etree._Element) -> None:
-    """Put the OP_BIDI marker in ``paragraph``'s properties, where ``w:bidi`` belongs (unless it has one)."""
+def _turn(paragraph: etree._Element) -> None:
+    """Make ``paragraph`` right-to-left: ``w:bidi`` in its properties, where the schema puts it."""
     ppr = paragraph.find(_W_PPR)
     if ppr is None:
         ppr = etree.Element(_W_PPR)
@@ -748,16 +767,13 @@ def _mark_direction(paragraph: etree._Element) -> None:
         if child.tag in _AFTER_BIDI:
             position = index
             break
-    ppr.insert(position, etree.ProcessingInstruction("md-bidi"))
+    ppr.insert(position, etree.Element(_W_BIDI))
 
 
-def _in_paragraph(paragraph: etree._Element, sdt: etree._Element, variant: etree._Element, *,
-                  bidi: bool) -> etree._Element:
-    """A copy of ``paragraph`` with ``variant`` in place of ``sdt`` (and the OP_BIDI marker if ``bidi``)."""
+def _in_paragraph(paragraph: etree._Element, sdt: etree._Element, variant: etree._Element) -> etree._Element:
+    """A copy of ``paragraph`` with ``variant`` in place of ``sdt``."""
     twin = copy.deepcopy(paragraph)
     twin.replace(twin[paragraph.index(sdt)], variant)
-    if bidi:
-        _mark_direction(twin)
     return twin
 
 

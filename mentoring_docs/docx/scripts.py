@@ -211,8 +211,5 @@ def value_runs(text: str, props: RunProps) -> str:
                    for cls, piece in split_runs(text))
 
 
-#: The paragraph mark of a right-to-left value.
-BIDI = "<w:bidi/>"
-
-__all__ = ["BIDI", "COMPLEX", "EAST_ASIAN", "LATIN", "RTL", "RunProps", "SPECIAL", "needs_marks",
+__all__ = ["COMPLEX", "EAST_ASIAN", "LATIN", "RTL", "RunProps", "SPECIAL", "needs_marks",
            "split_runs", "starts_right_to_left", "value_runs"]
