@@ -24,7 +24,7 @@ from lxml import etree
 
 from mentoring_docs import forms, load
 from mentoring_docs.docx import blank_template, compile_template
-from mentoring_docs.docx.scripts import COMPLEX, EAST_ASIAN, LATIN, RTL, split_runs, starts_right_to_left
+from mentoring_docs.docx.scripts import COMPLEX, EAST_ASIAN, LATIN, RTL, RunProps, split_runs, starts_right_to_left
 
 import docx_helpers as dh
 from tools import require
@@ -382,3 +382,11 @@ def test_the_templates_run_properties_stay_in_schema_order(tmp_path: Path) -> No
     names = [[etree.QName(c).localname for c in r.find("w:rPr", dh.NS)] for r in runs]
     assert names == [["rFonts", "b", "color", "rtl", "lang"], ["b", "color", "lang"]]
     _reads_back(blob, tmp_path, {"mentor.name": MIXED_RTL_FIRST})
+
+
+def test_run_properties_with_prefixes_we_do_not_know_are_kept() -> None:
+    """A template from a newer Word may give a control's text properties in namespaces we do not declare."""
+    props = RunProps('<w:rPr><w:b/><w16x:future w:val="1"/><w:lang w:val="fr-FR"/></w:rPr>')
+    assert props.get(RTL, "أ") == ('<w:rPr><w:rFonts w:hint="cs"/><w:b/><w16x:future w:val="1"/><w:rtl/>'
+                                   '<w:lang w:val="fr-FR"/></w:rPr>')
+    assert props.get(LATIN, "a") == '<w:rPr><w:b/><w16x:future w:val="1"/><w:lang w:val="fr-FR"/></w:rPr>'

@@ -14,9 +14,9 @@ of each character. That is all the classification needs (strong left, strong
 right, or neutral/weak), so no dependency is added for it; the full bidi
 algorithm (reordering for display) is the editor's job, not ours.
 
-Only values holding a character of these scripts come here: :data:`SPECIAL`
-is one C-level regular-expression search, and callers test ``str.isascii``
-first, so Latin values are written as before at the same cost.
+Only values holding a character of these scripts come here: the compiler
+tests ``str.isascii`` and then searches :data:`SPECIAL` (both run in C), so
+Latin values are written as before, at the same cost.
 """
 
 from __future__ import annotations
@@ -52,11 +52,6 @@ _COMPLEX_FONTS = (
     ("\u1000", "\u109f", "Myanmar Text"),
     ("\u1780", "\u17ff", "Khmer UI"),
 )
-
-
-def needs_marks(text: str) -> bool:
-    """Whether ``text`` holds a character that Word marks by script or direction (cheap for Latin text)."""
-    return not text.isascii() and SPECIAL.search(text) is not None
 
 
 def _class(ch: str) -> str:
@@ -176,8 +171,17 @@ class RunProps:
         return found
 
 
+_PREFIX = re.compile(r"(?<=[<\s])([A-Za-z_][\w.-]*):[A-Za-z_]")
+
+
 def _marked(run_props: str, cls: str, font: str | None) -> str:
-    decls = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NSMAP.items())
+    """``run_props`` (a template's ``w:rPr`` text, namespace declarations stripped) with the marks of ``cls``."""
+    # The text lost its declarations: give each prefix one again (a template may use
+    # prefixes we do not know; their URIs do not matter, they are stripped again below).
+    known = dict(NSMAP)
+    for prefix in set(_PREFIX.findall(run_props)) - set(known) - {"xmlns", "xml"}:
+        known[prefix] = f"urn:mentoring-docs:{prefix}"
+    decls = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in known.items())
     if run_props:
         props = etree.fromstring(run_props.replace("<w:rPr", f"<w:rPr {decls}", 1))
     else:
@@ -211,5 +215,4 @@ def value_runs(text: str, props: RunProps) -> str:
                    for cls, piece in split_runs(text))
 
 
-__all__ = ["COMPLEX", "EAST_ASIAN", "LATIN", "RTL", "RunProps", "SPECIAL", "needs_marks",
-           "split_runs", "starts_right_to_left", "value_runs"]
+__all__ = ["COMPLEX", "EAST_ASIAN", "LATIN", "RTL", "RunProps", "SPECIAL", "split_runs", "starts_right_to_left", "value_runs"]
