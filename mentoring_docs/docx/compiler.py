@@ -38,6 +38,7 @@ from .ooxml import (
 )
 from .package import Member, Package, read_all, write_zip
 from .record import free_item_number, is_item, item_props_xml, parse_record, record_xml
+from .scripts import SPECIAL, RunProps, starts_right_to_left, value_runs
 from .structure import Located, Marks, Structure, leaf_controls
 
 #: zlib level for the document body: level 1 is several times faster than the
@@ -111,9 +112,11 @@ class Slot:
     path_format: str                 # "goals.{}.activities.{}.status"
     empty: list[Any]                 # program pieces when the field has no value (or a box is unticked)
     filled: list[Any]                # pieces with a value (or a ticked box)
+    filled_rtl: list[Any] | None     # pieces with a right-to-left value, whose paragraph turns right-to-left
     run_props: str                   # w:rPr of a typed value
     date_format: str
     display: dict[str, str]          # choice value -> text shown by the drop-down
+    marked: RunProps                 # w:rPr of right-to-left, East Asian and complex-script runs
 
 
 @dataclass
@@ -203,6 +206,7 @@ def _render_slot(slot: Slot, indices: tuple[int, ...], out: list[str], state: _R
     value = state.flat.get(path)
     text = ""
     full_date = ""
+    marked = False  # a value in a script Word marks: written as several runs
     if slot.kind is ControlKind.CHECKBOX:
         pieces = slot.filled if value else slot.empty
     elif value is None:
@@ -223,6 +227,10 @@ def _render_slot(slot: Slot, indices: tuple[int, ...], out: list[str], state: _R
             if bad is not None:
                 state.problems.append(Problem(path, f"contains the control character U+{ord(bad):04X}, "
                                                     "which Word documents cannot hold"))
+        if not text.isascii() and SPECIAL.search(text) is not None:
+            marked = True
+            if slot.filled_rtl is not None and starts_right_to_left(text):
+                pieces = slot.filled_rtl
     append = out.append
     for piece in pieces:
         if piece.__class__ is str:
@@ -238,7 +246,10 @@ def _render_slot(slot: Slot, indices: tuple[int, ...], out: list[str], state: _R
                 state.bid += 1
                 append(f'<w:bookmarkStart w:id="{state.bid}" w:name="{name}"/><w:bookmarkEnd w:id="{state.bid}"/>')
         elif piece == OP_VALUE:
-            append(f"<w:r>{slot.run_props}{text_runs_content(text)}</w:r>")
+            if marked:
+                append(value_runs(text, slot.marked))
+            else:  # Latin and the like: one run, as it always was
+                append(f"<w:r>{slot.run_props}{text_runs_content(text)}</w:r>")
         elif piece == OP_DATE:
             append(full_date)
         elif piece == OP_DID:
@@ -503,23 +514,41 @@ class _Compiler:
             date_format = ctl.date_state(sdt_pr)[1] or ctl.DATE_FORMAT
         if kind is ControlKind.DROPDOWN:
             display = {value: text for text, value in ctl.list_items(sdt_pr)}
+        anchor = sdt
+        filled_rtl: etree._Element | None = None
         if kind is ControlKind.CHECKBOX:
             empty = _checkbox_variant(sdt, False)
             filled = _checkbox_variant(sdt, True)
         else:
             empty = _empty_variant(sdt)
-            filled = _filled_variant(sdt, kind)
+            filled, _ = _filled_variant(sdt, kind, rtl=False)
+            turned, has_paragraph = _filled_variant(sdt, kind, rtl=True)
+            paragraph = sdt.getparent()
+            if has_paragraph:  # a control holding paragraphs: the value's own paragraph is inside it
+                filled_rtl = turned
+            elif paragraph is not None and paragraph.tag == _W_P and _holds_only(paragraph, sdt):
+                # The paragraph is the value's own: it becomes part of the slot, so that
+                # a right-to-left value can make it a right-to-left paragraph.
+                anchor = paragraph
+                empty = _in_paragraph(paragraph, sdt, empty)
+                filled = _in_paragraph(paragraph, sdt, filled)
+                filled_rtl = _in_paragraph(paragraph, sdt, turned)
+                _turn(filled_rtl)
         slot_id = len(self.slots)
         self.slots.append(Slot(
             field=fd, kind=kind, path_format=_path_format(fd.path), empty=[], filled=[],
-            run_props=run_props, date_format=date_format, display=display,
+            filled_rtl=None if filled_rtl is None else [],
+            run_props=run_props, date_format=date_format, display=display, marked=RunProps(run_props),
         ))
-        sdt.addprevious(etree.ProcessingInstruction("md-slot", str(slot_id)))
-        sdt.addprevious(empty)
-        sdt.addprevious(etree.ProcessingInstruction("md-or"))
-        sdt.addprevious(filled)
-        sdt.addprevious(etree.ProcessingInstruction("md-done"))
-        _detach(sdt)
+        anchor.addprevious(etree.ProcessingInstruction("md-slot", str(slot_id)))
+        anchor.addprevious(empty)
+        anchor.addprevious(etree.ProcessingInstruction("md-or"))
+        anchor.addprevious(filled)
+        if filled_rtl is not None:
+            anchor.addprevious(etree.ProcessingInstruction("md-rtl"))
+            anchor.addprevious(filled_rtl)
+        anchor.addprevious(etree.ProcessingInstruction("md-done"))
+        _detach(anchor)
 
     def _set_identity(self, sdt_pr: etree._Element, fd: Field) -> None:
         alias = sdt_pr.find(_W_ALIAS)
@@ -569,6 +598,9 @@ class _Compiler:
             elif name == "or":
                 stack.pop()
                 stack.append(slot_state[0].filled)
+            elif name == "rtl":
+                stack.pop()
+                stack.append(slot_state[0].filled_rtl)
             elif name == "sep":
                 stack.append(self.loops[int(number)].separator)
             elif name == "done":
@@ -665,7 +697,11 @@ def _empty_variant(sdt: etree._Element) -> etree._Element:
     return variant
 
 
-def _filled_variant(sdt: etree._Element, kind: ControlKind) -> etree._Element:
+def _filled_variant(sdt: etree._Element, kind: ControlKind, *, rtl: bool) -> tuple[etree._Element, bool]:
+    """The control holding a value; with ``rtl``, its own paragraph inside (if any) made right-to-left.
+
+    Also says whether the control holds the value's own paragraph.
+    """
     variant = copy.deepcopy(sdt)
     sdt_pr = variant.find(_W_SDT_PR)
     for flag in sdt_pr.findall(_W_SHOWING):
@@ -688,8 +724,57 @@ def _filled_variant(sdt: etree._Element, kind: ControlKind) -> etree._Element:
     for paragraph in paragraphs:
         if next(paragraph.iter(etree.ProcessingInstruction), None) is None and len(paragraphs) > 1:
             _detach(paragraph)
+    holder = marker.getparent()
+    own = holder is not None and holder.tag == _W_P and _holds_only(holder, marker)
+    if own and rtl:
+        _turn(holder)
     _insert_mark(content)
-    return variant
+    return variant, own
+
+
+#: What a paragraph may hold besides a value and still be the value's own paragraph.
+_NO_TEXT = {qn("w:pPr"), _BM_START, _BM_END, qn("w:proofErr"), qn("w:permStart"), qn("w:permEnd")}
+#: Paragraph properties that come after ``w:bidi`` in the schema's order.
+_AFTER_BIDI = {qn(f"w:{name}") for name in (
+    "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap",
+    "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+    "sectPr", "pPrChange")}
+_W_PPR = qn("w:pPr")
+_W_BIDI = qn("w:bidi")
+
+
+def _holds_only(paragraph: etree._Element, node: etree._Element) -> bool:
+    """Whether ``paragraph`` shows nothing but ``node``: no other text, control or field."""
+    for child in paragraph:
+        if child is node or child.tag in _NO_TEXT or not isinstance(child.tag, str):
+            continue
+        if child.tag == _W_R and all(grand.tag == _W_RPR for grand in child):
+            continue  # an empty run
+        return False
+    return True
+
+
+def _turn(paragraph: etree._Element) -> None:
+    """Make ``paragraph`` right-to-left: ``w:bidi`` in its properties, where the schema puts it."""
+    ppr = paragraph.find(_W_PPR)
+    if ppr is None:
+        ppr = etree.Element(_W_PPR)
+        paragraph.insert(0, ppr)
+    if ppr.find(_W_BIDI) is not None:
+        return  # the template's own direction stays
+    position = len(ppr)
+    for index, child in enumerate(ppr):
+        if child.tag in _AFTER_BIDI:
+            position = index
+            break
+    ppr.insert(position, etree.Element(_W_BIDI))
+
+
+def _in_paragraph(paragraph: etree._Element, sdt: etree._Element, variant: etree._Element) -> etree._Element:
+    """A copy of ``paragraph`` with ``variant`` in place of ``sdt``."""
+    twin = copy.deepcopy(paragraph)
+    twin.replace(twin[paragraph.index(sdt)], variant)
+    return twin
 
 
 def _checkbox_variant(sdt: etree._Element, checked: bool) -> etree._Element:
