@@ -20,7 +20,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from marshmallow import Schema, fields as mf, missing
 
-from . import values
+from . import text_values
 from .errors import DataError, Problem
 from .fields import ChoiceSet, FieldKind
 from .kinds import TITLES, Kind, parse_kind
@@ -106,9 +106,9 @@ class Field:
         if value is None:
             return ""
         if self.kind is FieldKind.DATE:
-            return values.format_date(value)
+            return text_values.format_date(value)
         if self.kind is FieldKind.NUMBER:
-            return values.format_number(value)
+            return text_values.format_number(value)
         if self.kind is FieldKind.CHECKBOX:
             return "yes" if value else ""
         return str(value)
@@ -125,17 +125,17 @@ class Field:
         if kind is _TEXT or kind is _LONG_TEXT:
             if isinstance(text, bool):
                 raise ValueError(f"expected {kind} text, got a checkbox state")
-            return values.normalise_newlines(text) or None
+            return text_values.normalise_newlines(text) or None
         if kind is _CHECKBOX:
-            return True if values.parse_flag(text) else None
+            return True if text_values.parse_flag(text) else None
         if isinstance(text, bool):
             raise ValueError(f"expected {kind} text, got a checkbox state")
         if not text.strip():
             return None
         if kind is _DATE:
-            return values.parse_date(text)
+            return text_values.parse_date(text)
         if kind is _NUMBER:
-            return values.parse_number(text, integer=self.integer)
+            return text_values.parse_number(text, integer=self.integer)
         value = self._choice_names.get(text.strip().casefold())
         if value is not None:
             return value

@@ -16,7 +16,7 @@ from typing import Any, Mapping, Sequence
 
 from marshmallow import ValidationError, fields, validate
 
-from . import values
+from . import text_values
 
 
 class FieldKind(str, enum.Enum):
@@ -51,8 +51,8 @@ class Text(fields.String):
         if not isinstance(value, str):
             raise ValidationError("must be text")
         # Every record loaded runs this for each text; most hold no "\r" to normalise.
-        text = values.normalise_newlines(value) if "\r" in value else value
-        bad = values.illegal_character(text)
+        text = text_values.normalise_newlines(value) if "\r" in value else value
+        bad = text_values.illegal_character(text)
         if bad is not None:
             raise ValidationError(
                 f"contains the control character U+{ord(bad):04X}, which forms cannot hold"

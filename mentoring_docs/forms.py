@@ -16,10 +16,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Iterable, Mapping, Protocol
 
-from . import validate
+from . import validation
 from .catalogue import parse_flat
 from .errors import DataError, FormError, MentoringDocsError, Problem
-from .io import atomic_write
+from .atomic import atomic_write
 from .kinds import Kind, parse_kind
 
 #: Output formats, by file extension.
@@ -76,7 +76,7 @@ class Filler:
 
     def render(self, data: Mapping[str, Any], *, validated: bool = False) -> bytes:
         """The filled document as bytes. ``data`` is validated first unless ``validated``."""
-        record = data if validated else validate.load(self.kind, data)
+        record = data if validated else validation.load(self.kind, data)
         return self._compiled.render(record)
 
     def fill(self, data: Mapping[str, Any], out: str | os.PathLike[str], *, overwrite: bool = False,
@@ -131,7 +131,7 @@ class ReadResult:
 
     def to_json(self) -> str:
         """The data as JSON text, ready for :func:`fill`."""
-        return validate.to_json(self.kind, self.data)
+        return validation.to_json(self.kind, self.data)
 
 
 def detect_format(head: bytes) -> str | None:
@@ -169,7 +169,7 @@ def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | N
     data, problems = parse_flat(kind, raw)
     problems = list(found) + problems
     try:
-        data = validate.load(kind, data, pruned=True)  # parse_flat leaves nothing empty
+        data = validation.load(kind, data, pruned=True)  # parse_flat leaves nothing empty
     except DataError as exc:
         known = {(p.path, p.message) for p in problems}
         problems += [p for p in exc.problems if (p.path, p.message) not in known]

@@ -15,9 +15,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from mentoring_docs import batch, columns, forms
+from mentoring_docs import batch, forms
+from mentoring_docs.batch import columns
 from mentoring_docs.errors import MentoringDocsError
-from mentoring_docs.roster import open_roster
+from mentoring_docs.batch.roster import open_roster
 from batch_support import FILES, FORMATS, ROOT, documents, read_back, read_csv, run_batch, write_roster
 
 PAIR = {"mentor": {"name": "Ana Lima"}, "mentee": {"name": "Ben Okafor"},
@@ -272,7 +273,7 @@ def test_rows_are_streamed(tmp_path: Path, jobs: int) -> None:
 
 def test_one_batch_at_a_time_per_output_folder(tmp_path: Path) -> None:
     pytest.importorskip("fcntl")  # the lock is POSIX-only; Windows runs without it
-    from mentoring_docs.ledger import RunLock
+    from mentoring_docs.batch.output_folder import RunLock
 
     out = tmp_path / "out"
     out.mkdir()
@@ -289,7 +290,7 @@ def test_one_batch_at_a_time_per_output_folder(tmp_path: Path) -> None:
 
 def test_tracking_reads_the_manifest(tmp_path: Path) -> None:
     """The manifest is what tracking uses to tell which issued forms came back."""
-    from mentoring_docs.issued import read_manifest
+    from mentoring_docs.manifest import read_manifest
 
     out = tmp_path / "out"
     report = batch.generate([PAIR, {**PAIR, "mentee": {"name": "Cleo Park"}}], out, jobs=1)

@@ -11,7 +11,7 @@ from mentoring_docs import FieldKind, catalogue, flatten, unflatten
 from mentoring_docs.catalogue import parse_flat, pattern_of
 from mentoring_docs.errors import DataError
 from mentoring_docs.pdf.rows import ROWS
-from mentoring_docs.validate import prune
+from mentoring_docs.validation import prune
 from strategies import records, text
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from mentoring_docs import columns as cols
-from mentoring_docs.roster import RosterError, open_roster
+from mentoring_docs.batch import columns as cols
+from mentoring_docs.batch.roster import RosterError, open_roster
 from tools import require
 
 HEADER = ["mentee.name", "mentor.name", "timeframe.start_date", "timeframe.end_date", "purpose"]

@@ -12,8 +12,8 @@ from hypothesis import given, strategies as st
 
 from mentoring_docs import load
 from mentoring_docs.errors import MentoringDocsError, Problem
-from mentoring_docs.issued import Issued, kind_from_name, read_manifest
-from mentoring_docs.tracker import (
+from mentoring_docs.manifest import Issued, kind_from_name, read_manifest
+from mentoring_docs.tracking import (
     PairRow, ProblemRow, Returned, build, discover, midpoint, pair_names_key,
 )
 from strategies import DATES, records

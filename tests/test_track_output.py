@@ -17,7 +17,8 @@ from click.testing import CliRunner
 
 from mentoring_docs.cli import main
 from mentoring_docs.errors import MentoringDocsError, OutputExistsError, Problem
-from mentoring_docs.tracker import TABLES, ProblemRow, Tracker, build, columns
+from mentoring_docs.tracking import TABLES, ProblemRow, Tracker, build
+from mentoring_docs.tracking.tables import columns
 from test_track import AS_OF, T0, agreement, doc, plan
 
 EVIL = '<script>alert("x")</script> & {{ 7*7 }}'

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from mentoring_docs import Filler, load, track
-from mentoring_docs.tracker import ProblemRow, read_document
+from mentoring_docs.tracking import ProblemRow, read_document
 
 AS_OF = dt.date(2026, 3, 2)
 START, END = "2026-01-12", "2026-07-10"

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from mentoring_docs import DataError, load, load_json, problems
-from mentoring_docs.validate import dump, prune
+from mentoring_docs.validation import dump, prune
 
 
 def agreement(**parts):

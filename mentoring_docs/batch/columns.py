@@ -24,10 +24,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping, Sequence
 
-from . import values
-from .catalogue import Field, FieldKind, catalogue, pattern_of
-from .errors import MentoringDocsError
-from .kinds import KINDS, Kind
+from .. import text_values
+from ..catalogue import Field, FieldKind, catalogue, pattern_of
+from ..errors import MentoringDocsError
+from ..kinds import KINDS, Kind
 
 __all__ = [
     "Column", "ColumnError", "Target", "container_of", "flat_items", "resolve", "resolve_all",
@@ -107,9 +107,9 @@ def _typed(field: Field, value: Any) -> Any:
             return value.date()
         return field.from_text(value.isoformat(" "))
     if isinstance(value, dt.date):
-        return value if field.kind is FieldKind.DATE else field.from_text(values.format_date(value))
+        return value if field.kind is FieldKind.DATE else field.from_text(text_values.format_date(value))
     if isinstance(value, (int, float)):
-        return value if field.kind is FieldKind.NUMBER else field.from_text(values.format_number(value))
+        return value if field.kind is FieldKind.NUMBER else field.from_text(text_values.format_number(value))
     return field.from_text(str(value))
 
 

@@ -4,7 +4,7 @@ A :class:`Roster` is an iterable of :class:`RosterRow`: the row number as the
 spreadsheet shows it (the header is row 1; for JSON Lines, the line number) and its
 cells by header. Rows are read lazily, so a roster of any length costs the memory
 of one row. The headers are checked against the field catalogue when the roster is
-opened (:mod:`mentoring_docs.columns`), so a misspelt column is an error before any
+opened (:mod:`mentoring_docs.batch.columns`), so a misspelt column is an error before any
 document is made.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import columns as cols
-from .errors import MentoringDocsError
+from ..errors import MentoringDocsError
 
 __all__ = ["Roster", "RosterError", "RosterRow", "open_roster"]
 
@@ -76,7 +76,7 @@ def open_roster(path: str | os.PathLike[str], *, sheet: str | None = None) -> Ro
     """Open a roster, recognising CSV, XLSX or JSON Lines from its content.
 
     Raises :class:`RosterError` for a file that cannot be read and
-    :class:`~mentoring_docs.columns.ColumnError` for unknown columns, both before
+    :class:`~mentoring_docs.batch.columns.ColumnError` for unknown columns, both before
     any row is handed out. ``sheet`` picks an XLSX worksheet by name (default: the first).
     """
     target = Path(path)

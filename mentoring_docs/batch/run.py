@@ -1,18 +1,20 @@
 """Batch generation: a roster in, one folder of forms per mentoring pair out.
 
-:func:`generate` takes any iterable of rows (a :class:`~mentoring_docs.roster.Roster`
-read from a file, or mappings from a program) and returns a :class:`BatchReport`.
+:func:`generate` takes any iterable of rows (a :class:`~mentoring_docs.batch.roster.Roster`
+read from a file, or mappings from a program) and returns a
+:class:`~mentoring_docs.batch.report.BatchReport`.
 
 How a run goes:
 
-1. The main process reads rows one at a time, converts each cell with the field
-   catalogue (:mod:`mentoring_docs.columns`), gives the row its ``agreement_id``
-   (:mod:`mentoring_docs.ids`) and its folder name (:mod:`mentoring_docs.naming`).
+1. The main process reads rows one at a time and plans each (:mod:`.planning`):
+   cells converted with the field catalogue (:mod:`.columns`), an ``agreement_id``
+   (:mod:`.ids`) and a folder name (:mod:`.folder_names`).
 2. Worker processes (``jobs``; each compiles every template once) validate the
-   row's two documents, render them and write them atomically. A row is made
-   whole or not at all; a file that exists is kept unless ``force``.
-3. The main process writes ``manifest.csv`` and ``errors.csv`` as results come in
-   (in row order) and puts them in place at the end (:mod:`mentoring_docs.ledger`).
+   row's two documents, render them and write them atomically (:mod:`.worker`). A
+   row is made whole or not at all; a file that exists is kept unless ``force``.
+3. The main process writes ``manifest.csv`` (:mod:`mentoring_docs.manifest`) and
+   ``errors.csv`` as results come in (in row order) and puts them in place at the
+   end (:mod:`.output_folder`).
 
 Only a bounded number of rows is in flight at any time, so memory does not grow
 with the roster.
@@ -20,535 +22,40 @@ with the roster.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import itertools
-import json
 import multiprocessing
 import os
-import signal
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+from .. import forms, manifest
+from ..atomic import AtomicCsv, for_spreadsheet
+from ..catalogue import catalogue
+from ..errors import MentoringDocsError, TemplateError
+from ..kinds import KINDS, Kind, cli_name, parse_kind
 from . import columns as cols
-from . import forms, ledger, validate
-from .catalogue import catalogue, unflatten
-from .errors import DataError, MentoringDocsError, OutputExistsError, TemplateError
-from .ids import AgreementIds
-from .io import StagedWrites
-from .kinds import KINDS, Kind, cli_name, parse_kind
-from .naming import NamePattern, UniqueNames, safe_name
+from . import output_folder
+from .folder_names import NamePattern
+from .planning import Planner, numbered_rows
+from .report import BatchReport, Observer, RowResult
 from .roster import Roster, RosterRow
+from .worker import Settings, Task, close_journal, filler_for, init_worker, make_pairs
 
-__all__ = [
-    "DEFAULT_NAME", "BatchReport", "FileRecord", "Observer", "RowError", "RowResult",
-    "file_name", "generate",
-]
+__all__ = ["DEFAULT_NAME", "generate"]
 
 #: The default folder name: the mentee's name, then the mentor's.
 DEFAULT_NAME = "{mentee.name} - {mentor.name}"
 
-#: Where a value came from when a row did not give it.
-FROM_DEFAULTS = "(defaults)"
-
 # Rows handed to a worker at a time. Their files reach the disk with one flush
-# (see io.StagedWrites), which is what makes writing thousands of small files
+# (see atomic.StagedWrites), which is what makes writing thousands of small files
 # fast; few enough rows that the progress bar moves smoothly and memory stays flat.
 _CHUNK = 8
 
 
-def file_name(kind: str, fmt: str) -> str:
-    """The name of a pair's document: ``agreement.docx``, ``action-plan.pdf``..."""
-    return f"{cli_name(kind)}.{fmt}"
-
-
-# --- results ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem with one roster row.
-
-    ``row`` is the row number as the spreadsheet shows it, ``column`` the header
-    of the cell concerned (``(defaults)`` for a value from the defaults file, empty
-    when no single cell is to blame), ``path`` the dotted path of the field.
-    """
-
-    row: int
-    column: str
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}"
-        if self.column and self.column not in (self.path, FROM_DEFAULTS):
-            where += f", column {self.column!r}"
-        elif self.column == FROM_DEFAULTS:
-            where += " (from the defaults)"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
-
-
-@dataclass(frozen=True)
-class FileRecord:
-    """A document of a pair: where it is (relative to the output folder) and its digests.
-
-    ``status`` is ``written`` (made by this run), ``kept`` (made by an earlier run
-    from the same data and left untouched since) or ``issued`` (made by an earlier
-    run but changed since, presumably filled in by the pair; kept as it is).
-    """
-
-    kind: str
-    format: str
-    file: str
-    sha256: str
-    input_sha256: str
-    status: str
-
-
-@dataclass
-class RowResult:
-    """What became of one row."""
-
-    row: int
-    folder: str
-    agreement_id: str
-    files: list[FileRecord] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when every document of the pair is in place."""
-        return not self.errors
-
-
-@dataclass
-class BatchReport:
-    """The outcome of a batch: counts, every error, and where the reports are.
-
-    ``pairs`` counts rows whose documents are all in place; ``files_written`` and
-    ``files_kept`` count documents made now and documents an earlier run made.
-    """
-
-    outdir: Path
-    manifest: Path
-    errors_file: Path
-    rows: int = 0
-    pairs: int = 0
-    files_written: int = 0
-    files_kept: int = 0
-    failed_rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when every row was made."""
-        return self.failed_rows == 0
-
-    def summary(self) -> str:
-        """One line saying how many pairs, files and errors."""
-        files = self.files_written + self.files_kept
-        text = (
-            f"{self.rows} {_plural(self.rows, 'row')}: {self.pairs} {_plural(self.pairs, 'pair')} ready, "
-            f"{files} {_plural(files, 'file')} ({self.files_written} written, {self.files_kept} already there)"
-        )
-        if self.failed_rows:
-            text += (
-                f"; {self.failed_rows} {_plural(self.failed_rows, 'row')} failed with "
-                f"{len(self.errors)} {_plural(len(self.errors), 'error')}, listed in {self.errors_file}"
-            )
-        else:
-            text += "; no errors"
-        return text
-
-
-def _plural(count: int, word: str) -> str:
-    return word if count == 1 else word + "s"
-
-
-class Observer(Protocol):
-    """Follows a run, e.g. to draw a progress bar and print errors as they come."""
-
-    def started(self, total: int | None) -> None:
-        """The run begins; ``total`` rows are expected (None when unknown)."""
-
-    def row_done(self, result: RowResult) -> None:
-        """One row is finished, successfully or not."""
-
-    def finished(self, report: BatchReport) -> None:
-        """The run is over (also after an interruption)."""
-
-
-# --- settings shared with the worker processes -------------------------------------
-
-
-@dataclass(frozen=True)
-class _Settings:
-    outdir: str
-    kinds: tuple[Kind, ...]
-    formats: tuple[str, ...]
-    templates: dict[tuple[str, str], bytes | None]
-    template_ids: dict[tuple[str, str], str]
-    defaults: dict[str, dict[str, Any]]
-    force: bool
-
-
-@dataclass
-class _Task:
-    row: int
-    folder: str
-    agreement_id: str
-    values: dict[str, dict[str, Any]]
-    origins: dict[str, dict[str, str]]
-    problems: list[RowError]
-    known: dict[str, list[tuple[str, str]]]
-
-
-_SETTINGS: _Settings | None = None
-_FILLERS: dict[tuple[str, str, str], forms.Filler] = {}
-_JOURNAL: ledger.Journal | None = None
-
-
-def _filler(settings: _Settings, kind: str, fmt: str) -> forms.Filler:
-    """The compiled template for ``kind`` and ``fmt``: compiled once per process."""
-    key = (kind, fmt, settings.template_ids[(kind, fmt)])
-    filler = _FILLERS.get(key)
-    if filler is None:
-        filler = _FILLERS[key] = forms.Filler(kind, fmt, template=settings.templates[(kind, fmt)])
-    return filler
-
-
-def _init_worker(settings: _Settings, *, in_pool: bool = True) -> None:
-    global _SETTINGS, _JOURNAL
-    if in_pool:
-        # Ctrl-C reaches the whole process group: the main process stops the
-        # pool, and workers must not each print a traceback on the way out.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _SETTINGS = settings
-    _JOURNAL = None
-    for kind in settings.kinds:
-        for fmt in settings.formats:
-            _filler(settings, kind, fmt)
-
-
-def _journal(settings: _Settings) -> ledger.Journal:
-    global _JOURNAL
-    if _JOURNAL is None:
-        _JOURNAL = ledger.Journal(Path(settings.outdir))
-    return _JOURNAL
-
-
-# --- the work on one row (in a worker process) -------------------------------------
-
-
-def _make_pairs(tasks: list[_Task]) -> list[RowResult]:
-    """Make the pairs of a chunk of rows; their files reach the disk with one flush."""
-    settings = _SETTINGS
-    assert settings is not None, "worker not initialised"
-    staged = StagedWrites()
-    results = []
-    placing: list[tuple[RowResult, list[tuple[Path, FileRecord]]]] = []
-    for task in tasks:
-        result = RowResult(task.row, task.folder, task.agreement_id, errors=list(task.problems))
-        results.append(result)
-        try:
-            records = _records(settings, task, result)
-            if not result.errors:
-                placing.append((result, _stage_pair(settings, task, records, result, staged)))
-        except Exception as exc:
-            result.errors.append(RowError(task.row, "", "", _describe(exc, task.folder)))
-    try:
-        placed = staged.commit()
-    except OSError as exc:
-        staged.discard()
-        for result, files in placing:
-            if files:
-                result.errors.append(RowError(result.row, "", "", _describe(exc, result.folder)))
-        return results
-    for result, files in placing:
-        for target, record in files:
-            problem = placed.get(target)
-            if problem is None:
-                result.files.append(record)
-            elif isinstance(problem, OutputExistsError):
-                result.errors.append(RowError(result.row, "", "", f"{record.file}: appeared while this run was writing; kept as it is"))
-            else:
-                result.errors.append(RowError(result.row, "", "", _describe(problem, result.folder)))
-    return results
-
-
-def _describe(exc: BaseException, folder: str) -> str:
-    """One line for an error met while making a row; a bug must not cost the other rows."""
-    if isinstance(exc, MentoringDocsError):
-        return str(exc)
-    if isinstance(exc, OSError):
-        return f"{exc.filename or folder}: {exc.strerror}"
-    return f"unexpected error ({type(exc).__name__}: {exc}); please report it"
-
-
-def _records(settings: _Settings, task: _Task, result: RowResult) -> dict[str, dict[str, Any]]:
-    """The validated record of each document; problems go to ``result.errors``."""
-    records: dict[str, dict[str, Any]] = {}
-    reported = {(e.path, e.message) for e in result.errors}
-    bad_cells = {e.path for e in result.errors if e.path}
-    for kind in settings.kinds:
-        flat = cols.merge(settings.defaults.get(kind, {}), task.values.get(kind, {}), kind)
-        flat.setdefault("agreement_id", task.agreement_id)
-        origins = task.origins.get(kind, {})
-        try:
-            records[kind] = validate.load(kind, unflatten(kind, flat))
-        except DataError as exc:
-            for problem in exc.problems:
-                path = _shown_path(kind, problem.path)
-                if path in bad_cells or (path, problem.message) in reported:
-                    continue  # the cell's own error already says why the value is missing
-                reported.add((path, problem.message))
-                column = _column_of(problem.path, origins, settings.defaults.get(kind, {}), flat)
-                result.errors.append(RowError(task.row, column, path, problem.message))
-    return records
-
-
-def _shown_path(kind: str, path: str) -> str:
-    """A path as a column header would name it: action-plan-only fields get a prefix."""
-    if kind == "agreement" or not path or catalogue("agreement").lookup(path) is not None:
-        return path
-    return f"{kind}.{path}"
-
-
-def _column_of(path: str, origins: Mapping[str, str], defaults: Mapping[str, Any],
-               flat: Mapping[str, Any]) -> str:
-    """The column to blame for a problem at ``path``."""
-    if path in origins and (path in flat or path not in defaults):
-        return origins[path]
-    if path in defaults:
-        return FROM_DEFAULTS
-    for known, header in origins.items():
-        if known.startswith(path + ".") or path.startswith(known + "."):
-            return header
-    return ""
-
-
-def _input_sha(settings: _Settings, kind: str, fmt: str, record: Mapping[str, Any]) -> str:
-    """A digest of everything a document is made from: its data and its template."""
-    text = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_iso)
-    blob = f"{kind}\x1f{fmt}\x1f{settings.template_ids[(kind, fmt)]}\x1f{text}"
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-def _iso(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"cannot encode {type(value).__name__}")
-
-
-def _sha_of_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _stage_pair(settings: _Settings, task: _Task, records: Mapping[str, Mapping[str, Any]],
-                result: RowResult, staged: StagedWrites) -> list[tuple[Path, FileRecord]]:
-    """Check a pair's folder and files, render what is missing and stage it to be written.
-
-    Returns the staged files and their records; a problem goes to ``result.errors``
-    and stages nothing, so a pair is made whole or not at all.
-    """
-    outdir = Path(settings.outdir)
-    folder = outdir / task.folder
-    real_outdir = os.path.realpath(outdir)
-    real_folder = os.path.realpath(folder)
-    # The name is a single safe component, but a link planted in the output
-    # folder could still point elsewhere: check where the folder really is.
-    if os.path.dirname(real_folder) != real_outdir or folder.is_symlink():
-        result.errors.append(RowError(task.row, "", "", f"{task.folder}: is a link out of the output folder; refused"))
-        return []
-    names = [file_name(kind, fmt) for kind in settings.kinds for fmt in settings.formats]
-    ledger.remove_stale_temporaries(folder, names)
-    pending: list[tuple[str, str, Path, str, str]] = []  # kind, fmt, path, relative name, input digest
-    for kind in settings.kinds:
-        for fmt in settings.formats:
-            name = file_name(kind, fmt)
-            target = folder / name
-            relative = f"{task.folder}/{name}"
-            source = _input_sha(settings, kind, fmt, records[kind])
-            if not os.path.lexists(target):
-                pending.append((kind, fmt, target, relative, source))
-                continue
-            if target.is_symlink() or not target.is_file():
-                result.errors.append(RowError(task.row, "", "", f"{relative}: is not a regular file; refused"))
-                continue
-            if settings.force:
-                pending.append((kind, fmt, target, relative, source))
-                continue
-            current = _sha_of_file(target)
-            earlier = task.known.get(relative, [])
-            if (current, source) in earlier:
-                result.files.append(FileRecord(kind, fmt, relative, current, source, "kept"))
-            elif earlier:
-                # Ours, but not as we would make it now: changed by someone (a pair
-                # filling it in) or made from other data. The manifest keeps the
-                # record of what was issued, for tracking.
-                same = [entry for entry in earlier if entry[0] == current]
-                sha, made_from = (same or earlier)[-1]
-                result.files.append(FileRecord(kind, fmt, relative, sha, made_from, "issued"))
-                why = "made earlier from other data or another template" if same else \
-                    "changed since it was made (perhaps filled in by the pair)"
-                result.errors.append(RowError(
-                    task.row, "", "", f"{relative}: {why}; kept as it is (use --force to make it again)"))
-            else:
-                result.errors.append(RowError(
-                    task.row, "", "",
-                    f"{relative}: already exists and may hold a pair's answers; "
-                    "kept as it is (use --force to replace it)",
-                ))
-    if result.errors or not pending:
-        return []
-    # Render everything first: a failure while rendering leaves no half-made pair.
-    blobs = [(kind, fmt, target, relative, source, _filler(settings, kind, fmt).render(records[kind], validated=True))
-             for kind, fmt, target, relative, source in pending]
-    journal = _journal(settings)
-    files: list[tuple[Path, FileRecord]] = []
-    temporaries: list[Path] = []
-    try:
-        for kind, fmt, target, relative, source, blob in blobs:
-            sha = hashlib.sha256(blob).hexdigest()
-            # Noted before the file gets its name (and flushed with it): a file
-            # that exists is always known to the next run.
-            journal.record(relative, sha, source)
-            temporaries.append(staged.stage(target, blob, overwrite=settings.force))
-            files.append((target, FileRecord(kind, fmt, relative, sha, source, "written")))
-    except BaseException:
-        staged.discard(temporaries)
-        raise
-    return files
-
-
-# --- planning rows (in the main process) -------------------------------------------
-
-
-class _Planner:
-    """Turns rows into tasks: typed values, an agreement_id and a unique folder each."""
-
-    def __init__(self, settings: _Settings, pattern: NamePattern, known: ledger.Known,
-                 defaults: Mapping[str, Mapping[str, Any]], columns: Mapping[str, cols.Column],
-                 pattern_columns: Mapping[str, cols.Column]) -> None:
-        self.settings = settings
-        self.pattern = pattern
-        self.known = known
-        self.defaults = defaults
-        self.columns: dict[str, cols.Column | cols.ColumnError] = dict(columns)
-        self.pattern_columns = pattern_columns
-        self.names = UniqueNames(ledger.RESERVED)
-        self.ids = AgreementIds()
-
-    def column(self, header: str) -> cols.Column | cols.ColumnError:
-        found = self.columns.get(header)
-        if found is None:
-            try:
-                found = cols.resolve(header)
-            except cols.ColumnError as exc:
-                found = exc
-            if len(self.columns) < 10_000:  # a program sending ever new keys must not grow memory
-                self.columns[header] = found
-        return found
-
-    def tasks(self, rows: Iterable[tuple[int, Mapping[str, Any], list[tuple[str, str]]]]) -> Iterator[_Task]:
-        for number, cells, read_problems in rows:
-            yield self.plan(number, cells, read_problems)
-
-    def plan(self, number: int, cells: Mapping[str, Any], read_problems: list[tuple[str, str]]) -> _Task:
-        values: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
-        origins: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
-        problems = [RowError(number, column, "", message) for column, message in read_problems]
-        seen_problems: set[tuple[str, str]] = set()
-        resolved = []
-        for header, value in cells.items():
-            column = self.column(header)
-            if isinstance(column, cols.ColumnError):
-                problems.append(RowError(number, header, "", str(column)))
-                continue
-            resolved.append((column, value))
-        # Columns naming one document explicitly go last, so they win.
-        resolved.sort(key=lambda item: item[0].specific)
-        for column, value in resolved:
-            for target in column.targets:
-                origins[target.kind][target.path] = column.header
-                try:
-                    pairs = target.convert(value)
-                except ValueError as exc:
-                    path = _shown_path(target.kind, target.path)
-                    if (path, str(exc)) not in seen_problems:
-                        seen_problems.add((path, str(exc)))
-                        problems.append(RowError(number, column.header, path, str(exc)))
-                    continue
-                if column.specific and pairs:
-                    # An explicit column replaces the shared one's values for its path.
-                    for path in [p for p in values[target.kind] if p == target.path or p.startswith(target.path + ".")]:
-                        del values[target.kind][path]
-                for path, typed in pairs:
-                    values[target.kind][path] = typed
-        agreement_id = self._agreement_id(values)
-        folder = self.names.claim(self._folder_name(number, values, agreement_id))
-        known = {}
-        for kind in self.settings.kinds:
-            for fmt in self.settings.formats:
-                relative = f"{folder}/{file_name(kind, fmt)}"
-                if relative in self.known:
-                    known[relative] = self.known[relative]
-        return _Task(number, folder, agreement_id,
-                     {k: v for k, v in values.items() if v}, {k: v for k, v in origins.items() if v},
-                     problems, known)
-
-    def value(self, values: Mapping[str, Mapping[str, Any]], path: str) -> Any:
-        for kind in KINDS:
-            if path in values[kind]:
-                return values[kind][path]
-        for kind in KINDS:
-            if path in self.defaults.get(kind, {}):
-                return self.defaults[kind][path]
-        return None
-
-    def _agreement_id(self, values: Mapping[str, Mapping[str, Any]]) -> str:
-        given = self.value(values, "agreement_id")
-        if given:
-            return str(given)
-        return self.ids.assign(
-            self.value(values, "mentee.name"), self.value(values, "mentor.name"),
-            self.value(values, "program.name"), self.value(values, "timeframe.start_date"),
-        )
-
-    def _folder_name(self, number: int, values: Mapping[str, Mapping[str, Any]], agreement_id: str) -> str:
-        texts: dict[str, str] = {}
-        for key in self.pattern.keys:
-            if key == "row":
-                texts[key] = str(number)
-            elif key == "agreement_id":
-                texts[key] = agreement_id
-            else:
-                target = self.pattern_columns[key].targets[0]
-                value = self.value(values, target.path)
-                texts[key] = "" if value is None else (target.field.to_text(value) if target.field else str(value))
-        filled = self.pattern.format(texts)
-        return safe_name(filled) if filled.strip(" -_.") else safe_name(f"row {number}")
-
-
-def _chunked(tasks: Iterator[_Task], size: int) -> Iterator[list[_Task]]:
+def _chunked(tasks: Iterator[Task], size: int) -> Iterator[list[Task]]:
     while chunk := list(itertools.islice(tasks, size)):
         yield chunk
-
-
-def _numbered(rows: Iterable[Any]) -> Iterator[tuple[int, Mapping[str, Any], list[tuple[str, str]]]]:
-    """``(row number, flat cells, reading problems)`` for roster rows and plain mappings alike."""
-    for position, row in enumerate(rows, start=1):
-        if isinstance(row, RosterRow):
-            yield row.number, row.cells, row.problems
-        elif isinstance(row, Mapping):
-            yield position, dict(cols.flat_items(row)), []
-        else:
-            yield position, {}, [("", f"expected a mapping of column to value, got {type(row).__name__}")]
 
 
 # --- the run --------------------------------------------------------------------
@@ -569,9 +76,9 @@ def generate(
 ) -> BatchReport:
     """Make every pair's documents from ``rows`` into ``outdir``; return what happened.
 
-    ``rows`` is a :class:`~mentoring_docs.roster.Roster` (see
-    :func:`~mentoring_docs.roster.open_roster`) or any iterable of mappings from
-    column (dotted path or label, see :mod:`mentoring_docs.columns`) to value,
+    ``rows`` is a :class:`~mentoring_docs.batch.roster.Roster` (see
+    :func:`~mentoring_docs.batch.roster.open_roster`) or any iterable of mappings from
+    column (dotted path or label, see :mod:`mentoring_docs.batch.columns`) to value,
     flat or nested like the data model; plain mappings are numbered from 1.
     ``defaults`` (same keys, nested or flat) holds values for every row; a row's
     own values win, and a list or checkbox group a row gives replaces the
@@ -601,13 +108,13 @@ def generate(
                 blob if blob is not None else forms.blank_template(kind, fmt)
             ).hexdigest()
             template_bytes.setdefault((kind, fmt), None)
-    settings = _Settings(str(out), kinds_t, formats_t, template_bytes, template_ids, default_values, force)
+    settings = Settings(str(out), kinds_t, formats_t, template_bytes, template_ids, default_values, force)
     # Compile every template here first: a broken custom template is one clear
     # error before anything is written (and forked workers inherit the result).
     for kind in kinds_t:
         for fmt in formats_t:
             try:
-                _filler(settings, kind, fmt)
+                filler_for(settings, kind, fmt)
             except MentoringDocsError as exc:
                 if (kind, fmt) not in template_labels:
                     raise
@@ -626,7 +133,7 @@ def generate(
     if out.exists() and not out.is_dir():
         raise MentoringDocsError(f"{out}: exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
-    lock = ledger.RunLock(out)
+    lock = output_folder.RunLock(out)
     lock.acquire()
     try:
         return _run(rows, row_iter, out, settings, pattern, pattern_columns, default_values, columns, jobs, observer)
@@ -634,35 +141,35 @@ def generate(
         lock.release()
 
 
-def _run(rows: Any, row_iter: Iterable[Any], out: Path, settings: _Settings, pattern: NamePattern,
+def _run(rows: Any, row_iter: Iterable[Any], out: Path, settings: Settings, pattern: NamePattern,
          pattern_columns: Mapping[str, cols.Column], default_values: Mapping[str, Mapping[str, Any]],
          columns: Mapping[str, cols.Column], jobs: int | None, observer: Observer | None) -> BatchReport:
-    ledger.remove_stale_temporaries(out, (ledger.MANIFEST, ledger.ERRORS))
-    known = ledger.known_files(out)
-    planner = _Planner(settings, pattern, known, default_values, columns, pattern_columns)
-    report = BatchReport(out, out / ledger.MANIFEST, out / ledger.ERRORS)
+    output_folder.remove_stale_temporaries(out, (manifest.MANIFEST, output_folder.ERRORS))
+    known = output_folder.known_files(out)
+    planner = Planner(settings, pattern, known, default_values, columns, pattern_columns)
+    report = BatchReport(out, out / manifest.MANIFEST, out / output_folder.ERRORS)
     total = getattr(rows, "count", None)
     if total is None and hasattr(rows, "__len__"):
         total = len(rows)  # type: ignore[arg-type]
 
-    manifest = ledger.AtomicCsv(report.manifest, ledger.MANIFEST_HEADER)
-    errors_csv = ledger.AtomicCsv(report.errors_file, ledger.ERRORS_HEADER)
+    made = manifest.ManifestWriter(report.manifest)
+    errors_csv = AtomicCsv(report.errors_file, output_folder.ERRORS_HEADER)
     jobs = max(1, jobs or _cpu_count())
     pool = None
     finished = False
     try:
-        chunks = _chunked(planner.tasks(_numbered(row_iter)), _CHUNK)
+        chunks = _chunked(planner.tasks(numbered_rows(row_iter)), _CHUNK)
         if jobs == 1:
-            _init_worker(settings, in_pool=False)
-            done: Iterator[list[RowResult]] = map(_make_pairs, chunks)
+            init_worker(settings, in_pool=False)
+            done: Iterator[list[RowResult]] = map(make_pairs, chunks)
         else:
-            pool = multiprocessing.get_context().Pool(jobs, initializer=_init_worker, initargs=(settings,))
-            done = pool.imap(_make_pairs, chunks)
+            pool = multiprocessing.get_context().Pool(jobs, initializer=init_worker, initargs=(settings,))
+            done = pool.imap(make_pairs, chunks)
         if observer:
             observer.started(total)
         for results in done:
             for result in results:
-                _account(report, result, manifest, errors_csv)
+                _account(report, result, made, errors_csv)
                 if observer:
                     observer.row_done(result)
         finished = True
@@ -673,15 +180,15 @@ def _run(rows: Any, row_iter: Iterable[Any], out: Path, settings: _Settings, pat
             else:
                 pool.terminate()
             pool.join()
-        _close_journal()
+        close_journal()
         if finished:
-            manifest.commit()
+            made.commit()
             errors_csv.commit()
-            ledger.clear_journals(out)
+            output_folder.clear_journals(out)
         else:
             # Interrupted: the previous manifest stays, and the journals tell the
             # next run which files this one made.
-            manifest.discard()
+            made.discard()
             errors_csv.discard()
         if observer:
             observer.finished(report)
@@ -695,19 +202,13 @@ def _cpu_count() -> int:
     return os.cpu_count() or 1
 
 
-def _close_journal() -> None:
-    global _JOURNAL
-    if _JOURNAL is not None:
-        _JOURNAL.close()
-        _JOURNAL = None
 
-
-def _account(report: BatchReport, result: RowResult, manifest: ledger.AtomicCsv,
-             errors_csv: ledger.AtomicCsv) -> None:
+def _account(report: BatchReport, result: RowResult, made: manifest.ManifestWriter,
+             errors_csv: AtomicCsv) -> None:
     report.rows += 1
     for record in result.files:
-        manifest.write((result.row, result.folder, result.agreement_id, record.kind, record.format,
-                        record.file, record.sha256, record.input_sha256))
+        made.write(result.row, result.folder, result.agreement_id, record.kind, record.format,
+                   record.file, record.sha256, record.input_sha256)
         if record.status == "written":
             report.files_written += 1
         elif record.status == "kept" and result.ok:
@@ -718,8 +219,8 @@ def _account(report: BatchReport, result: RowResult, manifest: ledger.AtomicCsv,
         report.failed_rows += 1
         report.errors.extend(result.errors)
         for error in result.errors:
-            errors_csv.write((error.row, ledger.for_spreadsheet(error.column), error.path,
-                              ledger.for_spreadsheet(error.message)))
+            errors_csv.write((error.row, for_spreadsheet(error.column), error.path,
+                              for_spreadsheet(error.message)))
 
 
 def _check_required_columns(roster: Roster, kinds: Sequence[Kind], defaults: Mapping[str, Mapping[str, Any]]) -> None:

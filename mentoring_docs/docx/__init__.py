@@ -4,10 +4,10 @@ Every field of the catalogue is a Word content control: rich text for text,
 drop-down lists for enumerations, date pickers for dates and checkboxes for each
 focus area; lists are table rows (goal blocks in the action plan). Each control
 names its field in its tag, in a bookmark inside it and in its title, so forms
-still read back after LibreOffice re-saves them (see :mod:`.naming`).
+still read back after LibreOffice re-saves them (see :mod:`.control_names`).
 
 The modules, from the bottom up: :mod:`.ooxml` (names), :mod:`.package` (ZIP in
-and out), :mod:`.controls` (one control), :mod:`.naming` and :mod:`.structure`
+and out), :mod:`.controls` (one control), :mod:`.control_names` and :mod:`.structure`
 (which field, which row), :mod:`.layout`, :mod:`.parts` and :mod:`.template` (the
 built-in templates), :mod:`.compiler` (fill) and :mod:`.reader` (read back).
 """

@@ -28,10 +28,10 @@ from lxml import etree
 from ..catalogue import Field, FieldKind, catalogue, flatten
 from ..errors import DataError, FormError, Problem, TemplateError
 from ..kinds import KINDS
-from ..values import illegal_character
+from ..text_values import illegal_character
 from . import controls as ctl
 from .controls import ControlKind
-from .naming import bookmark_name, names
+from .control_names import bookmark_name, names
 from .ooxml import (
     CT_CUSTOM_XML_PROPS, CT_NS, PKG_REL_NS, REL_CUSTOM_XML, REL_CUSTOM_XML_PROPS, W_NS, XML_HEADER, qn,
     text_runs_content,

@@ -20,7 +20,7 @@ from typing import Callable, Mapping, Sequence
 
 from lxml import etree
 
-from .naming import bookmark_name
+from .control_names import bookmark_name
 from .ooxml import esc_attr, qn, text_runs_content
 
 #: The display format of date pickers: ISO, so it reads the same in every locale.

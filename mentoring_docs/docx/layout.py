@@ -29,7 +29,7 @@ from typing import Iterator
 
 from ..catalogue import Catalogue, Field, FieldKind, ListSpec, Node, catalogue
 from .controls import ControlKind, IdSource, Spec, control_xml
-from .naming import names
+from .control_names import names
 from .xmlbuild import ACCENT, LABEL_FILL, RULE, cell, field_code, no_borders, numbered, para, row, run, table
 
 PAGE_WIDTH = 12240      # US Letter, twips

@@ -17,7 +17,7 @@ from ..kinds import KINDS, Kind
 from . import controls as ctl
 from .controls import ControlKind
 from .layout import COMPACT_PROMPTS
-from .naming import Names, names
+from .control_names import Names, names
 from .package import Package
 from .record import is_item, parse_record
 from .structure import Marks, Structure, leaf_controls, recover

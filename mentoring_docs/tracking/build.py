@@ -1,4 +1,4 @@
-"""Tracking returned forms: one tracker of every pair's progress across a program.
+"""Building the tracker: pairing returned forms, picking the newest copy, filling every table.
 
 A coordinator collects the agreements and action plans pairs send back (Word and
 PDF, in any folders) and asks who has returned and signed, how far each plan has
@@ -8,11 +8,7 @@ directly; :meth:`Tracker.write` saves them as XLSX, CSV, JSON or HTML.
 
 The rules, in one place (``docs/tracking.md`` explains them for users):
 
-- **Discovery.** Every ``.docx`` and ``.pdf`` under a folder, recursively (suffix in
-  any case). Hidden files and folders (``.name``), Office lock files (``~$name``) and
-  macOS resource forks (``._name``) are skipped; a file named on its own is always read.
-- **One bad file never stops the rest.** Anything that cannot be read becomes a row
-  of the problems table; values that break a rule of the data model are problems too,
+- **Discovery** and reading: see :mod:`.collect`. Values that break a rule of the data model are problems too,
   with their dotted path, and the rest of the form is still used.
 - **Pair identity.** Documents carrying an ``agreement_id`` belong to the pair with that
   id. A document without one joins the pair whose documents bear the same mentor and
@@ -31,338 +27,27 @@ The rules, in one place (``docs/tracking.md`` explains them for users):
 - **Signatures.** A signature counts when its typed name is filled in; the date
   alone does not sign.
 - **Issued documents** (``manifest=``, the ``manifest.csv`` batch generation writes): see
-  :mod:`mentoring_docs.issued`.
+  :mod:`mentoring_docs.manifest`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import unicodedata
-from dataclasses import MISSING, asdict, dataclass, field, fields
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from . import forms
-from .errors import FormError, MentoringDocsError, Problem
-from .issued import Issued, read_manifest
-from .kinds import KINDS, TITLES, Kind
+from ..kinds import KINDS
+from ..manifest import Issued, read_manifest
+from .collect import Returned, collect
+from .tables import ActivityRow, DocumentRow, PairRow, ProblemRow, ReviewRow
+from .tracker import Tracker
 
-__all__ = [
-    "ActivityRow", "DocumentRow", "PairRow", "ProblemRow", "Returned", "ReviewRow", "TABLES", "Tracker",
-    "build", "collect", "discover", "midpoint", "pair_names_key", "read_document", "track",
-]
-
-#: File suffixes read when a folder is searched.
-SUFFIXES = (".docx", ".pdf")
+__all__ = ["CLOSED", "build", "midpoint", "pair_names_key", "track"]
 
 #: Statuses that end an activity's claim on its target date.
 CLOSED = ("completed", "deferred")
-
-#: The tables of a tracker, in the order outputs show them.
-TABLES = ("pairs", "activities", "reviews", "problems", "documents")
-
-
-def column(label: str, *, choices: tuple[Kind, str] | None = None, titles: Mapping[str, str] | None = None,
-           percent: bool = False, wide: bool = False, default: Any = MISSING) -> Any:
-    """Metadata of one table column: its heading, and how writers show its values to people.
-
-    ``choices`` names the catalogue field (kind, pattern) whose labels stand for an
-    enumeration's values; ``titles`` maps other coded values to words; ``percent``
-    marks a fraction shown as a percentage; ``wide`` marks free text.
-    """
-    return field(default=default, metadata={"label": label, "choices": choices, "titles": titles,
-                                         "percent": percent, "wide": wide})
-
-
-# -- the tables ---------------------------------------------------------------------
-
-#: What kinds of problem the problems table holds (its ``category`` values).
-PROBLEM_CATEGORIES = {
-    "unreadable": "the file could not be read as one of our forms",
-    "invalid": "a value could not be read or breaks a rule of the data model",
-    "unidentified": "the form does not say which pair it belongs to",
-    "ambiguous": "the form has no agreement ID and its names match several agreements",
-    "not_returned": "issued (listed in the manifest) but not found among the returned files",
-}
-CATEGORY_TITLES = {
-    "unreadable": "Unreadable file", "invalid": "Invalid value", "unidentified": "Unknown pair",
-    "ambiguous": "Ambiguous pair", "not_returned": "Not returned",
-}
-
-#: Statuses of the documents table.
-DOCUMENT_STATUSES = {
-    "used": "the pair's newest copy of this document; its values are in the tables",
-    "superseded": "an older copy; a newer one of the same pair is used",
-    "issued_copy": "byte for byte the copy that was issued (manifest): not filled in, not counted as returned",
-    "unidentified": "cannot tell which pair it belongs to",
-}
-STATUS_TITLES = {
-    "used": "Used", "superseded": "Superseded", "issued_copy": "Issued copy, unchanged", "unidentified": "Unknown pair",
-}
-
-
-@dataclass(frozen=True, kw_only=True)
-class PairRow:
-    """One mentoring pair: what came back, where the partnership stands in time, how the plan goes."""
-
-    pair: str = column("Pair")
-    agreement_id: str | None = column("Agreement ID")
-    program: str | None = column("Program")
-    mentor: str | None = column("Mentor")
-    mentee: str | None = column("Mentee")
-    coordinator: str | None = column("Coordinator")
-    agreement_returned: bool = column("Agreement returned")
-    signed_mentor: bool = column("Signed by mentor")
-    signed_mentee: bool = column("Signed by mentee")
-    signed_coordinator: bool = column("Signed by coordinator")
-    start: dt.date | None = column("Start")
-    midpoint: dt.date | None = column("Midpoint check")
-    midpoint_estimated: bool = column("Midpoint estimated")
-    end: dt.date | None = column("End")
-    days_to_midpoint: int | None = column("Days to midpoint")
-    days_to_end: int | None = column("Days to end")
-    action_plan_returned: bool = column("Action plan returned")
-    goals: int | None = column("Goals")
-    activities_completed: int | None = column("Activities completed")
-    activities_total: int | None = column("Activities")
-    progress: float | None = column("Progress", percent=True)
-    overdue: int | None = column("Overdue activities")
-    next_target: dt.date | None = column("Next target date")
-    last_review: dt.date | None = column("Last review")
-    problems: int = column("Problems")
-    agreement_file: str | None = column("Agreement file")
-    action_plan_file: str | None = column("Action plan file")
-
-
-@dataclass(frozen=True, kw_only=True)
-class ActivityRow:
-    """One learning activity of an action plan, with its goal and whether it is overdue."""
-
-    pair: str = column("Pair")
-    mentor: str | None = column("Mentor")
-    mentee: str | None = column("Mentee")
-    goal: int = column("Goal no.")
-    goal_title: str | None = column("Goal", wide=True)
-    goal_target: dt.date | None = column("Goal target date")
-    activity: int = column("Activity no.")
-    description: str | None = column("Activity", wide=True)
-    kind: str | None = column("Kind", choices=("action_plan", "goals.*.activities.*.kind"))
-    effort: float | None = column("Effort")
-    effort_unit: str | None = column("Effort unit", choices=("action_plan", "goals.*.activities.*.effort.unit"))
-    target_date: dt.date | None = column("Target date")
-    status: str = column("Status", choices=("action_plan", "goals.*.activities.*.status"))
-    completed_on: dt.date | None = column("Completed on")
-    overdue: bool = column("Overdue")
-    days_overdue: int | None = column("Days overdue")
-    file: str = column("File")
-
-
-@dataclass(frozen=True, kw_only=True)
-class ReviewRow:
-    """One progress review recorded in an action plan."""
-
-    pair: str = column("Pair")
-    mentor: str | None = column("Mentor")
-    mentee: str | None = column("Mentee")
-    review: int = column("Review no.")
-    date: dt.date | None = column("Meeting date")
-    objective: str | None = column("Meeting objective", wide=True)
-    progress: str | None = column("Progress", wide=True)
-    next_steps: str | None = column("Next steps", wide=True)
-    file: str = column("File")
-
-
-@dataclass(frozen=True, kw_only=True)
-class ProblemRow:
-    """Something the coordinator must look at: a file, what is wrong, and where in the form.
-
-    ``category`` is one of :data:`PROBLEM_CATEGORIES`.
-    """
-
-    file: str = column("File")
-    category: str = column("Category", titles=CATEGORY_TITLES)
-    pair: str | None = column("Pair", default=None)
-    document: str | None = column("Document", titles=TITLES, default=None)
-    path: str = column("Field", default="")
-    problem: str = column("Problem", wide=True)
-
-
-
-@dataclass(frozen=True, kw_only=True)
-class DocumentRow:
-    """One form that was read, and whether the tracker used it."""
-
-    file: str = column("File")
-    format: str = column("Format")
-    document: str = column("Document", titles=TITLES)
-    pair: str | None = column("Pair")
-    modified: dt.datetime = column("Modified")
-    status: str = column("Status", titles=STATUS_TITLES)
-    superseded_by: str | None = column("Superseded by")
-    problems: int = column("Problems")
-    sha256: str = column("SHA-256")
-
-
-ROW_TYPES: dict[str, type] = {
-    "pairs": PairRow, "activities": ActivityRow, "reviews": ReviewRow,
-    "problems": ProblemRow, "documents": DocumentRow,
-}
-
-
-@dataclass
-class Tracker:
-    """Every pair of a program as of one day: the tables a coordinator reads.
-
-    Each table is a list of frozen dataclass rows with typed values (dates as
-    :class:`datetime.date`, counts as ``int``, flags as ``bool``, enumerations as
-    their data-model values, absent values as ``None``).
-    """
-
-    as_of: dt.date
-    pairs: list[PairRow]
-    activities: list[ActivityRow]
-    reviews: list[ReviewRow]
-    problems: list[ProblemRow]
-    documents: list[DocumentRow]
-
-    def tables(self) -> dict[str, list[Any]]:
-        """The tables by name, in :data:`TABLES` order."""
-        return {name: getattr(self, name) for name in TABLES}
-
-    def to_dict(self) -> dict[str, Any]:
-        """The tracker as one JSON-able object: ``as_of`` and each table as a list of objects."""
-        out: dict[str, Any] = {"as_of": self.as_of.isoformat()}
-        for name, rows in self.tables().items():
-            out[name] = [{k: _json_value(v) for k, v in asdict(row).items()} for row in rows]
-        return out
-
-    def write(self, out: str | os.PathLike[str], *, overwrite: bool = False) -> list[Path]:
-        """Save the tracker; the format follows ``out``'s extension (.xlsx, .csv, .json, .html).
-
-        Returns the files written (CSV writes one per table). Nothing is replaced
-        unless ``overwrite``.
-        """
-        from .tracker_output import write
-
-        return write(self, out, overwrite=overwrite)
-
-
-def columns(table: str) -> list[tuple[str, Mapping[str, Any]]]:
-    """``(name, metadata)`` of each column of ``table``, in order."""
-    return [(f.name, f.metadata) for f in fields(ROW_TYPES[table])]
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
-
-
-# -- reading the files --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Returned:
-    """One form read back from a file, with what the tracker needs to place it."""
-
-    file: str
-    format: str
-    kind: Kind
-    data: Mapping[str, Any]
-    problems: tuple[Problem, ...]
-    modified: dt.datetime
-    sha256: str
-
-    @property
-    def folder(self) -> str:
-        """The name of the folder the file is in."""
-        return Path(self.file).parent.name
-
-
-def _skipped(name: str) -> bool:
-    return name.startswith((".", "~$"))
-
-
-def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[ProblemRow]]:
-    """The files to read under ``paths``, in a stable order, and a problem for each missing path.
-
-    Folders are searched recursively for ``.docx`` and ``.pdf`` files; a file given
-    by name is read whatever its name.
-    """
-    found: list[Path] = []
-    problems: list[ProblemRow] = []
-    seen: set[str] = set()
-
-    def add(path: Path) -> None:
-        key = os.path.normcase(os.path.realpath(path))
-        if key not in seen:
-            seen.add(key)
-            found.append(path)
-
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for folder, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not _skipped(d))
-                for name in sorted(files):
-                    if not _skipped(name) and name.lower().endswith(SUFFIXES):
-                        add(Path(folder) / name)
-        elif path.exists():
-            add(path)
-        else:
-            problems.append(ProblemRow(file=str(path), category="unreadable", path="",
-                                       problem="no such file or folder"))
-    return found, problems
-
-
-def read_document(path: str | os.PathLike[str], *, password: str | None = None) -> Returned | ProblemRow:
-    """Read one file: the form it holds, or the problem that stops it being read.
-
-    ``password`` opens encrypted PDFs. Never raises for a bad file: a damaged
-    document can trip any reader, and one such file must not stop a
-    coordinator's whole run.
-    """
-    label = str(path)
-    try:
-        stat = os.stat(path)
-        if stat.st_size > forms.MAX_FORM_BYTES:
-            raise FormError(label, f"too large for a form ({stat.st_size // (1024 * 1024)} MiB)")
-        with open(path, "rb") as handle:
-            blob = handle.read()
-        result = forms.read(blob, name=label, password=password)
-    except FormError as exc:
-        return _unreadable(label, exc.reason)
-    except MentoringDocsError as exc:
-        return _unreadable(label, str(exc))
-    except OSError as exc:
-        return _unreadable(label, f"cannot read the file: {exc.strerror or exc}")
-    except Exception as exc:  # noqa: BLE001 - see docstring
-        return _unreadable(label, f"could not be read ({type(exc).__name__}: {exc})")
-    return Returned(
-        file=label, format=result.format, kind=result.kind, data=result.data,
-        problems=tuple(result.problems), modified=dt.datetime.fromtimestamp(stat.st_mtime),
-        sha256=hashlib.sha256(blob).hexdigest(),
-    )
-
-
-def _unreadable(file: str, message: str) -> ProblemRow:
-    return ProblemRow(file=file, category="unreadable", path="", problem=message)
-
-
-def collect(paths: Iterable[str | os.PathLike[str]], *,
-            password: str | None = None) -> tuple[list[Returned], list[ProblemRow]]:
-    """Read every form under ``paths``: the documents read, and a problem for each file that was not."""
-    files, problems = discover(paths)
-    documents: list[Returned] = []
-    for path in files:
-        outcome = read_document(path, password=password)
-        if isinstance(outcome, Returned):
-            documents.append(outcome)
-        else:
-            problems.append(outcome)
-    return documents, problems
 
 
 def track(paths: Iterable[str | os.PathLike[str]], *, as_of: dt.date | None = None,
@@ -372,13 +57,14 @@ def track(paths: Iterable[str | os.PathLike[str]], *, as_of: dt.date | None = No
 
     ``as_of`` (default: today) is the day overdue activities and days-to counts are
     measured from. ``manifest`` is batch generation's ``manifest.csv`` (or the
-    :class:`~mentoring_docs.issued.Issued` rows read from it): issued documents that
+    :class:`~mentoring_docs.manifest.Issued` rows read from it): issued documents that
     have not come back become problems. ``password`` opens PDFs encrypted with it
     (the one password of a program's confidential copies).
     """
     issued = read_manifest(manifest) if isinstance(manifest, (str, os.PathLike)) else manifest
     documents, problems = collect(paths, password=password)
     return build(documents, as_of=as_of or dt.date.today(), issued=issued, unreadable=problems)
+
 
 
 # -- pairing ------------------------------------------------------------------------
