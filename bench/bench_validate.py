@@ -2,8 +2,8 @@
 
 Fills the bundled samples (plus a roster-style minimal agreement) as Word and
 PDF forms, reads each back with the format backends and ``parse_flat`` -- the
-exact input ``forms.interpret`` passes to ``validation.load(kind, data,
-pruned=True)`` -- then times that call alone, and in the same run the peer:
+exact input ``forms.interpret`` passes to ``validation.load_parsed(kind,
+data)`` -- then times that call alone, and in the same run the peer:
 marshmallow's own ``Schema.load`` of the same schema on the same records (what
 ``validation.load`` ran before :mod:`mentoring_docs.fastload`). Run it pinned to a
 core (``taskset -c 0``). For a figure that other processes on the machine cannot
@@ -37,7 +37,7 @@ def records() -> list[tuple[str, dict]]:
                        ("action_plan.json", "action_plan")):
         record = load(kind, json.loads((ROOT / "samples" / name).read_text(encoding="utf-8")))
         for fmt in ("docx", "pdf"):
-            blob = Filler(kind, fmt).render(record, validated=True)
+            blob = Filler(kind, fmt).render(record)
             read_kind, raw, *_ = forms.backend(fmt).read_form(blob, name=f"{name}.{fmt}")
             data, problems = parse_flat(read_kind, raw)
             assert not problems, problems
@@ -63,8 +63,8 @@ def main() -> None:
     batch = records()
     schemas = {kind: SCHEMAS[kind]() for kind in SCHEMAS}
 
-    def ours(kind: str, data: dict) -> Any:
-        return validation.load(kind, data, pruned=True)
+    def ours(kind: Any, data: dict) -> Any:
+        return validation.load_parsed(kind, data)
 
     def marshmallow(kind: str, data: dict) -> Any:
         return schemas[kind].load(data)

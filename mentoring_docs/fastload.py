@@ -132,7 +132,9 @@ class _Compiler:
         # One pass over the declared fields in declaration order, as Schema._deserialize
         # does, so the record's keys come out in the same order.
         def load_object(data: Any, _key: Any = None, _parent: Any = None) -> dict[str, Any]:
-            if type(data) is not dict:  # other mappings are rare: marshmallow's job
+            # A dict subclass (a Record loaded again) reads like a dict; other
+            # mappings are rare: marshmallow's job.
+            if type(data) is not dict and not isinstance(data, dict):
                 raise Defer("not a dict")
             out: dict[str, Any] = {}
             seen = 0

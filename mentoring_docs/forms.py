@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import Any, Iterable, Mapping, Protocol
 
 from . import validation
+from .validation import Record
 from .catalogue import parse_flat
 from .errors import DataError, FormError, MentoringDocsError, Problem
 from .atomic import atomic_write
@@ -74,15 +75,28 @@ class Filler:
         source = _template_bytes(template)
         self._compiled: Compiled = module.compile_template(self.kind, source, **options)
 
-    def render(self, data: Mapping[str, Any], *, validated: bool = False) -> bytes:
-        """The filled document as bytes. ``data`` is validated first unless ``validated``."""
-        record = data if validated else validation.load(self.kind, data)
+    def record(self, data: Mapping[str, Any]) -> Record:
+        """``data`` as a :class:`Record` of this filler's kind: a record as it is, anything else validated."""
+        if isinstance(data, Record) and data.kind == self.kind and not data.changed:
+            return data
+        return validation.load(self.kind, data)
+
+    def limit_problems(self, record: Record) -> list[Problem]:
+        """A problem for each list of ``record`` with more items than this form has rows."""
+        limits = self._compiled.list_limits
+        return validation.list_limit_problems(record, limits, f"{self.format.upper()} form") if limits else []
+
+    def render(self, data: Mapping[str, Any]) -> bytes:
+        """The filled document as bytes; ``data`` that is not yet a :class:`Record` is validated once, here."""
+        record = self.record(data)
+        problems = self.limit_problems(record)
+        if problems:
+            raise DataError(problems)
         return self._compiled.render(record)
 
-    def fill(self, data: Mapping[str, Any], out: str | os.PathLike[str], *, overwrite: bool = False,
-             validated: bool = False) -> Path:
+    def fill(self, data: Mapping[str, Any], out: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
         """Render ``data`` and write it to ``out`` atomically."""
-        return atomic_write(out, self.render(data, validated=validated), overwrite=overwrite)
+        return atomic_write(out, self.render(data), overwrite=overwrite)
 
 
 def _template_bytes(template: str | os.PathLike[str] | bytes | None) -> bytes | None:
@@ -169,7 +183,7 @@ def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | N
     data, problems = parse_flat(kind, raw)
     problems = list(found) + problems
     try:
-        data = validation.load(kind, data, pruned=True)  # parse_flat leaves nothing empty
+        data = validation.load_parsed(kind, data)
     except DataError as exc:
         known = {(p.path, p.message) for p in problems}
         problems += [p for p in exc.problems if (p.path, p.message) not in known]

@@ -37,7 +37,7 @@ def write_csv(path: Path, rows: list[list[str]], *, delimiter: str = ",", bom: b
 
 
 def rows_of(path: Path, **kwargs) -> list:
-    return [(r.number, r.cells, r.problems) for r in open_roster(path, **kwargs)]
+    return [(r.number, r.cells, [(p.column, p.message) for p in r.problems]) for r in open_roster(path, **kwargs)]
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])

@@ -10,11 +10,12 @@ processes), :mod:`.report` (what a run reports), :mod:`.roster` and
 
 from __future__ import annotations
 
-from .report import BatchReport, FileRecord, Observer, RowError, RowResult
+from ..errors import Problem
+from .report import BatchReport, FileRecord, Observer, RowResult
 from .roster import Roster, RosterError, RosterRow, open_roster
 from .run import DEFAULT_NAME, generate
 
 __all__ = [
     "DEFAULT_NAME", "BatchReport", "FileRecord", "Observer", "Roster", "RosterError", "RosterRow",
-    "RowError", "RowResult", "generate", "open_roster",
+    "Problem", "RowResult", "generate", "open_roster",
 ]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Iterable, Iterator, Mapping
 
+from ..errors import Problem
 from ..kinds import KINDS
 from . import columns as cols
 from . import output_folder
 from .folder_names import NamePattern, UniqueNames, file_name, safe_name
 from .ids import AgreementIds
-from .report import RowError
 from .roster import RosterRow
 from .worker import Settings, Task, shown_path
 
@@ -43,20 +44,20 @@ class Planner:
                 self.columns[header] = found
         return found
 
-    def tasks(self, rows: Iterable[tuple[int, Mapping[str, Any], list[tuple[str, str]]]]) -> Iterator[Task]:
+    def tasks(self, rows: Iterable[tuple[int, Mapping[str, Any], list[Problem]]]) -> Iterator[Task]:
         for number, cells, read_problems in rows:
             yield self.plan(number, cells, read_problems)
 
-    def plan(self, number: int, cells: Mapping[str, Any], read_problems: list[tuple[str, str]]) -> Task:
+    def plan(self, number: int, cells: Mapping[str, Any], read_problems: list[Problem]) -> Task:
         values: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
         origins: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
-        problems = [RowError(number, column, "", message) for column, message in read_problems]
+        problems = [replace(p, row=number) for p in read_problems]
         seen_problems: set[tuple[str, str]] = set()
         resolved = []
         for header, value in cells.items():
             column = self.column(header)
             if isinstance(column, cols.ColumnError):
-                problems.append(RowError(number, header, "", str(column)))
+                problems.append(Problem("", str(column), row=number, column=header))
                 continue
             resolved.append((column, value))
         # Columns naming one document explicitly go last, so they win.
@@ -70,7 +71,7 @@ class Planner:
                     path = shown_path(target.kind, target.path)
                     if (path, str(exc)) not in seen_problems:
                         seen_problems.add((path, str(exc)))
-                        problems.append(RowError(number, column.header, path, str(exc)))
+                        problems.append(Problem(path, str(exc), row=number, column=column.header))
                     continue
                 if column.specific and pairs:
                     # An explicit column replaces the shared one's values for its path.
@@ -124,7 +125,7 @@ class Planner:
 
 
 
-def numbered_rows(rows: Iterable[Any]) -> Iterator[tuple[int, Mapping[str, Any], list[tuple[str, str]]]]:
+def numbered_rows(rows: Iterable[Any]) -> Iterator[tuple[int, Mapping[str, Any], list[Problem]]]:
     """``(row number, flat cells, reading problems)`` for roster rows and plain mappings alike."""
     for position, row in enumerate(rows, start=1):
         if isinstance(row, RosterRow):
@@ -132,4 +133,4 @@ def numbered_rows(rows: Iterable[Any]) -> Iterator[tuple[int, Mapping[str, Any],
         elif isinstance(row, Mapping):
             yield position, dict(cols.flat_items(row)), []
         else:
-            yield position, {}, [("", f"expected a mapping of column to value, got {type(row).__name__}")]
+            yield position, {}, [Problem("", f"expected a mapping of column to value, got {type(row).__name__}")]

@@ -6,36 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-__all__ = ["FROM_DEFAULTS", "BatchReport", "FileRecord", "Observer", "RowError", "RowResult"]
+from ..errors import Problem
 
-#: Where a value came from when a row did not give it.
-FROM_DEFAULTS = "(defaults)"
+__all__ = ["BatchReport", "FileRecord", "Observer", "RowResult"]
 
 
 # --- results ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem with one roster row.
-
-    ``row`` is the row number as the spreadsheet shows it, ``column`` the header
-    of the cell concerned (``(defaults)`` for a value from the defaults file, empty
-    when no single cell is to blame), ``path`` the dotted path of the field.
-    """
-
-    row: int
-    column: str
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}"
-        if self.column and self.column not in (self.path, FROM_DEFAULTS):
-            where += f", column {self.column!r}"
-        elif self.column == FROM_DEFAULTS:
-            where += " (from the defaults)"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -63,7 +39,7 @@ class RowResult:
     folder: str
     agreement_id: str
     files: list[FileRecord] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -87,7 +63,7 @@ class BatchReport:
     files_written: int = 0
     files_kept: int = 0
     failed_rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

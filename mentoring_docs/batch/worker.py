@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .. import forms, validation
+from ..validation import Record
 from ..atomic import StagedWrites
 from ..catalogue import catalogue, unflatten
-from ..errors import DataError, MentoringDocsError, OutputExistsError
+from ..errors import FROM_DEFAULTS, DataError, MentoringDocsError, OutputExistsError, Problem
 from ..kinds import Kind
 from . import columns as cols
 from . import output_folder
 from .folder_names import file_name
-from .report import FROM_DEFAULTS, FileRecord, RowError, RowResult
+from .report import FileRecord, RowResult
 
 
 # --- settings shared with the worker processes -------------------------------------
@@ -48,7 +49,7 @@ class Task:
     agreement_id: str
     values: dict[str, dict[str, Any]]
     origins: dict[str, dict[str, str]]
-    problems: list[RowError]
+    problems: list[Problem]
     known: dict[str, list[tuple[str, str]]]
 
 
@@ -104,14 +105,14 @@ def make_pairs(tasks: list[Task]) -> list[RowResult]:
             if not result.errors:
                 placing.append((result, _stage_pair(settings, task, records, result, staged)))
         except Exception as exc:
-            result.errors.append(RowError(task.row, "", "", _describe(exc, task.folder)))
+            result.errors.append(_row_problem(task.row, _describe(exc, task.folder)))
     try:
         placed = staged.commit()
     except OSError as exc:
         staged.discard()
         for result, files in placing:
             if files:
-                result.errors.append(RowError(result.row, "", "", _describe(exc, result.folder)))
+                result.errors.append(_row_problem(result.row, _describe(exc, result.folder)))
         return results
     for result, files in placing:
         for target, record in files:
@@ -119,9 +120,9 @@ def make_pairs(tasks: list[Task]) -> list[RowResult]:
             if problem is None:
                 result.files.append(record)
             elif isinstance(problem, OutputExistsError):
-                result.errors.append(RowError(result.row, "", "", f"{record.file}: appeared while this run was writing; kept as it is"))
+                result.errors.append(_row_problem(result.row, f"{record.file}: appeared while this run was writing; kept as it is"))
             else:
-                result.errors.append(RowError(result.row, "", "", _describe(problem, result.folder)))
+                result.errors.append(_row_problem(result.row, _describe(problem, result.folder)))
     return results
 
 
@@ -134,9 +135,14 @@ def _describe(exc: BaseException, folder: str) -> str:
     return f"unexpected error ({type(exc).__name__}: {exc}); please report it"
 
 
-def _records(settings: Settings, task: Task, result: RowResult) -> dict[str, dict[str, Any]]:
-    """The validated record of each document; problems go to ``result.errors``."""
-    records: dict[str, dict[str, Any]] = {}
+def _row_problem(row: int, message: str) -> Problem:
+    """A problem with a row as a whole (its folder or files), not one of its cells."""
+    return Problem("", message, row=row)
+
+
+def _records(settings: Settings, task: Task, result: RowResult) -> dict[str, Record]:
+    """The validated record of each document, within every form's list limits; problems go to ``result.errors``."""
+    records: dict[str, Record] = {}
     reported = {(e.path, e.message) for e in result.errors}
     bad_cells = {e.path for e in result.errors if e.path}
     for kind in settings.kinds:
@@ -144,7 +150,11 @@ def _records(settings: Settings, task: Task, result: RowResult) -> dict[str, dic
         flat.setdefault("agreement_id", task.agreement_id)
         origins = task.origins.get(kind, {})
         try:
-            records[kind] = validation.load(kind, unflatten(kind, flat))
+            record = validation.load(kind, unflatten(kind, flat))
+            problems = [p for fmt in settings.formats for p in filler_for(settings, kind, fmt).limit_problems(record)]
+            if problems:
+                raise DataError(problems)
+            records[kind] = record
         except DataError as exc:
             for problem in exc.problems:
                 path = shown_path(kind, problem.path)
@@ -152,7 +162,7 @@ def _records(settings: Settings, task: Task, result: RowResult) -> dict[str, dic
                     continue  # the cell's own error already says why the value is missing
                 reported.add((path, problem.message))
                 column = _column_of(problem.path, origins, settings.defaults.get(kind, {}), flat)
-                result.errors.append(RowError(task.row, column, path, problem.message))
+                result.errors.append(Problem(path, problem.message, row=task.row, column=column))
     return records
 
 
@@ -170,10 +180,21 @@ def _column_of(path: str, origins: Mapping[str, str], defaults: Mapping[str, Any
         return origins[path]
     if path in defaults:
         return FROM_DEFAULTS
+    inside = [(known, header) for known, header in origins.items() if known.startswith(path + ".")]
+    if inside:
+        # A problem with a whole list (more items than a form has rows) is the
+        # last item's doing: blame the column that gave the item with the highest index.
+        return max(inside, key=lambda item: _index_after(item[0], path))[1]
     for known, header in origins.items():
-        if known.startswith(path + ".") or path.startswith(known + "."):
+        if path.startswith(known + "."):
             return header
     return ""
+
+
+def _index_after(path: str, prefix: str) -> int:
+    """The list index right after ``prefix`` in ``path`` (-1 when that part is not an index)."""
+    part = path[len(prefix) + 1:].split(".", 1)[0]
+    return int(part) if part.isdigit() else -1
 
 
 def _input_sha(settings: Settings, kind: str, fmt: str, record: Mapping[str, Any]) -> str:
@@ -211,7 +232,7 @@ def _stage_pair(settings: Settings, task: Task, records: Mapping[str, Mapping[st
     # The name is a single safe component, but a link planted in the output
     # folder could still point elsewhere: check where the folder really is.
     if os.path.dirname(real_folder) != real_outdir or folder.is_symlink():
-        result.errors.append(RowError(task.row, "", "", f"{task.folder}: is a link out of the output folder; refused"))
+        result.errors.append(_row_problem(task.row, f"{task.folder}: is a link out of the output folder; refused"))
         return []
     names = [file_name(kind, fmt) for kind in settings.kinds for fmt in settings.formats]
     output_folder.remove_stale_temporaries(folder, names)
@@ -226,7 +247,7 @@ def _stage_pair(settings: Settings, task: Task, records: Mapping[str, Mapping[st
                 pending.append((kind, fmt, target, relative, source))
                 continue
             if target.is_symlink() or not target.is_file():
-                result.errors.append(RowError(task.row, "", "", f"{relative}: is not a regular file; refused"))
+                result.errors.append(_row_problem(task.row, f"{relative}: is not a regular file; refused"))
                 continue
             if settings.force:
                 pending.append((kind, fmt, target, relative, source))
@@ -244,18 +265,18 @@ def _stage_pair(settings: Settings, task: Task, records: Mapping[str, Mapping[st
                 result.files.append(FileRecord(kind, fmt, relative, sha, made_from, "issued"))
                 why = "made earlier from other data or another template" if same else \
                     "changed since it was made (perhaps filled in by the pair)"
-                result.errors.append(RowError(
-                    task.row, "", "", f"{relative}: {why}; kept as it is (use --force to make it again)"))
+                result.errors.append(_row_problem(
+                    task.row, f"{relative}: {why}; kept as it is (use --force to make it again)"))
             else:
-                result.errors.append(RowError(
-                    task.row, "", "",
+                result.errors.append(_row_problem(
+                    task.row,
                     f"{relative}: already exists and may hold a pair's answers; "
                     "kept as it is (use --force to replace it)",
                 ))
     if result.errors or not pending:
         return []
     # Render everything first: a failure while rendering leaves no half-made pair.
-    blobs = [(kind, fmt, target, relative, source, filler_for(settings, kind, fmt).render(records[kind], validated=True))
+    blobs = [(kind, fmt, target, relative, source, filler_for(settings, kind, fmt).render(records[kind]))
              for kind, fmt, target, relative, source in pending]
     journal = _journal(settings)
     files: list[tuple[Path, FileRecord]] = []

@@ -20,15 +20,17 @@ from __future__ import annotations
 
 import copy
 import re
+from types import MappingProxyType
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from lxml import etree
 
-from ..catalogue import Field, FieldKind, catalogue, flatten
+from ..catalogue import Field, FieldKind, catalogue
 from ..errors import DataError, FormError, Problem, TemplateError
 from ..kinds import KINDS
 from ..text_values import illegal_character
+from ..validation import Record
 from . import controls as ctl
 from .controls import ControlKind
 from .control_names import bookmark_name, names
@@ -139,15 +141,18 @@ class Compiled:
         self._body_index = body_index
         self.placeholders = placeholders
 
-    def render(self, data: Mapping[str, Any]) -> bytes:
-        """The DOCX bytes of a form filled with ``data`` (validated, typed data)."""
-        return write_zip(self._with_body(self.render_body(data)))
+    #: A Word form grows with its lists: no list has a limit.
+    list_limits: Mapping[str, int] = MappingProxyType({})
 
-    def render_body(self, data: Mapping[str, Any]) -> bytes:
+    def render(self, record: Record) -> bytes:
+        """The DOCX bytes of a form filled with ``record``."""
+        return write_zip(self._with_body(self.render_body(record)))
+
+    def render_body(self, record: Record) -> bytes:
         """Only ``word/document.xml`` of the filled form (for tests and benchmarks)."""
         out: list[str] = []
-        state = _RenderState(flatten(self.kind, data), self._first_bookmark)
-        _run(self._program, data, (), out, state)
+        state = _RenderState(record.flat, self._first_bookmark)
+        _run(self._program, record, (), out, state)
         if state.problems:
             raise DataError(state.problems)
         return "".join(out).encode("utf-8")
@@ -161,7 +166,7 @@ class Compiled:
 class _RenderState:
     __slots__ = ("flat", "sid", "bid", "did", "problems")
 
-    def __init__(self, flat: dict[str, Any], first_bookmark: int) -> None:
+    def __init__(self, flat: Mapping[str, Any], first_bookmark: int) -> None:
         self.flat = flat
         self.sid = 100
         self.bid = first_bookmark - 1  # our bookmarks follow the template's own

@@ -18,13 +18,14 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Mapping
 
 import pikepdf
 from pikepdf import Name
 
-from ..catalogue import Catalogue, Field, FieldKind, catalogue, flatten, pattern_of
+from ..catalogue import Catalogue, Field, FieldKind, catalogue, pattern_of
 from ..errors import DataError, FormError, Problem, TemplateError
+from ..validation import Record, list_limit_problems
 from . import appearance
 from .fields import FieldTreeError, TerminalField, terminal_fields
 from .font import RESOURCE_NAME, Metrics, metrics
@@ -196,35 +197,25 @@ class CompiledForm:
 
     # -- rendering ---------------------------------------------------------------------
 
-    def check_capacity(self, flat: Mapping[str, Any]) -> None:
-        """Refuse data with more list items than the form has rows, naming each list."""
-        problems: dict[str, Problem] = {}
-        for path in flat:
-            if path in self.by_path:
-                continue
-            parts = path.split(".")
-            for i, part in enumerate(parts):
-                if not part.isdigit():
-                    continue
-                list_path = ".".join(parts[:i])
-                limit = self.rows.get(pattern_of(list_path), 0)
-                if int(part) >= limit:
-                    if list_path not in problems:
-                        problems[list_path] = Problem(
-                            list_path, f"the PDF form has room for {limit} {'item' if limit == 1 else 'items'}; "
-                                       f"this record has {_count(flat, list_path)}")
-                    break
-            else:
-                problems.setdefault(path, Problem(path, "this PDF form has no field for it"))
-        if problems:
-            raise DataError(sorted(problems.values()))
+    @property
+    def list_limits(self) -> Mapping[str, int]:
+        """Rows per list pattern on this form: a record with more items cannot be filled in."""
+        return self.rows
 
-    def values(self, data: Mapping[str, Any]) -> dict[str, str | bool]:
-        """The text (or tick) each field gets for ``data``."""
-        flat = flatten(self.kind, data)
-        self.check_capacity(flat)
+    def check_capacity(self, record: Record) -> None:
+        """Refuse a record with more list items than the form has rows, or a value it has no field for."""
+        problems = list_limit_problems(record, self.rows, "PDF form")
+        if not problems:
+            problems = [Problem(path, "this PDF form has no field for it") for path in record.flat
+                        if path not in self.by_path]
+        if problems:
+            raise DataError(problems)
+
+    def values(self, record: Record) -> dict[str, str | bool]:
+        """The text (or tick) each field gets for ``record``."""
+        self.check_capacity(record)
         out: dict[str, str | bool] = {}
-        for path, value in flat.items():
+        for path, value in record.flat.items():
             slot = self.by_path[path]
             if slot.kind == "check":
                 out[path] = bool(value)
@@ -232,9 +223,9 @@ class CompiledForm:
                 out[path] = slot.field.to_text(value)
         return out
 
-    def render(self, data: Mapping[str, Any]) -> bytes:
+    def render(self, record: Record) -> bytes:
         """The filled form for a validated record."""
-        filled = self.render_values(self.values(data))
+        filled = self.render_values(self.values(record))
         if self.flatten or self.password:
             filled = _rewrite(filled, password=self.password, flatten=self.flatten)
         return filled
@@ -315,12 +306,6 @@ class CompiledForm:
                      % (size, self.root[0], self.root[1], info, self.prev, self.id0,
                         digest.hexdigest().encode(), pos))
         return b"".join(table)
-
-
-def _count(flat: Mapping[str, Any], list_path: str) -> int:
-    prefix = list_path + "."
-    indices = {p[len(prefix):].split(".", 1)[0] for p in flat if p.startswith(prefix)}
-    return len(indices)
 
 
 def _rows_of(slots: list[Slot]) -> dict[str, int]:

@@ -12,8 +12,8 @@ The rules, in one place (``docs/tracking.md`` explains them for users):
   with their dotted path, and the rest of the form is still used.
 - **Pair identity.** Documents carrying an ``agreement_id`` belong to the pair with that
   id. A document without one joins the pair whose documents bear the same mentor and
-  mentee names (compared after Unicode NFKC normalisation, case folding and collapsing
-  white space); if several pairs with ids match, it is ambiguous and tracked under the
+  mentee names (compared by :mod:`mentoring_docs.identity`'s rule: Unicode NFKC
+  normalisation, case folding and collapsing white space); if several pairs with ids match, it is ambiguous and tracked under the
   names alone, with a problem row; if no pair matches, the names are the identity.
 - **Newest version wins.** When a pair returned several copies of the same kind of
   document, the one with the latest file modification time is used (ties: the later
@@ -34,10 +34,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+from ..identity import pair_names_key
 from ..kinds import KINDS
 from ..manifest import Issued, read_manifest
 from .collect import Returned, collect
@@ -68,23 +68,6 @@ def track(paths: Iterable[str | os.PathLike[str]], *, as_of: dt.date | None = No
 
 
 # -- pairing ------------------------------------------------------------------------
-
-
-def pair_names_key(mentor: Any, mentee: Any) -> tuple[str, str] | None:
-    """The identity of a pair by names, or None when either name is missing.
-
-    Names are compared after NFKC normalisation (so full-width and composed forms
-    match), case folding, and collapsing runs of white space.
-    """
-    keys = []
-    for name in (mentor, mentee):
-        if not isinstance(name, str):
-            return None
-        key = " ".join(unicodedata.normalize("NFKC", name).casefold().split())
-        if not key:
-            return None
-        keys.append(key)
-    return keys[0], keys[1]
 
 
 def _names(data: Mapping[str, Any]) -> tuple[str | None, str | None]:
