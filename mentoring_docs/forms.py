@@ -1,27 +1,25 @@
 """Filling and reading forms, whatever their format.
 
 This module speaks only data and file names; the format backends
-(:mod:`mentoring_docs.docx`, :mod:`mentoring_docs.pdf`) know OOXML and PDF. Each
-backend exposes ``FORMAT``, ``OPTIONS``, ``sniff``, ``blank_template``,
-``compile_template`` and ``read_form``; ``read_form`` returns ``(kind, raw values)``
-or ``(kind, raw values, problems found in the document)``.
+(:mod:`mentoring_docs.docx`, :mod:`mentoring_docs.pdf`) know OOXML and PDF. Their
+contract is :class:`~mentoring_docs.form_format.FormFormat`, and :data:`BACKENDS`
+is where each format is registered.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
-from typing import Any, Iterable, Mapping, Protocol
+from typing import Any, Callable, Iterable, Mapping
 
 from . import validation
-from .validation import Record
+from .atomic import atomic_write
 from .catalogue import parse_flat
 from .errors import DataError, FormError, MentoringDocsError, Problem
-from .atomic import atomic_write
+from .form_format import CompiledForm, FormFormat
 from .kinds import Kind, parse_kind
+from .validation import Record
 
 #: Output formats, by file extension.
 FORMATS: tuple[str, ...] = ("docx", "pdf")
@@ -30,18 +28,30 @@ FORMATS: tuple[str, ...] = ("docx", "pdf")
 MAX_FORM_BYTES = 64 * 1024 * 1024
 
 
-class Compiled(Protocol):
-    """A template prepared once by a backend, able to render many records."""
+def _docx() -> FormFormat:
+    from . import docx
 
-    def render(self, data: Mapping[str, Any]) -> bytes: ...
+    return docx
 
 
-def backend(fmt: str) -> ModuleType:
-    """The backend module of ``fmt`` (``docx`` or ``pdf``)."""
+def _pdf() -> FormFormat:
+    # Imported on first use: pikepdf and reportlab are heavy, and a program that
+    # fills only Word forms never needs them.
+    from . import pdf
+
+    return pdf
+
+
+#: The form formats: name -> the function that imports its backend.
+BACKENDS: Mapping[str, Callable[[], FormFormat]] = {"docx": _docx, "pdf": _pdf}
+
+
+def backend(fmt: str) -> FormFormat:
+    """The backend of ``fmt`` (``docx`` or ``pdf``)."""
     fmt = fmt.lower().lstrip(".")
-    if fmt not in FORMATS:
+    if fmt not in BACKENDS:
         raise MentoringDocsError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
-    return importlib.import_module(f"mentoring_docs.{fmt}")
+    return BACKENDS[fmt]()
 
 
 def format_of(path: str | os.PathLike[str]) -> str:
@@ -73,7 +83,7 @@ class Filler:
             )
         options = {k: v for k, v in options.items() if k in module.OPTIONS}
         source = _template_bytes(template)
-        self._compiled: Compiled = module.compile_template(self.kind, source, **options)
+        self._compiled: CompiledForm = module.compile_template(self.kind, source, **options)
 
     def record(self, data: Mapping[str, Any]) -> Record:
         """``data`` as a :class:`Record` of this filler's kind: a record as it is, anything else validated."""
@@ -172,9 +182,8 @@ def read(source: str | os.PathLike[str] | bytes, *, name: str | None = None,
     fmt = detect_format(blob[:8])
     if fmt is None:
         raise FormError(label, "not a Word (.docx) or PDF file")
-    # A backend may also return problems it found in the document itself.
-    kind, raw, *found = backend(fmt).read_form(blob, name=label, password=password)
-    return interpret(label, fmt, kind, raw, found[0] if found else ())
+    form = backend(fmt).read_form(blob, name=label, password=password)
+    return interpret(label, fmt, form.kind, form.values, form.problems)
 
 
 def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | None],
