@@ -30,14 +30,15 @@ _PLAIN = {
 }
 
 
-class Record(dict):  # type: ignore[type-arg]
+class Record(dict[str, Any]):
     """A validated, canonical record of one kind: a ``dict`` that knows its kind.
 
     Only :func:`load` makes one, and the form backends render only records, so data
     is validated once. Its flat form (``{concrete dotted path: value}``, see
     :func:`~mentoring_docs.catalogue.flatten`) is computed once, when first asked
     for, and shared by every format the record is rendered to. Changing a top-level
-    key makes it :attr:`changed` (it is validated again before it is rendered);
+    key (item assignment, ``del``, ``update``, ``pop``...) makes it :attr:`changed`
+    (it is validated again before it is rendered);
     values inside must not be changed in place.
     """
 
@@ -59,27 +60,37 @@ class Record(dict):  # type: ignore[type-arg]
     def __reduce__(self) -> tuple[Any, ...]:
         return (Record, (self.kind, dict(self)))
 
-    def _changing(name: str) -> Any:  # noqa: N805 - builds the methods below
-        method = getattr(dict, name)
+    def _changed(self) -> None:
+        self.changed = True
+        self._flat = None
 
-        def change(self: "Record", *args: Any, **kwargs: Any) -> Any:
-            self.changed = True
-            self._flat = None
-            return method(self, *args, **kwargs)
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._changed()
+        dict.__setitem__(self, key, value)
 
-        change.__name__ = name
-        change.__doc__ = method.__doc__
-        return change
+    def __delitem__(self, key: str) -> None:
+        self._changed()
+        dict.__delitem__(self, key)
 
-    __setitem__ = _changing("__setitem__")
-    __delitem__ = _changing("__delitem__")
-    __ior__ = _changing("__ior__")
-    clear = _changing("clear")
-    pop = _changing("pop")
-    popitem = _changing("popitem")
-    setdefault = _changing("setdefault")
-    update = _changing("update")
-    del _changing
+    def clear(self) -> None:
+        self._changed()
+        dict.clear(self)
+
+    def pop(self, *args: Any) -> Any:
+        self._changed()
+        return dict.pop(self, *args)
+
+    def popitem(self) -> tuple[str, Any]:
+        self._changed()
+        return dict.popitem(self)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self._changed()
+        return dict.setdefault(self, key, default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self._changed()
+        dict.update(self, *args, **kwargs)
 
 
 def list_limit_problems(record: Mapping[str, Any], limits: Mapping[str, int], form: str) -> list[Problem]:

@@ -100,7 +100,7 @@ def generate(
     pattern, pattern_columns = _name_pattern(name)
     default_values = _defaults(defaults or {})
     template_bytes, template_labels = _templates(templates, kinds_t, formats_t)
-    template_ids = {}
+    template_ids: dict[tuple[str, str], str] = {}
     for kind in kinds_t:
         for fmt in formats_t:
             blob = template_bytes.get((kind, fmt))

@@ -236,7 +236,7 @@ def _stage_pair(settings: Settings, task: Task, records: Mapping[str, Mapping[st
         return []
     names = [file_name(kind, fmt) for kind in settings.kinds for fmt in settings.formats]
     output_folder.remove_stale_temporaries(folder, names)
-    pending: list[tuple[str, str, Path, str, str]] = []  # kind, fmt, path, relative name, input digest
+    pending: list[tuple[Kind, str, Path, str, str]] = []  # kind, fmt, path, relative name, input digest
     for kind in settings.kinds:
         for fmt in settings.formats:
             name = file_name(kind, fmt)

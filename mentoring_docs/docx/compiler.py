@@ -260,6 +260,8 @@ class _Compiler:
             if len(rows) != 1:
                 raise TemplateError(f"{self.name}: the fields of one {pattern} item must share a table row")
             row = next(iter(rows.values()))
+            if row is None:
+                raise TemplateError(f"{self.name}: the fields of a {pattern} item must be in a table row")
             holder = row.getparent()
             if holder is not None and holder.tag == W_SDT_CONTENT:
                 item = holder.getparent()

@@ -17,7 +17,8 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Mapping
 
 import pikepdf
@@ -43,8 +44,8 @@ def unparse_dict(obj: pikepdf.Object, drop: tuple[str, ...] = ()) -> bytes:
         if key in drop:
             continue
         parts.append(Name(key).unparse())
-        parts.append(obj.get(key).unparse() if not isinstance(obj.get(key), (int, float, bool))
-                     else _scalar(obj.get(key)))
+        value = obj[key]
+        parts.append(_scalar(value) if isinstance(value, (int, float, bool)) else value.unparse())
     return b" ".join(parts)
 
 
@@ -79,8 +80,8 @@ class Slot:
     num: int
     gen: int
     head: bytes                      # field dictionary without /V /AS /AP (unless merged)
-    widgets: list[Widget] = field(default_factory=list)
-    labels: dict[str, str] = field(default_factory=dict)
+    widgets: list[Widget] = dataclasses.field(default_factory=list)
+    labels: dict[str, str] = dataclasses.field(default_factory=dict)
     size: float = appearance.SIZE
     on_state: bytes = b"/Yes"
     dirty: bool = False              # the template itself holds a value: always rewrite
@@ -108,7 +109,7 @@ class CompiledForm:
         with pdf:
             trailer = pdf.trailer
             self.size = int(trailer.Size)
-            self.root = trailer.get("/Root").objgen
+            self.root = trailer.Root.objgen
             info = trailer.get("/Info")
             self.info = info.objgen if info is not None and info.is_indirect else None
             ids = trailer.get("/ID")
@@ -188,7 +189,8 @@ class CompiledForm:
                 if not states:
                     raise TemplateError(f"checkbox {tf.name} has no 'on' appearance")
                 slot.on_state = Name(states[0]).unparse()
-                keep_ap = b" /AP " + widget.get("/AP").unparse()
+                assert isinstance(ap, pikepdf.Dictionary)  # states came from its /N
+                keep_ap = b" /AP " + ap.unparse()
                 w.head = head + keep_ap
                 if widget.get("/AS") not in (None, Name.Off):
                     slot.dirty = True

@@ -191,14 +191,14 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
         label = pair.label()
         pair_problems: list[ProblemRow] = []
         for kind in KINDS:
-            doc = pair.used.get(kind)
-            if doc is None:
+            used = pair.used.get(kind)
+            if used is None:
                 continue
-            document_rows.append(_document_row(doc, "used", label))
+            document_rows.append(_document_row(used, "used", label))
             pair_problems += [
-                ProblemRow(file=doc.file, category="invalid", pair=label, document=doc.kind,
+                ProblemRow(file=used.file, category="invalid", pair=label, document=used.kind,
                            path=p.path, problem=p.message)
-                for p in doc.problems
+                for p in used.problems
             ]
         activities = list(_activities(pair, label, as_of))
         reviews = list(_reviews(pair, label))
