@@ -15,7 +15,8 @@ from typing import Any, Iterator, Mapping
 
 from marshmallow import Schema, ValidationError
 
-from .catalogue import catalogue, flatten, pattern_of
+from .catalogue import catalogue, flatten
+from .flat_paths import pattern_of
 from .errors import DataError, Problem
 from .fastload import FastLoader
 from .kinds import Kind, parse_kind

@@ -20,6 +20,7 @@ from .. import forms, validation
 from ..validation import Record
 from ..atomic import StagedWrites
 from ..catalogue import catalogue, unflatten
+from ..flat_paths import merge
 from ..errors import FROM_DEFAULTS, DataError, MentoringDocsError, OutputExistsError, Problem
 from ..kinds import Kind
 from . import columns as cols
@@ -146,7 +147,7 @@ def _records(settings: Settings, task: Task, result: RowResult) -> dict[str, Rec
     reported = {(e.path, e.message) for e in result.errors}
     bad_cells = {e.path for e in result.errors if e.path}
     for kind in settings.kinds:
-        flat = cols.merge(settings.defaults.get(kind, {}), task.values.get(kind, {}), kind)
+        flat = merge(catalogue(kind), settings.defaults.get(kind, {}), task.values.get(kind, {}))
         flat.setdefault("agreement_id", task.agreement_id)
         origins = task.origins.get(kind, {})
         try:

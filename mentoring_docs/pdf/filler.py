@@ -24,7 +24,8 @@ from typing import Mapping
 import pikepdf
 from pikepdf import Name
 
-from ..catalogue import Catalogue, Field, FieldKind, catalogue, pattern_of
+from ..catalogue import Catalogue, Field, FieldKind, catalogue
+from ..flat_paths import pattern_of
 from ..errors import DataError, FormError, Problem, TemplateError
 from ..validation import Record, list_limit_problems
 from . import appearance

@@ -18,7 +18,8 @@ from typing import BinaryIO, Callable, Iterator
 import pikepdf
 from pikepdf import Name
 
-from ..catalogue import catalogue, pattern_of
+from ..catalogue import catalogue
+from ..flat_paths import pattern_of
 from ..errors import FormError
 from ..kinds import KINDS, TITLES, Kind
 from .fields import FieldTreeError, TerminalField, terminal_fields
