@@ -34,9 +34,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+from ..errors import Problem
 from ..identity import pair_names_key
 from ..kinds import KINDS
 from ..manifest import Issued, read_manifest
@@ -126,13 +127,13 @@ def midpoint(start: dt.date, end: dt.date) -> dt.date:
 
 
 def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Issued] | None = None,
-          unreadable: Iterable[ProblemRow] = ()) -> Tracker:
+          unreadable: Iterable[Problem] = ()) -> Tracker:
     """The tracker of ``documents`` as of ``as_of``: pairing, newest versions, and every table.
 
     This is the part of :func:`track` that does not touch files, so a program that
     has already read its forms (or a test) can call it directly.
     """
-    problems: list[ProblemRow] = list(unreadable)
+    problems = [ProblemRow.of(p) for p in unreadable]
     document_rows: list[DocumentRow] = []
     issued = list(issued or ())
     issued_hashes = {item.sha256: item for item in issued if item.sha256}
@@ -158,9 +159,9 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
         names = pair_names_key(*_names(doc.data))
         if names is None:
             document_rows.append(_document_row(doc, "unidentified", None))
-            problems.append(ProblemRow(
-                file=doc.file, category="unidentified", document=doc.kind, path="agreement_id",
-                problem="no agreement ID and no mentor and mentee names: cannot tell which pair it belongs to"))
+            problems.append(ProblemRow.of(Problem(
+                "agreement_id", "no agreement ID and no mentor and mentee names: cannot tell which pair it belongs to",
+                file=doc.file, category="unidentified"), document=doc.kind))
             continue
         ids = sorted(by_names.get(names, ()))
         if len(ids) == 1:
@@ -168,10 +169,10 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
         else:
             key = ("names", names)
             if ids:
-                problems.append(ProblemRow(
-                    file=doc.file, category="ambiguous", document=doc.kind, path="agreement_id",
-                    problem=f"no agreement ID, and its names match several agreements ({', '.join(ids)}); "
-                            "tracked under the names alone"))
+                problems.append(ProblemRow.of(Problem(
+                    "agreement_id", f"no agreement ID, and its names match several agreements ({', '.join(ids)}); "
+                                    "tracked under the names alone",
+                    file=doc.file, category="ambiguous"), document=doc.kind))
         pair = pairs.setdefault(key, _Pair(None, names))
         pair.documents.setdefault(doc.kind, []).append(doc)
 
@@ -196,8 +197,7 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
                 continue
             document_rows.append(_document_row(used, "used", label))
             pair_problems += [
-                ProblemRow(file=used.file, category="invalid", pair=label, document=used.kind,
-                           path=p.path, problem=p.message)
+                ProblemRow.of(replace(p, file=used.file, category="invalid"), pair=label, document=used.kind)
                 for p in used.problems
             ]
         activities = list(_activities(pair, label, as_of))
@@ -326,7 +326,7 @@ def _not_returned(issued: Sequence[Issued], pairs: Iterable[_Pair]) -> list[Prob
             back = any((item.folder, k) in by_folder for k in kinds)
         if not back:
             where = f"manifest row {item.row}" if item.row is not None else "the manifest"
-            out.append(ProblemRow(
-                file=item.file, category="not_returned", pair=item.agreement_id or item.folder,
-                document=item.kind, path="", problem=f"issued ({where}) but not returned"))
+            out.append(ProblemRow.of(
+                Problem("", f"issued ({where}) but not returned", file=item.file, category="not_returned"),
+                pair=item.agreement_id or item.folder, document=item.kind))
     return out

@@ -19,7 +19,6 @@ from typing import Any, Iterable, Mapping
 from .. import forms
 from ..errors import FormError, MentoringDocsError, Problem
 from ..kinds import Kind
-from .tables import ProblemRow
 
 __all__ = ["SUFFIXES", "Returned", "collect", "discover", "read_document"]
 
@@ -49,14 +48,14 @@ def _skipped(name: str) -> bool:
     return name.startswith((".", "~$"))
 
 
-def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[ProblemRow]]:
+def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Problem]]:
     """The files to read under ``paths``, in a stable order, and a problem for each missing path.
 
     Folders are searched recursively for ``.docx`` and ``.pdf`` files; a file given
     by name is read whatever its name.
     """
     found: list[Path] = []
-    problems: list[ProblemRow] = []
+    problems: list[Problem] = []
     seen: set[str] = set()
 
     def add(path: Path) -> None:
@@ -76,12 +75,11 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
         elif path.exists():
             add(path)
         else:
-            problems.append(ProblemRow(file=str(path), category="unreadable", path="",
-                                       problem="no such file or folder"))
+            problems.append(_unreadable(str(path), "no such file or folder"))
     return found, problems
 
 
-def read_document(path: str | os.PathLike[str], *, password: str | None = None) -> Returned | ProblemRow:
+def read_document(path: str | os.PathLike[str], *, password: str | None = None) -> Returned | Problem:
     """Read one file: the form it holds, or the problem that stops it being read.
 
     ``password`` opens encrypted PDFs. Never raises for a bad file: a damaged
@@ -111,12 +109,12 @@ def read_document(path: str | os.PathLike[str], *, password: str | None = None) 
     )
 
 
-def _unreadable(file: str, message: str) -> ProblemRow:
-    return ProblemRow(file=file, category="unreadable", path="", problem=message)
+def _unreadable(file: str, message: str) -> Problem:
+    return Problem("", message, file=file, category="unreadable")
 
 
 def collect(paths: Iterable[str | os.PathLike[str]], *,
-            password: str | None = None) -> tuple[list[Returned], list[ProblemRow]]:
+            password: str | None = None) -> tuple[list[Returned], list[Problem]]:
     """Read every form under ``paths``: the documents read, and a problem for each file that was not."""
     files, problems = discover(paths)
     documents: list[Returned] = []

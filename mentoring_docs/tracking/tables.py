@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, Mapping
 
+from ..errors import Problem
 from ..kinds import TITLES, Kind
 
 __all__ = [
@@ -133,9 +134,11 @@ class ReviewRow:
 
 @dataclass(frozen=True, kw_only=True)
 class ProblemRow:
-    """Something the coordinator must look at: a file, what is wrong, and where in the form.
+    """A row of the problems table: one :class:`~mentoring_docs.errors.Problem` and the pair it concerns.
 
-    ``category`` is one of :data:`PROBLEM_CATEGORIES`.
+    Tracking finds each problem as a :class:`~mentoring_docs.errors.Problem` (with its
+    ``file`` and ``category``, one of :data:`PROBLEM_CATEGORIES`); :meth:`of` makes the
+    table's row, adding the pair and the document kind.
     """
 
     file: str = column("File")
@@ -145,6 +148,11 @@ class ProblemRow:
     path: str = column("Field", default="")
     problem: str = column("Problem", wide=True)
 
+    @classmethod
+    def of(cls, problem: Problem, *, pair: str | None = None, document: str | None = None) -> "ProblemRow":
+        """The row of ``problem`` (its file, category, path and message) for ``pair`` and ``document``."""
+        return cls(file=problem.file, category=problem.category, pair=pair, document=document,
+                   path=problem.path, problem=problem.message)
 
 
 @dataclass(frozen=True, kw_only=True)
