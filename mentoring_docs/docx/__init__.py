@@ -9,7 +9,8 @@ still read back after LibreOffice re-saves them (see :mod:`.control_names`).
 The modules, from the bottom up: :mod:`.ooxml` (names), :mod:`.package` (ZIP in
 and out), :mod:`.controls` (one control), :mod:`.control_names` and :mod:`.structure`
 (which field, which row), :mod:`.layout`, :mod:`.parts` and :mod:`.template` (the
-built-in templates), :mod:`.compiler` (fill) and :mod:`.reader` (read back).
+built-in templates), :mod:`.compiler`, :mod:`.control_variants`, :mod:`.package_edits` and
+:mod:`.render` (fill) and :mod:`.reader` (read back).
 """
 
 from __future__ import annotations
