@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from mentoring_docs import dump, forms, load  # noqa: E402
 from mentoring_docs.catalogue import FieldKind  # noqa: E402
 from mentoring_docs.docx import blank_template, compile_template, read_form  # noqa: E402
-from mentoring_docs.docx.compiler import OP_DATE, OP_DID, OP_MARK, OP_SID, OP_TAG, OP_VALUE, Loop, Slot  # noqa: E402
+from mentoring_docs.docx.render import OP_DATE, OP_DID, OP_MARK, OP_SID, OP_TAG, OP_VALUE, Loop, Slot  # noqa: E402
 from mentoring_docs.docx.package import Package, pack_parts, read_all, write_zip  # noqa: E402
 
 
