@@ -17,7 +17,7 @@ import pikepdf
 from pikepdf import Name
 
 from ..errors import MentoringDocsError
-from ..io import atomic_write
+from ..atomic import atomic_write
 from .detect import seen_signatures
 
 NO_PROOF = ("the signatures drawn in this copy are pictures only: they carry no proof of who signed or "

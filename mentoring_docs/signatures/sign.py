@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from ..errors import MentoringDocsError
-from ..io import atomic_write
+from ..atomic import atomic_write
 from .detect import PARTIES, SignedDocumentError, seen_signatures, signature_widgets
 from .status import quiet_pyhanko
 
