@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
-from pikepdf import Name
 
 from ..errors import MentoringDocsError
 from ..atomic import atomic_write
+from ..pdf.filler import flatten_form
 from .detect import seen_signatures
 
 NO_PROOF = ("the signatures drawn in this copy are pictures only: they carry no proof of who signed or "
@@ -63,17 +63,7 @@ def flatten_copy(source: str | os.PathLike[str], out: str | os.PathLike[str], *,
     except pikepdf.PdfError as exc:
         raise MentoringDocsError(f"{source}: not a readable PDF ({exc})") from None
     with pdf:
-        pdf.flatten_annotations("all")
-        for page in pdf.pages:
-            annots = page.obj.get("/Annots")
-            if isinstance(annots, pikepdf.Array):
-                kept = [a for a in annots if a.get("/Subtype") != Name.Widget]
-                if kept:
-                    page.obj.Annots = pikepdf.Array(kept)
-                else:
-                    del page.obj["/Annots"]
-        if "/AcroForm" in pdf.Root:
-            del pdf.Root["/AcroForm"]
+        flatten_form(pdf)  # the same flattening as fill --flatten
         buffer = io.BytesIO()
         pdf.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return FlatCopy(atomic_write(target, buffer.getvalue(), overwrite=overwrite), drawn)
