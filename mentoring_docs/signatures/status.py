@@ -226,6 +226,10 @@ def _validate_all(blob: bytes, trust_roots: Sequence[Any], password: str | None)
             entry.signed_at = emb.self_reported_timestamp.isoformat(timespec="seconds")
         # Only the roots given count: never the system's, never fetched from the network.
         context = ValidationContext(trust_roots=list(trust_roots), allow_fetching=False, revocation_mode="soft-fail")
+        # Most of a read's time for a signature with later revisions: pyHanko's diff
+        # analysis lists every path from the trailer to every object of the signed
+        # revision, and each of the form's ~80 appearance streams leads to the
+        # embedded font, whose /W array (~2,200 numbers) is walked once per path.
         try:
             status = validate_pdf_signature(emb, signer_validation_context=context)
         except Exception as exc:  # noqa: BLE001 - pyHanko raises many kinds for a broken signature
