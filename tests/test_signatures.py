@@ -467,3 +467,14 @@ def test_track_shows_each_partys_signature_and_problems(signed: dict[str, Path],
     plain = md.track([returned])  # no root given: a valid signature is signed, not an error
     assert {p.mentor_signature for p in plain.pairs} == {"signed"}
     assert not [p for p in plain.problems if p.category == "signature" and "identity" in p.problem]
+
+
+def test_reading_an_unsigned_agreement_never_loads_pyhanko(signed: dict[str, Path]) -> None:
+    # The README's promise: checking costs only files that carry a signature.
+    code = ("import sys, mentoring_docs as md; r = md.read(sys.argv[1]); "
+            "print(r.signatures['mentor'].status, any(m.split('.')[0] == 'pyhanko' for m in sys.modules))")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    for name, expected in (("filled", "typed False"), ("mentor", "signed True")):
+        done = subprocess.run([sys.executable, "-c", code, str(signed[name])], capture_output=True, text=True,
+                              timeout=180, env=env, check=True)
+        assert done.stdout.strip() == expected, name
