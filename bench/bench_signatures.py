@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from certs import PASSWORD, make_pki  # noqa: E402
 
 import mentoring_docs as md  # noqa: E402
+from mentoring_docs.signatures import load_trust_roots  # noqa: E402
 
 
 def main() -> None:
@@ -51,7 +52,7 @@ def main() -> None:
             sets["mentor signed"].append(one)
             two = md.sign(one, "mentee", pki.mentee.p12, password=PASSWORD, out=folder / f"{i}-two.pdf")
             sets["both signed"].append(two)
-        roots = md.signatures.load_trust_roots([pki.ca_pem])
+        roots = load_trust_roots([pki.ca_pem])
         print(f"{args.forms} agreements, {args.rounds} rounds; signing: "
               f"{statistics.median(sign_times) * 1000:.0f} ms per signature (median)")
         for name, files in sets.items():
