@@ -42,12 +42,16 @@ import os
 import unicodedata
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from . import forms
 from .errors import FormError, MentoringDocsError, Problem
 from .issued import Issued, read_manifest
 from .kinds import KINDS, TITLES, Kind
+
+if TYPE_CHECKING:
+    from .alerts import AlertRow
+    from .rollups import ProgramRow
 
 __all__ = [
     "ActivityRow", "DocumentRow", "PairRow", "ProblemRow", "Returned", "ReviewRow", "TABLES", "Tracker",
@@ -60,8 +64,9 @@ SUFFIXES = (".docx", ".pdf")
 #: Statuses that end an activity's claim on its target date.
 CLOSED = ("completed", "deferred")
 
-#: The tables of a tracker, in the order outputs show them.
-TABLES = ("pairs", "activities", "reviews", "problems", "documents")
+#: The tables of a tracker, in the order outputs show them (``programs`` and
+#: ``alerts`` come from :mod:`mentoring_docs.rollups` and :mod:`mentoring_docs.alerts`).
+TABLES = ("pairs", "activities", "reviews", "problems", "documents", "programs", "alerts")
 
 
 def column(label: str, *, choices: tuple[Kind, str] | None = None, titles: Mapping[str, str] | None = None,
@@ -93,14 +98,24 @@ CATEGORY_TITLES = {
 
 #: Statuses of the documents table.
 DOCUMENT_STATUSES = {
-    "used": "the pair's newest copy of this document; its values are in the tables",
+    "used": "the pair's newest valid copy of this document; its values are in the tables",
     "superseded": "an older copy; a newer one of the same pair is used",
+    "rejected": "a newer copy with invalid values; an older valid copy is used instead",
     "issued_copy": "byte for byte the copy that was issued (manifest): not filled in, not counted as returned",
     "unidentified": "cannot tell which pair it belongs to",
 }
 STATUS_TITLES = {
-    "used": "Used", "superseded": "Superseded", "issued_copy": "Issued copy, unchanged", "unidentified": "Unknown pair",
+    "used": "Used", "superseded": "Superseded", "rejected": "Newer but invalid: not used", "issued_copy": "Issued copy, unchanged", "unidentified": "Unknown pair",
 }
+
+
+#: Whether an issued document came back (``agreement_state``, ``action_plan_state``; with a manifest only).
+RETURN_STATES = {
+    "not_returned": "issued, and no filled-in copy has come back",
+    "returned": "a filled-in copy came back and is used",
+    "returned_invalid": "a copy came back, but the one used or a newer one has invalid values (see problems)",
+}
+RETURN_STATE_TITLES = {"not_returned": "not returned", "returned": "returned", "returned_invalid": "returned, invalid"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,7 +128,10 @@ class PairRow:
     mentor: str | None = column("Mentor")
     mentee: str | None = column("Mentee")
     coordinator: str | None = column("Coordinator")
+    confidentiality: str | None = column("Confidentiality", choices=("agreement", "confidentiality.level"),
+                                         default=None)
     agreement_returned: bool = column("Agreement returned")
+    agreement_state: str | None = column("Agreement", titles=RETURN_STATE_TITLES, default=None)
     signed_mentor: bool = column("Signed by mentor")
     signed_mentee: bool = column("Signed by mentee")
     signed_coordinator: bool = column("Signed by coordinator")
@@ -124,6 +142,7 @@ class PairRow:
     days_to_midpoint: int | None = column("Days to midpoint")
     days_to_end: int | None = column("Days to end")
     action_plan_returned: bool = column("Action plan returned")
+    action_plan_state: str | None = column("Action plan", titles=RETURN_STATE_TITLES, default=None)
     goals: int | None = column("Goals")
     activities_completed: int | None = column("Activities completed")
     activities_total: int | None = column("Activities")
@@ -226,6 +245,10 @@ class Tracker:
     reviews: list[ReviewRow]
     problems: list[ProblemRow]
     documents: list[DocumentRow]
+    programs: list[ProgramRow] = field(default_factory=list)
+    alerts: list[AlertRow] = field(default_factory=list)
+    #: Who the tables are for: ``coordinator`` (everything) or ``manager`` (see :mod:`mentoring_docs.audience`).
+    audience: str = "coordinator"
 
     def tables(self) -> dict[str, list[Any]]:
         """The tables by name, in :data:`TABLES` order."""
@@ -234,6 +257,8 @@ class Tracker:
     def to_dict(self) -> dict[str, Any]:
         """The tracker as one JSON-able object: ``as_of`` and each table as a list of objects."""
         out: dict[str, Any] = {"as_of": self.as_of.isoformat()}
+        if self.audience != "coordinator":
+            out["audience"] = self.audience
         for name, rows in self.tables().items():
             out[name] = [{k: _json_value(v) for k, v in asdict(row).items()} for row in rows]
         return out
@@ -248,9 +273,22 @@ class Tracker:
 
         return write(self, out, overwrite=overwrite)
 
+    def for_audience(self, audience: str) -> "Tracker":
+        """The same tables for ``audience``: ``coordinator`` (this tracker) or ``manager``
+        (no free text; pairs that chose ``private`` confidentiality show counts only)."""
+        from .audience import for_audience
+
+        return for_audience(self, audience)
+
 
 def columns(table: str) -> list[tuple[str, Mapping[str, Any]]]:
     """``(name, metadata)`` of each column of ``table``, in order."""
+    if table not in ROW_TYPES:
+        # The roll-up and warning tables live in their own modules (which import this one).
+        from .alerts import AlertRow
+        from .rollups import ProgramRow
+
+        ROW_TYPES.update(programs=ProgramRow, alerts=AlertRow)
     return [(f.name, f.metadata) for f in fields(ROW_TYPES[table])]
 
 
@@ -367,18 +405,23 @@ def collect(paths: Iterable[str | os.PathLike[str]], *,
 
 def track(paths: Iterable[str | os.PathLike[str]], *, as_of: dt.date | None = None,
           manifest: str | os.PathLike[str] | Sequence[Issued] | None = None,
-          password: str | None = None) -> Tracker:
+          password: str | None = None, stale_days: int | None = None,
+          return_days: int | None = None) -> Tracker:
     """Read every returned form under ``paths`` into a :class:`Tracker`.
 
     ``as_of`` (default: today) is the day overdue activities and days-to counts are
     measured from. ``manifest`` is batch generation's ``manifest.csv`` (or the
     :class:`~mentoring_docs.issued.Issued` rows read from it): issued documents that
     have not come back become problems. ``password`` opens PDFs encrypted with it
-    (the one password of a program's confidential copies).
+    (the one password of a program's confidential copies). ``stale_days`` and
+    ``return_days`` tune the early warnings (:mod:`mentoring_docs.alerts`).
     """
+    from .issued_pairs import issued_reader
+
     issued = read_manifest(manifest) if isinstance(manifest, (str, os.PathLike)) else manifest
     documents, problems = collect(paths, password=password)
-    return build(documents, as_of=as_of or dt.date.today(), issued=issued, unreadable=problems)
+    return build(documents, as_of=as_of or dt.date.today(), issued=issued, unreadable=problems,
+                 read_issued=issued_reader(password), stale_days=stale_days, return_days=return_days)
 
 
 # -- pairing ------------------------------------------------------------------------
@@ -431,11 +474,17 @@ class _Pair:
     names: tuple[str, str] | None
     documents: dict[str, list[Returned]] = field(default_factory=dict)
     used: dict[str, Returned] = field(default_factory=dict)
+    rejected: dict[str, list[Returned]] = field(default_factory=dict)
+    #: The pair's documents in the manifest, and the issued agreement's data (names, dates) when read.
+    issued: list[Issued] = field(default_factory=list)
+    issued_data: Mapping[str, Any] | None = None
 
     def label(self) -> str:
         if self.agreement_id:
             return self.agreement_id
         mentor, mentee = self.display_names()
+        if mentor is None and mentee is None and self.issued:
+            return self.issued[0].folder  # issued without an ID, nothing read: the pair folder names it
         return f"{mentor} / {mentee}"
 
     def display_names(self) -> tuple[str | None, str | None]:
@@ -444,11 +493,9 @@ class _Pair:
                 mentor, mentee = _names(self.used[kind].data)
                 if mentor or mentee:
                     return mentor, mentee
+        if self.issued_data is not None:
+            return _names(self.issued_data)
         return None, None
-
-
-def _newest_first(docs: list[Returned]) -> list[Returned]:
-    return sorted(docs, key=lambda d: (d.modified, d.file), reverse=True)
 
 
 def midpoint(start: dt.date, end: dt.date) -> dt.date:
@@ -457,12 +504,18 @@ def midpoint(start: dt.date, end: dt.date) -> dt.date:
 
 
 def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Issued] | None = None,
-          unreadable: Iterable[ProblemRow] = ()) -> Tracker:
+          unreadable: Iterable[ProblemRow] = (),
+          read_issued: Callable[[Issued], Mapping[str, Any] | None] | None = None,
+          stale_days: int | None = None, return_days: int | None = None) -> Tracker:
     """The tracker of ``documents`` as of ``as_of``: pairing, newest versions, and every table.
 
     This is the part of :func:`track` that does not touch files, so a program that
-    has already read its forms (or a test) can call it directly.
+    has already read its forms (or a test) can call it directly. ``read_issued``
+    reads an issued copy's data (names and dates of a pair nothing came back from).
     """
+    from . import alerts, issued_pairs, rollups
+    from .copies import choose
+
     problems: list[ProblemRow] = list(unreadable)
     document_rows: list[DocumentRow] = []
     issued = list(issued or ())
@@ -506,14 +559,21 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
         pair = pairs.setdefault(key, _Pair(None, names))
         pair.documents.setdefault(doc.kind, []).append(doc)
 
+    choices = {}
     for pair in pairs.values():
         for kind, docs in pair.documents.items():
-            pair.used[kind] = _newest_first(docs)[0]
+            choice = choices[id(pair), kind] = choose(docs)
+            pair.used[kind] = choice.used
+            if choice.rejected:
+                pair.rejected[kind] = list(choice.rejected)
+    issued_pairs.attach(pairs, issued, read_issued, lambda aid, names: _Pair(aid, names))
     for pair in pairs.values():
-        for kind, docs in pair.documents.items():
-            newest, *older = _newest_first(docs)
-            for doc in older:
-                document_rows.append(_document_row(doc, "superseded", pair.label(), superseded_by=newest.file))
+        for kind in pair.documents:
+            choice = choices[id(pair), kind]
+            for doc in choice.superseded:
+                document_rows.append(_document_row(doc, "superseded", pair.label(), superseded_by=choice.used.file))
+            for doc in choice.rejected:
+                document_rows.append(_document_row(doc, "rejected", pair.label(), superseded_by=choice.used.file))
 
     pair_rows: list[PairRow] = []
     activity_rows: list[ActivityRow] = []
@@ -531,16 +591,27 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
                            path=p.path, problem=p.message)
                 for p in doc.problems
             ]
+            pair_problems += [
+                ProblemRow(file=bad.file, category="invalid", pair=label, document=bad.kind, path=p.path,
+                           problem=f"{p.message} (newer copy, not used: {Path(doc.file).name} is used instead)")
+                for bad in pair.rejected.get(kind, ()) for p in bad.problems
+            ]
         activities = list(_activities(pair, label, as_of))
         reviews = list(_reviews(pair, label))
-        pair_rows.append(_pair_row(pair, label, as_of, activities, reviews, len(pair_problems)))
+        row = _pair_row(pair, label, as_of, activities, reviews, len(pair_problems))
+        if issued:
+            row = issued_pairs.with_states(row, pair)
+        pair_rows.append(row)
         activity_rows += activities
         review_rows += reviews
         problems += pair_problems
 
     problems += _not_returned(issued, pairs.values())
     document_rows.sort(key=lambda r: r.file)
-    return Tracker(as_of, pair_rows, activity_rows, review_rows, problems, document_rows)
+    return Tracker(as_of, pair_rows, activity_rows, review_rows, problems, document_rows,
+                   programs=rollups.programs(pair_rows, as_of),
+                   alerts=alerts.alerts(pair_rows, activity_rows, as_of, stale_days=stale_days,
+                                        return_days=return_days))
 
 
 def _pair_order(pair: _Pair) -> tuple[str, str, str]:
@@ -596,7 +667,8 @@ def _pair_row(pair: _Pair, label: str, as_of: dt.date, activities: list[Activity
               reviews: list[ReviewRow], problem_count: int) -> PairRow:
     agreement = pair.used.get("agreement")
     plan = pair.used.get("action_plan")
-    data: Mapping[str, Any] = agreement.data if agreement else {}
+    # A pair nothing came back from still has the names and dates it was issued with.
+    data: Mapping[str, Any] = agreement.data if agreement else (pair.issued_data or {})
     mentor, mentee = pair.display_names()
     timeframe = data.get("timeframe") or {}
     start, end = _date(timeframe.get("start_date")), _date(timeframe.get("end_date"))
@@ -612,9 +684,11 @@ def _pair_row(pair: _Pair, label: str, as_of: dt.date, activities: list[Activity
     return PairRow(
         pair=label, agreement_id=aid, program=_text(_get(data, "program", "name")),
         mentor=mentor, mentee=mentee, coordinator=_text(_get(data, "program", "coordinator", "name")),
+        confidentiality=_text(_get(data, "confidentiality", "level")),
         agreement_returned=agreement is not None,
-        signed_mentor=_signed(data, "mentor"), signed_mentee=_signed(data, "mentee"),
-        signed_coordinator=_signed(data, "coordinator"),
+        signed_mentor=bool(agreement) and _signed(data, "mentor"),
+        signed_mentee=bool(agreement) and _signed(data, "mentee"),
+        signed_coordinator=bool(agreement) and _signed(data, "coordinator"),
         start=start, midpoint=middle, midpoint_estimated=estimated, end=end,
         days_to_midpoint=(middle - as_of).days if middle else None,
         days_to_end=(end - as_of).days if end else None,
@@ -661,3 +735,4 @@ def _not_returned(issued: Sequence[Issued], pairs: Iterable[_Pair]) -> list[Prob
                 file=item.file, category="not_returned", pair=item.agreement_id or item.folder,
                 document=item.kind, path="", problem=f"issued ({where}) but not returned"))
     return out
+

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from jinja2 import Environment, StrictUndefined
 
+from ..alerts import ALERTS
 from . import display, text
 
 if TYPE_CHECKING:
@@ -120,6 +121,7 @@ def _summary(tracker: "Tracker", upcoming: list[Upcoming]) -> list[tuple[str, st
         ("Overdue activities", str(overdue), "alert" if overdue else ""),
         (f"Due in {UPCOMING_DAYS} days", str(len(upcoming)), "soon" if upcoming else ""),
         ("Problems", str(problems), "alert" if problems else ""),
+        ("Need attention", str(len({a.pair for a in tracker.alerts})), "alert" if tracker.alerts else ""),
     ]
 
 
@@ -150,6 +152,11 @@ def render(tracker: "Tracker", out: Path) -> dict[Path, bytes]:
         overdue=_overdue(tracker.activities),
         upcoming=upcoming,
         upcoming_days=UPCOMING_DAYS,
+        alerts=tracker.alerts,
+        alert_title=lambda code: ALERTS.get(code, code),
+        program_rows=tracker.programs,
+        program_columns=columns("programs"),
+        audience=tracker.audience,
         problems=tracker.problems,
         documents=tracker.documents,
         problem_columns=columns("problems"),
