@@ -33,6 +33,7 @@ from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
 
 from . import columns as cols
 from . import forms, ledger, validate
+from .calendar.files import CALENDAR_NAME, pair_calendar, verdict
 from .catalogue import catalogue, unflatten
 from .errors import DataError, MentoringDocsError, OutputExistsError, TemplateError
 from .ids import AgreementIds
@@ -115,6 +116,9 @@ class RowResult:
     agreement_id: str
     files: list[FileRecord] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    #: Other files made for the pair (its calendar), relative to the output folder; not in the manifest.
+    extra_files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -139,6 +143,8 @@ class BatchReport:
     files_kept: int = 0
     failed_rows: int = 0
     errors: list[RowError] = field(default_factory=list)
+    calendars_written: int = 0
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -159,6 +165,8 @@ class BatchReport:
             )
         else:
             text += "; no errors"
+        if self.calendars_written:
+            text += f"; {self.calendars_written} {_plural(self.calendars_written, 'calendar')} written"
         return text
 
 
@@ -191,6 +199,7 @@ class _Settings:
     template_ids: dict[tuple[str, str], str]
     defaults: dict[str, dict[str, Any]]
     force: bool
+    calendar: bool = False
 
 
 @dataclass
@@ -366,7 +375,7 @@ def _stage_pair(settings: _Settings, task: _Task, records: Mapping[str, Mapping[
         result.errors.append(RowError(task.row, "", "", f"{task.folder}: is a link out of the output folder; refused"))
         return []
     names = [file_name(kind, fmt) for kind in settings.kinds for fmt in settings.formats]
-    ledger.remove_stale_temporaries(folder, names)
+    ledger.remove_stale_temporaries(folder, names + ([CALENDAR_NAME] if settings.calendar else []))
     pending: list[tuple[str, str, Path, str, str]] = []  # kind, fmt, path, relative name, input digest
     for kind in settings.kinds:
         for fmt in settings.formats:
@@ -404,7 +413,8 @@ def _stage_pair(settings: _Settings, task: _Task, records: Mapping[str, Mapping[
                     f"{relative}: already exists and may hold a pair's answers; "
                     "kept as it is (use --force to replace it)",
                 ))
-    if result.errors or not pending:
+    calendar = _calendar(settings, task, records, folder, result) if settings.calendar else None
+    if result.errors or (not pending and calendar is None):
         return []
     # Render everything first: a failure while rendering leaves no half-made pair.
     blobs = [(kind, fmt, target, relative, source, _filler(settings, kind, fmt).render(records[kind], validated=True))
@@ -420,10 +430,28 @@ def _stage_pair(settings: _Settings, task: _Task, records: Mapping[str, Mapping[
             journal.record(relative, sha, source)
             temporaries.append(staged.stage(target, blob, overwrite=settings.force))
             files.append((target, FileRecord(kind, fmt, relative, sha, source, "written")))
+        if calendar is not None:
+            temporaries.append(staged.stage(folder / CALENDAR_NAME, calendar, overwrite=True))
+            result.extra_files.append(f"{task.folder}/{CALENDAR_NAME}")
     except BaseException:
         staged.discard(temporaries)
         raise
     return files
+
+
+def _calendar(settings: _Settings, task: _Task, records: Mapping[str, Mapping[str, Any]], folder: Path,
+              result: RowResult) -> bytes | None:
+    """The pair's calendar bytes when ``calendar.ics`` is to be (re)written; None when it stays as it is."""
+    data, warnings = pair_calendar(records.get("agreement"), records.get("action_plan"))
+    result.warnings += [f"row {task.row}: {w}" for w in warnings]
+    what = verdict(folder / CALENDAR_NAME, data, force=settings.force)
+    relative = f"{task.folder}/{CALENDAR_NAME}"
+    if what == "not_a_file":
+        result.errors.append(RowError(task.row, "", "", f"{relative}: is not a regular file; refused"))
+    elif what == "differs":
+        result.errors.append(RowError(task.row, "", "", f"{relative}: already exists with other events; "
+                                                        "kept as it is (use --force to make it again)"))
+    return data if what == "write" else None
 
 
 # --- planning rows (in the main process) -------------------------------------------
@@ -587,8 +615,9 @@ def generate(
     """
     out = Path(outdir)
     kinds_t = tuple(dict.fromkeys(parse_kind(k) for k in kinds))
-    formats_t = tuple(dict.fromkeys(_parse_format(f) for f in formats))
-    if not kinds_t or not formats_t:
+    calendar = any(f.strip().lower().lstrip(".") == "ics" for f in formats)
+    formats_t = tuple(dict.fromkeys(_parse_format(f) for f in formats if f.strip().lower().lstrip(".") != "ics"))
+    if not kinds_t or not (formats_t or calendar):
         raise MentoringDocsError("nothing to make: give at least one kind and one format")
     pattern, pattern_columns = _name_pattern(name)
     default_values = _defaults(defaults or {})
@@ -601,7 +630,7 @@ def generate(
                 blob if blob is not None else forms.blank_template(kind, fmt)
             ).hexdigest()
             template_bytes.setdefault((kind, fmt), None)
-    settings = _Settings(str(out), kinds_t, formats_t, template_bytes, template_ids, default_values, force)
+    settings = _Settings(str(out), kinds_t, formats_t, template_bytes, template_ids, default_values, force, calendar)
     # Compile every template here first: a broken custom template is one clear
     # error before anything is written (and forked workers inherit the result).
     for kind in kinds_t:
@@ -712,7 +741,9 @@ def _account(report: BatchReport, result: RowResult, manifest: ledger.AtomicCsv,
             report.files_written += 1
         elif record.status == "kept" and result.ok:
             report.files_kept += 1
+    report.warnings += result.warnings
     if result.ok:
+        report.calendars_written += len(result.extra_files)
         report.pairs += 1
     else:
         report.failed_rows += 1
@@ -749,7 +780,7 @@ def _groups_required(cat: Any, path: str) -> bool:
 def _parse_format(fmt: str) -> str:
     name = fmt.strip().lower().lstrip(".")
     if name not in forms.FORMATS:
-        raise MentoringDocsError(f"unknown format {fmt!r}: use {' or '.join(forms.FORMATS)}")
+        raise MentoringDocsError(f"unknown format {fmt!r}: use {', '.join(forms.FORMATS)} or ics")
     try:
         forms.backend(name)
     except ImportError:

@@ -204,8 +204,11 @@ def _meetings(agreement: Mapping[str, Any], start: dt.date, end: dt.date, base: 
                          f"({'; '.join(problems)}).", stamp)
         if location:
             event.add("location", location)
-        return _Meeting(event, [f"meetings.day_time: {said} cannot be scheduled ({'; '.join(problems)}); "
-                                "an all-day reminder on the start date says the time is to be agreed"])
+        if text:
+            warning = f"meetings.day_time: {text!r} cannot be scheduled ({'; '.join(problems)})"
+        else:
+            warning = "meetings.day_time: not given"
+        return _Meeting(event, [warning + "; an all-day reminder on the start date says the time is to be agreed"])
     warnings = []
     tz = ZoneInfo(zone) if zone else None
     if tz is None:
