@@ -80,6 +80,9 @@ def _clock_re(name: str, meridiem: str) -> str:
 
 _RANGE_RE = re.compile(
     r"(?<![\d:.])" + _clock_re("a", "mer") + r"?\s*(?:-|–|to|until)\s*" + _clock_re("b", "mer"), re.IGNORECASE)
+_RANGE_24_RE = re.compile(
+    r"(?<![\d:.])(?P<c_h>[01]?\d|2[0-3])[:h](?P<c_m>[0-5]\d)\s*(?:-|–|to|until)\s*"
+    r"(?P<d_h>[01]?\d|2[0-3])[:h](?P<d_m>[0-5]\d)(?!\d)", re.IGNORECASE)
 _TIME_RE = re.compile(
     r"(?<![\d:.])(?:" + _clock_re("t", "mer")
     + r"|(?P<hh>[01]?\d|2[0-3])[:h](?P<mm>[0-5]\d)(?!\d))"
@@ -150,6 +153,12 @@ def _times(text: str, problems: list[str]) -> tuple[list[tuple[dt.time, int]], i
         if start is None or finish is None:
             problems.append(f"{m[0].strip()!r} is not a time range")
             continue
+        found.append((start, m.end()))
+        length = (dt.datetime.combine(dt.date.min, finish) - dt.datetime.combine(dt.date.min, start)).seconds // 60
+        minutes = length or None
+        text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+    for m in _RANGE_24_RE.finditer(text):
+        start, finish = dt.time(int(m["c_h"]), int(m["c_m"])), dt.time(int(m["d_h"]), int(m["d_m"]))
         found.append((start, m.end()))
         length = (dt.datetime.combine(dt.date.min, finish) - dt.datetime.combine(dt.date.min, start)).seconds // 60
         minutes = length or None
