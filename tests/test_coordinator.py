@@ -474,3 +474,49 @@ def test_track_writes_the_coordinators_calendar(program: dict[str, Any]) -> None
     assert not any("Add tests" in summary for summary, _ in events)  # completed: nothing to chase
     uids = [e.uid.value for e in parse(ics).vevent_list]
     assert len(uids) == len(set(uids))
+
+
+# -- the page in a browser -------------------------------------------------------------
+
+
+def test_page_with_rollups_and_alerts_in_chromium(program: dict[str, Any], tmp_path: Path) -> None:
+    import tempfile
+
+    from test_track_browser import chromium, png_pixels
+
+    page = tracked(program).write(tmp_path / "tracker.html")[0]
+    dom = chromium("--dump-dom", page.as_uri()).stdout
+    # Rendered by the browser: the warnings come before the programs, which come before the pairs.
+    assert dom.index('<table class="sortable alerts">') < dom.index('<table class="sortable programs">') \
+        < dom.index('<table class="sortable pairs">')
+    assert dom.count('<tr class="alert-row">') == 7
+    shot = tmp_path / "tracker.png"
+    chromium(f"--screenshot={shot}", "--window-size=1400,1000", page.as_uri())
+    width, height, rgb = png_pixels(shot)
+    assert (width, height) == (1400, 1000)
+    red = bytes((0xC5, 0x30, 0x30))  # the alert rows' left border and the alert counts
+    assert rgb.count(red) > 500
+    green = bytes((0x2F, 0x85, 0x5A))  # the roll-up bars
+    assert rgb.count(green) > 100
+    (Path(tempfile.gettempdir()) / "mentoring-docs-coordinator.png").write_bytes(shot.read_bytes())
+
+
+def test_a_calendar_program_imports_the_pair_calendar(program: dict[str, Any], tmp_path: Path) -> None:
+    """calcurse (a terminal calendar) imports the batch's calendar and shows the mentee's local time.
+
+    calcurse keeps a recurring appointment at one local time, so it is not used across a
+    daylight-saving change (vobject and recurring-ical-events check that above).
+    """
+    exe = require("calcurse")
+    data, conf = tmp_path / "data", tmp_path / "conf"
+    data.mkdir()
+    conf.mkdir()
+    env = dict(os.environ, TZ="America/New_York", HOME=str(tmp_path))
+    base = [exe, "-D", str(data), "-C", str(conf)]
+    imported = subprocess.run([*base, "-i", str(program["folders"]["MPA-A"] / "calendar.ics")], env=env,
+                              capture_output=True, text=True, timeout=60, check=True)
+    assert "1 app /" in imported.stdout and "0 skipped" in imported.stdout
+    listed = subprocess.run([*base, "-Q", "--input-datefmt", "4", "--from", "2026-01-12", "--to", "2026-01-21"],
+                            env=env, capture_output=True, text=True, timeout=60, check=True).stdout
+    assert "01/13/26:\n - 17:00 -> 17:45\n\tMentoring meeting: Priya Raman & Daniel Okafor" in listed
+    assert "01/20/26:\n - 17:00 -> 17:45" in listed
