@@ -344,6 +344,28 @@ def test_manager_view_from_the_command(program: dict[str, Any]) -> None:
     content = out.read_text(encoding="utf-8")
     assert json.loads(content)["audience"] == "manager"
     assert not [words for words in FREE_TEXT if words in content]
+    ics = program["root"] / "cli-manager.ics"
+    result = CliRunner().invoke(main, ["track", str(program["returned"]), "-o", str(out), "--manifest",
+                                       str(program["manifest"]), "--audience", "manager", "--ics", str(ics), "--force"])
+    assert result.exit_code == 0, result.output
+    calendar = ics.read_text(encoding="utf-8").replace("\r\n ", "")
+    assert "Write the runbook" not in calendar and "Activity due: activity 1.3" in calendar
+
+
+def test_empty_shares_are_empty() -> None:
+    from mentoring_docs.rollups import programs
+    from mentoring_docs.tracker import PairRow
+
+    lonely = PairRow(pair="X", agreement_id="X", program=None, mentor="A", mentee="B", coordinator=None,
+                     agreement_returned=True, signed_mentor=False, signed_mentee=False, signed_coordinator=False,
+                     start=None, midpoint=None, midpoint_estimated=False, end=None, days_to_midpoint=None,
+                     days_to_end=None, action_plan_returned=False, goals=None, activities_completed=None,
+                     activities_total=None, progress=None, overdue=None, next_target=None, last_review=None,
+                     problems=0, agreement_file="a.docx", action_plan_file=None)
+    (row,) = programs([lonely], AS_OF)
+    assert (row.program, row.pairs, row.agreements_returned, row.activities) == (None, 1, 1.0, 0)
+    assert (row.activities_completed, row.average_progress) == (None, None)
+    assert programs([], AS_OF) == []
 
 
 # -- 6. calendars ------------------------------------------------------------------------
@@ -434,6 +456,15 @@ def test_all_day_dates_in_the_pair_calendar(program: dict[str, Any], tmp_path: P
             assert event.dtend.value == event.dtstart.value + dt.timedelta(days=1)
 
 
+def test_calendar_from_a_form_with_invalid_values_warns(program: dict[str, Any], tmp_path: Path) -> None:
+    bad = program["returned"] / "B" / "agreement (resaved).pdf"
+    result = CliRunner().invoke(main, ["calendar", str(bad), "-o", str(tmp_path / "b.ics")])
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.stderr and "timeframe.midpoint_check" in result.stderr
+    cal = parse(tmp_path / "b.ics")
+    assert meeting(cal).dtstart.value.date() == day("2026-01-15")  # the rest of the form is used
+
+
 def test_uids_are_stable_so_a_reimport_updates(program: dict[str, Any], tmp_path: Path) -> None:
     source = program["returned"] / "A" / "agreement.docx"
     data = forms.read(source).data
@@ -458,6 +489,24 @@ def test_batch_keeps_an_unchanged_calendar(program: dict[str, Any], tmp_path: Pa
                       program["root"] / "defaults.json", "--formats", "docx,pdf,ics", "-j", "1", "-q")
     assert again.returncode == 0, again.stderr
     assert calendar.read_bytes() == before and "calendars written" not in again.stderr
+    assert "calendar" not in (program["manifest"]).read_text(encoding="utf-8")  # not a form to come back
+
+
+def test_batch_replaces_a_different_calendar_only_with_force(tmp_path: Path) -> None:
+    from mentoring_docs.batch import generate
+
+    row = {"mentor.name": "Mina Park", "mentee.name": "Omar Haddad", "timeframe.start_date": "2026-03-02",
+           "timeframe.end_date": "2026-06-26", "meetings.frequency": "weekly",
+           "meetings.day_time": "Mondays 10:00 Europe/Paris"}
+    report = generate([row], tmp_path, formats=["ics"], jobs=1)
+    assert report.ok and report.calendars_written == 1
+    (ics,) = tmp_path.glob("*/calendar.ics")
+    ics.write_bytes(ics.read_bytes().replace(b"Mentoring meeting", b"Our own title"))
+    again = generate([row], tmp_path, formats=["ics"], jobs=1)
+    assert not again.ok and "already exists with other events" in str(again.errors[0])
+    assert b"Our own title" in ics.read_bytes()
+    forced = generate([row], tmp_path, formats=["ics"], jobs=1, force=True)
+    assert forced.ok and b"Our own title" not in ics.read_bytes()
 
 
 def test_track_writes_the_coordinators_calendar(program: dict[str, Any]) -> None:
