@@ -63,10 +63,10 @@ def attach(pairs: MutableMapping[Any, "_Pair"], issued: Sequence[Issued], read: 
                 by_id.setdefault(aid.strip(), pair)
             by_folder.setdefault(doc.folder, pair)
     for (how, value), items in groups.items():
-        pair = (by_id if how == "id" else by_folder).get(value)
-        if pair is None:
-            pair = pairs[("issued", how, value)] = new_pair(value if how == "id" else None, None)
-        pair.issued.extend(items)
+        found = (by_id if how == "id" else by_folder).get(value)
+        if found is None:
+            found = pairs[("issued", how, value)] = new_pair(value if how == "id" else None, None)
+        found.issued.extend(items)
     if read is None:
         return
     for pair in pairs.values():

@@ -78,6 +78,7 @@ def make_calendar(paths: Iterable[str | os.PathLike[str]], *, password: str | No
                   stamp: dt.datetime | None = None) -> CalendarFile:
     """The calendar of the pairs in ``paths`` (agreements and action plans, JSON or forms)."""
     pairs: dict[tuple[str, ...], dict[str, tuple[str, Mapping[str, Any]]]] = {}
+    data: Mapping[str, Any]
     warnings: list[str] = []
     for path in paths:
         kind, data, found = read_source(path, password=password)

@@ -263,8 +263,7 @@ def _first(rule: Mapping[str, Any], time: dt.time, start: dt.date, end: dt.date)
         assert match is not None
         weekday = _DAY_CODES[match.group(2)]
         days.append(weekday(int(match.group(1))) if match.group(1) else weekday)
-    freq = rrule.MONTHLY if rule["FREQ"] == "MONTHLY" else rrule.WEEKLY
-    found = rrule.rrule(freq, dtstart=dt.datetime.combine(start, time), byweekday=days,
+    found = rrule.rrule(rrule.MONTHLY if rule["FREQ"] == "MONTHLY" else rrule.WEEKLY, dtstart=dt.datetime.combine(start, time), byweekday=days,
                         until=dt.datetime.combine(end, dt.time(23, 59, 59)), count=None)
     first = next(iter(found), None)
     return first.date() if first else None
