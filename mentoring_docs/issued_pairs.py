@@ -25,9 +25,9 @@ from .issued import Issued
 from .kinds import KINDS
 
 if TYPE_CHECKING:
-    from .tracker import PairRow, _Pair
+    from .tracker import PairRow, Returned, _Pair
 
-__all__ = ["attach", "issued_reader", "state", "with_states"]
+__all__ = ["attach", "issued_reader", "reusing", "state", "with_states"]
 
 Reader = Callable[[Issued], "Mapping[str, Any] | None"]
 
@@ -41,6 +41,20 @@ def issued_reader(password: str | None = None) -> Reader:
         return outcome.data if isinstance(outcome, Returned) else None
 
     return read
+
+
+def reusing(copies: Mapping[str, "Returned"], read: Reader | None) -> Reader | None:
+    """``read``, but an issued copy already found among the tracked files (same SHA-256) is not read again."""
+    if not copies:
+        return read
+
+    def reader(item: Issued) -> Mapping[str, Any] | None:
+        found = copies.get(item.sha256 or "")
+        if found is not None:
+            return found.data
+        return read(item) if read is not None else None
+
+    return reader
 
 
 def attach(pairs: MutableMapping[Any, "_Pair"], issued: Sequence[Issued], read: Reader | None,

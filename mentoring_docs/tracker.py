@@ -524,11 +524,13 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
     pairs: dict[Any, _Pair] = {}
     by_names: dict[tuple[str, str], set[str]] = {}
     pending: list[Returned] = []
+    issued_copies: dict[str, Returned] = {}
     for doc in sorted(documents, key=lambda d: d.file):
         aid = _text(doc.data.get("agreement_id"))
         names = pair_names_key(*_names(doc.data))
         if doc.sha256 in issued_hashes:
             document_rows.append(_document_row(doc, "issued_copy", aid))
+            issued_copies[doc.sha256] = doc
             continue
         if aid is None:
             pending.append(doc)
@@ -566,7 +568,8 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
             pair.used[kind] = choice.used
             if choice.rejected:
                 pair.rejected[kind] = list(choice.rejected)
-    issued_pairs.attach(pairs, issued, read_issued, lambda aid, names: _Pair(aid, names))
+    issued_pairs.attach(pairs, issued, issued_pairs.reusing(issued_copies, read_issued),
+                        lambda aid, names: _Pair(aid, names))
     for pair in pairs.values():
         for kind in pair.documents:
             choice = choices[id(pair), kind]

@@ -327,6 +327,8 @@ def test_issued_documents_that_did_not_come_back_are_problems() -> None:
         ("Li Wei / Daniel Okafor", "returned", None, True),
         ("MPA-1", "returned", "returned", True),
     ]
+    # Nothing came back from MPA-2, but its issued copy was among the files: its names come from there.
+    assert by_pair_label(tracker, "MPA-2").mentor == "Ana Lima"
     status = {d.file: d.status for d in tracker.documents}
     assert status["out/B/agreement.docx"] == "issued_copy"
 
@@ -387,3 +389,8 @@ def test_discover_searches_folders_recursively(tmp_path: Path) -> None:
     assert [(p.file, p.category, p.problem) for p in problems] == [
         (str(tmp_path / "nope"), "unreadable", "no such file or folder")]
 
+
+
+def by_pair_label(tracker: Any, label: str) -> Any:
+    (row,) = [p for p in tracker.pairs if p.pair == label]
+    return row
