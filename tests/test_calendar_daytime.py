@@ -27,6 +27,9 @@ T = dt.time
     ("last Friday, 11-1 PM PT", "monthly", {"FREQ": "MONTHLY", "BYDAY": ["-1FR"]}, T(11), "America/Los_Angeles"),
     ("Fridays at noon, Asia/Tokyo", "weekly", {"FREQ": "WEEKLY", "INTERVAL": 1, "BYDAY": ["FR"]}, T(12), "Asia/Tokyo"),
     ("Tuesdays 16h30", "weekly", {"FREQ": "WEEKLY", "INTERVAL": 1, "BYDAY": ["TU"]}, T(16, 30), None),
+    ("Tuesdays 09:30 UTC", "weekly", {"FREQ": "WEEKLY", "INTERVAL": 1, "BYDAY": ["TU"]}, T(9, 30), "UTC"),
+    ("every second Tuesday, 3 PM ET", None, {"FREQ": "WEEKLY", "INTERVAL": 2, "BYDAY": ["TU"]}, T(15),
+     "America/New_York"),
 ])
 def test_common_forms(text: str, frequency: str | None, rule: dict[str, object], time: dt.time, zone: str | None) -> None:
     got = parse_day_time(text, frequency)
@@ -51,6 +54,8 @@ def test_a_range_gives_the_length() -> None:
     ("Tuesdays at 4 PM", "other", "frequency is 'other'"),
     ("Tuesdays at 4 PM", "monthly", "monthly meetings need one numbered weekday"),
     ("Monday 13 pm", "weekly", "'13 pm' is not a time of day"),
+    ("Tuesdays at 4:30", "weekly", "could be in the morning or the afternoon"),
+    ("Tuesdays 9:00-10:00", "weekly", "could be in the morning or the afternoon"),
 ])
 def test_unclear_text_is_refused(text: str, frequency: str | None, problem: str) -> None:
     got = parse_day_time(text, frequency)

@@ -7,9 +7,10 @@ time is worse than none:
 - **Weekdays**: ``Tuesday``, ``Tuesdays``, ``Tue``, ``Tues``; several (``Mondays and
   Thursdays``); with an ordinal for monthly meetings (``first Monday``, ``2nd Tue``,
   ``last Friday``).
-- **Times**: ``4 PM``, ``4pm``, ``4:30 p.m.``, ``16:00``, ``16h30``, ``noon``; a range
-  (``4-5 PM``, ``10:30 to 11:15 am``) gives the start, and its length when the
-  agreement gives no duration. A bare number (``at 4``) is not a time.
+- **Times**: ``4 PM``, ``4pm``, ``4:30 p.m.``, ``16:00``, ``09:30``, ``16h30``, ``noon``;
+  a range (``4-5 PM``, ``10:30 to 11:15 am``, ``10:00-11:00``) gives the start, and its
+  length when the agreement gives no duration. A bare number (``at 4``) is not a time,
+  and neither is ``4:30`` without AM or PM (morning or afternoon?).
 - **Time zones**: IANA names (``America/Chicago``), and the usual words and
   abbreviations (``Central``, ``CET``, ``Eastern time``, ``PT``...; see
   :data:`ZONE_WORDS`). Abbreviations are taken as the zone people mean by them
@@ -158,6 +159,10 @@ def _times(text: str, problems: list[str]) -> tuple[list[tuple[dt.time, int]], i
         minutes = length or None
         text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
     for m in _RANGE_24_RE.finditer(text):
+        if len(m["c_h"]) == 1:
+            problems.append(f"{m[0].strip()!r} could be in the morning or the afternoon (write 09:00 or 9 PM)")
+            text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+            continue
         start, finish = dt.time(int(m["c_h"]), int(m["c_m"])), dt.time(int(m["d_h"]), int(m["d_m"]))
         found.append((start, m.end()))
         length = (dt.datetime.combine(dt.date.min, finish) - dt.datetime.combine(dt.date.min, start)).seconds // 60
@@ -169,6 +174,10 @@ def _times(text: str, problems: list[str]) -> tuple[list[tuple[dt.time, int]], i
             continue
         if m["t_h"]:
             value = _clock(int(m["t_h"]), int(m["t_m"] or 0), m["t_mer"])
+        elif len(m["hh"]) == 1:
+            # "4:30" is 4:30 PM to most who write it, 04:30 to a 24-hour clock: do not pick.
+            problems.append(f"{m[0].strip()!r} could be in the morning or the afternoon (write 04:30 or 4:30 PM)")
+            continue
         else:
             value = _clock(int(m["hh"]), int(m["mm"]), None)
         if value is None:
@@ -183,6 +192,8 @@ def _weekdays(text: str) -> list[tuple[int | None, str]]:
     days = []
     for m in _DAY_RE.finditer(text):
         ordinal = _ORDINALS[m["ordinal"].lower()] if m["ordinal"] else None
+        if ordinal is not None and re.search(r"\bevery\s*$", text[:m.start()], re.IGNORECASE):
+            ordinal = None  # "every second Tuesday" is a frequency, not the second Tuesday of the month
         days.append((ordinal, _DAY_OF[m["day"].lower()]))
     return list(dict.fromkeys(days))
 
