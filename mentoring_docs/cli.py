@@ -223,7 +223,7 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
 @click.option("--as-of", "as_of", callback=_as_of, metavar="DATE",
               help="Day to measure overdue activities and days-to from (default: today).")
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
-              help="Batch generation's OUTDIR/manifest.csv: issued documents not returned become problems.")
+              help="Batch generation's OUTDIR/manifest.csv: every issued pair gets a row; documents not returned are listed.")
 @click.option("--password", envvar="MENTORING_DOCS_PASSWORD",
               help="Password of encrypted PDFs. Also read from MENTORING_DOCS_PASSWORD.")
 @click.option("--stale-days", type=click.IntRange(min=1), help="Warn about pairs with no review in this many days (default 60).")
