@@ -29,7 +29,7 @@ def fill(kind: str, record: dict[str, Any], **options: Any) -> bytes:
 
 def read(blob: bytes, password: str | None = None, name: str = "test.pdf"):
     """The core's ReadResult for a PDF's bytes."""
-    kind, raw = read_form(blob, name=name, password=password)
+    kind, raw, _ = read_form(blob, name=name, password=password)
     return interpret(name, "pdf", kind, raw)
 
 

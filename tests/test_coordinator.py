@@ -39,7 +39,7 @@ import docx_helpers as dh
 from batch_support import run_batch, write_roster
 from mentoring_docs import Filler, forms, load, track
 from mentoring_docs.cli import main
-from mentoring_docs.tracker import Tracker
+from mentoring_docs.tracking import Tracker
 from tools import require
 
 START, END = dt.date(2026, 1, 12), dt.date(2026, 7, 10)
@@ -353,8 +353,8 @@ def test_manager_view_from_the_command(program: dict[str, Any]) -> None:
 
 
 def test_empty_shares_are_empty() -> None:
-    from mentoring_docs.rollups import programs
-    from mentoring_docs.tracker import PairRow
+    from mentoring_docs.tracking.rollups import programs
+    from mentoring_docs.tracking.tables import PairRow
 
     lonely = PairRow(pair="X", agreement_id="X", program=None, mentor="A", mentee="B", coordinator=None,
                      agreement_returned=True, signed_mentor=False, signed_mentee=False, signed_coordinator=False,

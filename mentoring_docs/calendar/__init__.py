@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from ..errors import MentoringDocsError
+from ..errors import MentoringDocsError, OutputExistsError
+from ..identity import pair_names_key
 from .build import Built, calendar_bytes, pair_events, tracker_events
 from .daytime import Schedule, parse_day_time
 
@@ -49,24 +50,22 @@ def read_source(path: str | os.PathLike[str], *, password: str | None = None) ->
     A form's invalid values are left out of the data and come back as warnings;
     invalid JSON data is an error (:class:`~mentoring_docs.errors.DataError`).
     """
-    from .. import forms, validate
+    from .. import forms, validation
 
     source = Path(path)
     if not source.is_file():
         raise MentoringDocsError(f"{source}: no such file")
     if source.suffix.lower() == ".json":
-        raw = validate.parse_json(source.read_bytes(), source=str(source))
+        raw = validation.parse_json(source.read_bytes(), source=str(source))
         if not isinstance(raw, dict):
             raise MentoringDocsError(f"{source}: expected a JSON object (an agreement or an action plan)")
         kind = _kind_of_json(raw)
-        return kind, validate.load(kind, raw, source=str(source)), []
+        return kind, validation.load(kind, raw, source=str(source)), []
     result = forms.read(source, password=password)
     return result.kind, result.data, [f"{source}: {problem}" for problem in result.problems]
 
 
 def _pair_key(data: Mapping[str, Any]) -> tuple[str, ...]:
-    from ..tracker import pair_names_key
-
     aid = data.get("agreement_id")
     if isinstance(aid, str) and aid.strip():
         return ("id", aid.strip())
@@ -114,13 +113,11 @@ def _name(data: Mapping[str, Any], role: str) -> str:
 def write_calendar(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], *,
                    overwrite: bool = False, password: str | None = None) -> CalendarFile:
     """Write :func:`make_calendar`'s calendar to ``out`` (atomically; an existing file only with ``overwrite``)."""
-    from ..io import atomic_write
+    from ..atomic import atomic_write
 
     if Path(out).suffix.lower() != ".ics":
         raise MentoringDocsError(f"{out}: a calendar file must end in .ics")
     if Path(out).exists() and not overwrite:
-        from ..errors import OutputExistsError
-
         raise OutputExistsError(f"{out}: already exists; use --force to replace it")
     made = make_calendar(paths, password=password)
     atomic_write(out, made.data, overwrite=overwrite)

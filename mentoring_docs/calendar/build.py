@@ -32,10 +32,11 @@ from zoneinfo import ZoneInfo
 import icalendar
 from dateutil import rrule
 
+from ..identity import pair_names_key
 from .daytime import parse_day_time
 
 if TYPE_CHECKING:
-    from ..tracker import Tracker
+    from ..tracking.tables import Tables
 
 __all__ = ["Built", "DEFAULT_MINUTES", "calendar_bytes", "pair_events", "pair_uid", "tracker_events"]
 
@@ -81,8 +82,6 @@ def pair_uid(agreement: Mapping[str, Any] | None, plan: Mapping[str, Any] | None
         aid = _text(_get(data, "agreement_id"))
         if aid:
             return re.sub(r"[^A-Za-z0-9._-]", "_", aid)
-    from ..tracker import pair_names_key
-
     for data in (agreement, plan):
         key = pair_names_key(_get(data, "mentor", "name"), _get(data, "mentee", "name"))
         if key:
@@ -135,7 +134,7 @@ def pair_events(agreement: Mapping[str, Any] | None, plan: Mapping[str, Any] | N
             built.warnings.append(prefix + "no meeting series: the agreement needs both a start and an end date")
         middle = _date(_get(timeframe, "midpoint_check"))
         if middle is None and start and end and start < end:
-            from ..tracker import midpoint
+            from ..tracking.build import midpoint  # here: batch workers make calendars without the tracker
 
             built.events.append(_all_day(f"{base}-midpoint@mentoring-docs", midpoint(start, end),
                                          f"Mentoring midpoint check (estimated): {who}",
@@ -269,13 +268,13 @@ def _first(rule: Mapping[str, Any], time: dt.time, start: dt.date, end: dt.date)
     return first.date() if first else None
 
 
-def tracker_events(tracker: "Tracker", *, return_days: int | None = None,
+def tracker_events(tracker: "Tables", *, return_days: int | None = None,
                    stamp: dt.datetime | None = None) -> Built:
     """A coordinator's due dates from ``tracker``: midpoint checks, end dates, agreements due back
-    (start plus ``return_days``, default :data:`~mentoring_docs.alerts.RETURN_DAYS`, while not
+    (start plus ``return_days``, default :data:`~mentoring_docs.tracking.alerts.RETURN_DAYS`, while not
     returned) and open activities' target dates."""
-    from ..alerts import RETURN_DAYS
-    from ..tracker import CLOSED
+    from ..tracking.alerts import RETURN_DAYS
+    from ..tracking.tables import CLOSED
 
     days = RETURN_DAYS if return_days is None else return_days
     built = Built()

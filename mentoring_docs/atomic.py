@@ -1,0 +1,215 @@
+"""Safe file output: nothing half-written, nothing overwritten by surprise.
+
+:func:`atomic_write` for one file, :class:`StagedWrites` for many made durable
+with one flush, :class:`AtomicCsv` for a report written row by row.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import IO, Callable, Iterable, Sequence
+
+from .errors import OutputExistsError
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Temporary files are created private (0600); the finished file gets the mode a
+# plain open() would give it, so that documents can be shared as usual.
+FILE_MODE = 0o666 & ~_current_umask()
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False) -> Path:
+    """Write ``data`` to ``path`` so that readers only ever see the whole file.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk and
+    then renamed over ``path``; an interrupted run leaves at most a hidden
+    ``.*.tmp`` file, never a truncated document. An existing ``path`` is kept
+    (and :class:`OutputExistsError` raised) unless ``overwrite`` is true, because
+    a form that was sent out may already hold a pair's answers.
+    """
+    target = Path(path)
+    if not overwrite and target.exists():
+        raise OutputExistsError(f"{target}: already exists; use --force to replace it")
+    folder = target.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _place(Path(tmp), target, overwrite)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
+
+
+def _place(tmp: Path, target: Path, overwrite: bool) -> None:
+    """Give a finished temporary file its name; never clobber a file unless ``overwrite``."""
+    if overwrite:
+        os.replace(tmp, target)
+        return
+    # link() fails if the target appeared meanwhile, so a concurrent
+    # writer's file is never clobbered between our check and the rename.
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise OutputExistsError(f"{target}: already exists; use --force to replace it") from None
+    except OSError:
+        # File systems without hard links: fall back to a plain rename.
+        if target.exists():
+            raise OutputExistsError(f"{target}: already exists; use --force to replace it") from None
+        os.replace(tmp, target)
+    else:
+        tmp.unlink()
+
+
+class StagedWrites:
+    """Many files written atomically, made durable together: one flush to disk for the lot.
+
+    :meth:`stage` writes each file's bytes under a hidden temporary name next to
+    it; :meth:`commit` flushes them all to disk at once and then gives each its
+    name. Like :func:`atomic_write`, readers only ever see whole files and an
+    interrupted run leaves only ``.NAME.*.tmp`` files; but where one flush per
+    file makes the file system commit its journal once per file (the slowest
+    part of writing a form), a batch of forms pays for one.
+    """
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[Path, Path, bool]] = []
+
+    def stage(self, path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False) -> Path:
+        """Write ``data`` for ``path`` under a temporary name; return that name."""
+        target = Path(path)
+        if not overwrite and target.exists():
+            raise OutputExistsError(f"{target}: already exists; use --force to replace it")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        tmp = Path(name)
+        try:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, FILE_MODE)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        self._staged.append((tmp, target, overwrite))
+        return tmp
+
+    def discard(self, temporaries: Iterable[Path] | None = None) -> None:
+        """Remove staged files (all of them, or those named) without placing them."""
+        drop = None if temporaries is None else set(temporaries)
+        keep = []
+        for tmp, target, overwrite in self._staged:
+            if drop is None or tmp in drop:
+                tmp.unlink(missing_ok=True)
+            else:
+                keep.append((tmp, target, overwrite))
+        self._staged = keep
+
+    def commit(self) -> dict[Path, Exception | None]:
+        """Flush every staged file to disk, then name each; ``{target: None or the error}``."""
+        staged, self._staged = self._staged, []
+        if not staged:
+            return {}
+        _flush([tmp for tmp, _, _ in staged])
+        outcome: dict[Path, Exception | None] = {}
+        for tmp, target, overwrite in staged:
+            try:
+                _place(tmp, target, overwrite)
+                outcome[target] = None
+            except (OutputExistsError, OSError) as exc:
+                tmp.unlink(missing_ok=True)
+                outcome[target] = exc
+        return outcome
+
+
+def _flush(paths: list[Path]) -> None:
+    """Make the contents of ``paths`` durable: one syncfs() where there is one, else fsync each."""
+    if _syncfs is not None:
+        folders: dict[int, Path] = {}
+        for path in paths:  # one folder per file system (a folder may be a mount point)
+            folders.setdefault(os.stat(path).st_dev, path.parent)
+        done = True
+        for folder in folders.values():
+            fd = os.open(folder, os.O_RDONLY)
+            try:
+                done = _syncfs(fd) == 0 and done
+            finally:
+                os.close(fd)
+        if done:
+            return
+    for path in paths:
+        with path.open("rb+") as handle:
+            os.fsync(handle.fileno())
+
+
+def _find_syncfs() -> Callable[[int], int] | None:
+    """Linux's syncfs(2): flush one file system, all files at once."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.syncfs  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None
+
+
+_syncfs = _find_syncfs()
+
+
+class AtomicCsv:
+    """A CSV file written row by row under a temporary name, renamed into place on :meth:`commit`.
+
+    Until then readers see the previous version of the file (or none); if the
+    process dies, only a hidden ``.NAME.*.tmp`` file is left, which the next run removes.
+    """
+
+    def __init__(self, path: Path, header: Sequence[str]) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, FILE_MODE)
+        self._tmp = Path(tmp)
+        self._handle: IO[str] = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
+        self._writer = csv.writer(self._handle)
+        self._writer.writerow(header)
+
+    def write(self, row: Iterable[object]) -> None:
+        """Add one row."""
+        self._writer.writerow(row)
+
+    def commit(self) -> Path:
+        """Put the finished file in place of ``path``."""
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self._handle.close()
+        os.replace(self._tmp, self.path)
+        return self.path
+
+    def discard(self) -> None:
+        """Drop the unfinished file; ``path`` stays as it was."""
+        if not self._handle.closed:
+            self._handle.close()
+        self._tmp.unlink(missing_ok=True)
+
+
+def for_spreadsheet(text: str) -> str:
+    """Text for a cell of a report opened in a spreadsheet: never read as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
