@@ -33,6 +33,7 @@ import icalendar
 from dateutil import rrule
 
 from ..identity import pair_names_key
+from ..record_values import date_of, text_of, value_at
 from .daytime import parse_day_time
 
 if TYPE_CHECKING:
@@ -60,30 +61,14 @@ class Built:
         self.warnings += other.warnings
 
 
-def _get(data: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(data, Mapping):
-            return None
-        data = data.get(key)
-    return data
-
-
-def _text(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
-
-
-def _date(value: Any) -> dt.date | None:
-    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
-
-
 def pair_uid(agreement: Mapping[str, Any] | None, plan: Mapping[str, Any] | None) -> str:
     """The stable part of a pair's event UIDs: its agreement ID, else a digest of its names."""
     for data in (agreement, plan):
-        aid = _text(_get(data, "agreement_id"))
+        aid = text_of(value_at(data, "agreement_id"))
         if aid:
             return re.sub(r"[^A-Za-z0-9._-]", "_", aid)
     for data in (agreement, plan):
-        key = pair_names_key(_get(data, "mentor", "name"), _get(data, "mentee", "name"))
+        key = pair_names_key(value_at(data, "mentor", "name"), value_at(data, "mentee", "name"))
         if key:
             return "pair-" + hashlib.sha256("\x1f".join(key).encode("utf-8")).hexdigest()[:20]
     raise ValueError("a pair needs an agreement ID or the mentor's and mentee's names")
@@ -105,7 +90,7 @@ def _all_day(uid: str, day: dt.date, summary: str, description: str | None = Non
 
 def _names(agreement: Mapping[str, Any] | None, plan: Mapping[str, Any] | None) -> tuple[str, str]:
     for data in (agreement, plan):
-        mentor, mentee = _text(_get(data, "mentor", "name")), _text(_get(data, "mentee", "name"))
+        mentor, mentee = text_of(value_at(data, "mentor", "name")), text_of(value_at(data, "mentee", "name"))
         if mentor or mentee:
             return mentor or "mentor", mentee or "mentee"
     return "mentor", "mentee"
@@ -124,15 +109,15 @@ def pair_events(agreement: Mapping[str, Any] | None, plan: Mapping[str, Any] | N
     who = f"{mentor} & {mentee}"
     prefix = f"{source}: " if source else ""
     if agreement is not None:
-        timeframe = _get(agreement, "timeframe") or {}
-        start, end = _date(_get(timeframe, "start_date")), _date(_get(timeframe, "end_date"))
+        timeframe = value_at(agreement, "timeframe") or {}
+        start, end = date_of(value_at(timeframe, "start_date")), date_of(value_at(timeframe, "end_date"))
         if start and end:
             meeting = _meetings(agreement, start, end, base, who, stamp)
             built.events.append(meeting.event)
             built.warnings += [prefix + w for w in meeting.warnings]
         elif start or end:
             built.warnings.append(prefix + "no meeting series: the agreement needs both a start and an end date")
-        middle = _date(_get(timeframe, "midpoint_check"))
+        middle = date_of(value_at(timeframe, "midpoint_check"))
         if middle is None and start and end and start < end:
             from ..tracking.build import midpoint  # here: batch workers make calendars without the tracker
 
@@ -142,10 +127,10 @@ def pair_events(agreement: Mapping[str, Any] | None, plan: Mapping[str, Any] | N
         elif middle:
             built.events.append(_all_day(f"{base}-midpoint@mentoring-docs", middle,
                                          f"Mentoring midpoint check: {who}", None, stamp))
-        for n, milestone in enumerate(_list(_get(timeframe, "milestones"))):
-            day = _date(milestone.get("date"))
+        for n, milestone in enumerate(_list(value_at(timeframe, "milestones"))):
+            day = date_of(milestone.get("date"))
             if day:
-                name = _text(milestone.get("name")) or "Milestone"
+                name = text_of(milestone.get("name")) or "Milestone"
                 built.events.append(_all_day(f"{base}-milestone-{n}@mentoring-docs", day,
                                              f"Milestone: {name} ({who})", None, stamp))
         if end:
@@ -154,18 +139,18 @@ def pair_events(agreement: Mapping[str, Any] | None, plan: Mapping[str, Any] | N
     if plan is not None:
         for g, goal in enumerate(_list(plan.get("goals"))):
             for a, activity in enumerate(_list(goal.get("activities"))):
-                day = _date(activity.get("target_date"))
+                day = date_of(activity.get("target_date"))
                 if day:
-                    what = _text(activity.get("description")) or f"activity {g + 1}.{a + 1}"
+                    what = text_of(activity.get("description")) or f"activity {g + 1}.{a + 1}"
                     done = " (completed)" if activity.get("status") == "completed" else ""
                     built.events.append(_all_day(f"{base}-activity-{g}-{a}@mentoring-docs", day,
                                                  f"Due{done}: {what} ({who})",
-                                                 _text(goal.get("title")), stamp))
+                                                 text_of(goal.get("title")), stamp))
         for n, review in enumerate(_list(plan.get("reviews"))):
-            day = _date(review.get("date"))
+            day = date_of(review.get("date"))
             if day:
                 built.events.append(_all_day(f"{base}-review-{n}@mentoring-docs", day,
-                                             f"Progress review: {who}", _text(review.get("objective")), stamp))
+                                             f"Progress review: {who}", text_of(review.get("objective")), stamp))
     return built
 
 
@@ -181,11 +166,11 @@ class _Meeting:
 
 def _meetings(agreement: Mapping[str, Any], start: dt.date, end: dt.date, base: str, who: str,
               stamp: dt.datetime | None) -> _Meeting:
-    meetings = _get(agreement, "meetings") or {}
-    text = _text(_get(meetings, "day_time"))
-    schedule = parse_day_time(text, _text(_get(meetings, "frequency")))
+    meetings = value_at(agreement, "meetings") or {}
+    text = text_of(value_at(meetings, "day_time"))
+    schedule = parse_day_time(text, text_of(value_at(meetings, "frequency")))
     problems = list(schedule.problems)
-    partners = [(role, _text(_get(agreement, role, "name")) or role, _text(_get(agreement, role, "time_zone")))
+    partners = [(role, text_of(value_at(agreement, role, "name")) or role, text_of(value_at(agreement, role, "time_zone")))
                 for role in ("mentor", "mentee")]
     zone = schedule.zone
     if zone is None and schedule.time is not None:
@@ -194,7 +179,7 @@ def _meetings(agreement: Mapping[str, Any], start: dt.date, end: dt.date, base: 
             zone = zones.pop()
         elif len(zones) > 1:
             problems.append("the partners are in different time zones and the day and time name none")
-    location = _text(_get(meetings, "location"))
+    location = text_of(value_at(meetings, "location"))
     uid = f"{base}-meetings@mentoring-docs"
     if problems or schedule.rule is None or schedule.time is None:
         said = f"{text!r}" if text else "no day and time"
@@ -214,7 +199,7 @@ def _meetings(agreement: Mapping[str, Any], start: dt.date, end: dt.date, base: 
         warnings.append(f"meetings.day_time: {text!r} names no time zone and neither partner has one; "
                         "the meetings are at that time in each calendar's own zone")
     first = _first(schedule.rule, schedule.time, start, end)
-    minutes = _get(meetings, "duration_minutes")
+    minutes = value_at(meetings, "duration_minutes")
     if not isinstance(minutes, int) or isinstance(minutes, bool):
         minutes = schedule.minutes
         if minutes is None:
@@ -247,7 +232,7 @@ def _meetings(agreement: Mapping[str, Any], start: dt.date, end: dt.date, base: 
         if partner_zone and tz:
             local = begins.astimezone(ZoneInfo(partner_zone))
             lines.append(f"{name}: {local:%A %H:%M} ({partner_zone}) at the first meeting")
-    fmt = _text(_get(meetings, "format"))
+    fmt = text_of(value_at(meetings, "format"))
     if fmt:
         lines.append(f"Format: {fmt.replace('_', ' ')}")
     event.add("description", "\n".join(lines))

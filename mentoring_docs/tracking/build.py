@@ -44,6 +44,7 @@ from ..errors import Problem
 from ..identity import pair_names_key
 from ..kinds import KINDS
 from ..manifest import Issued, read_manifest
+from ..record_values import date_of, text_of, value_at
 from . import alerts, issued_pairs, rollups
 from .collect import Returned, collect
 from .copies import Choice, choose
@@ -77,27 +78,7 @@ def track(paths: Iterable[str | os.PathLike[str]], *, as_of: dt.date | None = No
 
 
 def _names(data: Mapping[str, Any]) -> tuple[str | None, str | None]:
-    return _text(_get(data, "mentor", "name")), _text(_get(data, "mentee", "name"))
-
-
-def _get(data: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(data, Mapping):
-            return None
-        data = data.get(key)
-    return data
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return None
-
-
-def _date(value: Any) -> dt.date | None:
-    # Data that failed validation is still typed by the reader, but be strict anyway.
-    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
+    return text_of(value_at(data, "mentor", "name")), text_of(value_at(data, "mentee", "name"))
 
 
 @dataclass
@@ -154,7 +135,7 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
     pending: list[Returned] = []
     issued_copies: dict[str, Returned] = {}
     for doc in sorted(documents, key=lambda d: d.file):
-        aid = _text(doc.data.get("agreement_id"))
+        aid = text_of(doc.data.get("agreement_id"))
         names = pair_names_key(*_names(doc.data))
         if doc.sha256 in issued_hashes:
             document_rows.append(_document_row(doc, "issued_copy", aid))
@@ -264,16 +245,16 @@ def _activities(pair: _Pair, label: str, as_of: dt.date) -> Iterator[ActivityRow
     for g, goal in enumerate(_list(plan.data.get("goals")), start=1):
         for a, activity in enumerate(_list(goal.get("activities")), start=1):
             status = activity.get("status") or "not_started"
-            target = _date(activity.get("target_date"))
+            target = date_of(activity.get("target_date"))
             overdue = target is not None and target < as_of and status not in CLOSED
-            effort = _get(activity, "effort", "amount")
+            effort = value_at(activity, "effort", "amount")
             yield ActivityRow(
-                pair=label, mentor=mentor, mentee=mentee, goal=g, goal_title=_text(goal.get("title")),
-                goal_target=_date(goal.get("target_date")), activity=a,
-                description=_text(activity.get("description")), kind=_text(activity.get("kind")),
+                pair=label, mentor=mentor, mentee=mentee, goal=g, goal_title=text_of(goal.get("title")),
+                goal_target=date_of(goal.get("target_date")), activity=a,
+                description=text_of(activity.get("description")), kind=text_of(activity.get("kind")),
                 effort=effort if isinstance(effort, (int, float)) and not isinstance(effort, bool) else None,
-                effort_unit=_text(_get(activity, "effort", "unit")), target_date=target, status=status,
-                completed_on=_date(activity.get("completed_on")), overdue=overdue,
+                effort_unit=text_of(value_at(activity, "effort", "unit")), target_date=target, status=status,
+                completed_on=date_of(activity.get("completed_on")), overdue=overdue,
                 days_overdue=(as_of - target).days if overdue and target else None, file=plan.file,
             )
 
@@ -285,9 +266,9 @@ def _reviews(pair: _Pair, label: str) -> Iterator[ReviewRow]:
     mentor, mentee = pair.display_names()
     for n, review in enumerate(_list(plan.data.get("reviews")), start=1):
         yield ReviewRow(
-            pair=label, mentor=mentor, mentee=mentee, review=n, date=_date(review.get("date")),
-            objective=_text(review.get("objective")), progress=_text(review.get("progress")),
-            next_steps=_text(review.get("next_steps")), file=plan.file,
+            pair=label, mentor=mentor, mentee=mentee, review=n, date=date_of(review.get("date")),
+            objective=text_of(review.get("objective")), progress=text_of(review.get("progress")),
+            next_steps=text_of(review.get("next_steps")), file=plan.file,
         )
 
 
@@ -303,8 +284,8 @@ def _pair_row(pair: _Pair, label: str, as_of: dt.date, activities: list[Activity
     data: Mapping[str, Any] = agreement.data if agreement else (pair.issued_data or {})
     mentor, mentee = pair.display_names()
     timeframe = data.get("timeframe") or {}
-    start, end = _date(timeframe.get("start_date")), _date(timeframe.get("end_date"))
-    middle = _date(timeframe.get("midpoint_check"))
+    start, end = date_of(timeframe.get("start_date")), date_of(timeframe.get("end_date"))
+    middle = date_of(timeframe.get("midpoint_check"))
     estimated = middle is None and start is not None and end is not None and start < end
     if estimated:
         middle = midpoint(start, end)  # type: ignore[arg-type]
@@ -312,11 +293,11 @@ def _pair_row(pair: _Pair, label: str, as_of: dt.date, activities: list[Activity
     upcoming = [a.target_date for a in activities
                 if a.target_date is not None and a.status not in CLOSED and a.target_date >= as_of]
     review_dates = [r.date for r in reviews if r.date is not None]
-    aid = pair.agreement_id or _text((plan.data if plan else {}).get("agreement_id"))
+    aid = pair.agreement_id or text_of((plan.data if plan else {}).get("agreement_id"))
     return PairRow(
-        pair=label, agreement_id=aid, program=_text(_get(data, "program", "name")),
-        mentor=mentor, mentee=mentee, coordinator=_text(_get(data, "program", "coordinator", "name")),
-        confidentiality=_text(_get(data, "confidentiality", "level")),
+        pair=label, agreement_id=aid, program=text_of(value_at(data, "program", "name")),
+        mentor=mentor, mentee=mentee, coordinator=text_of(value_at(data, "program", "coordinator", "name")),
+        confidentiality=text_of(value_at(data, "confidentiality", "level")),
         agreement_returned=agreement is not None,
         signed_mentor=bool(agreement) and _signed(data, "mentor"),
         signed_mentee=bool(agreement) and _signed(data, "mentee"),
@@ -339,7 +320,7 @@ def _pair_row(pair: _Pair, label: str, as_of: dt.date, activities: list[Activity
 
 
 def _signed(data: Mapping[str, Any], who: str) -> bool:
-    return _text(_get(data, "signatures", who, "name")) is not None
+    return text_of(value_at(data, "signatures", who, "name")) is not None
 
 
 def _not_returned(issued: Sequence[Issued], pairs: Iterable[_Pair]) -> list[ProblemRow]:
@@ -350,7 +331,7 @@ def _not_returned(issued: Sequence[Issued], pairs: Iterable[_Pair]) -> list[Prob
     by_folder: set[tuple[str, str]] = set()
     for pair in pairs:
         for kind, doc in pair.used.items():
-            aid = pair.agreement_id or _text(doc.data.get("agreement_id"))
+            aid = pair.agreement_id or text_of(doc.data.get("agreement_id"))
             if aid:
                 by_id.add((aid, kind))
             by_folder.add((doc.folder, kind))
