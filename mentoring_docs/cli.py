@@ -232,7 +232,8 @@ def flatten_command(file: str, out: str, force: bool, password: str | None) -> N
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Folder to fill with one folder per pair, manifest.csv and errors.csv.")
 @click.option("--kinds", default="agreement,action-plan", show_default=True, help="Documents to make, comma-separated.")
-@click.option("--formats", default="docx,pdf", show_default=True, help="Formats to make, comma-separated.")
+@click.option("--formats", default="docx,pdf", show_default=True,
+              help="Formats to make, comma-separated: docx, pdf, and ics for a calendar per pair.")
 @click.option("--defaults", "defaults_file", type=click.Path(exists=True, dir_okay=False),
               help="JSON with values for every pair (program, dates, meeting policy...); the roster's own values win.")
 @click.option("--name", "pattern", default=DEFAULT_NAME, show_default=True,
@@ -276,6 +277,8 @@ def batch_command(roster: str, outdir: str, kinds: str, formats: str, defaults_f
     except KeyboardInterrupt:
         click.echo("interrupted: run the same command again to finish", err=True)
         sys.exit(130)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(report.summary(), err=True)
     if not report.ok:
         sys.exit(1)
@@ -303,14 +306,20 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
 @click.option("--as-of", "as_of", callback=_as_of, metavar="DATE",
               help="Day to measure overdue activities and days-to from (default: today).")
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
-              help="Batch generation's OUTDIR/manifest.csv: issued documents not returned become problems.")
+              help="Batch generation's OUTDIR/manifest.csv: every issued pair gets a row; documents not returned are listed.")
 @click.option("--password", envvar="MENTORING_DOCS_PASSWORD",
               help="Password of encrypted PDFs. Also read from MENTORING_DOCS_PASSWORD.")
+@click.option("--stale-days", type=click.IntRange(min=1), help="Warn about pairs with no review in this many days (default 60).")
+@click.option("--return-days", type=click.IntRange(min=0), help="Warn when the agreement is not back this many days after the start (default 21).")
+@click.option("--audience", type=click.Choice(["coordinator", "manager"]), default="coordinator", show_default=True,
+              help="manager: no free text, and pairs that keep their partnership private show counts only.")
+@click.option("--ics", "ics", type=click.Path(dir_okay=False), help="Also write a calendar (.ics) of the due dates.")
 @click.option("--force", is_flag=True, help="Replace the output file(s) if they exist.")
 @_TRUST_ROOT
 @_reports_errors
 def track(paths: tuple[str, ...], out: str, as_of: Any, manifest: str | None, password: str | None,
-          force: bool, trust_roots: tuple[str, ...]) -> None:
+          stale_days: int | None, return_days: int | None, audience: str, ics: str | None, force: bool,
+          trust_roots: tuple[str, ...]) -> None:
     """Read every returned form under PATHS (folders searched recursively) into one tracker.
 
     A file that cannot be read, or holds invalid values, is listed in the tracker's
@@ -320,11 +329,49 @@ def track(paths: tuple[str, ...], out: str, as_of: Any, manifest: str | None, pa
     from .tracking.output import check
 
     check(out, overwrite=force)  # fail before reading a thousand forms, not after
-    tracker = build_tracker(paths, as_of=as_of, manifest=manifest, password=password, trust_roots=trust_roots)
+    if ics:
+        _check_ics(ics, force)
+    tracker = build_tracker(paths, as_of=as_of, manifest=manifest, password=password, trust_roots=trust_roots,
+                            stale_days=stale_days, return_days=return_days).for_audience(audience)
     written = tracker.write(out, overwrite=force)
+    if ics:
+        from .calendar import calendar_bytes, tracker_events
+        from .atomic import atomic_write
+
+        events = tracker_events(tracker, return_days=return_days).events
+        written.append(atomic_write(ics, calendar_bytes(events, name="Mentoring due dates"), overwrite=force))
     used = sum(1 for d in tracker.documents if d.status == "used")
     click.echo(f"{len(tracker.pairs)} pairs from {used} forms, {len(tracker.problems)} problems "
                f"as of {tracker.as_of.isoformat()}; wrote {', '.join(str(p) for p in written)}", err=True)
+
+
+def _check_ics(out: str, force: bool) -> None:
+    if Path(out).suffix.lower() != ".ics":
+        raise click.UsageError(f"{out}: a calendar file must end in .ics")
+    if Path(out).exists() and not force:
+        raise MentoringDocsError(f"{out}: already exists; use --force to replace it")
+
+
+@main.command(name="calendar")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="The calendar file (.ics).")
+@click.option("--password", envvar="MENTORING_DOCS_PASSWORD", help="Password of encrypted PDFs. Also read from MENTORING_DOCS_PASSWORD.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@_reports_errors
+def calendar_command(files: tuple[str, ...], out: str, password: str | None, force: bool) -> None:
+    """Make a calendar (.ics) from agreements and action plans (JSON data, Word or PDF forms).
+
+    The meetings become a recurring event; the midpoint check, milestones, end date,
+    activity target dates and reviews all-day events. What cannot be scheduled
+    without guessing is said on stderr.
+    """
+    from .calendar import write_calendar
+
+    _check_ics(out, force)
+    made = write_calendar(files, out, overwrite=force, password=password)
+    for warning in made.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"{made.events} events for {made.pairs} pair{'s' if made.pairs != 1 else ''}; wrote {out}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,6 +21,7 @@ TOOLS = {
     "pdfsig": "poppler (apt-get install poppler-utils)",
     "mutool": "MuPDF (apt-get install mupdf-tools)",
     "chromium": "Chromium (apt-get install chromium)",
+    "calcurse": "calcurse (apt-get install calcurse)",
 }
 
 
