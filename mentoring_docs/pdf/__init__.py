@@ -18,7 +18,7 @@ from .reader import read_form as _read_form
 from .templates import blank_template as _blank_template
 
 FORMAT = "pdf"
-OPTIONS = frozenset({"password", "flatten"})
+OPTIONS = frozenset({"password", "flatten", "fonts"})
 
 __all__ = ["FORMAT", "OPTIONS", "CompiledForm", "blank_template", "compile_template", "read_form", "sniff"]
 
@@ -36,10 +36,12 @@ def blank_template(kind: str) -> bytes:
 def compile_template(kind: str, template: bytes | None = None, **options: Any) -> CompiledForm:
     """Prepare a blank form (ours, or a customised one) to fill many records.
 
-    Options: ``password`` (encrypt each output with AES-256) and ``flatten`` (draw
-    the values into the page; the copy is no longer a form).
+    Options: ``password`` (encrypt each output with AES-256), ``flatten`` (draw
+    the values into the page; the copy is no longer a form) and ``fonts`` (font
+    files to draw characters the bundled font lacks, tried before system fonts).
     """
-    return compile_form(kind, template, password=options.get("password"), flatten=bool(options.get("flatten")))
+    return compile_form(kind, template, password=options.get("password"), flatten=bool(options.get("flatten")),
+                        fonts=tuple(options.get("fonts") or ()))
 
 
 def read_form(source: bytes, *, name: str, password: str | None = None) -> tuple[str, dict[str, str | bool | None]]:

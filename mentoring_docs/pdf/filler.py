@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -24,10 +26,12 @@ import pikepdf
 from pikepdf import Name
 
 from ..catalogue import Catalogue, Field, FieldKind, catalogue, flatten, pattern_of
-from ..errors import DataError, FormError, Problem, TemplateError
-from . import appearance
+from ..errors import DataError, FormError, MissingGlyphsWarning, Problem, TemplateError
+from . import appearance, textlayout
+from .docfonts import DocumentFonts
 from .fields import FieldTreeError, TerminalField, terminal_fields
 from .font import RESOURCE_NAME, Metrics, metrics
+from .fontset import FontChain, describe_missing, package_hint
 from .normalise import normalise
 from .syntax import number, text_string
 
@@ -89,12 +93,17 @@ class CompiledForm:
     """A blank form prepared once; :meth:`render` fills it with a record."""
 
     def __init__(self, kind: str, base: bytes, *, name: str, custom: bool, password: str | None = None,
-                 flatten: bool = False, font: Metrics | None = None) -> None:
+                 flatten: bool = False, font: Metrics | None = None,
+                 fonts: tuple[str | os.PathLike[str], ...] = ()) -> None:
         self.kind = kind
         self.cat: Catalogue = catalogue(kind)
         self.password = password or None
         self.flatten = bool(flatten)
         self.metrics = font or metrics()
+        #: the fallback chain for what the bundled font cannot draw alone (user fonts load now)
+        self.chain = FontChain(fonts)
+        # Text the fast path draws: characters of the bundled font that need no shaping.
+        self._simple = _simple_chars(self.metrics)
         self.base = base if base.endswith(b"\n") else base + b"\n"
         tail = _STARTXREF.search(base[-2048:])
         if tail is None:
@@ -115,8 +124,8 @@ class CompiledForm:
             dr_font = pdf.Root.AcroForm.DR.Font.get("/" + RESOURCE_NAME)
             if dr_font is None or not dr_font.is_indirect:
                 raise FormError(name, f"the blank form lacks its /{RESOURCE_NAME} font")
-            self.resources = (b"/Resources << /Font << /" + RESOURCE_NAME.encode() + b" %d %d R >> >>"
-                              % dr_font.objgen)
+            self.font_ref = b"%d %d R" % dr_font.objgen
+            self.resources = b"/Resources << /Font << /" + RESOURCE_NAME.encode() + b" " + self.font_ref + b" >> >>"
             try:
                 found = [tf for tf in terminal_fields(pdf) if tf.has_value]
             except FieldTreeError as exc:
@@ -246,6 +255,12 @@ class CompiledForm:
         xref: list[tuple[int, int, int]] = []
         nxt = self.size
         m = self.metrics
+        drawn, fonts_objs, resources = self._complex(values)
+        for num, obj in fonts_objs:
+            xref.append((num, 0, pos))
+            out.append(obj)
+            pos += len(obj)
+            nxt = max(nxt, num + 1)
         for slot in self.slots:
             value = values.get(slot.path)
             if value is None or value == "" or value is False:
@@ -274,13 +289,16 @@ class CompiledForm:
                 xref.append((slot.num, slot.gen, pos))
                 out.append(obj)
                 pos += len(obj)
-            for w in slot.widgets:
+            for i, w in enumerate(slot.widgets):
                 extra = b" /V " + encoded if slot.merged else b""
                 if shown:
-                    content = appearance.text_stream(m, w.width, w.height, shown, multiline=slot.kind == "long",
-                                                     size=slot.size)
+                    content = drawn.get((slot.path, i)) if drawn else None
+                    res = resources if content is not None else self.resources
+                    if content is None:
+                        content = appearance.text_stream(m, w.width, w.height, shown, multiline=slot.kind == "long",
+                                                         size=slot.size)
                     stream = (b"%d 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 %s %s] %s /Length %d >>\n"
-                              b"stream\n" % (nxt, number(w.width), number(w.height), self.resources, len(content))
+                              b"stream\n" % (nxt, number(w.width), number(w.height), res, len(content))
                               + content + b"\nendstream\nendobj\n")
                     xref.append((nxt, 0, pos))
                     out.append(stream)
@@ -295,6 +313,40 @@ class CompiledForm:
         if not xref:
             return self.base
         return b"".join(out) + self._xref(xref, nxt, pos, out)
+
+    def _complex(self, values: Mapping[str, str | bool]) -> tuple[dict[tuple[str, int], bytes],
+                                                                  list[tuple[int, bytes]], bytes]:
+        """Appearances of the values the fast path cannot draw, and the fonts they need.
+
+        Returns the content by (field path, widget index), the font objects to add
+        (numbered from the first free object number) and the /Resources naming them.
+        Warns once for the document when no font has some characters.
+        """
+        simple = self._simple
+        drawn: dict[tuple[str, int], bytes] = {}
+        fonts: DocumentFonts | None = None
+        missing = textlayout.Missing({})
+        for slot in self.slots:
+            value = values.get(slot.path)
+            if slot.kind == "check" or not isinstance(value, str) or not value:
+                continue
+            shown = slot.labels.get(value, value) if slot.kind == "choice" else value
+            if shown.isascii() or all(c in simple for c in shown):
+                continue
+            fonts = fonts or DocumentFonts()
+            for i, w in enumerate(slot.widgets):
+                drawn[(slot.path, i)] = textlayout.text_stream(
+                    self.chain, fonts, w.width, w.height, shown, multiline=slot.kind == "long", size=slot.size,
+                    path=slot.path, missing=missing)
+        if missing.chars:
+            lost = [c for chars in missing.chars.values() for c in chars]
+            warnings.warn(MissingGlyphsWarning(
+                "; ".join(f"{path}: no font has {describe_missing(chars)}" for path, chars in missing.chars.items())
+                + f"; install {package_hint(lost)} or pass --font"), stacklevel=3)
+        if fonts is None:
+            return drawn, [], self.resources
+        objs, resources = fonts.objects(self.size, self.font_ref)
+        return drawn, objs, resources
 
     def _xref(self, entries: list[tuple[int, int, int]], size: int, pos: int, out: list[bytes]) -> bytes:
         entries.sort()
@@ -315,6 +367,21 @@ class CompiledForm:
                      % (size, self.root[0], self.root[1], info, self.prev, self.id0,
                         digest.hexdigest().encode(), pos))
         return b"".join(table)
+
+
+def _simple_chars(m: Metrics) -> frozenset[str]:
+    """Characters the fast path draws well: in the bundled font, left-to-right, not combining."""
+    import unicodedata
+
+    out = {"\n", "\r", "\t"}
+    for code in m.cmap:
+        ch = chr(code)
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Mc", "Cf"):
+            continue
+        if unicodedata.bidirectional(ch) in ("R", "AL", "AN"):
+            continue
+        out.add(ch)
+    return frozenset(out)
 
 
 def _count(flat: Mapping[str, Any], list_path: str) -> int:
@@ -362,12 +429,16 @@ def _first_line(exc: BaseException) -> str:
 
 
 def compile_form(kind: str, template: bytes | None, *, name: str = "template", password: str | None = None,
-                 flatten: bool = False) -> CompiledForm:
-    """Prepare ``template`` (or the built-in blank form) for filling many records."""
+                 flatten: bool = False, fonts: tuple[str | os.PathLike[str], ...] = ()) -> CompiledForm:
+    """Prepare ``template`` (or the built-in blank form) for filling many records.
+
+    ``fonts``: font files to try, in order, for characters the bundled font lacks
+    (before the system's fonts).
+    """
     from .templates import blank_template
 
     if template is None:
         return CompiledForm(kind, blank_template(kind), name="built-in form", custom=False,
-                            password=password, flatten=flatten)
+                            password=password, flatten=flatten, fonts=fonts)
     return CompiledForm(kind, normalise(template, name=name), name=name, custom=True,
-                        password=password, flatten=flatten)
+                        password=password, flatten=flatten, fonts=fonts)
