@@ -65,7 +65,7 @@ class Filler:
         self.kind: Kind = parse_kind(kind)
         self.format = fmt.lower().lstrip(".")
         module = backend(self.format)
-        unknown = sorted(k for k, v in options.items() if v not in (None, False) and k not in module.OPTIONS)
+        unknown = sorted(k for k, v in options.items() if v and k not in module.OPTIONS)  # unset: None, False, ()
         if unknown:
             raise MentoringDocsError(
                 f"option {', '.join('--' + u for u in unknown)} does not apply to {self.format.upper()} output"

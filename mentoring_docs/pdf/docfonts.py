@@ -21,8 +21,12 @@ from .font import RESOURCE_NAME, metrics
 from .fontset import Face
 from .syntax import number
 
+# Glyph ids kept (content streams name glyphs of the full font); no hinting; no
+# layout closure: we shaped already, so only the glyphs drawn (and the parts of
+# composite glyphs) are needed.
 _FLAGS = (hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.CFF_IDENTITY_CHARSET
-          | hb.SubsetFlags.DESUBROUTINIZE)
+          | hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_LAYOUT_CLOSURE
+          | hb.SubsetFlags.NO_BIDI_CLOSURE)
 # Tables a PDF viewer never reads from an embedded font: layout is done (we shape),
 # vertical metrics and names are not used, and dropping them keeps each subset small.
 _DROP = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "VORG", "vhea", "vmtx", "name", "post", "DSIG",
@@ -47,6 +51,7 @@ class DocumentFonts:
         #: face id -> glyph id -> the text it stands for (ToUnicode)
         self.used: dict[int, dict[int, str]] = {}
         self._bundled_widths = metrics().glyph_widths
+        self._bundled_cmap = metrics().cmap
         self._widths: dict[tuple[int, int], float] = {}
 
     def name(self, face: Face) -> bytes:
@@ -72,13 +77,22 @@ class DocumentFonts:
             found = self._widths[key] = round(face.advance(gid), 2)
         return found
 
-    def note(self, face: Face, gid: int, text: str | None) -> None:
-        """``gid`` of ``face`` is drawn (standing for ``text`` when it starts a cluster)."""
+    def note(self, face: Face, gid: int) -> None:
+        """``gid`` of ``face`` is drawn."""
+        if not face.bundled:
+            self.used[id(face)].setdefault(gid, "")
+
+    def claim(self, face: Face, gid: int, char: str) -> bool:
+        """Map ``gid`` to ``char`` in the ToUnicode map; False when it already stands for another text."""
         if face.bundled:
-            return
+            return self._bundled_cmap.get(ord(char)) == gid
+        self.name(face)
         used = self.used[id(face)]
-        if gid not in used or (not used[gid] and text):
-            used[gid] = text or ""
+        have = used.get(gid)
+        if not have:
+            used[gid] = char
+            return True
+        return have == char
 
     @property
     def empty(self) -> bool:

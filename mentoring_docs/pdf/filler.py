@@ -94,14 +94,14 @@ class CompiledForm:
 
     def __init__(self, kind: str, base: bytes, *, name: str, custom: bool, password: str | None = None,
                  flatten: bool = False, font: Metrics | None = None,
-                 fonts: tuple[str | os.PathLike[str], ...] = ()) -> None:
+                 fonts: tuple[str | os.PathLike[str], ...] = (), system_fonts: bool = True) -> None:
         self.kind = kind
         self.cat: Catalogue = catalogue(kind)
         self.password = password or None
         self.flatten = bool(flatten)
         self.metrics = font or metrics()
         #: the fallback chain for what the bundled font cannot draw alone (user fonts load now)
-        self.chain = FontChain(fonts)
+        self.chain = FontChain(fonts, system=system_fonts)
         # Text the fast path draws: characters of the bundled font that need no shaping.
         self._simple = _simple_chars(self.metrics)
         self.base = base if base.endswith(b"\n") else base + b"\n"
@@ -429,16 +429,17 @@ def _first_line(exc: BaseException) -> str:
 
 
 def compile_form(kind: str, template: bytes | None, *, name: str = "template", password: str | None = None,
-                 flatten: bool = False, fonts: tuple[str | os.PathLike[str], ...] = ()) -> CompiledForm:
+                 flatten: bool = False, fonts: tuple[str | os.PathLike[str], ...] = (),
+                 system_fonts: bool = True) -> CompiledForm:
     """Prepare ``template`` (or the built-in blank form) for filling many records.
 
     ``fonts``: font files to try, in order, for characters the bundled font lacks
-    (before the system's fonts).
+    (before the system's fonts; ``system_fonts=False`` leaves those out).
     """
     from .templates import blank_template
 
     if template is None:
         return CompiledForm(kind, blank_template(kind), name="built-in form", custom=False,
-                            password=password, flatten=flatten, fonts=fonts)
+                            password=password, flatten=flatten, fonts=fonts, system_fonts=system_fonts)
     return CompiledForm(kind, normalise(template, name=name), name=name, custom=True,
-                        password=password, flatten=flatten, fonts=fonts)
+                        password=password, flatten=flatten, fonts=fonts, system_fonts=system_fonts)

@@ -34,6 +34,7 @@ class Glyph:
     x_offset: float
     y_offset: float
     first: bool         # the first glyph of its cluster in this run
+    rtl: bool           # shaped right to left (its cluster's characters read right to left)
 
 
 @dataclass
@@ -154,7 +155,7 @@ def shape(text: str, chain: FontChain) -> Shaped:
             first = cluster not in seen
             seen.add(cluster)
             run.glyphs.append(Glyph(run.face, info.codepoint, cluster, pos.x_advance * scale,
-                                    pos.x_offset * scale, pos.y_offset * scale, first))
+                                    pos.x_offset * scale, pos.y_offset * scale, first, run.level % 2 == 1))
             advance[cluster] += pos.x_advance * scale
             cluster_start[cluster] = True
     return Shaped(text, runs, advance, cluster_start, base % 2 == 1, missing)

@@ -5,22 +5,21 @@ draw character by character. Everything else comes here: each paragraph is shape
 (:mod:`.shaping`), broken into lines where the script allows (after spaces;
 between CJK ideographs and kana; never inside a cluster), shrunk until it fits
 like the fast path, and drawn run by run with the fonts of the fallback chain.
-Right-to-left values are right-aligned. Each line is marked with its logical text
-(``/ActualText``) so that copying, searching and ``pdftotext`` give the value,
-not the glyphs' visual order.
+Right-to-left values are right-aligned. Clusters that are not one glyph for one
+character carry their text (``/ActualText``), so that copying, searching and
+``pdftotext`` give the characters of the value.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bidi import get_display
 
 from .appearance import LEADING, MIN_SIZE, PAD, SIZE
 from .docfonts import DocumentFonts
 from .font import metrics
 from .fontset import FontChain
-from .shaping import Glyph, Shaped, needs_bidi, shape, visual_line
+from .shaping import Glyph, Shaped, shape, visual_line
 from .syntax import number
 
 # Characters before which a line never breaks (closing punctuation of CJK text).
@@ -144,25 +143,26 @@ def text_stream(chain: FontChain, fonts: DocumentFonts, width: float, height: fl
         if glyphs:
             line_width = sum(g.advance for g in glyphs) * size / 1000
             x = width - PAD - line_width if rtl else PAD
-            parts.append(_line(fonts, glyphs, s.text, a, b, x, y, size, s.rtl))
+            parts.append(_line(fonts, glyphs, s.text, a, b, x, y, size))
         y -= leading
     parts.append(b"Q EMC")
     return b"\n".join(parts)
 
 
 def _line(fonts: DocumentFonts, glyphs: list[Glyph], text: str, start: int, end: int, x: float, y: float,
-          size: float, rtl: bool) -> bytes:
-    """One line: its glyphs as TJ arrays (positions exact to the shaper's), marked with its text."""
-    shown = text[start:end]
-    if needs_bidi(shown):
-        # Text extractors (poppler, MuPDF, PDFium) put right-to-left text back in
-        # logical order themselves, from the order it is drawn in: give it to them
-        # in that (visual) order.
-        shown = get_display(shown, base_dir="R" if rtl else "L")
-    actual = ("\ufeff" + shown).encode("utf-16-be").hex().encode("ascii")
-    out = [b"/Span << /ActualText <" + actual + b"> >> BDC BT 1 0 0 1 " + number(x) + b" " + number(y) + b" Tm"]
-    cluster_ends = sorted({g.cluster for g in glyphs} | {end})
-    next_cluster = {c: cluster_ends[i + 1] for i, c in enumerate(cluster_ends[:-1])}
+          size: float) -> bytes:
+    """One line: its glyphs as TJ arrays (positions exact to the shaper's).
+
+    A glyph that stands for exactly one character gets it from the font's ToUnicode
+    map. Any other cluster (a conjunct, a ligature, a vowel drawn before its
+    consonant, a glyph shared by two characters) is marked with its text
+    (``/ActualText``), so that extraction gives the characters, not the glyphs.
+    Right-to-left clusters are marked in the order they are drawn: extractors put
+    right-to-left text back in logical order themselves.
+    """
+    ends = sorted({g.cluster for g in glyphs} | {end})
+    next_cluster = {c: ends[i + 1] for i, c in enumerate(ends[:-1])}
+    out = [b"BT 1 0 0 1 " + number(x) + b" " + number(y) + b" Tm"]
     face = None
     rise = 0.0
     pen = 0.0       # where the shaper puts the next glyph, 1/1000 em
@@ -174,24 +174,41 @@ def _line(fonts: DocumentFonts, glyphs: list[Glyph], text: str, start: int, end:
             out.append(b"[" + b"".join(items) + b"] TJ")
             items.clear()
 
-    for g in glyphs:
-        if g.face is not face:
+    i = 0
+    while i < len(glyphs):
+        j = i + 1
+        while j < len(glyphs) and glyphs[j].cluster == glyphs[i].cluster:
+            j += 1
+        cluster = glyphs[i].cluster
+        chars = text[cluster:next_cluster.get(cluster, end)]
+        plain = j - i == 1 and len(chars) == 1 and fonts.claim(glyphs[i].face, glyphs[i].gid, chars)
+        if not plain:
             flush()
-            face = g.face
-            out.append(b"/" + fonts.name(face) + b" " + number(size) + b" Tf")
-        if g.y_offset != rise:
+            shown = chars[::-1] if glyphs[i].rtl else chars
+            out.append(b"/Span << /ActualText <feff" + shown.encode("utf-16-be").hex().encode("ascii")
+                       + b"> >> BDC")
+        for g in glyphs[i:j]:
+            if g.face is not face:
+                flush()
+                face = g.face
+                out.append(b"/" + fonts.name(face) + b" " + number(size) + b" Tf")
+            if g.y_offset != rise:
+                flush()
+                rise = g.y_offset
+                out.append(number(rise * size / 1000) + b" Ts")
+            target = pen + g.x_offset
+            if abs(target - at) > 0.05:
+                items.append(b" " + number(at - target) + b" ")
+            items.append(b"<%04x>" % g.gid)
+            fonts.note(face, g.gid)
+            at = target + fonts.width(face, g.gid)
+            pen += g.advance
+        if not plain:
             flush()
-            rise = g.y_offset
-            out.append(number(rise * size / 1000) + b" Ts")
-        target = pen + g.x_offset
-        if abs(target - at) > 0.05:
-            items.append(b" " + number(at - target) + b" ")
-        items.append(b"<%04x>" % g.gid)
-        fonts.note(face, g.gid, text[g.cluster:next_cluster.get(g.cluster, end)] if g.first else None)
-        at = target + fonts.width(face, g.gid)
-        pen += g.advance
+            out.append(b"EMC")
+        i = j
     flush()
     if rise:
         out.append(b"0 Ts")
-    out.append(b"ET EMC")
+    out.append(b"ET")
     return b" ".join(out)
