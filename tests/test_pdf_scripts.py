@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import subprocess
 import warnings
 from pathlib import Path
 
@@ -13,9 +14,10 @@ import pytest
 from mentoring_docs.catalogue import catalogue, flatten
 from mentoring_docs.errors import MentoringDocsError, MissingGlyphsWarning
 from mentoring_docs.forms import Filler
-from mentoring_docs.pdf import compile_template
+from mentoring_docs.pdf import blank_template, compile_template
 from mentoring_docs.pdf.filler import compile_form
 from pdfutil import read, sample, widgets
+from tools import require
 from renderers import RENDERERS, contains_text, field_text, mupdf_notdef, notdef_glyphs, page_text, same_text
 
 CJK_TTC = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
@@ -215,3 +217,49 @@ def test_a_form_another_tool_filled_is_redrawn_with_our_fonts(filled):
     again = compile_form("agreement", blob, name="filled.pdf").render(record)
     assert read(again).data == record
     assert notdef_glyphs(again) == []
+
+
+def _tool_warnings(path: Path, password: str = "") -> list[str]:
+    require("mutool")
+    require("qpdf")
+    found = []
+    draw = subprocess.run(["mutool", "draw", "-p", password, "-o", "/dev/null", str(path)], capture_output=True,
+                          timeout=300)
+    for line in (draw.stdout + draw.stderr).decode("utf-8", "replace").splitlines():
+        # This mutool build cannot manage colours; that line is about mutool, not the file.
+        if line.strip() and line.strip() != "warning: ICC support is not available" and not line.startswith("page "):
+            found.append(f"mutool: {line}")
+    check = subprocess.run(["qpdf", f"--password={password}", "--check", str(path)], capture_output=True,
+                           timeout=300)
+    if check.returncode != 0 or b"WARNING" in check.stdout + check.stderr:
+        found.append("qpdf: " + (check.stdout + check.stderr).decode("utf-8", "replace"))
+    return found
+
+
+def _empty_flate_streams(blob: bytes) -> list[str]:
+    with pikepdf.open(io.BytesIO(blob)) as pdf:
+        return [f"object {obj.objgen}" for obj in pdf.objects if isinstance(obj, pikepdf.Stream)
+                and "/FlateDecode" in str(obj.get("/Filter", "")) and not obj.read_raw_bytes()]
+
+
+def test_no_tool_warns_on_any_of_our_files(filled, tmp_path):
+    blob, flat = filled
+    record = sample("agreement")
+    files = {
+        "blank agreement": blank_template("agreement"),
+        "blank action plan": blank_template("action_plan"),
+        "filled agreement": compile_template("agreement").render(record),
+        "filled action plan": compile_template("action_plan").render(sample("action_plan")),
+        "multi-script": blob,
+        "multi-script flattened": flat.read_bytes(),
+        "encrypted": compile_template("agreement", password="pw").render(record),
+    }
+    problems = {}
+    for label, data in files.items():
+        path = tmp_path / "file.pdf"
+        path.write_bytes(data)
+        found = _tool_warnings(path, "pw" if label == "encrypted" else "")
+        found += _empty_flate_streams(data) if label != "encrypted" else []
+        if found:
+            problems[label] = found
+    assert problems == {}
