@@ -27,6 +27,7 @@ import json
 import multiprocessing
 import os
 import signal
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
@@ -34,7 +35,7 @@ from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
 from . import columns as cols
 from . import forms, ledger, validate
 from .catalogue import catalogue, unflatten
-from .errors import DataError, MentoringDocsError, OutputExistsError, TemplateError
+from .errors import DataError, MentoringDocsError, MissingGlyphsWarning, OutputExistsError, TemplateError
 from .ids import AgreementIds
 from .io import StagedWrites
 from .kinds import KINDS, Kind, cli_name, parse_kind
@@ -115,6 +116,8 @@ class RowResult:
     agreement_id: str
     files: list[FileRecord] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    #: one line per document drawn with boxes: ``file: fields and characters no font has``
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -139,6 +142,8 @@ class BatchReport:
     files_kept: int = 0
     failed_rows: int = 0
     errors: list[RowError] = field(default_factory=list)
+    #: documents that draw some characters as boxes (no font has them), with why
+    missing_glyphs: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -159,6 +164,11 @@ class BatchReport:
             )
         else:
             text += "; no errors"
+        if self.missing_glyphs:
+            files = [line.split(": ", 1)[0] for line in self.missing_glyphs]
+            shown = ", ".join(files[:10]) + (f" and {len(files) - 10} more" if len(files) > 10 else "")
+            text += (f"; {len(files)} {_plural(len(files), 'document')} show characters no font has as boxes "
+                     f"(install fonts-noto-core / fonts-noto-cjk or pass --font): {shown}")
         return text
 
 
@@ -191,6 +201,7 @@ class _Settings:
     template_ids: dict[tuple[str, str], str]
     defaults: dict[str, dict[str, Any]]
     force: bool
+    fonts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -214,7 +225,9 @@ def _filler(settings: _Settings, kind: str, fmt: str) -> forms.Filler:
     key = (kind, fmt, settings.template_ids[(kind, fmt)])
     filler = _FILLERS.get(key)
     if filler is None:
-        filler = _FILLERS[key] = forms.Filler(kind, fmt, template=settings.templates[(kind, fmt)])
+        # Font files only reach the backends that draw with them (PDF).
+        fonts = settings.fonts if "fonts" in forms.backend(fmt).OPTIONS else ()
+        filler = _FILLERS[key] = forms.Filler(kind, fmt, template=settings.templates[(kind, fmt)], fonts=fonts)
     return filler
 
 
@@ -407,8 +420,14 @@ def _stage_pair(settings: _Settings, task: _Task, records: Mapping[str, Mapping[
     if result.errors or not pending:
         return []
     # Render everything first: a failure while rendering leaves no half-made pair.
-    blobs = [(kind, fmt, target, relative, source, _filler(settings, kind, fmt).render(records[kind], validated=True))
-             for kind, fmt, target, relative, source in pending]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", MissingGlyphsWarning)
+        blobs = []
+        for kind, fmt, target, relative, source in pending:
+            blobs.append((kind, fmt, target, relative, source,
+                          _filler(settings, kind, fmt).render(records[kind], validated=True)))
+            result.warnings += [f"{relative}: {w.message}" for w in caught if w.category is MissingGlyphsWarning]
+            caught.clear()
     journal = _journal(settings)
     files: list[tuple[Path, FileRecord]] = []
     temporaries: list[Path] = []
@@ -566,6 +585,7 @@ def generate(
     jobs: int | None = None,
     force: bool = False,
     observer: Observer | None = None,
+    fonts: Sequence[str | os.PathLike[str]] = (),
 ) -> BatchReport:
     """Make every pair's documents from ``rows`` into ``outdir``; return what happened.
 
@@ -578,7 +598,10 @@ def generate(
     defaults' one. ``name`` is the folder name pattern. ``templates`` maps a kind
     to a custom template (file name or bytes; the format is recognised), or is a
     list of ``(kind, template)`` pairs to give one per format. ``jobs`` is the
-    number of processes (default: the CPU count).
+    number of processes (default: the CPU count). ``fonts`` are font files for
+    PDF values the built-in font cannot draw (tried before the system's fonts);
+    documents that still show a character as a box are listed in
+    ``BatchReport.missing_glyphs``.
 
     Invalid rows are reported in the result and in ``outdir/errors.csv`` while the
     valid rows are made. Existing files are never replaced unless ``force``.
@@ -601,7 +624,8 @@ def generate(
                 blob if blob is not None else forms.blank_template(kind, fmt)
             ).hexdigest()
             template_bytes.setdefault((kind, fmt), None)
-    settings = _Settings(str(out), kinds_t, formats_t, template_bytes, template_ids, default_values, force)
+    settings = _Settings(str(out), kinds_t, formats_t, template_bytes, template_ids, default_values, force,
+                         tuple(str(f) for f in fonts))
     # Compile every template here first: a broken custom template is one clear
     # error before anything is written (and forked workers inherit the result).
     for kind in kinds_t:
@@ -712,6 +736,7 @@ def _account(report: BatchReport, result: RowResult, manifest: ledger.AtomicCsv,
             report.files_written += 1
         elif record.status == "kept" and result.ok:
             report.files_kept += 1
+    report.missing_glyphs += result.warnings
     if result.ok:
         report.pairs += 1
     else:

@@ -1,5 +1,6 @@
 """What poppler, MuPDF and PDFium show of a filled form: text per field box, and drawn glyph ids.
 
+- :func:`flattened`: a copy with every field's appearance drawn into its page;
 - :func:`field_text`: the text poppler (``pdftotext -x -y -W -H``) or MuPDF
   (PyMuPDF ``get_text(clip=...)``) extracts inside a field's box;
   :func:`page_text`: the text PDFium (pypdfium2) extracts from a page;
@@ -15,6 +16,7 @@ import io
 import re
 import subprocess
 import unicodedata
+import warnings
 from pathlib import Path
 
 import pikepdf
@@ -24,6 +26,22 @@ from tools import require
 
 RENDERERS = ("poppler", "mupdf", "pdfium")
 _CONTROLS = dict.fromkeys([0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069])
+
+
+def flattened(blob: bytes) -> bytes:
+    """``blob`` with each widget's appearance, as written, drawn into its page (qpdf).
+
+    Where a filler left drawing to the viewer (``NeedAppearances``), qpdf draws it
+    from the field's /DA first, as a viewer would.
+    """
+    with pikepdf.open(io.BytesIO(blob)) as pdf, warnings.catch_warnings():
+        # Widgets of empty fields stay on the page outside /AcroForm; pikepdf says so. Harmless here.
+        warnings.simplefilter("ignore", getattr(pikepdf, "PageCopyWarning", UserWarning))
+        pdf.generate_appearance_streams()
+        pdf.flatten_annotations("all")
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
 
 
 def field_text(renderer: str, path: Path, page: int, rect: tuple[float, float, float, float]) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import logging
 import subprocess
-import warnings
 from pathlib import Path
 from typing import Callable
 
@@ -20,7 +19,7 @@ import pytest
 from mentoring_docs.pdf import blank_template, read_form
 from mentoring_docs.pdf.filler import compile_form
 from pdfutil import read, sample, widgets
-from renderers import RENDERERS, contains_text, field_text, mupdf_notdef, notdef_glyphs, page_text, same_text
+from renderers import RENDERERS, contains_text, flattened, field_text, mupdf_notdef, notdef_glyphs, page_text, same_text
 from tools import require
 
 #: Latin values the issue found drawn as boxes after pdftk.
@@ -138,12 +137,7 @@ def filled(request, tmp_path_factory) -> tuple[str, bytes, Path]:
     tmp = tmp_path_factory.mktemp(request.param)
     blob = FILLERS[request.param](tmp, blank_template("agreement"))
     flat = tmp / "flat.pdf"
-    with pikepdf.open(io.BytesIO(blob)) as pdf, warnings.catch_warnings():
-        # Widgets of empty fields stay behind, outside /AcroForm: pikepdf says so; harmless here.
-        warnings.simplefilter("ignore", pikepdf.PageCopyWarning if hasattr(pikepdf, "PageCopyWarning") else Warning)
-        pdf.generate_appearance_streams()  # only where the filler left NeedAppearances to the viewer
-        pdf.flatten_annotations("all")
-        pdf.save(flat)
+    flat.write_bytes(flattened(blob))
     return request.param, blob, flat
 
 

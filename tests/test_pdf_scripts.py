@@ -205,7 +205,7 @@ def test_unknown_font_file_is_a_clear_error(tmp_path):
 
 
 def test_fonts_option_is_refused_for_word():
-    with pytest.raises(MentoringDocsError, match="--fonts does not apply to DOCX"):
+    with pytest.raises(MentoringDocsError, match="--font does not apply to DOCX"):
         Filler("agreement", "docx", fonts=[str(THAI_TTF)])
 
 
