@@ -1,10 +1,12 @@
 """The fonts of one filled document: glyphs used, subset with HarfBuzz, written as PDF objects.
 
-Appearance streams that need more than the bundled font (:mod:`.textlayout`) note
-every glyph they draw here. When the document's fields are drawn,
-:meth:`DocumentFonts.objects` subsets each font to exactly those glyphs (hb-subset,
-glyph ids kept, so the content streams can name glyphs by their id in the full font)
-and writes it as a Type0 font with its widths and a ToUnicode map.
+Appearance streams that need more than the bundled font (:mod:`.textlayout`) are
+built as :data:`Drawing` parts: bytes, and glyph references still in the full
+font's glyph ids. When the document's fields are drawn, :meth:`DocumentFonts.objects`
+subsets each font to exactly those glyphs (hb-subset; glyph ids renumbered from 0,
+which keeps a subset of a 65,000-glyph CJK font a few kilobytes) and writes it as a
+Type0 font with its widths and a ToUnicode map; :meth:`DocumentFonts.finish` then
+writes each drawing with the subset's glyph ids.
 
 Glyphs of the bundled font are drawn with the font the blank form already embeds
 (the whole bundled subset, same glyph ids), so nothing is added for them.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from typing import Union
 
 import uharfbuzz as hb
 
@@ -21,10 +24,9 @@ from .font import RESOURCE_NAME, metrics
 from .fontset import Face
 from .syntax import number
 
-# Glyph ids kept (content streams name glyphs of the full font); no hinting; no
-# layout closure: we shaped already, so only the glyphs drawn (and the parts of
-# composite glyphs) are needed.
-_FLAGS = (hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.CFF_IDENTITY_CHARSET
+# No hinting; no layout closure: we shaped already, so only the glyphs drawn (and
+# the parts of composite glyphs) are needed. CFF fonts get CID = glyph id.
+_FLAGS = (hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.CFF_IDENTITY_CHARSET
           | hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_LAYOUT_CLOSURE
           | hb.SubsetFlags.NO_BIDI_CLOSURE)
 # Tables a PDF viewer never reads from an embedded font: layout is done (we shape),
@@ -32,6 +34,11 @@ _FLAGS = (hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.NO_HINTING | hb.SubsetFlag
 _DROP = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "VORG", "vhea", "vmtx", "name", "post", "DSIG",
          "kern", "morx", "mort", "STAT", "meta", "COLR", "CPAL", "SVG ", "sbix", "CBDT", "CBLC", "fvar",
          "gvar", "avar", "HVAR", "MVAR", "VVAR", "cvar")
+
+
+#: Part of an appearance stream: bytes, or a glyph (font key, glyph id in the full font).
+Part = Union[bytes, tuple[int, int]]
+Drawing = list[Part]
 
 
 def _tag(text: str) -> int:
@@ -53,6 +60,7 @@ class DocumentFonts:
         self._bundled_widths = metrics().glyph_widths
         self._bundled_cmap = metrics().cmap
         self._widths: dict[tuple[int, int], float] = {}
+        self._new_gid: dict[int, dict[int, int]] = {}
 
     def name(self, face: Face) -> bytes:
         """The resource name of ``face`` in this document's appearance streams."""
@@ -77,10 +85,17 @@ class DocumentFonts:
             found = self._widths[key] = round(face.advance(gid), 2)
         return found
 
-    def note(self, face: Face, gid: int) -> None:
-        """``gid`` of ``face`` is drawn."""
-        if not face.bundled:
-            self.used[id(face)].setdefault(gid, "")
+    def glyph(self, face: Face, gid: int) -> Part:
+        """``gid`` of ``face`` is drawn: its code in the content stream, or a reference resolved by :meth:`finish`."""
+        if face.bundled:
+            return b"<%04x>" % gid
+        self.used[id(face)].setdefault(gid, "")
+        return (id(face), gid)
+
+    def finish(self, drawing: Drawing) -> bytes:
+        """``drawing`` as content stream bytes, with the subsets' glyph ids (after :meth:`objects`)."""
+        new = self._new_gid
+        return b" ".join(p if isinstance(p, bytes) else b"<%04x>" % new[p[0]][p[1]] for p in drawing)
 
     def claim(self, face: Face, gid: int, char: str) -> bool:
         """Map ``gid`` to ``char`` in the ToUnicode map; False when it already stands for another text."""
@@ -105,24 +120,27 @@ class DocumentFonts:
         refs = [b"/" + RESOURCE_NAME.encode("ascii") + b" " + bundled_ref]
         num = first
         for key, face in self._faces.items():
-            objs = _font_objects(face, self.used[key], num, self)
+            objs, self._new_gid[key] = _font_objects(face, self.used[key], num, self)
             out += objs
             refs.append(b"/" + self._names[key] + b" %d 0 R" % num)
             num += len(objs)
         return out, b"/Resources << /Font << " + b" ".join(refs) + b" >> >>"
 
 
-def _subset(face: Face, gids: list[int]) -> bytes:
+def _subset(face: Face, gids: list[int]) -> tuple[bytes, dict[int, int]]:
+    """The font program with just ``gids`` (and what composite glyphs need), and old -> new glyph ids."""
     request = hb.SubsetInput()
     request.glyph_set.update(gids)
     request.flags = _FLAGS
     drop = request.drop_table_tag_set
     for table in _DROP:
         drop.add(_tag(table))
-    result = hb.subset(face.subset_source(), request)
+    plan = hb.SubsetPlan(face.subset_source(), request)
+    mapping = dict(plan.old_to_new_glyph_mapping.items())
+    result = plan.execute()
     if result is None:
         raise RuntimeError(f"HarfBuzz could not subset {face.label}")
-    return result.blob.data
+    return result.blob.data, mapping
 
 
 def _to_unicode(used: dict[int, str]) -> bytes:
@@ -146,14 +164,16 @@ def _stream(num: int, extra: bytes, data: bytes) -> tuple[int, bytes]:
                  + packed + b"\nendstream\nendobj\n")
 
 
-def _font_objects(face: Face, used: dict[int, str], num: int, fonts: DocumentFonts) -> list[tuple[int, bytes]]:
-    """Type0 font, CIDFont, descriptor, font program and ToUnicode: objects ``num`` to ``num + 4``."""
+def _font_objects(face: Face, used: dict[int, str], num: int,
+                  fonts: DocumentFonts) -> tuple[list[tuple[int, bytes]], dict[int, int]]:
+    """Type0 font, CIDFont, descriptor, font program and ToUnicode (objects ``num`` to ``num + 4``),
+    and the subset's glyph id of each glyph of the full font."""
     gids = sorted(used)
-    program = _subset(face, [0] + gids)
+    program, new = _subset(face, [0] + gids)
     digest = hashlib.md5(program).digest()
     tag = bytes(65 + b % 26 for b in digest[:6])
     base = tag + b"+" + face.postscript_name.encode("ascii")
-    widths = b" ".join(b"%d [%s]" % (gid, number(fonts.width(face, gid))) for gid in gids)
+    widths = b" ".join(b"%d [%s]" % (new[gid], number(fonts.width(face, gid))) for gid in gids)
     scale = 1000 / face.upem
     bbox = b" ".join(number(v * scale) for v in face.bbox)
     type0, cidfont, descriptor, file_num, tounicode = range(num, num + 5)
@@ -172,6 +192,6 @@ def _font_objects(face: Face, used: dict[int, str], num: int, fonts: DocumentFon
                      b"/Ascent %d /Descent %d /CapHeight %d /StemV 80 %s %d 0 R >>\nendobj\n"
                      % (descriptor, base, bbox, face.ascent, face.descent, face.ascent, file_key, file_num)),
         _stream(file_num, file_extra, program),
-        _stream(tounicode, b"", _to_unicode(used)),
+        _stream(tounicode, b"", _to_unicode({new[gid]: text for gid, text in used.items()})),
     ]
-    return objs
+    return objs, new

@@ -28,7 +28,7 @@ from pikepdf import Name
 from ..catalogue import Catalogue, Field, FieldKind, catalogue, flatten, pattern_of
 from ..errors import DataError, FormError, MissingGlyphsWarning, Problem, TemplateError
 from . import appearance, textlayout
-from .docfonts import DocumentFonts
+from .docfonts import DocumentFonts, Drawing
 from .fields import FieldTreeError, TerminalField, terminal_fields
 from .font import RESOURCE_NAME, Metrics, metrics
 from .fontset import FontChain, describe_missing, package_hint
@@ -323,7 +323,7 @@ class CompiledForm:
         Warns once for the document when no font has some characters.
         """
         simple = self._simple
-        drawn: dict[tuple[str, int], bytes] = {}
+        drawings: dict[tuple[str, int], Drawing] = {}
         fonts: DocumentFonts | None = None
         missing = textlayout.Missing({})
         for slot in self.slots:
@@ -335,7 +335,7 @@ class CompiledForm:
                 continue
             fonts = fonts or DocumentFonts()
             for i, w in enumerate(slot.widgets):
-                drawn[(slot.path, i)] = textlayout.text_stream(
+                drawings[(slot.path, i)] = textlayout.text_stream(
                     self.chain, fonts, w.width, w.height, shown, multiline=slot.kind == "long", size=slot.size,
                     path=slot.path, missing=missing)
         if missing.chars:
@@ -344,9 +344,9 @@ class CompiledForm:
                 "; ".join(f"{path}: no font has {describe_missing(chars)}" for path, chars in missing.chars.items())
                 + f"; install {package_hint(lost)} or pass --font"), stacklevel=3)
         if fonts is None:
-            return drawn, [], self.resources
+            return {}, [], self.resources
         objs, resources = fonts.objects(self.size, self.font_ref)
-        return drawn, objs, resources
+        return {key: fonts.finish(drawing) for key, drawing in drawings.items()}, objs, resources
 
     def _xref(self, entries: list[tuple[int, int, int]], size: int, pos: int, out: list[bytes]) -> bytes:
         entries.sort()

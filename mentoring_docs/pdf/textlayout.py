@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 
 from .appearance import LEADING, MIN_SIZE, PAD, SIZE
-from .docfonts import DocumentFonts
+from .docfonts import DocumentFonts, Drawing
 from .font import metrics
 from .fontset import FontChain
 from .shaping import Glyph, Shaped, shape, visual_line
@@ -101,10 +101,11 @@ def break_lines(shaped: Shaped, max_width: float) -> list[tuple[int, int]]:
 
 
 def text_stream(chain: FontChain, fonts: DocumentFonts, width: float, height: float, text: str, *,
-                multiline: bool, size: float = SIZE, path: str = "", missing: Missing | None = None) -> bytes:
+                multiline: bool, size: float = SIZE, path: str = "", missing: Missing | None = None) -> Drawing:
     """Content of the appearance of a text field showing ``text`` in any script.
 
-    Glyphs drawn are noted in ``fonts``; characters no font has go to ``missing`` under ``path``.
+    Glyphs drawn are noted in ``fonts`` (which turns the drawing into bytes once the
+    document's fonts are subset); characters no font has go to ``missing`` under ``path``.
     """
     avail_w = max(width - 2 * PAD, 1.0)
     avail_h = max(height - 2 * PAD, 1.0)
@@ -136,21 +137,21 @@ def text_stream(chain: FontChain, fonts: DocumentFonts, width: float, height: fl
         lines = [(s, 0, len(s.text))]
         leading = 0.0
         baseline = (height - size * (ascent - descent) / 1000) / 2 - size * descent / 1000
-    parts = [b"/Tx BMC q 1 1 " + number(width - 2) + b" " + number(height - 2) + b" re W n 0 g"]
+    parts: Drawing = [b"/Tx BMC q 1 1 " + number(width - 2) + b" " + number(height - 2) + b" re W n 0 g"]
     y = baseline
     for s, a, b in lines:
         glyphs = visual_line(s, a, b)
         if glyphs:
             line_width = sum(g.advance for g in glyphs) * size / 1000
             x = width - PAD - line_width if rtl else PAD
-            parts.append(_line(fonts, glyphs, s.text, a, b, x, y, size))
+            parts += _line(fonts, glyphs, s.text, a, b, x, y, size)
         y -= leading
     parts.append(b"Q EMC")
-    return b"\n".join(parts)
+    return parts
 
 
 def _line(fonts: DocumentFonts, glyphs: list[Glyph], text: str, start: int, end: int, x: float, y: float,
-          size: float) -> bytes:
+          size: float) -> Drawing:
     """One line: its glyphs as TJ arrays (positions exact to the shaper's).
 
     A glyph that stands for exactly one character gets it from the font's ToUnicode
@@ -162,16 +163,18 @@ def _line(fonts: DocumentFonts, glyphs: list[Glyph], text: str, start: int, end:
     """
     ends = sorted({g.cluster for g in glyphs} | {end})
     next_cluster = {c: ends[i + 1] for i, c in enumerate(ends[:-1])}
-    out = [b"BT 1 0 0 1 " + number(x) + b" " + number(y) + b" Tm"]
+    out: Drawing = [b"BT 1 0 0 1 " + number(x) + b" " + number(y) + b" Tm"]
     face = None
     rise = 0.0
     pen = 0.0       # where the shaper puts the next glyph, 1/1000 em
     at = 0.0        # where the viewer's text position is
-    items: list[bytes] = []
+    items: Drawing = []
 
     def flush() -> None:
         if items:
-            out.append(b"[" + b"".join(items) + b"] TJ")
+            out.append(b"[")
+            out.extend(items)
+            out.append(b"] TJ")
             items.clear()
 
     i = 0
@@ -198,9 +201,8 @@ def _line(fonts: DocumentFonts, glyphs: list[Glyph], text: str, start: int, end:
                 out.append(number(rise * size / 1000) + b" Ts")
             target = pen + g.x_offset
             if abs(target - at) > 0.05:
-                items.append(b" " + number(at - target) + b" ")
-            items.append(b"<%04x>" % g.gid)
-            fonts.note(face, g.gid)
+                items.append(number(at - target))
+            items.append(fonts.glyph(face, g.gid))
             at = target + fonts.width(face, g.gid)
             pen += g.advance
         if not plain:
@@ -211,4 +213,4 @@ def _line(fonts: DocumentFonts, glyphs: list[Glyph], text: str, start: int, end:
     if rise:
         out.append(b"0 Ts")
     out.append(b"ET")
-    return b" ".join(out)
+    return out
