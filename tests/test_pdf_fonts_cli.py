@@ -116,3 +116,16 @@ def test_sample_roster_batch_is_readable_in_every_renderer(tmp_path):
         if found:
             problems[str(pdf.relative_to(tmp_path))] = found
     assert problems == {}
+
+
+def test_without_fontconfig_the_usual_font_folders_are_searched(tmp_path):
+    # As on macOS and Windows: no fc-match on PATH, so the font folders are scanned.
+    if not Path("/usr/share/fonts").is_dir():
+        pytest.skip("no /usr/share/fonts on this machine")
+    if not EXE:
+        pytest.skip("the mentoring-docs command is not installed")
+    out = run("fill", "agreement", str(_record(tmp_path)), "-o", str(tmp_path / "a.pdf"),
+              env={"PATH": str(tmp_path / "empty")})
+    assert out.returncode == 0, out.stderr
+    assert "warning" not in out.stderr
+    assert notdef_glyphs((tmp_path / "a.pdf").read_bytes()) == []
