@@ -165,9 +165,9 @@ class BatchReport:
         else:
             text += "; no errors"
         if self.missing_glyphs:
-            files = [line.split(": ", 1)[0] for line in self.missing_glyphs]
-            shown = ", ".join(files[:10]) + (f" and {len(files) - 10} more" if len(files) > 10 else "")
-            text += (f"; {len(files)} {_plural(len(files), 'document')} show characters no font has as boxes "
+            boxed = [line.split(": ", 1)[0] for line in self.missing_glyphs]
+            shown = ", ".join(boxed[:10]) + (f" and {len(boxed) - 10} more" if len(boxed) > 10 else "")
+            text += (f"; {len(boxed)} {_plural(len(boxed), 'document')} show characters no font has as boxes "
                      f"(install fonts-noto-core / fonts-noto-cjk or pass --font): {shown}")
         return text
 
@@ -423,10 +423,9 @@ def _stage_pair(settings: _Settings, task: _Task, records: Mapping[str, Mapping[
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", MissingGlyphsWarning)
         blobs = []
-        for kind, fmt, target, relative, source in pending:
-            blobs.append((kind, fmt, target, relative, source,
-                          _filler(settings, kind, fmt).render(records[kind], validated=True)))
-            result.warnings += [f"{relative}: {w.message}" for w in caught if w.category is MissingGlyphsWarning]
+        for item in pending:
+            blobs.append((*item, _filler(settings, item[0], item[1]).render(records[item[0]], validated=True)))
+            result.warnings += [f"{item[3]}: {w.message}" for w in caught if w.category is MissingGlyphsWarning]
             caught.clear()
     journal = _journal(settings)
     files: list[tuple[Path, FileRecord]] = []
