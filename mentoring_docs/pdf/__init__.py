@@ -3,6 +3,8 @@
 - :mod:`.layout`, :mod:`.assemble`, :mod:`.generate`: build the blank forms
   (committed in ``mentoring_docs/templates/``) from the catalogue;
 - :mod:`.filler`: compile a blank form once, fill many records fast;
+- :mod:`.fontset`, :mod:`.shaping`, :mod:`.textlayout`, :mod:`.docfonts`: values in
+  any script (fallback fonts, HarfBuzz shaping, bidi, wrapping, per-document subsets);
 - :mod:`.reader`: read completed forms back, whoever filled them;
 - :mod:`.rows`: how many rows each list has on the forms.
 
