@@ -59,7 +59,6 @@ class DocumentFonts:
         self.used: dict[int, dict[int, str]] = {}
         self._bundled_widths = metrics().glyph_widths
         self._bundled_cmap = metrics().cmap
-        self._widths: dict[tuple[int, int], float] = {}
         self._new_gid: dict[int, dict[int, int]] = {}
 
     def name(self, face: Face) -> bytes:
@@ -79,10 +78,9 @@ class DocumentFonts:
         if face.bundled:
             widths = self._bundled_widths
             return widths[gid] if gid < len(widths) else widths[0]
-        key = (id(face), gid)
-        found = self._widths.get(key)
+        found = face.widths.get(gid)
         if found is None:
-            found = self._widths[key] = round(face.advance(gid), 2)
+            found = face.widths[gid] = round(face.advance(gid), 2)
         return found
 
     def glyph(self, face: Face, gid: int) -> Part:

@@ -56,6 +56,8 @@ class Face:
         name = self.face.get_name(hb.OTNameIdPredefined.POSTSCRIPT_NAME) or label
         #: a PostScript name safe in a PDF name object
         self.postscript_name = re.sub(r"[^A-Za-z0-9-]", "", name)[:60] or "Font"
+        #: advance widths (1/1000 em, two decimals) of the glyphs used so far, as the PDF font says
+        self.widths: dict[int, float] = {}
         self._subset_source: hb.Face | None = None
         self._subset_uses = 0
 

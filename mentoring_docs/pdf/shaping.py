@@ -9,6 +9,7 @@ which is what line breaking needs (:mod:`.textlayout`).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -84,6 +85,7 @@ def bidi_levels(text: str) -> tuple[list[int], int]:
     return out, int(para[0])
 
 
+@functools.lru_cache(maxsize=4096)
 def _script(code: int) -> int:
     """A coarse script bucket: runs split where it changes (0 for Latin, Greek, Cyrillic)."""
     if code < 0x0590 or 0x1D00 <= code < 0x2000:
@@ -99,6 +101,7 @@ def _script(code: int) -> int:
     return code >> 7 << 7
 
 
+@functools.lru_cache(maxsize=4096)
 def _inherits(ch: str) -> bool:
     """Marks, joiners, spaces, digits and punctuation keep the font and script of what precedes them."""
     cat = unicodedata.category(ch)
