@@ -170,7 +170,8 @@ class SystemFonts:
         if code in self._by_code:
             return self._by_code[code]
         found = next((f for f in self._faces if f.has(code)), None)
-        if found is None:
+        # Unassigned and private-use code points: no system font is worth a search.
+        if found is None and unicodedata.category(chr(code)) not in ("Cn", "Co", "Cs"):
             candidates = _fc_match(code) if shutil.which("fc-match") else [(f, 0) for f in _folder_fonts()]
             for file, index in candidates:
                 try:
