@@ -80,21 +80,6 @@ def peer_values(record: dict[str, Any], style: str) -> dict[str, Any]:
     return out
 
 
-def without_embedded_font(blank: bytes) -> bytes:
-    """The blank form with the standard Helvetica as its /DR font (bench reference only)."""
-    import pikepdf
-
-    from mentoring_docs.pdf.font import RESOURCE_NAME
-
-    with pikepdf.open(io.BytesIO(blank)) as pdf:
-        pdf.Root.AcroForm.DR.Font[f"/{RESOURCE_NAME}"] = pikepdf.Dictionary(
-            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica,
-            Encoding=pikepdf.Name.WinAnsiEncoding)
-        out = io.BytesIO()
-        pdf.save(out)
-        return out.getvalue()
-
-
 def timed(label: str, func: Callable[[Any], Any], items: list[Any]) -> tuple[float, list[Any]]:
     func(items[0])  # warm up caches and imports
     start = time.perf_counter()
@@ -144,22 +129,8 @@ def main() -> None:
 
     pyform_rate, _ = timed("PyPDFForm fill", pyform, pyform_vals)
 
-    # pypdf's time goes mostly into re-reading the embedded font for every field.
-    # For reference only: the same form with Helvetica in /DR instead (pypdf then
-    # writes "?" for Cyrillic and CJK, so this is not a form we would ship).
-    helvetica = without_embedded_font(blank)
-
-    def naive_pypdf_helvetica(values: dict[str, Any]) -> bytes:
-        writer = PdfWriter(clone_from=io.BytesIO(helvetica))
-        writer.update_page_form_field_values(None, values, auto_regenerate=False)
-        out = io.BytesIO()
-        writer.write(out)
-        return out.getvalue()
-
-    helvetica_rate, _ = timed("(pypdf, form with Helvetica in /DR)", naive_pypdf_helvetica, pypdf_vals)
     print(f"\n  ours / pypdf      = {ours / pypdf_rate:6.1f}x")
     print(f"  ours / PyPDFForm  = {ours / pyform_rate:6.1f}x")
-    print(f"  (ours / pypdf on the Helvetica variant = {ours / helvetica_rate:.1f}x)")
 
     print("\nread back (the documents ours filled)")
     read_rate, _ = timed("ours (read_form)", lambda b: read_form(b, name="bench.pdf"), filled)
