@@ -16,7 +16,7 @@ from typing import Any, Mapping, Sequence
 
 from marshmallow import ValidationError, fields, validate
 
-from . import values
+from . import text_values
 
 
 class FieldKind(str, enum.Enum):
@@ -51,8 +51,8 @@ class Text(fields.String):
         if not isinstance(value, str):
             raise ValidationError("must be text")
         # Every record loaded runs this for each text; most hold no "\r" to normalise.
-        text = values.normalise_newlines(value) if "\r" in value else value
-        bad = values.illegal_character(text)
+        text = text_values.normalise_newlines(value) if "\r" in value else value
+        bad = text_values.illegal_character(text)
         if bad is not None:
             raise ValidationError(
                 f"contains the control character U+{ord(bad):04X}, which forms cannot hold"
@@ -110,7 +110,7 @@ class ChoiceSet(fields.List):
         self.choices = tuple(choices)
         super().__init__(Choice(self.choices), **kwargs)
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any | None]:
         items = super()._deserialize(value, attr, data, **kwargs)
         order = [v for v, _ in self.choices]
         return [v for v in order if v in set(items)]
@@ -143,7 +143,7 @@ class Number(fields.Float):
             raise ValidationError("must be a number")
         return super()._deserialize(value, attr, data, **kwargs)
 
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> float | int | None:
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> float | int | str | None:
         # JSON readers see 6 rather than 6.0 for a whole amount; both load as the same float.
         out = super()._serialize(value, attr, obj, **kwargs)
         return int(out) if isinstance(out, float) and out.is_integer() and abs(out) < 1e15 else out

@@ -18,7 +18,7 @@ import pytest
 
 from mentoring_docs.pdf import blank_template, read_form
 from mentoring_docs.pdf.filler import compile_form
-from pdfutil import read, sample, widgets
+from pdfutil import read, sample_with, widgets
 from renderers import RENDERERS, contains_text, flattened, field_text, mupdf_notdef, notdef_glyphs, page_text, same_text
 from tools import require
 
@@ -143,7 +143,7 @@ def filled(request, tmp_path_factory) -> tuple[str, bytes, Path]:
 
 def test_values_read_back_exactly(filled):
     _, blob, _ = filled
-    _kind, raw = read_form(blob, name="filled.pdf")
+    _kind, raw, _ = read_form(blob, name="filled.pdf")
     assert {path: raw.get(path) for path in VALUES} == VALUES
 
 
@@ -173,8 +173,7 @@ def test_latin_values_read_as_text_in_each_renderer(filled, renderer):
 
 def test_our_fill_of_a_form_another_tool_filled_redraws_with_our_fonts(filled):
     name, blob, _ = filled
-    record = sample("agreement")
-    record["mentor"]["name"] = "王芳 José"
+    record = sample_with("agreement", {"mentor.name": "王芳 José"})
     ours = compile_form("agreement", blob, name=f"{name}.pdf").render(record)
     assert read(ours).data == record
     assert notdef_glyphs(ours) == []

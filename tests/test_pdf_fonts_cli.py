@@ -96,7 +96,7 @@ def test_sample_roster_batch_is_readable_in_every_renderer(tmp_path):
         flat = tmp_path / "flat.pdf"
         flat.write_bytes(flattened(blob))
         found = notdef_glyphs(blob) + mupdf_notdef(flat)
-        kind, raw = read_form(blob, name=pdf.name)
+        kind, raw, _ = read_form(blob, name=pdf.name)
         places = {name: (page, rect) for name, page, rect in widgets(blob)}
         pages: dict[int, str] = {}
         for path, value in raw.items():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import io
 import subprocess
 import warnings
@@ -16,7 +15,7 @@ from mentoring_docs.errors import MentoringDocsError, MissingGlyphsWarning
 from mentoring_docs.forms import Filler
 from mentoring_docs.pdf import blank_template, compile_template
 from mentoring_docs.pdf.filler import compile_form
-from pdfutil import read, sample, widgets
+from pdfutil import read, sample, sample_with, widgets
 from tools import require
 from renderers import RENDERERS, contains_text, field_text, mupdf_notdef, notdef_glyphs, page_text, same_text
 
@@ -47,14 +46,7 @@ SCRIPTS = {
 
 
 def multiscript_record() -> dict:
-    record = sample("agreement")
-    for path, value in SCRIPTS.items():
-        node = record
-        parts = path.split(".")
-        for part in parts[:-1]:
-            node = node[part]
-        node[parts[-1]] = value
-    return record
+    return sample_with("agreement", SCRIPTS)
 
 
 @pytest.fixture(scope="module")
@@ -125,8 +117,7 @@ def test_boxes_are_caught_when_no_font_has_the_characters(tmp_path):
 def test_user_fonts_come_before_system_fonts(tmp_path):
     if not (CJK_TTC.exists() and THAI_TTF.exists()):
         pytest.skip("Noto fonts not installed (apt-get install fonts-noto-core fonts-noto-cjk)")
-    record = sample("agreement")
-    record["mentor"]["name"] = "王芳 สมชาย"
+    record = sample_with("agreement", {"mentor.name": "王芳 สมชาย"})
     form = compile_form("agreement", None, fonts=(str(CJK_TTC), str(THAI_TTF)), system_fonts=False)
     with warnings.catch_warnings():
         warnings.simplefilter("error", MissingGlyphsWarning)
@@ -212,8 +203,7 @@ def test_fonts_option_is_refused_for_word():
 def test_a_form_another_tool_filled_is_redrawn_with_our_fonts(filled):
     # Our own fill of a form someone filled elsewhere: every field we write gets our appearance.
     blob, _ = filled
-    record = copy.deepcopy(multiscript_record())
-    record["mentor"]["name"] = "김민준"
+    record = sample_with("agreement", {**SCRIPTS, "mentor.name": "김민준"})
     again = compile_form("agreement", blob, name="filled.pdf").render(record)
     assert read(again).data == record
     assert notdef_glyphs(again) == []

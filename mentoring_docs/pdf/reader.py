@@ -18,7 +18,8 @@ from typing import BinaryIO, Callable, Iterator
 import pikepdf
 from pikepdf import Name
 
-from ..catalogue import catalogue, pattern_of
+from ..catalogue import catalogue
+from ..flat_paths import pattern_of
 from ..errors import FormError
 from ..kinds import KINDS, TITLES, Kind
 from .fields import FieldTreeError, TerminalField, terminal_fields
@@ -89,7 +90,7 @@ def _input(source: bytes) -> Iterator[tuple[BinaryIO, pikepdf.AccessMode]]:
         yield stream, pikepdf.AccessMode.mmap
 
 
-def read_form(source: bytes, *, name: str, password: str | None = None) -> tuple[str, dict[str, str | bool | None]]:
+def read_form(source: bytes, *, name: str, password: str | None = None) -> tuple[Kind, dict[str, str | bool | None]]:
     """The kind of a completed form and its raw values by concrete dotted path.
 
     Raises :class:`FormError` naming ``name`` for a file that is not a readable
@@ -101,7 +102,7 @@ def read_form(source: bytes, *, name: str, password: str | None = None) -> tuple
 
 
 def _read(stream: BinaryIO, mode: pikepdf.AccessMode, *, name: str,
-          password: str | None) -> tuple[str, dict[str, str | bool | None]]:
+          password: str | None) -> tuple[Kind, dict[str, str | bool | None]]:
     try:
         # Pages are never looked at: do not let qpdf walk the page tree on opening.
         pdf = pikepdf.open(stream, password=password or "", access_mode=mode, inherit_page_attributes=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from typing import IO, Any
 
-from .batch import BatchReport, RowResult
+from .report import BatchReport, RowResult
 
 
 class ConsoleObserver:

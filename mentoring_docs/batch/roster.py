@@ -4,7 +4,7 @@ A :class:`Roster` is an iterable of :class:`RosterRow`: the row number as the
 spreadsheet shows it (the header is row 1; for JSON Lines, the line number) and its
 cells by header. Rows are read lazily, so a roster of any length costs the memory
 of one row. The headers are checked against the field catalogue when the roster is
-opened (:mod:`mentoring_docs.columns`), so a misspelt column is an error before any
+opened (:mod:`mentoring_docs.batch.columns`), so a misspelt column is an error before any
 document is made.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import columns as cols
-from .errors import MentoringDocsError
+from ..errors import MentoringDocsError, Problem
 
 __all__ = ["Roster", "RosterError", "RosterRow", "open_roster"]
 
@@ -36,13 +36,14 @@ class RosterError(MentoringDocsError):
 class RosterRow:
     """One row of a roster: its number as people see it, its cells, and any problem reading it.
 
-    ``problems`` are ``(column, message)`` pairs found while reading (a value in a
-    column without a header, a line that is not JSON); such a row is reported, not made.
+    ``problems`` are what was found while reading it (a value in a column without a
+    header, a line that is not JSON), each with its ``row`` and ``column``; such a row
+    is reported, not made.
     """
 
     number: int
     cells: dict[str, Any]
-    problems: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 class Roster:
@@ -76,7 +77,7 @@ def open_roster(path: str | os.PathLike[str], *, sheet: str | None = None) -> Ro
     """Open a roster, recognising CSV, XLSX or JSON Lines from its content.
 
     Raises :class:`RosterError` for a file that cannot be read and
-    :class:`~mentoring_docs.columns.ColumnError` for unknown columns, both before
+    :class:`~mentoring_docs.batch.columns.ColumnError` for unknown columns, both before
     any row is handed out. ``sheet`` picks an XLSX worksheet by name (default: the first).
     """
     target = Path(path)
@@ -183,9 +184,9 @@ class CsvRoster(Roster):
                 if position < width and self.headers[position]:
                     row.cells[self.headers[position]] = cell
                 elif cell.strip():
-                    row.problems.append((
-                        f"column {cols.column_letter(position)}",
-                        f"a value ({cell.strip()[:40]!r}) in a column without a header",
+                    row.problems.append(Problem(
+                        "", f"a value ({cell.strip()[:40]!r}) in a column without a header",
+                        row=number, column=f"column {cols.column_letter(position)}",
                     ))
             yield row
 
@@ -261,9 +262,9 @@ class XlsxRoster(Roster):
                     if position < width and self.headers[position]:
                         row.cells[self.headers[position]] = value
                     elif value is not None and str(value).strip():
-                        row.problems.append((
-                            f"column {cols.column_letter(position)}",
-                            f"a value ({str(value).strip()[:40]!r}) in a column without a header",
+                        row.problems.append(Problem(
+                            "", f"a value ({str(value).strip()[:40]!r}) in a column without a header",
+                            row=number, column=f"column {cols.column_letter(position)}",
                         ))
                 yield row
         finally:
@@ -320,9 +321,9 @@ class JsonLinesRoster(Roster):
     def __iter__(self) -> Iterator[RosterRow]:
         for number, obj in self._objects():
             if isinstance(obj, _BadLine):
-                yield RosterRow(number, {}, [("", obj.message)])
+                yield RosterRow(number, {}, [Problem("", obj.message, row=number)])
             elif not isinstance(obj, dict):
-                yield RosterRow(number, {}, [("", "each line must be a JSON object")])
+                yield RosterRow(number, {}, [Problem("", "each line must be a JSON object", row=number)])
             else:
                 yield RosterRow(number, dict(cols.flat_items(obj)))
 
