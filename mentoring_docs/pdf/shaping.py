@@ -22,6 +22,8 @@ from .fontset import Face, FontChain
 #: Characters that make a paragraph need the bidi algorithm.
 _RTL_CLASSES = frozenset({"R", "AL", "AN", "RLE", "RLO", "RLI"})
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
+_UNREADABLE = ("python-bidi did not report embedding levels as expected; "
+               "install a python-bidi version this package supports (see pyproject.toml)")
 
 
 @dataclass
@@ -68,19 +70,31 @@ def needs_bidi(text: str) -> bool:
 
 
 def bidi_levels(text: str) -> tuple[list[int], int]:
-    """Embedding level of each character and the paragraph's level (Unicode bidi algorithm)."""
-    # python-bidi reports its resolved levels (one per UTF-8 byte) in its debug output.
+    """Embedding level of each character and the paragraph's level (Unicode bidi algorithm).
+
+    python-bidi documents one call that gives the resolved levels: ``get_display``
+    with ``debug=True`` returns "the calculated levels" of its Rust implementation
+    (the ``unicode-bidi`` crate: isolates, bracket pairs). Only the layout of that
+    report is unspecified, so it is read strictly: a ``levels:`` list of ``Level(n)``
+    entries, one per UTF-8 byte (or per character), then ``paragraphs:``. Anything
+    else raises instead of drawing in a wrong order; ``tests/test_pdf_bidi.py``
+    checks these levels against the reordering python-bidi's ``get_display`` gives.
+    """
     info = get_display(text, debug=True)
-    head, sep, rest = info.partition("levels:")
+    _head, sep, rest = str(info).partition("levels:")
     levels_text, sep2, paragraphs = rest.partition("paragraphs:")
-    by_byte = [int(v) for v in _LEVEL.findall(levels_text)]
+    found = [int(v) for v in _LEVEL.findall(levels_text)]
     para = _LEVEL.findall(paragraphs)
-    if not sep or not sep2 or not para or len(by_byte) != len(text.encode("utf-8")):
-        raise RuntimeError("python-bidi did not report embedding levels; is python-bidi 0.5 or later installed?")
+    if not sep or not sep2 or not para:
+        raise RuntimeError(_UNREADABLE)
+    if len(found) == len(text):
+        return found, int(para[0])
+    if len(found) != len(text.encode("utf-8")):
+        raise RuntimeError(_UNREADABLE)
     out = []
     pos = 0
     for ch in text:
-        out.append(by_byte[pos])
+        out.append(found[pos])
         pos += len(ch.encode("utf-8"))
     return out, int(para[0])
 
