@@ -115,22 +115,40 @@ def fill(kind: str, data: str, out: str, template: str | None, force: bool, prot
     click.echo(f"wrote {written}", err=True)
 
 
+_TRUST_ROOT = click.option(
+    "--trust-root", "trust_roots", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="CA.pem",
+    help="A root certificate (PEM or DER) the program trusts: signatures chaining to it are 'trusted'. Repeatable.")
+
+
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write the JSON here instead of stdout.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--password", envvar="MENTORING_DOCS_PASSWORD", help="Password of an encrypted PDF. Also read from MENTORING_DOCS_PASSWORD.")
+@_TRUST_ROOT
+@click.option("--signatures", "show_signatures", is_flag=True,
+              help="Print each party's signature status as JSON instead of the form's data.")
 @_reports_errors
-def read(file: str, out: str | None, force: bool, password: str | None) -> None:
+def read(file: str, out: str | None, force: bool, password: str | None, trust_roots: tuple[str, ...],
+         show_signatures: bool) -> None:
     """Read a completed Word or PDF form and print its data as JSON.
 
     Values that could not be read, or that break a rule, are listed on stderr with
-    their path and the exit code is 1; everything else is still printed.
+    their path and the exit code is 1; everything else is still printed. Digital
+    signatures are reported on stderr, one line per party; a signature changed
+    after signing, or invalid, also makes the exit code 1.
     """
+    from .signatures.status import TROUBLE
+
     if not Path(file).exists():
         raise click.UsageError(f"{file}: no such file")
-    result = forms.read(file, password=password)
-    text = result.to_json()
+    result = forms.read(file, password=password, trust_roots=trust_roots)
+    if show_signatures:
+        text = json.dumps({"file": result.file, "note": result.signature_note,
+                           "signatures": {p: s.to_dict() for p, s in result.signatures.items()}},
+                          indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = result.to_json()
     if out:
         from .atomic import atomic_write
 
@@ -139,8 +157,51 @@ def read(file: str, out: str | None, force: bool, password: str | None) -> None:
         click.echo(text, nl=False)
     for problem in result.problems:
         click.echo(f"{result.file}: {problem}", err=True)
-    if result.problems:
+    if result.signature_note:
+        click.echo(f"{result.file}: {result.signature_note}", err=True)
+    digital = [s for s in result.signatures.values() if s.digital]
+    for entry in digital:
+        click.echo(f"{result.file}: {entry}", err=True)
+    if result.problems or any(s.status in TROUBLE for s in digital):
         sys.exit(1)
+
+
+@main.command(name="sign")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--as", "party", required=True, type=click.Choice(["mentor", "mentee", "coordinator"]),
+              help="Whose signature field to sign.")
+@click.option("--key", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="A PKCS#12 digital ID (.p12/.pfx), or a PEM private key given with --cert.")
+@click.option("--cert", type=click.Path(exists=True, dir_okay=False), help="The certificate (PEM) of a PEM --key.")
+@click.option("--password-file", type=click.Path(exists=True, dir_okay=False),
+              help="A file whose first line is the password of the key (else MENTORING_DOCS_KEY_PASSWORD).")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False),
+              help="Write the signed PDF here (default: sign FILE in place, appending the signature).")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@click.option("--reason", help="The reason recorded with the signature (default: 'Signed as PARTY').")
+@_reports_errors
+def sign_command(file: str, party: str, key: str, cert: str | None, password_file: str | None, out: str | None,
+                 force: bool, reason: str | None) -> None:
+    """Sign PARTY's signature field of an agreement PDF with a digital ID.
+
+    The signature is appended as an incremental update, so signatures made before
+    stay valid; sign last, after every field is filled.
+    """
+    import os
+
+    from .signatures import sign
+
+    if not Path(file).is_file():
+        raise click.UsageError(f"{file}: no such file")
+    password = os.environ.get("MENTORING_DOCS_KEY_PASSWORD")
+    if password_file:
+        try:
+            lines = Path(password_file).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise click.UsageError(f"{password_file}: cannot read: {exc.strerror}") from None
+        password = lines[0] if lines else ""
+    written = sign(file, party, key, out=out, cert=cert, password=password, reason=reason, overwrite=force)
+    click.echo(f"signed signatures.{party} in {written}", err=True)
 
 
 @main.command()
@@ -153,6 +214,28 @@ def template(kind: str, fmt: str, out: str, force: bool) -> None:
     """Export the built-in template of KIND, to restyle and pass to fill --template."""
     written = forms.export_template(parse_kind(kind), fmt, out, overwrite=force)
     click.echo(f"wrote {written}", err=True)
+
+
+@main.command(name="flatten")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="The flat copy to write.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@click.option("--password", envvar="MENTORING_DOCS_PASSWORD", help="Password of an encrypted PDF.")
+@_reports_errors
+def flatten_command(file: str, out: str, force: bool, password: str | None) -> None:
+    """Write a flat copy of a filled or signed PDF form: values and signatures drawn into the page.
+
+    FILE is left as it is. Signatures in the copy are pictures: they prove nothing,
+    and the command says so.
+    """
+    from .signatures import flatten_copy
+
+    if not Path(file).is_file():
+        raise click.UsageError(f"{file}: no such file")
+    copy = flatten_copy(file, out, password=password, overwrite=force)
+    click.echo(f"wrote {copy.path}", err=True)
+    if copy.warning:
+        click.echo(f"warning: {copy.warning}", err=True)
 
 
 @main.command(name="batch")
@@ -238,9 +321,10 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
 @click.option("--password", envvar="MENTORING_DOCS_PASSWORD",
               help="Password of encrypted PDFs. Also read from MENTORING_DOCS_PASSWORD.")
 @click.option("--force", is_flag=True, help="Replace the output file(s) if they exist.")
+@_TRUST_ROOT
 @_reports_errors
 def track(paths: tuple[str, ...], out: str, as_of: Any, manifest: str | None, password: str | None,
-          force: bool) -> None:
+          force: bool, trust_roots: tuple[str, ...]) -> None:
     """Read every returned form under PATHS (folders searched recursively) into one tracker.
 
     A file that cannot be read, or holds invalid values, is listed in the tracker's
@@ -250,7 +334,7 @@ def track(paths: tuple[str, ...], out: str, as_of: Any, manifest: str | None, pa
     from .tracking.output import check
 
     check(out, overwrite=force)  # fail before reading a thousand forms, not after
-    tracker = build_tracker(paths, as_of=as_of, manifest=manifest, password=password)
+    tracker = build_tracker(paths, as_of=as_of, manifest=manifest, password=password, trust_roots=trust_roots)
     written = tracker.write(out, overwrite=force)
     used = sum(1 for d in tracker.documents if d.status == "used")
     click.echo(f"{len(tracker.pairs)} pairs from {used} forms, {len(tracker.problems)} problems "

@@ -89,6 +89,7 @@ def test_pair_row_cell_by_cell() -> None:
         pair="MPA-1", agreement_id="MPA-1", program="Guild 2026", mentor="Priya Raman", mentee="Daniel Okafor",
         coordinator="Marta Kowalczyk", agreement_returned=True,
         signed_mentor=True, signed_mentee=True, signed_coordinator=False,
+        mentor_signature="typed", mentee_signature="typed", coordinator_signature="not_signed",
         start=dt.date(2026, 1, 12), midpoint=dt.date(2026, 4, 10), midpoint_estimated=False, end=dt.date(2026, 7, 10),
         days_to_midpoint=39, days_to_end=130, action_plan_returned=True, goals=3,
         activities_completed=1, activities_total=7, progress=1 / 7,

@@ -24,6 +24,7 @@ from ..catalogue import catalogue, unflatten
 from ..flat_paths import merge
 from ..errors import FROM_DEFAULTS, DataError, MentoringDocsError, MissingGlyphsWarning, OutputExistsError, Problem
 from ..kinds import Kind
+from ..signatures.hooks import SIGNED_KEPT, is_signed_file
 from . import columns as cols
 from . import output_folder
 from .folder_names import file_name
@@ -255,6 +256,9 @@ def _stage_pair(settings: Settings, task: Task, records: Mapping[str, Mapping[st
                 result.errors.append(_row_problem(task.row, f"{relative}: is not a regular file; refused"))
                 continue
             if settings.force:
+                if is_signed_file(target):  # --force never undoes a signature
+                    result.errors.append(_row_problem(task.row, f"{relative}: {SIGNED_KEPT}"))
+                    continue
                 pending.append((kind, fmt, target, relative, source))
                 continue
             current = _sha_of_file(target)

@@ -24,8 +24,10 @@ The rules, in one place (``docs/tracking.md`` explains them for users):
   (rounded down), as the data model says. ``days to`` values are counted from the
   as-of date and are negative once the day has passed. An activity is overdue when its
   target date is before the as-of date and its status is neither completed nor deferred.
-- **Signatures.** A signature counts when its typed name is filled in; the date
-  alone does not sign.
+- **Signatures.** A signature counts when its typed name is filled in (the date
+  alone does not sign) or a digital signature is intact; a digital signature changed
+  after signing, or invalid, does not count and is a problem (``signature``), as is a
+  certificate whose name differs from the typed name. Statuses: :mod:`mentoring_docs.signatures.status`.
 - **Issued documents** (``manifest=``, the ``manifest.csv`` batch generation writes): see
   :mod:`mentoring_docs.manifest`.
 """
@@ -53,17 +55,20 @@ CLOSED = ("completed", "deferred")
 
 def track(paths: Iterable[str | os.PathLike[str]], *, as_of: dt.date | None = None,
           manifest: str | os.PathLike[str] | Sequence[Issued] | None = None,
-          password: str | None = None) -> Tracker:
+          password: str | None = None, trust_roots: Sequence[Any] = ()) -> Tracker:
     """Read every returned form under ``paths`` into a :class:`Tracker`.
 
     ``as_of`` (default: today) is the day overdue activities and days-to counts are
     measured from. ``manifest`` is batch generation's ``manifest.csv`` (or the
     :class:`~mentoring_docs.manifest.Issued` rows read from it): issued documents that
     have not come back become problems. ``password`` opens PDFs encrypted with it
-    (the one password of a program's confidential copies).
+    (the one password of a program's confidential copies). ``trust_roots`` are the
+    root certificates (files) digital signatures must chain to to be ``trusted``.
     """
+    from ..signatures.hooks import trust_roots_of
+
     issued = read_manifest(manifest) if isinstance(manifest, (str, os.PathLike)) else manifest
-    documents, problems = collect(paths, password=password)
+    documents, problems = collect(paths, password=password, trust_roots=trust_roots_of(trust_roots))
     return build(documents, as_of=as_of or dt.date.today(), issued=issued, unreadable=problems)
 
 
@@ -200,6 +205,7 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
                 ProblemRow.of(replace(p, file=used.file, category="invalid"), pair=label, document=used.kind)
                 for p in used.problems
             ]
+            pair_problems += _signature_problems(used, label)
         activities = list(_activities(pair, label, as_of))
         reviews = list(_reviews(pair, label))
         pair_rows.append(_pair_row(pair, label, as_of, activities, reviews, len(pair_problems)))
@@ -282,8 +288,11 @@ def _pair_row(pair: _Pair, label: str, as_of: dt.date, activities: list[Activity
         pair=label, agreement_id=aid, program=_text(_get(data, "program", "name")),
         mentor=mentor, mentee=mentee, coordinator=_text(_get(data, "program", "coordinator", "name")),
         agreement_returned=agreement is not None,
-        signed_mentor=_signed(data, "mentor"), signed_mentee=_signed(data, "mentee"),
-        signed_coordinator=_signed(data, "coordinator"),
+        signed_mentor=_signed(agreement, "mentor"), signed_mentee=_signed(agreement, "mentee"),
+        signed_coordinator=_signed(agreement, "coordinator"),
+        mentor_signature=_signature(agreement, "mentor"), mentee_signature=_signature(agreement, "mentee"),
+        coordinator_signature=_signature(agreement, "coordinator"),
+        signature_details=_signature_details(agreement),
         start=start, midpoint=middle, midpoint_estimated=estimated, end=end,
         days_to_midpoint=(middle - as_of).days if middle else None,
         days_to_end=(end - as_of).days if end else None,
@@ -301,8 +310,35 @@ def _pair_row(pair: _Pair, label: str, as_of: dt.date, activities: list[Activity
     )
 
 
-def _signed(data: Mapping[str, Any], who: str) -> bool:
-    return _text(_get(data, "signatures", who, "name")) is not None
+def _signed(doc: Returned | None, who: str) -> bool:
+    entry = doc.signatures.get(who) if doc else None
+    if entry is not None:
+        return bool(entry.signed)
+    return doc is not None and _text(_get(doc.data, "signatures", who, "name")) is not None
+
+
+def _signature(doc: Returned | None, who: str) -> str:
+    entry = doc.signatures.get(who) if doc else None
+    if entry is not None:
+        return str(entry.status)
+    return "typed" if _signed(doc, who) else "not_signed"
+
+
+def _signature_details(doc: Returned | None) -> str | None:
+    from ..signatures.hooks import summary
+
+    if doc is None:
+        return None
+    text = "; ".join(t for t in (doc.signature_note and f"Word file {doc.signature_note}",
+                                 summary(dict(doc.signatures))) if t)
+    return text or None
+
+
+def _signature_problems(doc: Returned, label: str) -> list[ProblemRow]:
+    from ..signatures.hooks import trouble
+
+    return [ProblemRow.of(Problem(path, message, file=doc.file, category="signature"), pair=label, document=doc.kind)
+            for path, message in trouble(dict(doc.signatures))]
 
 
 def _not_returned(issued: Sequence[Issued], pairs: Iterable[_Pair]) -> list[ProblemRow]:

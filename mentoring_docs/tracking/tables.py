@@ -12,6 +12,7 @@ from typing import Any, Mapping
 
 from ..errors import Problem
 from ..kinds import TITLES, Kind
+from ..signatures.status import LABELS as SIGNATURE_LABELS
 
 __all__ = [
     "ActivityRow", "CATEGORY_TITLES", "DOCUMENT_STATUSES", "DocumentRow", "PROBLEM_CATEGORIES", "PairRow",
@@ -43,10 +44,12 @@ PROBLEM_CATEGORIES = {
     "unidentified": "the form does not say which pair it belongs to",
     "ambiguous": "the form has no agreement ID and its names match several agreements",
     "not_returned": "issued (listed in the manifest) but not found among the returned files",
+    "signature": "a digital signature changed after signing, invalid, or by someone other than the typed name",
 }
 CATEGORY_TITLES = {
     "unreadable": "Unreadable file", "invalid": "Invalid value", "unidentified": "Unknown pair",
     "ambiguous": "Ambiguous pair", "not_returned": "Not returned",
+    "signature": "Signature",
 }
 
 #: Statuses of the documents table.
@@ -75,6 +78,10 @@ class PairRow:
     signed_mentor: bool = column("Signed by mentor")
     signed_mentee: bool = column("Signed by mentee")
     signed_coordinator: bool = column("Signed by coordinator")
+    mentor_signature: str = column("Mentor signature", titles=SIGNATURE_LABELS, default="not_signed")
+    mentee_signature: str = column("Mentee signature", titles=SIGNATURE_LABELS, default="not_signed")
+    coordinator_signature: str = column("Coordinator signature", titles=SIGNATURE_LABELS, default="not_signed")
+    signature_details: str | None = column("Digital signatures", wide=True, default=None)
     start: dt.date | None = column("Start")
     midpoint: dt.date | None = column("Midpoint check")
     midpoint_estimated: bool = column("Midpoint estimated")

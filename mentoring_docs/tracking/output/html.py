@@ -26,6 +26,13 @@ from ..tables import ActivityRow, PairRow, Tables, columns
 UPCOMING_DAYS = 14
 
 
+def signature_label(status: str) -> str:
+    """A party's signature status (``signed``) as the page shows it."""
+    from ...signatures.status import LABELS
+
+    return LABELS.get(status, status)
+
+
 def _resource(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
@@ -35,6 +42,7 @@ def environment() -> Environment:
     env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
+    env.filters["signature"] = signature_label  # a party's signature status in words
     return env
 
 
