@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import warnings
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
@@ -17,11 +18,14 @@ import click
 
 from . import __version__, forms, validation
 from .batch.run import DEFAULT_NAME
-from .errors import DataError, MentoringDocsError
+from .errors import DataError, MentoringDocsError, MissingGlyphsWarning
 from .json_schema import json_schema_text
 from .kinds import KINDS, cli_name, parse_kind
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+FONT_HELP = ("PDF: a font file (.ttf, .otf, .ttc) for characters the built-in font lacks, tried before the "
+             "system's fonts; repeat for more.")
 
 KIND_CHOICE = click.Choice([cli_name(k) for k in KINDS] + ["action_plan"], case_sensitive=False)
 
@@ -92,15 +96,22 @@ def validate_command(kind: str, file: str) -> None:
 @click.option("--protect", is_flag=True, help="Word: allow editing of the form fields only.")
 @click.option("--password", envvar="MENTORING_DOCS_PASSWORD", help="PDF: encrypt with this password (AES-256). Also read from MENTORING_DOCS_PASSWORD.")
 @click.option("--flatten", is_flag=True, help="PDF: draw the values into the page; the copy can no longer be edited.")
+@click.option("--font", "fonts", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help=FONT_HELP)
 @_reports_errors
 def fill(kind: str, data: str, out: str, template: str | None, force: bool, protect: bool,
-         password: str | None, flatten: bool) -> None:
+         password: str | None, flatten: bool, fonts: tuple[str, ...]) -> None:
     """Fill a form of KIND with the JSON in DATA (a file, or - for stdin)."""
     kind = parse_kind(kind)
     blob, label = _read_input(data)
     record = validation.load_json(kind, blob, source=label)
-    written = forms.fill(kind, record, out, template=template, overwrite=force,
-                         protect=protect, password=password, flatten=flatten)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", MissingGlyphsWarning)
+        written = forms.fill(kind, record, out, template=template, overwrite=force,
+                             protect=protect, password=password, flatten=flatten, fonts=fonts)
+    for warning in caught:
+        if warning.category is MissingGlyphsWarning:
+            click.echo(f"warning: {written}: {warning.message}", err=True)
     click.echo(f"wrote {written}", err=True)
 
 
@@ -244,9 +255,11 @@ def flatten_command(file: str, out: str, force: bool, password: str | None) -> N
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes to use (default: the number of CPUs).")
 @click.option("--force", is_flag=True, help="Replace documents that already exist.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; only errors and the summary.")
+@click.option("--font", "fonts", multiple=True, type=click.Path(dir_okay=False), metavar="FILE", help=FONT_HELP)
 @_reports_errors
 def batch_command(roster: str, outdir: str, kinds: str, formats: str, defaults_file: str | None, pattern: str,
-                  templates: tuple[str, ...], sheet: str | None, jobs: int | None, force: bool, quiet: bool) -> None:
+                  templates: tuple[str, ...], sheet: str | None, jobs: int | None, force: bool, quiet: bool,
+                  fonts: tuple[str, ...]) -> None:
     """Make every pair's agreement and action plan from a ROSTER (CSV, XLSX or JSON Lines).
 
     Invalid rows are listed on stderr and in OUTDIR/errors.csv while the others are
@@ -273,12 +286,12 @@ def batch_command(roster: str, outdir: str, kinds: str, formats: str, defaults_f
         report = batch.generate(
             open_roster(roster, sheet=sheet), outdir, kinds=_split(kinds), formats=_split(formats),
             defaults=defaults, name=pattern, templates=pairs, jobs=jobs, force=force, observer=observer,
+            fonts=fonts,
         )
     except KeyboardInterrupt:
         click.echo("interrupted: run the same command again to finish", err=True)
         sys.exit(130)
-    for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    # Each row's warnings were printed as the row finished (ConsoleObserver.row_done).
     click.echo(report.summary(), err=True)
     if not report.ok:
         sys.exit(1)

@@ -76,10 +76,12 @@ class Filler:
         self.kind: Kind = parse_kind(kind)
         self.format = fmt.lower().lstrip(".")
         module = backend(self.format)
-        unknown = sorted(k for k, v in options.items() if v not in (None, False) and k not in module.OPTIONS)
+        unknown = sorted(k for k, v in options.items() if v and k not in module.OPTIONS)  # unset: None, False, ()
         if unknown:
+            flags = {"fonts": "font"}  # the command line's names where they differ
             raise MentoringDocsError(
-                f"option {', '.join('--' + u for u in unknown)} does not apply to {self.format.upper()} output"
+                f"option {', '.join('--' + flags.get(u, u) for u in unknown)} does not apply to "
+                f"{self.format.upper()} output"
             )
         options = {k: v for k, v in options.items() if k in module.OPTIONS}
         source = _template_bytes(template)
@@ -137,8 +139,8 @@ def fill(kind: str, data: Mapping[str, Any], out: str | os.PathLike[str], *,
     """Fill one form of ``kind`` with ``data`` and write it to ``out``.
 
     The format follows ``out``'s extension (``.docx`` or ``.pdf``). An existing
-    ``out`` is kept unless ``overwrite``. Options: ``protect`` (Word), ``password``
-    and ``flatten`` (PDF).
+    ``out`` is kept unless ``overwrite``. Options: ``protect`` (Word), ``password``,
+    ``flatten`` and ``fonts`` (font files for characters the built-in font lacks) (PDF).
     """
     return Filler(kind, format_of(out), template=template, **options).fill(data, out, overwrite=overwrite)
 

@@ -51,9 +51,11 @@ class ConsoleObserver:
         self._task = self._progress.add_task("rows", total=total)
 
     def row_done(self, result: RowResult) -> None:
-        """Print the row's errors and move the bar on."""
+        """Print the row's errors and warnings and move the bar on."""
         for error in result.errors:
             self._print(f"{self.prefix}{error}")
+        for warning in result.warnings:
+            self._print(f"{self.prefix}warning: {warning}")
         if self._progress is not None:
             self._progress.advance(self._task)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ..errors import Problem
+from ..errors import MISSING_GLYPHS, Problem
 
 __all__ = ["BatchReport", "FileRecord", "Observer", "RowResult"]
 
@@ -42,7 +42,8 @@ class RowResult:
     errors: list[Problem] = field(default_factory=list)
     #: Other files made for the pair (its calendar), relative to the output folder; not in the manifest.
     extra_files: list[str] = field(default_factory=list)
-    #: What the pair's files could not say as the data does (a meeting time a calendar cannot schedule).
+    #: What the pair's files could not say as the data does: a meeting time a calendar cannot
+    #: schedule, characters no font has (category ``missing_glyphs``, ``file`` the document).
     warnings: list[Problem] = field(default_factory=list)
 
     @property
@@ -72,6 +73,11 @@ class BatchReport:
     warnings: list[Problem] = field(default_factory=list)
 
     @property
+    def missing_glyphs(self) -> list[Problem]:
+        """The warnings about documents that draw some characters as boxes (no font has them)."""
+        return [w for w in self.warnings if w.category == MISSING_GLYPHS]
+
+    @property
     def ok(self) -> bool:
         """True when every row was made."""
         return self.failed_rows == 0
@@ -92,6 +98,11 @@ class BatchReport:
             text += "; no errors"
         if self.calendars_written:
             text += f"; {self.calendars_written} {_plural(self.calendars_written, 'calendar')} written"
+        boxed = sorted({w.file for w in self.missing_glyphs})
+        if boxed:
+            shown = ", ".join(boxed[:10]) + (f" and {len(boxed) - 10} more" if len(boxed) > 10 else "")
+            text += (f"; {len(boxed)} {_plural(len(boxed), 'document')} show characters no font has as boxes "
+                     f"(install fonts-noto-core / fonts-noto-cjk or pass --font): {shown}")
         return text
 
 

@@ -73,6 +73,7 @@ def generate(
     jobs: int | None = None,
     force: bool = False,
     observer: Observer | None = None,
+    fonts: Sequence[str | os.PathLike[str]] = (),
 ) -> BatchReport:
     """Make every pair's documents from ``rows`` into ``outdir``; return what happened.
 
@@ -85,7 +86,10 @@ def generate(
     defaults' one. ``name`` is the folder name pattern. ``templates`` maps a kind
     to a custom template (file name or bytes; the format is recognised), or is a
     list of ``(kind, template)`` pairs to give one per format. ``jobs`` is the
-    number of processes (default: the CPU count).
+    number of processes (default: the CPU count). ``fonts`` are font files for
+    PDF values the built-in font cannot draw (tried before the system's fonts);
+    documents that still show a character as a box are listed in
+    ``BatchReport.missing_glyphs``.
 
     Invalid rows are reported in the result and in ``outdir/errors.csv`` while the
     valid rows are made. Existing files are never replaced unless ``force``.
@@ -109,7 +113,8 @@ def generate(
                 blob if blob is not None else forms.blank_template(kind, fmt)
             ).hexdigest()
             template_bytes.setdefault((kind, fmt), None)
-    settings = Settings(str(out), kinds_t, formats_t, template_bytes, template_ids, default_values, force, calendar)
+    settings = Settings(str(out), kinds_t, formats_t, template_bytes, template_ids, default_values, force, calendar,
+                        tuple(str(f) for f in fonts))
     # Compile every template here first: a broken custom template is one clear
     # error before anything is written (and forked workers inherit the result).
     for kind in kinds_t:

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import signal
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -22,7 +23,9 @@ from ..atomic import StagedWrites
 from ..calendar.files import CALENDAR_NAME, pair_calendar, verdict
 from ..catalogue import catalogue, unflatten
 from ..flat_paths import merge
-from ..errors import FROM_DEFAULTS, DataError, MentoringDocsError, OutputExistsError, Problem
+from ..errors import (
+    FROM_DEFAULTS, MISSING_GLYPHS, DataError, MentoringDocsError, MissingGlyphsWarning, OutputExistsError, Problem,
+)
 from ..kinds import Kind
 from ..signatures.hooks import SIGNED_KEPT, is_signed_file
 from . import columns as cols
@@ -45,6 +48,7 @@ class Settings:
     force: bool
     #: Also make each pair's ``calendar.ics`` (``--formats ics``).
     calendar: bool = False
+    fonts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -68,7 +72,9 @@ def filler_for(settings: Settings, kind: str, fmt: str) -> forms.Filler:
     key = (kind, fmt, settings.template_ids[(kind, fmt)])
     filler = _FILLERS.get(key)
     if filler is None:
-        filler = _FILLERS[key] = forms.Filler(kind, fmt, template=settings.templates[(kind, fmt)])
+        # Font files only reach the backends that draw with them (PDF).
+        fonts = settings.fonts if "fonts" in forms.backend(fmt).OPTIONS else ()
+        filler = _FILLERS[key] = forms.Filler(kind, fmt, template=settings.templates[(kind, fmt)], fonts=fonts)
     return filler
 
 
@@ -285,8 +291,16 @@ def _stage_pair(settings: Settings, task: Task, records: Mapping[str, Mapping[st
     if result.errors or (not pending and calendar is None):
         return []
     # Render everything first: a failure while rendering leaves no half-made pair.
-    blobs = [(kind, fmt, target, relative, source, filler_for(settings, kind, fmt).render(records[kind]))
-             for kind, fmt, target, relative, source in pending]
+    # Each PDF warns once when no font has some of its characters: the warning is
+    # kept with the row, naming the document, for the console and the summary.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", MissingGlyphsWarning)
+        blobs = []
+        for kind, fmt, target, relative, source in pending:
+            blobs.append((kind, fmt, target, relative, source, filler_for(settings, kind, fmt).render(records[kind])))
+            result.warnings += [Problem("", str(w.message), row=task.row, file=relative, category=MISSING_GLYPHS)
+                                for w in caught if w.category is MissingGlyphsWarning]
+            caught.clear()
     journal = _journal(settings)
     files: list[tuple[Path, FileRecord]] = []
     temporaries: list[Path] = []
@@ -310,8 +324,8 @@ def _stage_pair(settings: Settings, task: Task, records: Mapping[str, Mapping[st
 def _calendar(settings: Settings, task: Task, records: Mapping[str, Mapping[str, Any]], folder: Path,
               result: RowResult) -> bytes | None:
     """The pair's calendar bytes when ``calendar.ics`` is to be (re)written; None when it stays as it is."""
-    data, warnings = pair_calendar(records.get("agreement"), records.get("action_plan"))
-    result.warnings += [Problem("", warning, row=task.row) for warning in warnings]
+    data, notes = pair_calendar(records.get("agreement"), records.get("action_plan"))
+    result.warnings += [Problem("", note, row=task.row) for note in notes]
     what = verdict(folder / CALENDAR_NAME, data, force=settings.force)
     relative = f"{task.folder}/{CALENDAR_NAME}"
     if what == "not_a_file":

@@ -3,6 +3,8 @@
 - :mod:`.layout`, :mod:`.assemble`, :mod:`.generate`: build the blank forms
   (committed in ``mentoring_docs/templates/``) from the catalogue;
 - :mod:`.filler`: compile a blank form once, fill many records fast;
+- :mod:`.fontset`, :mod:`.shaping`, :mod:`.textlayout`, :mod:`.docfonts`: values in
+  any script (fallback fonts, HarfBuzz shaping, bidi, wrapping, per-document subsets);
 - :mod:`.reader`: read completed forms back, whoever filled them;
 - :mod:`.rows`: how many rows each list has on the forms.
 
@@ -20,7 +22,7 @@ from .rows import rows
 from .templates import blank_template as _blank_template
 
 FORMAT = "pdf"
-OPTIONS = frozenset({"password", "flatten"})
+OPTIONS = frozenset({"password", "flatten", "fonts"})
 
 __all__ = ["FORMAT", "OPTIONS", "CompiledForm", "blank_template", "compile_template", "list_limits", "read_form", "sniff"]
 
@@ -38,10 +40,12 @@ def blank_template(kind: str) -> bytes:
 def compile_template(kind: str, template: bytes | None = None, **options: Any) -> CompiledForm:
     """Prepare a blank form (ours, or a customised one) to fill many records.
 
-    Options: ``password`` (encrypt each output with AES-256) and ``flatten`` (draw
-    the values into the page; the copy is no longer a form).
+    Options: ``password`` (encrypt each output with AES-256), ``flatten`` (draw
+    the values into the page; the copy is no longer a form) and ``fonts`` (font
+    files to draw characters the bundled font lacks, tried before system fonts).
     """
-    return compile_form(kind, template, password=options.get("password"), flatten=bool(options.get("flatten")))
+    return compile_form(kind, template, password=options.get("password"), flatten=bool(options.get("flatten")),
+                        fonts=tuple(options.get("fonts") or ()))
 
 
 def list_limits(kind: str) -> Mapping[str, int]:
