@@ -18,11 +18,8 @@ from .atomic import atomic_write
 from .catalogue import parse_flat
 from .errors import DataError, FormError, MentoringDocsError, Problem
 from .form_format import CompiledForm, FormFormat
-from .kinds import Kind, parse_kind
+from .kinds import FORMATS, Kind, parse_kind
 from .validation import Record
-
-#: Output formats, by file extension.
-FORMATS: tuple[str, ...] = ("docx", "pdf")
 
 #: Largest file :func:`read` accepts; a returned form is a few hundred kilobytes.
 MAX_FORM_BYTES = 64 * 1024 * 1024
