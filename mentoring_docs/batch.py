@@ -40,6 +40,7 @@ from .io import StagedWrites
 from .kinds import KINDS, Kind, cli_name, parse_kind
 from .naming import NamePattern, UniqueNames, safe_name
 from .roster import Roster, RosterRow
+from .safe_read import FileRefused, read_regular
 
 __all__ = [
     "DEFAULT_NAME", "BatchReport", "FileRecord", "Observer", "RowError", "RowResult",
@@ -813,9 +814,9 @@ def _templates(templates: Any, kinds: Sequence[str], formats: Sequence[str]
         else:
             label = str(source)
             try:
-                blob = Path(source).read_bytes()
-            except OSError as exc:
-                raise MentoringDocsError(f"{label}: cannot read template: {exc.strerror}") from None
+                blob = read_regular(source, forms.MAX_FORM_BYTES, label=label)
+            except FileRefused as exc:
+                raise MentoringDocsError(f"{label}: cannot read template: {exc.reason}") from None
         fmt = forms.detect_format(blob[:8])
         if fmt is None:
             raise MentoringDocsError(f"{label}: not a Word (.docx) or PDF template")

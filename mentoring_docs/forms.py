@@ -16,17 +16,18 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Iterable, Mapping, Protocol
 
-from . import validate
+from . import limits, validate
 from .catalogue import parse_flat
 from .errors import DataError, FormError, MentoringDocsError, Problem
 from .io import atomic_write
 from .kinds import Kind, parse_kind
+from .safe_read import FileRefused, read_regular
 
 #: Output formats, by file extension.
 FORMATS: tuple[str, ...] = ("docx", "pdf")
 
 #: Largest file :func:`read` accepts; a returned form is a few hundred kilobytes.
-MAX_FORM_BYTES = 64 * 1024 * 1024
+MAX_FORM_BYTES = limits.MAX_FORM_BYTES
 
 
 class Compiled(Protocol):
@@ -89,11 +90,11 @@ def _template_bytes(template: str | os.PathLike[str] | bytes | None) -> bytes | 
     if template is None or isinstance(template, bytes):
         return template
     try:
-        return Path(template).read_bytes()
-    except FileNotFoundError:
-        raise MentoringDocsError(f"{template}: template file not found") from None
-    except OSError as exc:
-        raise MentoringDocsError(f"{template}: cannot read template: {exc.strerror}") from None
+        return read_regular(template, MAX_FORM_BYTES)
+    except FileRefused as exc:
+        if exc.missing:
+            raise MentoringDocsError(f"{template}: template file not found") from None
+        raise MentoringDocsError(f"{template}: cannot read template: {exc.reason}") from None
 
 
 def fill(kind: str, data: Mapping[str, Any], out: str | os.PathLike[str], *,
@@ -177,17 +178,11 @@ def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | N
 
 
 def _read_file(path: Path, label: str) -> bytes:
+    # Regular files only, bounded: a link to /dev/zero or a FIFO named x.pdf is refused.
     try:
-        size = path.stat().st_size
-        if size > MAX_FORM_BYTES:
-            raise FormError(label, f"too large for a form ({size // (1024 * 1024)} MiB)")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise FormError(label, "no such file") from None
-    except IsADirectoryError:
-        raise FormError(label, "is a folder, not a file") from None
-    except PermissionError:
-        raise FormError(label, "permission denied") from None
+        return read_regular(path, MAX_FORM_BYTES, label=label)
+    except FileRefused as exc:
+        raise FormError(label, exc.reason) from None
 
 
 def blank_template(kind: str, fmt: str) -> bytes:

@@ -48,6 +48,7 @@ from . import forms
 from .errors import FormError, MentoringDocsError, Problem
 from .issued import Issued, read_manifest
 from .kinds import KINDS, TITLES, Kind
+from .safe_read import FileRefused, open_regular, read_limited
 
 __all__ = [
     "ActivityRow", "DocumentRow", "PairRow", "ProblemRow", "Returned", "ReviewRow", "TABLES", "Tracker",
@@ -326,13 +327,12 @@ def read_document(path: str | os.PathLike[str], *, password: str | None = None) 
     """
     label = str(path)
     try:
-        stat = os.stat(path)
-        if stat.st_size > forms.MAX_FORM_BYTES:
-            raise FormError(label, f"too large for a form ({stat.st_size // (1024 * 1024)} MiB)")
-        with open(path, "rb") as handle:
-            blob = handle.read()
+        # Regular files only, bounded: a FIFO or a link to /dev/zero is a problem row.
+        with open_regular(path, label=label, limit=forms.MAX_FORM_BYTES) as handle:
+            stat = os.fstat(handle.fileno())
+            blob = read_limited(handle, forms.MAX_FORM_BYTES, label)
         result = forms.read(blob, name=label, password=password)
-    except FormError as exc:
+    except (FormError, FileRefused) as exc:
         return _unreadable(label, exc.reason)
     except MentoringDocsError as exc:
         return _unreadable(label, str(exc))
