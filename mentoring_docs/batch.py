@@ -719,8 +719,7 @@ def _account(report: BatchReport, result: RowResult, manifest: ledger.AtomicCsv,
         report.failed_rows += 1
         report.errors.extend(result.errors)
         for error in result.errors:
-            errors_csv.write((error.row, ledger.for_spreadsheet(error.column), error.path,
-                              ledger.for_spreadsheet(error.message)))
+            errors_csv.write((error.row, error.column, error.path, error.message))
 
 
 def _check_required_columns(roster: Roster, kinds: Sequence[Kind], defaults: Mapping[str, Mapping[str, Any]]) -> None:

@@ -29,8 +29,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .csv_guard import unguard
 from .errors import MentoringDocsError
 from .kinds import Kind, parse_kind
+from .limits import MAX_ROSTER_BYTES
+from .safe_read import FileRefused, read_regular
 
 __all__ = ["Issued", "read_manifest", "kind_from_name"]
 
@@ -76,13 +79,13 @@ def read_manifest(path: str | os.PathLike[str]) -> list[Issued]:
     """The issued documents a manifest lists; file paths are resolved next to the manifest."""
     source = Path(path)
     try:
-        text = source.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise MentoringDocsError(f"{source}: manifest not found") from None
+        text = read_regular(source, MAX_ROSTER_BYTES).decode("utf-8-sig")
+    except FileRefused as exc:
+        if exc.missing:
+            raise MentoringDocsError(f"{source}: manifest not found") from None
+        raise MentoringDocsError(f"{source}: cannot read the manifest: {exc.reason}") from None
     except UnicodeDecodeError:
         raise MentoringDocsError(f"{source}: the manifest is not UTF-8 text") from None
-    except OSError as exc:
-        raise MentoringDocsError(f"{source}: cannot read the manifest: {exc.strerror}") from None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
@@ -105,7 +108,8 @@ def read_manifest(path: str | os.PathLike[str]) -> list[Issued]:
 
         def cell(column: str) -> str:
             position = index.get(column)
-            return cells[position].strip() if position is not None and position < len(cells) else ""
+            # Our manifest guards text against spreadsheet formulas; unguard gives it back.
+            return unguard(cells[position].strip()) if position is not None and position < len(cells) else ""
 
         files = [f for f in _SPLIT.split(cell("file")) if f]
         hashes = [h.lower() for h in _SPLIT.split(cell("sha256")) if h]

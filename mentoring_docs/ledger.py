@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, Iterable, Sequence
 
+from .csv_guard import GuardedWriter, unguard
 from .errors import MentoringDocsError
 from .io import FILE_MODE
 
@@ -54,7 +55,8 @@ class AtomicCsv:
             os.fchmod(fd, FILE_MODE)
         self._tmp = Path(tmp)
         self._handle: IO[str] = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
-        self._writer = csv.writer(self._handle)
+        # Opened in spreadsheets: every text cell guarded against formulas (read back with unguard).
+        self._writer = GuardedWriter(self._handle)
         self._writer.writerow(header)
 
     def write(self, row: Iterable[object]) -> None:
@@ -74,11 +76,6 @@ class AtomicCsv:
         if not self._handle.closed:
             self._handle.close()
         self._tmp.unlink(missing_ok=True)
-
-
-def for_spreadsheet(text: str) -> str:
-    """Text for a cell of a report opened in a spreadsheet: never read as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 class Journal:
@@ -128,7 +125,7 @@ def known_files(outdir: Path) -> Known:
         with manifest.open("r", encoding="utf-8-sig", newline="") as handle:
             for record in csv.DictReader(handle):
                 if record.get("file") and _is_sha(record.get("sha256")):
-                    add(record["file"], record["sha256"], record.get("input_sha256") or "")
+                    add(unguard(record["file"]), record["sha256"], record.get("input_sha256") or "")
     folder = outdir / STATE_DIR
     if folder.is_dir():
         for journal in sorted(folder.glob("journal-*.csv"), key=lambda p: p.stat().st_mtime):
