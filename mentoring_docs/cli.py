@@ -131,8 +131,8 @@ def read(file: str, out: str | None, force: bool, password: str | None) -> None:
         atomic_write(out, text.encode("utf-8"), overwrite=force)
     else:
         click.echo(text, nl=False)
-    for problem in result.problems:
-        click.echo(f"{result.file}: {problem}", err=True)
+    for line in capped(f"{result.file}: {problem}" for problem in result.problems):
+        click.echo(line, err=True)
     if result.problems:
         sys.exit(1)
 

@@ -17,7 +17,7 @@ from types import ModuleType
 from typing import Any, Iterable, Mapping, Protocol
 
 from . import limits, validate
-from .catalogue import parse_flat
+from .catalogue import catalogue, parse_flat, pattern_of
 from .errors import DataError, FormError, MentoringDocsError, Problem
 from .io import atomic_write
 from .kinds import Kind, parse_kind
@@ -166,15 +166,39 @@ def read(source: str | os.PathLike[str] | bytes, *, name: str | None = None,
 
 def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | None],
               found: Iterable[Problem] = ()) -> ReadResult:
-    """Turn a backend's raw field values (and the problems it ``found``) into a :class:`ReadResult`."""
+    """Turn a backend's raw field values (and the problems it ``found``) into a :class:`ReadResult`.
+
+    A value longer than its field may hold is a problem with its path, not data:
+    it is left out of the record (see :mod:`mentoring_docs.limits`).
+    """
+    raw, overlong = _drop_overlong(kind, raw)
     data, problems = parse_flat(kind, raw)
-    problems = list(found) + problems
+    problems = list(found) + overlong + problems
     try:
         data = validate.load(kind, data, pruned=True)  # parse_flat leaves nothing empty
     except DataError as exc:
         known = {(p.path, p.message) for p in problems}
         problems += [p for p in exc.problems if (p.path, p.message) not in known]
     return ReadResult(label, fmt, kind, data, problems)
+
+
+def _drop_overlong(kind: Kind, raw: Mapping[str, str | bool | None]
+                   ) -> tuple[Mapping[str, str | bool | None], list[Problem]]:
+    longest = limits.MAX_LONG_TEXT_CHARS
+    if not any(isinstance(v, str) and len(v) > limits.MAX_TEXT_CHARS for v in raw.values()):
+        return raw, []  # the usual case: nothing near a limit, no lookups
+    by_path = catalogue(kind).by_path
+    kept: dict[str, str | bool | None] = {}
+    problems: list[Problem] = []
+    for path, value in raw.items():
+        if isinstance(value, str) and len(value) > limits.MAX_TEXT_CHARS:
+            fd = by_path.get(pattern_of(path))
+            limit = limits.max_chars(fd.kind if fd is not None else None) if fd is not None else longest
+            if len(value) > limit:
+                problems.append(Problem(path, limits.too_long(len(value), limit) + "; not read"))
+                continue
+        kept[path] = value
+    return kept, problems
 
 
 def _read_file(path: Path, label: str) -> bytes:

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .fields import FieldKind
-
 _MiB = 1024 * 1024
 
 #: A completed form (Word or PDF) read by ``read`` and ``track``.
@@ -46,9 +44,9 @@ MAX_FIELD_NAME_CHARS = 512
 MAX_PRINTED_PROBLEMS = 50
 
 
-def max_chars(kind: FieldKind | str | None) -> int:
-    """The longest value a field of ``kind`` may hold, in characters."""
-    return MAX_LONG_TEXT_CHARS if kind in (FieldKind.LONG_TEXT, "long_text") else MAX_TEXT_CHARS
+def max_chars(kind: str | None) -> int:
+    """The longest value a field of ``kind`` (a :class:`~mentoring_docs.fields.FieldKind`) may hold, in characters."""
+    return MAX_LONG_TEXT_CHARS if kind == "long_text" else MAX_TEXT_CHARS
 
 
 def too_long(length: int, limit: int) -> str:

@@ -28,7 +28,7 @@ from lxml import etree
 from ..catalogue import Field, FieldKind, catalogue, flatten
 from ..errors import DataError, FormError, Problem, TemplateError
 from ..kinds import KINDS
-from ..values import illegal_character
+from ..values import illegal_character, illegal_character_message
 from . import controls as ctl
 from .controls import ControlKind
 from .naming import bookmark_name, names
@@ -221,8 +221,7 @@ def _render_slot(slot: Slot, indices: tuple[int, ...], out: list[str], state: _R
             text = value
             bad = illegal_character(text)
             if bad is not None:
-                state.problems.append(Problem(path, f"contains the control character U+{ord(bad):04X}, "
-                                                    "which Word documents cannot hold"))
+                state.problems.append(Problem(path, illegal_character_message(bad, "Word documents")))
     append = out.append
     for piece in pieces:
         if piece.__class__ is str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import Problem
+
 from .filler import CompiledForm, compile_form
 from .reader import read_form as _read_form
 from .templates import blank_template as _blank_template
@@ -42,6 +44,7 @@ def compile_template(kind: str, template: bytes | None = None, **options: Any) -
     return compile_form(kind, template, password=options.get("password"), flatten=bool(options.get("flatten")))
 
 
-def read_form(source: bytes, *, name: str, password: str | None = None) -> tuple[str, dict[str, str | bool | None]]:
+def read_form(source: bytes, *, name: str,
+              password: str | None = None) -> tuple[str, dict[str, str | bool | None], list[Problem]]:
     """The kind and raw field values of a completed PDF form; see :mod:`.reader`."""
     return _read_form(source, name=name, password=password)
