@@ -101,6 +101,7 @@ def read_manifest(path: str | os.PathLike[str]) -> list[Issued]:
             "expected row, folder, agreement_id, file, sha256"
         )
     base = source.parent
+    ours = any(_key(name) == "inputsha256" for name in header)  # a column only batch generation writes
     out: list[Issued] = []
     for line, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
@@ -111,8 +112,9 @@ def read_manifest(path: str | os.PathLike[str]) -> list[Issued]:
             # Our manifest guards text against spreadsheet formulas; unguard gives it back.
             return unguard(cells[position].strip()) if position is not None and position < len(cells) else ""
 
-        files = [f for f in _SPLIT.split(cell("file")) if f]
         hashes = [h.lower() for h in _SPLIT.split(cell("sha256")) if h]
+        # Batch generation's own manifest has one file per line, and a folder name may hold a ";".
+        files = [cell("file")] if ours else [f for f in _SPLIT.split(cell("file")) if f]
         if hashes and len(hashes) != len(files):
             raise MentoringDocsError(
                 f"{source}: line {line}: {len(files)} files but {len(hashes)} SHA-256 values"
