@@ -76,7 +76,8 @@ class Package:
         try:
             with self._zip.open(info) as handle:
                 data = handle.read(limit + 1)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError,
+                ValueError) as exc:  # ValueError: a damaged directory makes zipfile seek before the start
             raise FormError(self.name, f"damaged Word document: cannot read {part} ({exc})") from None
         if len(data) > limit:
             raise FormError(self.name, f"refused: {part} is larger than its ZIP entry declares")
