@@ -1,0 +1,87 @@
+"""The rest of the README's "Limits" table, each limit crossed once."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from conftest import SAMPLES
+from hostile.harness import run_cli, snapshot
+from mentoring_docs import limits
+
+HEADER = "mentee.name,mentor.name,timeframe.start_date,timeframe.end_date\n"
+
+
+def _sparse(path, size):
+    with path.open("wb") as handle:
+        handle.truncate(size)
+    return path
+
+
+def test_a_form_over_64_mib_is_a_problem_row_and_never_read(tmp_path):
+    returned = tmp_path / "returned"
+    returned.mkdir()
+    _sparse(returned / "big.pdf", 100 * 1024 * 1024)
+    result = run_cli("track", returned, "-o", tmp_path / "t.json", cwd=tmp_path)
+    result.bounded()
+    assert result.rss_mb < 150
+    problems = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))["problems"]
+    assert [p["problem"] for p in problems] == ["too large (100 MiB; the limit is 64 MiB)"]
+    run_cli("read", returned / "big.pdf", cwd=tmp_path).clean_failure("big.pdf: too large (100 MiB; the limit is 64 MiB)")
+
+
+def test_a_roster_over_256_mib_is_refused(tmp_path):
+    roster = _sparse(tmp_path / "roster.csv", 300 * 1024 * 1024)
+    run_cli("batch", roster, "-o", tmp_path / "out", cwd=tmp_path).clean_failure("too large (300 MiB; the limit is 256 MiB)")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_manifest_over_256_mib_is_refused(tmp_path):
+    manifest = _sparse(tmp_path / "manifest.csv", 300 * 1024 * 1024)
+    result = run_cli("track", SAMPLES, "-o", tmp_path / "t.json", "--manifest", manifest, cwd=tmp_path)
+    result.clean_failure("manifest.csv: cannot read the manifest: too large (300 MiB")
+
+
+@pytest.mark.parametrize("suffix", ["csv", "jsonl"])
+def test_more_rows_than_the_limit_are_refused(tmp_path, suffix):
+    roster = tmp_path / f"roster.{suffix}"
+    count = limits.MAX_ROSTER_ROWS + 1
+    if suffix == "csv":
+        roster.write_text(HEADER + "a,b,2026-01-05,2026-06-05\n" * count)
+        where = f"row {count + 1:,}"
+    else:
+        roster.write_text('{"mentee.name": "a"}\n' * count)
+        where = f"line {count:,}"
+    before = snapshot(tmp_path)
+    result = run_cli("batch", roster, "-o", tmp_path / "out", cwd=tmp_path)
+    result.clean_failure(f"{where}: a roster may have at most {limits.MAX_ROSTER_ROWS:,} rows")
+    assert snapshot(tmp_path).keys() == before.keys()
+
+
+def test_a_header_too_long_to_be_a_field(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("mentee.name,mentor.name," + "h" * 5000 + "\n")
+    result = run_cli("batch", roster, "-o", tmp_path / "out", cwd=tmp_path)
+    result.clean_failure("column C: a header 5,000 characters long is not a field (at most 200)")
+    assert len(result.stderr) < 1000
+
+
+def test_a_json_lines_line_over_the_limit(tmp_path):
+    roster = tmp_path / "roster.jsonl"
+    roster.write_text('{"mentee.name": "' + "a" * (limits.MAX_LINE_BYTES + 10) + '"}\n')
+    result = run_cli("batch", roster, "-o", tmp_path / "out", cwd=tmp_path)
+    result.clean_failure(f"line 1 is longer than {limits.MAX_LINE_BYTES:,} characters; refused")
+
+
+def test_templates_must_be_regular_files(tmp_path):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("FIFOs are POSIX")
+    os.mkfifo(tmp_path / "template.docx")
+    fill = run_cli("fill", "agreement", SAMPLES / "agreement.json", "-o", tmp_path / "a.docx",
+                   "--template", tmp_path / "template.docx", cwd=tmp_path)
+    fill.clean_failure("template.docx: cannot read template: is a pipe (FIFO)")
+    batch = run_cli("batch", SAMPLES / "roster.csv", "-o", tmp_path / "out",
+                    "--template", f"agreement={tmp_path / 'template.docx'}", cwd=tmp_path)
+    batch.clean_failure("template.docx: cannot read template: is a pipe (FIFO)")
