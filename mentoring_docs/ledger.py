@@ -227,14 +227,13 @@ class RunLock:
         if (held.st_ino, held.st_dev) != (now.st_ino, now.st_dev):  # removed by a run that just ended
             os.close(fd)
             raise MentoringDocsError(f"{self.outdir}: another batch just finished here; run the command again")
+        ours = created or (stat.S_ISREG(held.st_mode) and os.pread(fd, len(_LOCK_MARK) + 1, 0) == _LOCK_MARK)
         if created:
             os.write(fd, _LOCK_MARK)
-        elif not stat.S_ISREG(held.st_mode) or os.pread(fd, len(_LOCK_MARK) + 1, 0) != _LOCK_MARK:
-            # Not a lock file of ours (a killed run leaves ours behind): kept, never removed.
-            path = None
         self._fd = fd
-        # Removed at the end only if it is ours: made now, or by an earlier run (it says so).
-        self._created = path
+        # Removed at the end only if it is ours: made now, or left by a killed run (it says so).
+        # Anything else found under that name is kept as it is.
+        self._created = path if ours else None
 
     def release(self) -> None:
         """Let go of the lock; the lock file goes too if this run made it (and the folder, if then empty)."""

@@ -74,3 +74,12 @@ def test_a_pair_folder_linking_inside_the_output_folder_is_named_so(tmp_path):
     after = snapshot(tmp_path)
     assert {k for k in after if not k.startswith("out/")} == {k for k in before if not k.startswith("out/")}
     assert all(k in after for k in before)  # nothing deleted
+
+
+def test_a_lock_file_left_by_a_killed_run_is_cleared(tmp_path):
+    out = tmp_path / "out"
+    (out / ".mentoring-docs").mkdir(parents=True)
+    (out / ".mentoring-docs" / "lock").write_bytes(b"mentoring-docs batch lock\n")  # what a run writes in it
+    result = run_cli("batch", _roster(tmp_path, ("Ann", "Bo")), "-o", out, "--formats", "docx", cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    assert not (out / ".mentoring-docs").exists()
