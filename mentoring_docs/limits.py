@@ -36,7 +36,7 @@ MAX_JSON_DEPTH = 64
 #: Digits of a JSON integer; the data model's numbers have at most a few.
 MAX_INTEGER_DIGITS = 30
 #: Characters of one value, by how the form shows it.
-MAX_TEXT_CHARS = 1_000
+MAX_TEXT_CHARS = 5_000
 MAX_LONG_TEXT_CHARS = 20_000
 #: Characters of a field name read from a PDF form (ours are under 40).
 MAX_FIELD_NAME_CHARS = 512
