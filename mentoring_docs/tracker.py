@@ -332,7 +332,9 @@ def read_document(path: str | os.PathLike[str], *, password: str | None = None) 
             stat = os.fstat(handle.fileno())
             blob = read_limited(handle, forms.MAX_FORM_BYTES, label)
         result = forms.read(blob, name=label, password=password)
-    except (FormError, FileRefused) as exc:
+    except FileRefused as exc:  # gone since it was found, a FIFO, a device, too large
+        return _unreadable(label, f"cannot read the file: {exc.reason}" if exc.missing else exc.reason)
+    except FormError as exc:
         return _unreadable(label, exc.reason)
     except MentoringDocsError as exc:
         return _unreadable(label, str(exc))
