@@ -85,3 +85,13 @@ def test_templates_must_be_regular_files(tmp_path):
     batch = run_cli("batch", SAMPLES / "roster.csv", "-o", tmp_path / "out",
                     "--template", f"agreement={tmp_path / 'template.docx'}", cwd=tmp_path)
     batch.clean_failure("template.docx: cannot read template: is a pipe (FIFO)")
+
+
+def test_the_json_schema_states_the_value_length_limits():
+    from mentoring_docs.json_schema import json_schema
+
+    schema = json_schema("agreement")
+    assert schema["properties"]["purpose"]["maxLength"] == limits.MAX_LONG_TEXT_CHARS
+    mentor = schema["properties"]["mentor"]
+    mentor = schema["$defs"][mentor["$ref"].rsplit("/", 1)[-1]] if "$ref" in mentor else mentor
+    assert mentor["properties"]["name"]["maxLength"] == limits.MAX_TEXT_CHARS

@@ -8,7 +8,6 @@ import zlib
 from pathlib import Path
 
 import pikepdf
-import pytest
 from pikepdf import Array, Dictionary, Name
 
 from conftest import SAMPLES
