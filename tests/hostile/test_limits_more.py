@@ -95,3 +95,25 @@ def test_the_json_schema_states_the_value_length_limits():
     mentor = schema["properties"]["mentor"]
     mentor = schema["$defs"][mentor["$ref"].rsplit("/", 1)[-1]] if "$ref" in mentor else mentor
     assert mentor["properties"]["name"]["maxLength"] == limits.MAX_TEXT_CHARS
+
+
+def test_a_word_form_value_of_twenty_million_characters_is_a_problem_not_data(tmp_path):
+    import io
+    import zipfile
+
+    from mentoring_docs import forms
+
+    record = json.loads((SAMPLES / "agreement.json").read_text(encoding="utf-8"))
+    blob = forms.Filler("agreement", "docx").render(record)
+    big = os.urandom(10_000_000).hex().encode()  # compresses about 2:1, so no zip bomb check stops it
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(blob)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "word/document.xml":
+                content = content.replace(b"Priya Raman", big, 1)
+            target.writestr(info.filename, content)
+    (tmp_path / "big.docx").write_bytes(out.getvalue())
+    result = run_cli("read", tmp_path / "big.docx", cwd=tmp_path)
+    result.clean_failure("big.docx: mentor.name: is 20,000,000 characters long; at most 5,000 are allowed; not read")
+    assert json.loads(result.stdout)["mentee"]["name"] == record["mentee"]["name"]
