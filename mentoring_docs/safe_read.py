@@ -12,12 +12,11 @@ from __future__ import annotations
 import io
 import os
 import stat
-from pathlib import Path
 from typing import BinaryIO
 
 from .errors import MentoringDocsError
 
-__all__ = ["FileRefused", "open_regular", "read_limited", "read_regular"]
+__all__ = ["FileRefused", "open_regular", "open_text", "read_limited", "read_regular"]
 
 
 class FileRefused(MentoringDocsError):
@@ -80,7 +79,7 @@ def open_regular(path: str | os.PathLike[str], *, label: str | None = None,
             raise FileRefused(name, _kind_of(after.st_mode))
         if limit is not None and after.st_size > limit:
             raise FileRefused(name, f"too large ({_mib(after.st_size)}; the limit is {_mib(limit)})")
-        if hasattr(os, "set_blocking"):
+        if getattr(os, "O_NONBLOCK", 0):  # opened non-blocking only where the flag exists (POSIX)
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:
@@ -111,11 +110,3 @@ def open_text(path: str | os.PathLike[str], *, label: str | None = None, limit: 
     """:func:`open_regular` as text."""
     return io.TextIOWrapper(open_regular(path, label=label, limit=limit), encoding=encoding,
                             newline=newline, errors=errors)
-
-
-def is_regular(path: Path) -> bool:
-    """Whether ``path`` is, or links to, a regular file (False when it is missing)."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
