@@ -21,7 +21,6 @@ from lxml import etree
 
 from .columns import column_letter
 from .docx.package import inflation_refusal
-from .errors import MentoringDocsError
 from .limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROSTER_BYTES, MAX_ROSTER_ROWS, MAX_XLSX_PART_BYTES, \
     MAX_XLSX_RATIO
 from .safe_read import FileRefused, open_regular
