@@ -35,9 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from mentoring_docs import batch, columns, forms, validate  # noqa: E402
+from mentoring_docs import batch, forms, validation  # noqa: E402
+from mentoring_docs.batch import columns  # noqa: E402
 from mentoring_docs.catalogue import FieldKind, catalogue, flatten, unflatten  # noqa: E402
-from mentoring_docs.roster import open_roster  # noqa: E402
+from mentoring_docs.batch.roster import open_roster  # noqa: E402
 
 KINDS = ("agreement", "action_plan")
 HEADER = [
@@ -81,7 +82,7 @@ def records(pairs: int) -> list[dict[str, dict[str, Any]]]:
         for header, text in cells.items():
             for target in columns.resolve(header).targets:
                 values[target.kind].update(target.convert(text))
-        out.append({kind: validate.load(kind, unflatten(kind, values[kind])) for kind in KINDS})
+        out.append({kind: validation.load(kind, unflatten(kind, values[kind])) for kind in KINDS})
     return out
 
 
@@ -112,7 +113,7 @@ def naive_loop(data: list[dict[str, dict[str, Any]]], out: Path) -> tuple[int, f
         docx_paths[kind].write_bytes(docxtpl_template(kind))
         pdf_blanks[kind] = forms.blank_template(kind, "pdf")
     env = jinja2.Environment(undefined=jinja2.ChainableUndefined, autoescape=True)
-    contexts = [{kind: ({"d": validate.dump(kind, pair[kind])}, pdf_values(kind, pair[kind])) for kind in KINDS}
+    contexts = [{kind: ({"d": validation.dump(kind, pair[kind])}, pdf_values(kind, pair[kind])) for kind in KINDS}
                 for pair in data]
     files = 0
     start = time.perf_counter()
@@ -184,7 +185,7 @@ def peak_memory(rows: int, work: Path, formats: str) -> float:
         "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         f"sys.path.insert(0, {str(ROOT)!r})\n"
         "from mentoring_docs import batch\n"
-        "from mentoring_docs.roster import open_roster\n"
+        "from mentoring_docs.batch.roster import open_roster\n"
         f"report = batch.generate(open_roster({str(roster)!r}), {str(out)!r}, jobs=1, formats={formats.split(',')!r})\n"
         "assert report.ok, report.summary()\n"
         "print(peak_kib())\n"

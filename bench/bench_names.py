@@ -22,8 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mentoring_docs import batch  # noqa: E402
-from mentoring_docs.naming import UniqueNames  # noqa: E402
-from mentoring_docs.roster import open_roster  # noqa: E402
+from mentoring_docs.batch.folder_names import UniqueNames  # noqa: E402
+from mentoring_docs.batch.roster import open_roster  # noqa: E402
 
 
 def _names(rows: int, same: bool) -> float:

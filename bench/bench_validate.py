@@ -1,11 +1,11 @@
-"""Benchmark: ``validate.load`` on the records the form readers really hand it, against marshmallow.
+"""Benchmark: ``validation.load`` on the records the form readers really hand it, against marshmallow.
 
 Fills the bundled samples (plus a roster-style minimal agreement) as Word and
 PDF forms, reads each back with the format backends and ``parse_flat`` -- the
-exact input ``forms.interpret`` passes to ``validate.load(kind, data,
-pruned=True)`` -- then times that call alone, and in the same run the peer:
+exact input ``forms.interpret`` passes to ``validation.load_parsed(kind,
+data)`` -- then times that call alone, and in the same run the peer:
 marshmallow's own ``Schema.load`` of the same schema on the same records (what
-``validate.load`` ran before :mod:`mentoring_docs.fastload`). Run it pinned to a
+``validation.load`` ran before :mod:`mentoring_docs.fastload`). Run it pinned to a
 core (``taskset -c 0``). For a figure that other processes on the machine cannot
 disturb, count instructions of ``--repeat N`` minus ``--repeat 0`` (valgrind
 --tool=callgrind).
@@ -25,7 +25,7 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mentoring_docs import Filler, forms, load, validate  # noqa: E402
+from mentoring_docs import Filler, forms, load, validation  # noqa: E402
 from mentoring_docs.catalogue import parse_flat  # noqa: E402
 from mentoring_docs.schema import SCHEMAS  # noqa: E402
 
@@ -37,7 +37,7 @@ def records() -> list[tuple[str, dict]]:
                        ("action_plan.json", "action_plan")):
         record = load(kind, json.loads((ROOT / "samples" / name).read_text(encoding="utf-8")))
         for fmt in ("docx", "pdf"):
-            blob = Filler(kind, fmt).render(record, validated=True)
+            blob = Filler(kind, fmt).render(record)
             read_kind, raw, *_ = forms.backend(fmt).read_form(blob, name=f"{name}.{fmt}")
             data, problems = parse_flat(read_kind, raw)
             assert not problems, problems
@@ -63,8 +63,8 @@ def main() -> None:
     batch = records()
     schemas = {kind: SCHEMAS[kind]() for kind in SCHEMAS}
 
-    def ours(kind: str, data: dict) -> Any:
-        return validate.load(kind, data, pruned=True)
+    def ours(kind: Any, data: dict) -> Any:
+        return validation.load_parsed(kind, data)
 
     def marshmallow(kind: str, data: dict) -> Any:
         return schemas[kind].load(data)
@@ -77,7 +77,7 @@ def main() -> None:
     peer = timed(marshmallow, batch, args.repeat)
     loads = args.repeat * len(batch)
     print(f"{len(batch)} records read back from Word and PDF, {args.repeat} loads each, one process")
-    print(f"ours (validate.load, fast path)      {mine / loads * 1e6:8.1f} µs per record")
+    print(f"ours (validation.load, fast path)      {mine / loads * 1e6:8.1f} µs per record")
     print(f"marshmallow Schema.load              {peer / loads * 1e6:8.1f} µs per record")
     print(f"ratio: {peer / mine:.1f}x")
 

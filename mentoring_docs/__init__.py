@@ -6,12 +6,19 @@ The public API:
 - :func:`catalogue`, :func:`flatten`, :func:`unflatten`: the field catalogue;
 - :func:`fill`, :class:`Filler`, :func:`read`, :func:`export_template`: forms;
 - :func:`json_schema`: the JSON Schema of a kind;
-- :func:`track`, :class:`Tracker`: a tracker of returned forms across a program.
+- :func:`track`, :class:`Tracker`: a tracker of returned forms across a program;
+- :func:`generate`, :func:`open_roster`, :class:`BatchReport`, :class:`RosterError`:
+  batch generation from a roster.
+
+Batch generation and tracking are imported on first use (module ``__getattr__``),
+so ``import mentoring_docs`` stays light for a program that only fills forms.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version as _version
+from typing import Any
 
 try:
     __version__ = _version("mentoring-docs")
@@ -23,12 +30,33 @@ from .errors import DataError, FormError, MentoringDocsError, OutputExistsError,
 from .forms import Filler, ReadResult, export_template, fill, read
 from .json_schema import json_schema
 from .kinds import KINDS, parse_kind
-from .tracker import Tracker, track
-from .validate import dump, load, load_json, problems, to_json
+from .validation import dump, load, load_json, problems, to_json
+
+# Names whose modules load on first use: name -> the module that defines it.
+_LAZY = {
+    "track": "mentoring_docs.tracking", "Tracker": "mentoring_docs.tracking",
+    "generate": "mentoring_docs.batch", "open_roster": "mentoring_docs.batch",
+    "BatchReport": "mentoring_docs.batch", "RosterError": "mentoring_docs.batch",
+}
 
 __all__ = [
-    "KINDS", "Catalogue", "DataError", "Field", "FieldKind", "Filler", "FormError", "ListSpec",
-    "MentoringDocsError", "OutputExistsError", "Problem", "ReadResult", "Section", "TemplateError",
-    "__version__", "catalogue", "dump", "export_template", "fill", "flatten", "json_schema", "load",
-    "load_json", "parse_kind", "problems", "read", "to_json", "track", "Tracker", "unflatten",
+    "KINDS", "BatchReport", "Catalogue", "DataError", "Field", "FieldKind", "Filler", "FormError", "ListSpec",
+    "MentoringDocsError", "OutputExistsError", "Problem", "ReadResult", "RosterError", "Section",
+    "TemplateError", "Tracker", "__version__", "catalogue", "dump", "export_template", "fill", "flatten",
+    "generate", "json_schema", "load", "load_json", "open_roster", "parse_kind", "problems", "read",
+    "to_json", "track", "unflatten",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Load batch generation or tracking the first time one of their names is used."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mentoring_docs' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

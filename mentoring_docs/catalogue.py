@@ -7,43 +7,33 @@ by hand. Paths are dotted, with ``*`` standing for a list index in patterns
 (``focus.areas.networking``), since that is how every form shows it.
 
 The Word and PDF forms, the roster columns and the readers are all driven by this
-module, and :func:`flatten` / :func:`unflatten` convert between nested records and
-``{concrete path: value}`` maps.
+module. Converting between nested records and ``{concrete path: value}`` maps is
+:mod:`mentoring_docs.flat_paths`'s job; :func:`flatten`, :func:`unflatten` and
+:func:`parse_flat` here take a kind name for it.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field as _dc_field
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterator, Mapping
 
 from marshmallow import Schema, fields as mf, missing
 
-from . import values
-from .errors import DataError, Problem
+from . import flat_paths, text_values
+from .errors import Problem
+from .flat_paths import pattern_of
 from .fields import ChoiceSet, FieldKind
 from .kinds import TITLES, Kind, parse_kind
 from .schema import SCHEMAS
 
 __all__ = [
     "Catalogue", "Choice", "Field", "FieldKind", "Group", "ListSpec", "Section",
-    "catalogue", "flatten", "unflatten", "parse_flat", "pattern_of",
+    "catalogue", "flatten", "unflatten", "parse_flat",
 ]
 
 _TEXT, _LONG_TEXT, _CHECKBOX, _DATE, _NUMBER = (
     FieldKind.TEXT, FieldKind.LONG_TEXT, FieldKind.CHECKBOX, FieldKind.DATE, FieldKind.NUMBER)
-
-_INDEX = re.compile(r"(?<=\.)\d+(?=\.|$)|^\d+(?=\.|$)")
-
-
-@functools.lru_cache(maxsize=65536)
-def pattern_of(path: str) -> str:
-    """The pattern of a concrete path: list indices become ``*``."""
-    # Cached: readers look up the same few hundred paths in every form they read
-    # (about 500 calls per form), and the regex was a tenth of the reading time.
-    return _INDEX.sub("*", path)
-
 
 @dataclass(frozen=True)
 class Choice:
@@ -106,9 +96,9 @@ class Field:
         if value is None:
             return ""
         if self.kind is FieldKind.DATE:
-            return values.format_date(value)
+            return text_values.format_date(value)
         if self.kind is FieldKind.NUMBER:
-            return values.format_number(value)
+            return text_values.format_number(value)
         if self.kind is FieldKind.CHECKBOX:
             return "yes" if value else ""
         return str(value)
@@ -125,17 +115,17 @@ class Field:
         if kind is _TEXT or kind is _LONG_TEXT:
             if isinstance(text, bool):
                 raise ValueError(f"expected {kind} text, got a checkbox state")
-            return values.normalise_newlines(text) or None
+            return text_values.normalise_newlines(text) or None
         if kind is _CHECKBOX:
-            return True if values.parse_flag(text) else None
+            return True if text_values.parse_flag(text) else None
         if isinstance(text, bool):
             raise ValueError(f"expected {kind} text, got a checkbox state")
         if not text.strip():
             return None
         if kind is _DATE:
-            return values.parse_date(text)
+            return text_values.parse_date(text)
         if kind is _NUMBER:
-            return values.parse_number(text, integer=self.integer)
+            return text_values.parse_number(text, integer=self.integer)
         value = self._choice_names.get(text.strip().casefold())
         if value is not None:
             return value
@@ -381,120 +371,16 @@ def catalogue(kind: str) -> Catalogue:
 
 
 def flatten(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """``{concrete dotted path: value}`` for every value in ``data``.
-
-    A choice set becomes one ``True`` per ticked box (``focus.areas.networking``).
-    """
-    cat = catalogue(kind)
-    out: dict[str, Any] = {}
-
-    def walk(value: Any, path: str, pattern: str) -> None:
-        if pattern in cat.choice_sets:
-            for item in value:
-                out[f"{path}.{item}"] = True
-        elif isinstance(value, Mapping):
-            for key, inner in value.items():
-                walk(inner, f"{path}.{key}" if path else key, f"{pattern}.{key}" if pattern else key)
-        elif isinstance(value, list):
-            for index, inner in enumerate(value):
-                walk(inner, f"{path}.{index}", f"{pattern}.*")
-        else:
-            out[path] = value
-
-    walk(data, "", "")
-    return out
+    """``{concrete dotted path: value}`` for every value in ``data`` (see :func:`.flat_paths.flatten`)."""
+    return flat_paths.flatten(catalogue(kind), data)
 
 
 def unflatten(kind: str, flat: Mapping[str, Any]) -> dict[str, Any]:
-    """The nested record a ``{concrete path: value}`` map describes; inverse of :func:`flatten`.
-
-    Empty values (None, ``""``, ``False`` checkboxes) are left out; list rows are
-    taken in index order and rows left empty are dropped, so that gaps left in a
-    form's table close up. Raises :class:`DataError` for a path not in the catalogue.
-    """
-    cat = catalogue(kind)
-    known: list[tuple[str, Any]] = []
-    unknown: list[Problem] = []
-    for path, value in flat.items():
-        if cat.lookup(path) is None:
-            hint = cat.suggest(path)
-            unknown.append(Problem(path, "unknown field" + (f"; did you mean {hint!r}?" if hint else "")))
-        else:
-            known.append((path, value))
-    if unknown:
-        raise DataError(unknown)
-    return _nest(cat, known)
-
-
-def _nest(cat: Catalogue, items: Iterable[tuple[str, Any]]) -> dict[str, Any]:
-    """The nested record of ``(concrete path, value)`` pairs whose paths are all in ``cat``."""
-    root: dict[str, Any] = {}
-    for path, value in items:
-        if value is None or value == "" or value is False:
-            continue
-        parts = path.split(".")
-        node = root
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = value
-    return _rebuild(cat, root, "")  # type: ignore[return-value]
-
-
-def _rebuild(cat: Catalogue, node: Any, pattern: str) -> Any:
-    if not isinstance(node, dict):
-        return node
-    if pattern in cat.choice_sets:
-        return [fd.name for fd in cat.choice_sets[pattern] if node.get(fd.name)]
-    if pattern in cat.lists_by_path:
-        inner = pattern + ".*"
-        items = []
-        for key in sorted(node, key=int):
-            item = node[key]
-            if isinstance(item, dict):  # leaves need no rebuilding: skip the call for them
-                item = _rebuild(cat, item, inner)
-            if not _blank(item):
-                items.append(item)
-        return items
-    out = {}
-    prefix = pattern + "." if pattern else ""
-    for key, value in node.items():
-        if isinstance(value, dict):
-            value = _rebuild(cat, value, prefix + key)
-        if not _blank(value):
-            out[key] = value
-    return out
-
-
-def _blank(value: Any) -> bool:
-    """What a rebuilt record leaves out: nothing given, or a group or list left empty."""
-    return value is None or value == "" or value == {} or value == []
+    """The nested record a ``{concrete path: value}`` map describes (see :func:`.flat_paths.unflatten`)."""
+    return flat_paths.unflatten(catalogue(kind), flat)
 
 
 def parse_flat(kind: str, raw: Mapping[str, str | bool | None]) -> tuple[dict[str, Any], list[Problem]]:
-    """Typed data from the raw text of a form; every value that cannot be read is a problem.
-
-    ``raw`` maps concrete paths to what a person left in each field (text, or a
-    checkbox state). Nothing is dropped silently: text that is not a valid value
-    of its field (a date typed as "next Tuesday") is reported with its path and
-    the text found, and unknown paths are reported too.
-    """
-    cat = catalogue(kind)
-    by_path = cat.by_path
-    typed: list[tuple[str, Any]] = []
-    problems: list[Problem] = []
-    for path, text in raw.items():
-        fd = by_path.get(pattern_of(path))
-        if fd is None:
-            problems.append(Problem(path, f"not a field of the {cat.title}"))
-            continue
-        if text is None:
-            continue
-        try:
-            value = fd.from_text(text)
-        except ValueError as exc:
-            problems.append(Problem(path, str(exc)))
-            continue
-        if value is not None:
-            typed.append((path, value))
-    # Every path was looked up above: nest the values without asking again.
-    return _nest(cat, typed), problems
+    """Typed data from the raw text of a form, and a problem for each value that cannot be read
+    (see :func:`.flat_paths.parse_flat`)."""
+    return flat_paths.parse_flat(catalogue(kind), raw)

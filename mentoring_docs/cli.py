@@ -15,8 +15,8 @@ from typing import Any, Callable, TypeVar
 
 import click
 
-from . import __version__, forms, validate
-from .batch import DEFAULT_NAME
+from . import __version__, forms, validation
+from .batch.run import DEFAULT_NAME
 from .errors import DataError, MentoringDocsError
 from .json_schema import json_schema_text
 from .kinds import KINDS, cli_name, parse_kind
@@ -83,7 +83,7 @@ def schema(kind: str) -> None:
 def validate_command(kind: str, file: str) -> None:
     """Check a JSON FILE (or - for stdin) against the data model of KIND."""
     blob, label = _read_input(file)
-    validate.load_json(parse_kind(kind), blob, source=label)
+    validation.load_json(parse_kind(kind), blob, source=label)
     click.echo(f"{label}: OK")
 
 
@@ -103,7 +103,7 @@ def fill(kind: str, data: str, out: str, template: str | None, force: bool, prot
     """Fill a form of KIND with the JSON in DATA (a file, or - for stdin)."""
     kind = parse_kind(kind)
     blob, label = _read_input(data)
-    record = validate.load_json(kind, blob, source=label)
+    record = validation.load_json(kind, blob, source=label)
     written = forms.fill(kind, record, out, template=template, overwrite=force,
                          protect=protect, password=password, flatten=flatten)
     click.echo(f"wrote {written}", err=True)
@@ -126,7 +126,7 @@ def read(file: str, out: str | None, force: bool, password: str | None) -> None:
     result = forms.read(file, password=password)
     text = result.to_json()
     if out:
-        from .io import atomic_write
+        from .atomic import atomic_write
 
         atomic_write(out, text.encode("utf-8"), overwrite=force)
     else:
@@ -174,13 +174,13 @@ def batch_command(roster: str, outdir: str, kinds: str, formats: str, defaults_f
     made; the exit code is 1 if any row failed.
     """
     from . import batch
-    from .progress import ConsoleObserver
-    from .roster import open_roster
+    from .batch.progress import ConsoleObserver
+    from .batch.roster import open_roster
 
     defaults = None
     if defaults_file:
         blob, label = _read_input(defaults_file)
-        defaults = validate.parse_json(blob, source=label)
+        defaults = validation.parse_json(blob, source=label)
         if not isinstance(defaults, dict):
             raise MentoringDocsError(f"{label}: the defaults must be a JSON object")
     pairs = []
@@ -210,7 +210,7 @@ def _split(text: str) -> list[str]:
 def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     if value is None:
         return None
-    from .values import parse_date
+    from .text_values import parse_date
 
     try:
         return parse_date(value)
@@ -237,8 +237,8 @@ def track(paths: tuple[str, ...], out: str, as_of: Any, manifest: str | None, pa
     A file that cannot be read, or holds invalid values, is listed in the tracker's
     problems table; it never stops the run.
     """
-    from .tracker import track as build_tracker
-    from .tracker_output import check
+    from .tracking import track as build_tracker
+    from .tracking.output import check
 
     check(out, overwrite=force)  # fail before reading a thousand forms, not after
     tracker = build_tracker(paths, as_of=as_of, manifest=manifest, password=password)

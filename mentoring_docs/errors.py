@@ -15,19 +15,45 @@ class MentoringDocsError(Exception):
     """Base class of every error caused by input: data, files, templates, options."""
 
 
-@dataclass(frozen=True, order=True)
+#: The ``column`` of a problem with a value that came from a batch's defaults, not a roster cell.
+FROM_DEFAULTS = "(defaults)"
+
+
+@dataclass(frozen=True)
 class Problem:
-    """One problem with one value: where it is (a dotted path) and what is wrong.
+    """One problem: where it is and what is wrong. The one shape every report uses.
 
     ``path`` is the dotted path of the field (``goals.0.title``); it is empty for
-    a problem with the document as a whole.
+    a problem with the document as a whole. Where it applies: ``row`` is a roster's
+    row number as a spreadsheet shows it, ``column`` the header of the cell to blame
+    (:data:`FROM_DEFAULTS` for a value from a batch's defaults, empty when no single
+    cell is), ``file`` the file concerned, ``category`` a report's kind of problem
+    (the tracker's categories: see :mod:`mentoring_docs.tracking.tables`).
     """
 
     path: str
     message: str
+    row: int | None = None
+    column: str = ""
+    file: str = ""
+    category: str = ""
+
+    def __lt__(self, other: "Problem") -> bool:
+        return self._key() < other._key()
+
+    def _key(self) -> tuple[int, str, str, str, str]:
+        return (self.row or 0, self.file, self.path, self.message, self.column)
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
+        text = f"{self.path}: {self.message}" if self.path else self.message
+        if self.row is not None:
+            where = f"row {self.row}"
+            if self.column == FROM_DEFAULTS:
+                where += " (from the defaults)"
+            elif self.column and self.column != self.path:
+                where += f", column {self.column!r}"
+            text = f"{where}: {text}"
+        return f"{self.file}: {text}" if self.file else text
 
 
 class DataError(MentoringDocsError):

@@ -23,7 +23,7 @@ no change here and is never skipped.
 
 from __future__ import annotations
 
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, NamedTuple, cast
 
 from marshmallow import RAISE, Schema, fields, missing
 from marshmallow.decorators import POST_DUMP, PRE_DUMP, VALIDATES_SCHEMA
@@ -132,7 +132,9 @@ class _Compiler:
         # One pass over the declared fields in declaration order, as Schema._deserialize
         # does, so the record's keys come out in the same order.
         def load_object(data: Any, _key: Any = None, _parent: Any = None) -> dict[str, Any]:
-            if type(data) is not dict:  # other mappings are rare: marshmallow's job
+            # A dict subclass (a Record loaded again) reads like a dict; other
+            # mappings are rare: marshmallow's job.
+            if type(data) is not dict and not isinstance(data, dict):
                 raise Defer("not a dict")
             out: dict[str, Any] = {}
             seen = 0
@@ -180,10 +182,11 @@ class _Compiler:
         if plain and cls in LEAF_FIELDS:
             deserialize = field._deserialize
         elif plain and cls is fields.List:
-            deserialize = _list(self.field(field.inner, f"{path}.*", ancestors))
-        elif plain and cls is fields.Nested and not field.many:
-            nested = field.schema
-            unknown = field.unknown if field.unknown is not None else nested.unknown
+            deserialize = _list(self.field(cast(fields.List, field).inner, f"{path}.*", ancestors))
+        elif plain and cls is fields.Nested and not cast(fields.Nested, field).many:
+            nested = cast(fields.Nested, field).schema
+            unknown = cast(fields.Nested, field).unknown
+            unknown = unknown if unknown is not None else nested.unknown
             deserialize = self.schema(nested, unknown, path + ".", ancestors)
         if deserialize is None:
             self.fallbacks.append(path)

@@ -16,7 +16,7 @@ from typing import Any, Mapping, Sequence
 
 from marshmallow import ValidationError, fields, validate
 
-from . import values
+from . import text_values
 from .limits import MAX_LONG_TEXT_CHARS, MAX_TEXT_CHARS, too_long
 
 
@@ -56,10 +56,10 @@ class Text(fields.String):
         if len(value) > limit:
             raise ValidationError(too_long(len(value), limit))
         # Every record loaded runs this for each text; most hold no "\r" to normalise.
-        text = values.normalise_newlines(value) if "\r" in value else value
-        bad = values.illegal_character(text)
+        text = text_values.normalise_newlines(value) if "\r" in value else value
+        bad = text_values.illegal_character(text)
         if bad is not None:
-            raise ValidationError(values.illegal_character_message(bad))
+            raise ValidationError(text_values.illegal_character_message(bad))
         if not self.multiline and "\n" in text:
             raise ValidationError("must be one line (this field cannot hold line breaks)")
         return text
@@ -113,7 +113,7 @@ class ChoiceSet(fields.List):
         self.choices = tuple(choices)
         super().__init__(Choice(self.choices), **kwargs)
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any | None]:
         items = super()._deserialize(value, attr, data, **kwargs)
         order = [v for v, _ in self.choices]
         return [v for v in order if v in set(items)]
@@ -146,7 +146,7 @@ class Number(fields.Float):
             raise ValidationError("must be a number")
         return super()._deserialize(value, attr, data, **kwargs)
 
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> float | int | None:
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> float | int | str | None:
         # JSON readers see 6 rather than 6.0 for a whole amount; both load as the same float.
         out = super()._serialize(value, attr, obj, **kwargs)
         return int(out) if isinstance(out, float) and out.is_integer() and abs(out) < 1e15 else out

@@ -1,27 +1,27 @@
 """Filling and reading forms, whatever their format.
 
 This module speaks only data and file names; the format backends
-(:mod:`mentoring_docs.docx`, :mod:`mentoring_docs.pdf`) know OOXML and PDF. Each
-backend exposes ``FORMAT``, ``OPTIONS``, ``sniff``, ``blank_template``,
-``compile_template`` and ``read_form``; ``read_form`` returns ``(kind, raw values)``
-or ``(kind, raw values, problems found in the document)``.
+(:mod:`mentoring_docs.docx`, :mod:`mentoring_docs.pdf`) know OOXML and PDF. Their
+contract is :class:`~mentoring_docs.form_format.FormFormat`, and :data:`BACKENDS`
+is where each format is registered.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
-from typing import Any, Iterable, Mapping, Protocol
+from typing import Any, Callable, Iterable, Mapping
 
-from . import limits, validate
-from .catalogue import catalogue, parse_flat, pattern_of
+from . import limits, validation
+from .atomic import atomic_write
+from .catalogue import catalogue, parse_flat
+from .flat_paths import pattern_of
 from .errors import DataError, FormError, MentoringDocsError, Problem
-from .io import atomic_write
+from .form_format import CompiledForm, FormFormat
 from .kinds import Kind, parse_kind
 from .safe_read import FileRefused, read_regular
+from .validation import Record
 
 #: Output formats, by file extension.
 FORMATS: tuple[str, ...] = ("docx", "pdf")
@@ -30,18 +30,30 @@ FORMATS: tuple[str, ...] = ("docx", "pdf")
 MAX_FORM_BYTES = limits.MAX_FORM_BYTES
 
 
-class Compiled(Protocol):
-    """A template prepared once by a backend, able to render many records."""
+def _docx() -> FormFormat:
+    from . import docx
 
-    def render(self, data: Mapping[str, Any]) -> bytes: ...
+    return docx
 
 
-def backend(fmt: str) -> ModuleType:
-    """The backend module of ``fmt`` (``docx`` or ``pdf``)."""
+def _pdf() -> FormFormat:
+    # Imported on first use: pikepdf and reportlab are heavy, and a program that
+    # fills only Word forms never needs them.
+    from . import pdf
+
+    return pdf
+
+
+#: The form formats: name -> the function that imports its backend.
+BACKENDS: Mapping[str, Callable[[], FormFormat]] = {"docx": _docx, "pdf": _pdf}
+
+
+def backend(fmt: str) -> FormFormat:
+    """The backend of ``fmt`` (``docx`` or ``pdf``)."""
     fmt = fmt.lower().lstrip(".")
-    if fmt not in FORMATS:
+    if fmt not in BACKENDS:
         raise MentoringDocsError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
-    return importlib.import_module(f"mentoring_docs.{fmt}")
+    return BACKENDS[fmt]()
 
 
 def format_of(path: str | os.PathLike[str]) -> str:
@@ -73,17 +85,30 @@ class Filler:
             )
         options = {k: v for k, v in options.items() if k in module.OPTIONS}
         source = _template_bytes(template)
-        self._compiled: Compiled = module.compile_template(self.kind, source, **options)
+        self._compiled: CompiledForm = module.compile_template(self.kind, source, **options)
 
-    def render(self, data: Mapping[str, Any], *, validated: bool = False) -> bytes:
-        """The filled document as bytes. ``data`` is validated first unless ``validated``."""
-        record = data if validated else validate.load(self.kind, data)
+    def record(self, data: Mapping[str, Any]) -> Record:
+        """``data`` as a :class:`Record` of this filler's kind: a record as it is, anything else validated."""
+        if isinstance(data, Record) and data.kind == self.kind and not data.changed:
+            return data
+        return validation.load(self.kind, data)
+
+    def limit_problems(self, record: Record) -> list[Problem]:
+        """A problem for each list of ``record`` with more items than this form has rows."""
+        limits = self._compiled.list_limits
+        return validation.list_limit_problems(record, limits, f"{self.format.upper()} form") if limits else []
+
+    def render(self, data: Mapping[str, Any]) -> bytes:
+        """The filled document as bytes; ``data`` that is not yet a :class:`Record` is validated once, here."""
+        record = self.record(data)
+        problems = self.limit_problems(record)
+        if problems:
+            raise DataError(problems)
         return self._compiled.render(record)
 
-    def fill(self, data: Mapping[str, Any], out: str | os.PathLike[str], *, overwrite: bool = False,
-             validated: bool = False) -> Path:
+    def fill(self, data: Mapping[str, Any], out: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
         """Render ``data`` and write it to ``out`` atomically."""
-        return atomic_write(out, self.render(data, validated=validated), overwrite=overwrite)
+        return atomic_write(out, self.render(data), overwrite=overwrite)
 
 
 def _template_bytes(template: str | os.PathLike[str] | bytes | None) -> bytes | None:
@@ -132,7 +157,7 @@ class ReadResult:
 
     def to_json(self) -> str:
         """The data as JSON text, ready for :func:`fill`."""
-        return validate.to_json(self.kind, self.data)
+        return validation.to_json(self.kind, self.data)
 
 
 def detect_format(head: bytes) -> str | None:
@@ -159,9 +184,8 @@ def read(source: str | os.PathLike[str] | bytes, *, name: str | None = None,
     fmt = detect_format(blob[:8])
     if fmt is None:
         raise FormError(label, "not a Word (.docx) or PDF file")
-    # A backend may also return problems it found in the document itself.
-    kind, raw, *found = backend(fmt).read_form(blob, name=label, password=password)
-    return interpret(label, fmt, kind, raw, found[0] if found else ())
+    form = backend(fmt).read_form(blob, name=label, password=password)
+    return interpret(label, fmt, form.kind, form.values, form.problems)
 
 
 def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | None],
@@ -175,7 +199,7 @@ def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | N
     data, problems = parse_flat(kind, raw)
     problems = list(found) + overlong + problems
     try:
-        data = validate.load(kind, data, pruned=True)  # parse_flat leaves nothing empty
+        data = validation.load_parsed(kind, data)
     except DataError as exc:
         known = {(p.path, p.message) for p in problems}
         problems += [p for p in exc.problems if (p.path, p.message) not in known]

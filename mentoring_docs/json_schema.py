@@ -3,7 +3,7 @@
 The files in ``schemas/`` are this module's output; a test keeps them in sync.
 Rules that span fields (end after start, completion date only when completed) cannot
 be said in JSON Schema; they are stated in the descriptions and enforced by
-:func:`mentoring_docs.validate.load`.
+:func:`mentoring_docs.validation.load`.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ each becomes a :class:`~mentoring_docs.errors.Problem` naming where it is.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from .errors import Problem
@@ -35,7 +36,7 @@ class _LongInteger:
         self.digits = digits
 
 
-class _Repeats(dict):  # type: ignore[type-arg]
+class _Repeats(dict[str, Any]):
     """An object in which some keys were given more than once (``repeated``)."""
 
     repeated: list[str]
@@ -54,9 +55,9 @@ def loads(text: str) -> Any:
     def make_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         obj = dict(pairs)
         if len(obj) != len(pairs):
-            seen: set[str] = set()
+            counts = Counter(k for k, _ in pairs)
             repeated = _Repeats(obj)
-            repeated.repeated = list(dict.fromkeys(k for k, _ in pairs if k in seen or seen.add(k)))  # type: ignore[func-returns-value]
+            repeated.repeated = [k for k, n in counts.items() if n > 1]  # in the order first given
             odd.append(True)
             return repeated
         return obj

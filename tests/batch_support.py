@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from mentoring_docs import forms, validate
+from mentoring_docs import forms, validation
 from mentoring_docs.catalogue import catalogue, unflatten
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +49,7 @@ def expected_record(kind: str, flat: Mapping[str, Any]) -> dict[str, Any]:
     """The validated record of ``kind`` that dotted-path values describe (ignoring other documents' paths)."""
     cat = catalogue(kind)
     mine = {path: value for path, value in flat.items() if value not in ("", None) and cat.lookup(path) is not None}
-    return validate.load(kind, unflatten(kind, mine))
+    return validation.load(kind, unflatten(kind, mine))
 
 
 def sha256(path: Path) -> str:

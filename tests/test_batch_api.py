@@ -15,9 +15,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from mentoring_docs import batch, columns, forms
+import mentoring_docs
+from mentoring_docs import batch, forms
+from mentoring_docs.batch import columns
 from mentoring_docs.errors import MentoringDocsError
-from mentoring_docs.roster import open_roster
+from mentoring_docs.batch.roster import open_roster
 from batch_support import FILES, FORMATS, ROOT, documents, read_back, read_csv, run_batch, write_roster
 
 PAIR = {"mentor": {"name": "Ana Lima"}, "mentee": {"name": "Ben Okafor"},
@@ -272,7 +274,7 @@ def test_rows_are_streamed(tmp_path: Path, jobs: int) -> None:
 
 def test_one_batch_at_a_time_per_output_folder(tmp_path: Path) -> None:
     pytest.importorskip("fcntl")  # the lock is POSIX-only; Windows runs without it
-    from mentoring_docs.ledger import RunLock
+    from mentoring_docs.batch.output_folder import RunLock
 
     out = tmp_path / "out"
     out.mkdir()
@@ -289,7 +291,7 @@ def test_one_batch_at_a_time_per_output_folder(tmp_path: Path) -> None:
 
 def test_tracking_reads_the_manifest(tmp_path: Path) -> None:
     """The manifest is what tracking uses to tell which issued forms came back."""
-    from mentoring_docs.issued import read_manifest
+    from mentoring_docs.manifest import read_manifest
 
     out = tmp_path / "out"
     report = batch.generate([PAIR, {**PAIR, "mentee": {"name": "Cleo Park"}}], out, jobs=1)
@@ -301,3 +303,45 @@ def test_tracking_reads_the_manifest(tmp_path: Path) -> None:
         assert (item.row, item.folder, item.agreement_id, item.sha256, item.kind) == (
             int(row["row"]), row["folder"], row["agreement_id"], row["sha256"], row["kind"])
         assert Path(item.file).resolve() == (out / row["file"]).resolve()
+
+
+def test_a_row_with_more_goals_than_the_pdf_form_holds_names_its_column_and_path(tmp_path: Path) -> None:
+    # The PDF action plan has three goal rows; the Word form grows. A fourth goal is
+    # a problem with that row's cells, reported like any other: row, column, path.
+    header = ["mentor.name", "mentee.name", "timeframe.start_date", "timeframe.end_date"] + [
+        f"action_plan.goals.{n}.title" for n in range(4)]
+    row = {"mentor.name": "Ana Lima", "mentee.name": "Ben Okafor", "timeframe.start_date": "2026-01-12",
+           "timeframe.end_date": "2026-07-10"} | {f"action_plan.goals.{n}.title": f"Goal {n}" for n in range(4)}
+    roster = write_roster(tmp_path / "roster.csv", header, [row])
+    report = batch.generate(open_roster(roster), tmp_path / "out", kinds=["action_plan"], jobs=1)
+    assert (report.rows, report.failed_rows, report.files_written) == (1, 1, 0)
+    lines = read_csv(tmp_path / "out" / "errors.csv")
+    assert lines == [{"row": "2", "column": "action_plan.goals.3.title", "path": "action_plan.goals",
+                      "message": "the PDF form has room for 3 items; this record has 4"}]
+    assert [str(e) for e in report.errors] == [
+        "row 2, column 'action_plan.goals.3.title': action_plan.goals: the PDF form has room for 3 items; "
+        "this record has 4"]
+    # Word alone has room for all four: the same row is made.
+    words = batch.generate(open_roster(roster), tmp_path / "word", kinds=["action_plan"], formats=["docx"], jobs=1)
+    assert words.ok and words.files_written == 1
+
+
+def test_full_width_and_ordinary_names_are_one_pair_in_batch_and_tracking(tmp_path: Path) -> None:
+    from mentoring_docs.batch.ids import AgreementIds
+    from mentoring_docs.identity import pair_names_key
+
+    ordinary = ("Ana Lima", "Ben Okafor", "Guild", dt.date(2026, 1, 12))
+    wide = ("Ａｎａ　Ｌｉｍａ", "ＢＥＮ okafor", "Ｇｕｉｌｄ", dt.date(2026, 1, 12))  # full-width letters and space
+    assert AgreementIds().assign(*ordinary) == AgreementIds().assign(*wide)
+    assert pair_names_key("Ana Lima", "Ben Okafor") == pair_names_key("Ａｎａ　Ｌｉｍａ", "ＢＥＮ okafor")
+    # End to end: the two spellings, run by run, get one agreement_id, and tracking
+    # puts both returned forms under that one pair (the newest is used), not "ambiguous".
+    for name, (mentee, mentor) in {"a": ("Ben Okafor", "Ana Lima"), "b": ("ＢＥＮ okafor", "Ａｎａ　Ｌｉｍａ")}.items():
+        batch.generate([{"mentee.name": mentee, "mentor.name": mentor, "program.name": "Guild",
+                         "timeframe.start_date": "2026-01-12", "timeframe.end_date": "2026-07-10"}],
+                       tmp_path / name, kinds=["agreement"], formats=["pdf"], jobs=1)
+    ids = {read_csv(tmp_path / name / "manifest.csv")[0]["agreement_id"] for name in "ab"}
+    assert len(ids) == 1
+    tracker = mentoring_docs.track([tmp_path / "a", tmp_path / "b"], as_of=dt.date(2026, 3, 1))
+    assert [p.pair for p in tracker.pairs] == list(ids)
+    assert [p.category for p in tracker.problems] == []

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from mentoring_docs.ids import AgreementIds
-from mentoring_docs.naming import MAX_NAME_BYTES, NamePattern, UniqueNames, safe_name
+from mentoring_docs.batch.ids import AgreementIds
+from mentoring_docs.batch.folder_names import MAX_NAME_BYTES, NamePattern, UniqueNames, safe_name
 
 WINDOWS_FORBIDDEN = set('<>:"/\\|?*') | {chr(c) for c in range(32)}
 WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"{d}{n}" for d in ("COM", "LPT") for n in range(10)}
@@ -106,7 +106,7 @@ def test_agreement_ids_are_stable_and_distinct() -> None:
 
 @given(st.lists(st.integers(min_value=1, max_value=2**64 - 1), max_size=3000))
 def test_digest_set_behaves_like_a_set(values: list[int]) -> None:
-    from mentoring_docs.digests import DigestSet
+    from mentoring_docs.batch.digests import DigestSet
 
     table, reference = DigestSet(capacity=2), set()
     for value in values:

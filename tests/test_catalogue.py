@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given, strategies as st
 
 from mentoring_docs import FieldKind, catalogue, flatten, unflatten
-from mentoring_docs.catalogue import parse_flat, pattern_of
+from mentoring_docs.catalogue import parse_flat
+from mentoring_docs.flat_paths import pattern_of
 from mentoring_docs.errors import DataError
 from mentoring_docs.pdf.rows import ROWS
-from mentoring_docs.validate import prune
+from mentoring_docs.validation import prune
 from strategies import records, text
 
 

@@ -10,7 +10,7 @@ from lxml import etree
 
 from mentoring_docs import forms, load
 from mentoring_docs.docx import blank_template, compile_template
-from mentoring_docs.docx.compiler import protected_settings
+from mentoring_docs.docx.package_edits import protected_settings
 
 import docx_helpers as dh
 

@@ -12,10 +12,11 @@ from conftest import SAMPLES, sample
 from lxml import etree
 
 from mentoring_docs import forms, load
-from mentoring_docs.catalogue import FieldKind, catalogue, pattern_of
+from mentoring_docs.catalogue import FieldKind, catalogue
+from mentoring_docs.flat_paths import pattern_of
 from mentoring_docs.docx import blank_template, compile_template
 from mentoring_docs.docx.layout import CONTENT_WIDTH, PAGE_HEIGHT, PAGE_WIDTH
-from mentoring_docs.docx.naming import BOOKMARK_MAX, names
+from mentoring_docs.docx.control_names import BOOKMARK_MAX, names
 from mentoring_docs.docx.template import build_template
 from mentoring_docs.errors import TemplateError
 

@@ -10,7 +10,7 @@ import pikepdf
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
-from mentoring_docs import FormError, TemplateError
+from mentoring_docs import FormError, TemplateError, load
 from mentoring_docs.forms import Filler
 from mentoring_docs.pdf import blank_template, compile_template, read_form, sniff
 from pdfutil import fill, read, sample, widgets
@@ -64,7 +64,7 @@ def test_flatten_and_password_together():
 
 
 def test_filler_writes_pdf_through_the_forms_api(tmp_path):
-    out = Filler("agreement", "pdf").fill(sample("agreement"), tmp_path / "a.pdf", validated=True)
+    out = Filler("agreement", "pdf").fill(load("agreement", sample("agreement")), tmp_path / "a.pdf")
     assert read(out.read_bytes()).data == sample("agreement")
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from mentoring_docs import columns as cols
-from mentoring_docs.roster import RosterError, open_roster
+from mentoring_docs.batch import columns as cols
+from mentoring_docs.batch.roster import RosterError, open_roster
 from tools import require
 
 HEADER = ["mentee.name", "mentor.name", "timeframe.start_date", "timeframe.end_date", "purpose"]
@@ -37,7 +37,7 @@ def write_csv(path: Path, rows: list[list[str]], *, delimiter: str = ",", bom: b
 
 
 def rows_of(path: Path, **kwargs) -> list:
-    return [(r.number, r.cells, r.problems) for r in open_roster(path, **kwargs)]
+    return [(r.number, r.cells, [(p.column, p.message) for p in r.problems]) for r in open_roster(path, **kwargs)]
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])

@@ -12,8 +12,8 @@ from hypothesis import given, strategies as st
 
 from mentoring_docs import load
 from mentoring_docs.errors import MentoringDocsError, Problem
-from mentoring_docs.issued import Issued, kind_from_name, read_manifest
-from mentoring_docs.tracker import (
+from mentoring_docs.manifest import Issued, kind_from_name, read_manifest
+from mentoring_docs.tracking import (
     PairRow, ProblemRow, Returned, build, discover, midpoint, pair_names_key,
 )
 from strategies import DATES, records
@@ -266,9 +266,9 @@ def test_unvalidated_data_is_used_as_far_as_it_goes() -> None:
 
 
 def test_unreadable_files_are_kept_as_problems() -> None:
-    unreadable = [ProblemRow(file="x.pdf", category="unreadable", problem="not a Word (.docx) or PDF file")]
+    unreadable = [Problem("", "not a Word (.docx) or PDF file", file="x.pdf", category="unreadable")]
     tracker = build([doc("a.docx", "agreement", agreement())], as_of=AS_OF, unreadable=unreadable)
-    assert tracker.problems == unreadable
+    assert tracker.problems == [ProblemRow.of(p) for p in unreadable]
     assert len(tracker.pairs) == 1
 
 
@@ -378,6 +378,6 @@ def test_discover_searches_folders_recursively(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(b"x")
     files, problems = discover([tmp_path / "a", tmp_path / "solo.bin", tmp_path / "a/x.docx", tmp_path / "nope"])
     assert [f.relative_to(tmp_path).as_posix() for f in files] == ["a/x.docx", "a/b/y.PDF", "a/b/c/z.pdf", "solo.bin"]
-    assert [(p.file, p.category, p.problem) for p in problems] == [
+    assert [(p.file, p.category, p.message) for p in problems] == [
         (str(tmp_path / "nope"), "unreadable", "no such file or folder")]
 

@@ -11,7 +11,7 @@ from html import unescape
 from pathlib import Path
 
 
-from mentoring_docs.tracker import Tracker
+from mentoring_docs.tracking import Tracker
 from test_track_output import tracker  # noqa: F401 - the fixture
 from tools import require
 

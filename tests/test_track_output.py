@@ -17,7 +17,8 @@ from click.testing import CliRunner
 
 from mentoring_docs.cli import main
 from mentoring_docs.errors import MentoringDocsError, OutputExistsError, Problem
-from mentoring_docs.tracker import TABLES, ProblemRow, Tracker, build, columns
+from mentoring_docs.tracking import TABLES, Tracker, build
+from mentoring_docs.tracking.tables import columns
 from test_track import AS_OF, T0, agreement, doc, plan
 
 EVIL = '<script>alert("x")</script> & {{ 7*7 }}'
@@ -31,7 +32,7 @@ def tracker() -> Tracker:
         doc("ret/a.docx", "agreement", agreement()),
         doc("ret/p.pdf", "action_plan", plan(), problems=(Problem("goals.0.target_date", "not a date: 'soon'"),)),
         doc("ret/evil.docx", "action_plan", tricky, modified=T0 + dt.timedelta(hours=5)),
-    ], as_of=AS_OF, unreadable=[ProblemRow(file="ret/broken.pdf", category="unreadable", problem="damaged")])
+    ], as_of=AS_OF, unreadable=[Problem("", "damaged", file="ret/broken.pdf", category="unreadable")])
 
 
 def test_xlsx_sheets_types_and_layout(tracker: Tracker, tmp_path: Path) -> None:

@@ -6,7 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from mentoring_docs import Filler, load, track
-from mentoring_docs.tracker import ProblemRow, read_document
+from mentoring_docs.errors import Problem
+from mentoring_docs.tracking import read_document
 
 AS_OF = dt.date(2026, 3, 2)
 START, END = "2026-01-12", "2026-07-10"
@@ -16,11 +17,11 @@ def test_read_document_never_raises(tmp_path: Path) -> None:
     junk = tmp_path / "junk.pdf"
     junk.write_bytes(b"hello, not a form")
     outcome = read_document(junk)
-    assert isinstance(outcome, ProblemRow)
+    assert isinstance(outcome, Problem)
     assert (outcome.file, outcome.category, outcome.path) == (str(junk), "unreadable", "")
-    assert "not a Word (.docx) or PDF file" in outcome.problem
+    assert "not a Word (.docx) or PDF file" in outcome.message
     gone = read_document(tmp_path / "gone.docx")
-    assert isinstance(gone, ProblemRow) and "cannot read the file" in gone.problem
+    assert isinstance(gone, Problem) and "cannot read the file" in gone.message
 
 
 def test_encrypted_pdfs_are_read_with_the_programs_password(tmp_path: Path) -> None:

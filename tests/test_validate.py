@@ -8,7 +8,7 @@ import json
 import pytest
 
 from mentoring_docs import DataError, load, load_json, problems
-from mentoring_docs.validate import dump, prune
+from mentoring_docs.validation import dump, prune
 
 
 def agreement(**parts):
@@ -227,3 +227,26 @@ def test_whole_effort_amounts_dump_without_a_fraction():
     record = load("action_plan", data)
     assert record["goals"][0]["activities"][0]["effort"]["amount"] == 6.0
     assert json.dumps(dump("action_plan", record)).count('"amount": 6,') == 1
+
+
+def test_a_loaded_record_is_validated_once_and_a_changed_one_again() -> None:
+    from mentoring_docs import DataError, Filler, load
+    from mentoring_docs.validation import Record
+
+    record = load("agreement", {"mentor": {"name": "Ana Lima"}, "mentee": {"name": "Ben Okafor"},
+                                "timeframe": {"start_date": "2026-01-12", "end_date": "2026-07-10"}})
+    assert isinstance(record, Record) and isinstance(record, dict) and record.kind == "agreement"
+    assert record.flat["mentor.name"] == "Ana Lima" and record.flat is record.flat  # computed once
+    filler = Filler("agreement", "docx")
+    # A Record is trusted: emptying a name inside it (which the docstring forbids)
+    # is not noticed, which shows render did not validate it again...
+    record["mentor"]["name"] = ""
+    assert filler.render(record)[:2] == b"PK"
+    # ...while a plain mapping with the same content is validated at the door,
+    with pytest.raises(DataError, match="mentor.name"):
+        filler.render(dict(record))
+    # and a record whose top-level keys were changed is validated again.
+    record["mentee"] = {"name": ""}
+    assert record.changed
+    with pytest.raises(DataError, match="mentee.name"):
+        filler.render(record)

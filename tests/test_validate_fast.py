@@ -1,8 +1,8 @@
-"""The compiled fast path of validate.load (mentoring_docs.fastload) against marshmallow itself.
+"""The compiled fast path of validation.load (mentoring_docs.fastload) against marshmallow itself.
 
 The property: for any input, the fast path either returns exactly what the
 marshmallow schema's ``load`` returns or defers to it (and it must defer whenever
-marshmallow refuses the input); ``validate.load`` returns or raises exactly what
+marshmallow refuses the input); ``validation.load`` returns or raises exactly what
 loading through the schema directly gives.
 """
 
@@ -20,7 +20,8 @@ from marshmallow import ValidationError, fields, pre_load, validates_schema
 from strategies import records
 
 from conftest import sample
-from mentoring_docs import DataError, validate
+from mentoring_docs import DataError
+from mentoring_docs import validation
 from mentoring_docs.fastload import Defer, FastLoader
 from mentoring_docs.fields import Text, text
 from mentoring_docs.schema import SCHEMAS, _Strict
@@ -43,7 +44,7 @@ def exact(value: Any) -> Any:
 def marshmallow_outcome(kind: str, data: Any) -> tuple[str, Any]:
     """What the schema itself makes of ``data``: the record, or its error messages."""
     try:
-        return "ok", exact(validate._schema(kind).load(data))
+        return "ok", exact(validation._schema(kind).load(data))
     except ValidationError as exc:
         return "error", exc.messages
 
@@ -51,7 +52,7 @@ def marshmallow_outcome(kind: str, data: Any) -> tuple[str, Any]:
 def fast_outcome(kind: str, data: Any) -> tuple[str, Any] | None:
     """What the fast path makes of ``data``: the record, or None when it defers."""
     try:
-        return "ok", exact(validate._loader(kind).fast(data))
+        return "ok", exact(validation._loader(kind).fast(data))
     except Defer:
         return None
 
@@ -64,7 +65,7 @@ def check_against_marshmallow(kind: str, data: Any) -> tuple[str, Any] | None:
     elif fast is not None:
         assert fast == expected
     try:
-        loaded = ("ok", exact(validate._loader(kind).load(data)))
+        loaded = ("ok", exact(validation._loader(kind).load(data)))
     except ValidationError as exc:
         loaded = ("error", exc.messages)
     assert loaded == expected
@@ -72,16 +73,16 @@ def check_against_marshmallow(kind: str, data: Any) -> tuple[str, Any] | None:
 
 
 def reference_load(kind: str, data: Any) -> tuple[str, Any]:
-    """validate.load as it was before the fast path: the schema's load and its problems."""
+    """validation.load as it was before the fast path: the schema's load and its problems."""
     try:
-        return "ok", exact(validate._schema(kind).load(validate.prune(data)))
+        return "ok", exact(validation._schema(kind).load(validation.prune(data)))
     except ValidationError as exc:
-        return "error", [(p.path, p.message) for p in validate._problems(kind, exc.messages)]
+        return "error", [(p.path, p.message) for p in validation._problems(kind, exc.messages)]
 
 
 def public_load(kind: str, data: Any) -> tuple[str, Any]:
     try:
-        return "ok", exact(validate.load(kind, data))
+        return "ok", exact(validation.load(kind, data))
     except DataError as exc:
         return "error", [(p.path, p.message) for p in exc.problems]
 
@@ -91,7 +92,7 @@ def public_load(kind: str, data: Any) -> tuple[str, Any]:
 
 @pytest.mark.parametrize("kind,name", SAMPLES)
 def test_samples_load_on_the_fast_path_exactly_as_marshmallow(kind, name):
-    data = validate.prune(sample(name))
+    data = validation.prune(sample(name))
     assert check_against_marshmallow(kind, data) is not None, "a valid sample fell back to marshmallow"
     assert public_load(kind, sample(name)) == reference_load(kind, sample(name))
 
@@ -99,7 +100,7 @@ def test_samples_load_on_the_fast_path_exactly_as_marshmallow(kind, name):
 def test_activity_status_default_is_applied_in_field_order():
     data = {"mentor": {"name": "A"}, "mentee": {"name": "B"},
             "goals": [{"title": "G", "activities": [{"description": "D", "notes": "n"}]}]}
-    record = validate._loader("action_plan").fast(data)
+    record = validation._loader("action_plan").fast(data)
     assert list(record["goals"][0]["activities"][0].items()) == [
         ("description", "D"), ("status", "not_started"), ("notes", "n")
     ]
@@ -110,7 +111,7 @@ def test_activity_status_default_is_applied_in_field_order():
 def test_our_schemas_compile_whole(kind):
     # Not a correctness rule (a field class the compiler does not know is loaded by
     # marshmallow, see below) but a speed guard: such a field makes every load slower.
-    assert validate._loader(kind).fallbacks == []
+    assert validation._loader(kind).fallbacks == []
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -118,7 +119,7 @@ def test_our_schemas_compile_whole(kind):
 @given(data=st.data())
 def test_valid_records_take_the_fast_path_with_marshmallows_result(kind, data):
     record = data.draw(records(kind))
-    as_json = validate.dump(kind, record)  # ISO dates, whole numbers as ints: what JSON and rosters give
+    as_json = validation.dump(kind, record)  # ISO dates, whole numbers as ints: what JSON and rosters give
     for form in (record, as_json):
         assert check_against_marshmallow(kind, form) is not None
         assert public_load(kind, form) == reference_load(kind, form)
@@ -158,7 +159,7 @@ def mutated(draw: st.DrawFn, kind: str) -> Any:
     """A valid record (typed, or as JSON) with one to three things broken or changed."""
     record = draw(records(kind))
     if draw(st.booleans()):
-        record = validate.dump(kind, record)
+        record = validation.dump(kind, record)
     record = copy.deepcopy(record)
     for _ in range(draw(st.integers(1, 3))):
         places = _locations(record)
@@ -217,7 +218,7 @@ def test_each_kind_of_mistake_defers_and_reads_as_before(kind, change):
     assert check_against_marshmallow(kind, record) is None
     assert public_load(kind, record) == reference_load(kind, record)
     with pytest.raises(DataError):
-        validate.load(kind, record)
+        validation.load(kind, record)
 
 
 # --- what the compiler does not know --------------------------------------------------
@@ -310,5 +311,5 @@ def test_every_declared_field_is_loaded_by_the_fast_path(kind):
     # A field left out by the compiler would be dropped from valid records.
     schema = SCHEMAS[kind]()
     loader = FastLoader(schema)
-    full = validate.prune(sample("agreement.json" if kind == "agreement" else "action_plan.json"))
+    full = validation.prune(sample("agreement.json" if kind == "agreement" else "action_plan.json"))
     assert set(loader.fast(full)) == set(schema.load(full)) == set(full)

@@ -4,20 +4,22 @@ Every field of the catalogue is a Word content control: rich text for text,
 drop-down lists for enumerations, date pickers for dates and checkboxes for each
 focus area; lists are table rows (goal blocks in the action plan). Each control
 names its field in its tag, in a bookmark inside it and in its title, so forms
-still read back after LibreOffice re-saves them (see :mod:`.naming`).
+still read back after LibreOffice re-saves them (see :mod:`.control_names`).
 
 The modules, from the bottom up: :mod:`.ooxml` (names), :mod:`.package` (ZIP in
-and out), :mod:`.controls` (one control), :mod:`.naming` and :mod:`.structure`
+and out), :mod:`.controls` (one control), :mod:`.control_names` and :mod:`.structure`
 (which field, which row), :mod:`.layout`, :mod:`.parts` and :mod:`.template` (the
-built-in templates), :mod:`.compiler` (fill) and :mod:`.reader` (read back).
+built-in templates), :mod:`.compiler`, :mod:`.control_variants`, :mod:`.package_edits` and
+:mod:`.render` (fill) and :mod:`.reader` (read back).
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Mapping
 
-from ..errors import Problem
+from ..form_format import RawForm
 from ..kinds import Kind, parse_kind
 from .compiler import Compiled, compile_docx
 from .reader import read_form as _read_form
@@ -28,7 +30,7 @@ FORMAT = "docx"
 #: Fill options this backend accepts: ``protect`` limits editing to the form fields.
 OPTIONS = frozenset({"protect"})
 
-__all__ = ["FORMAT", "OPTIONS", "Compiled", "blank_template", "compile_template", "read_form", "sniff"]
+__all__ = ["FORMAT", "OPTIONS", "Compiled", "blank_template", "compile_template", "list_limits", "read_form", "sniff"]
 
 
 def sniff(head: bytes) -> bool:
@@ -61,8 +63,12 @@ def _builtin(kind: Kind, protect: bool) -> Compiled:
     return compile_docx(kind, blank_template(kind), protect=protect, name=f"the built-in {kind} template")
 
 
-def read_form(source: bytes, *, name: str,
-              password: str | None = None) -> tuple[Kind, dict[str, str | bool | None], list[Problem]]:
+def list_limits(kind: str) -> Mapping[str, int]:
+    """A Word form's lists grow with the data: no limits."""
+    return MappingProxyType({})
+
+
+def read_form(source: bytes, *, name: str, password: str | None = None) -> RawForm:
     """``(kind, raw values by concrete path, problems)`` of a returned Word form.
 
     ``problems`` lists answers the document holds that have no place in the data
@@ -71,4 +77,4 @@ def read_form(source: bytes, *, name: str,
     :class:`~mentoring_docs.errors.FormError` naming ``name`` for anything that is
     not a readable form of ours.
     """
-    return _read_form(source, name=name)
+    return RawForm(*_read_form(source, name=name))

@@ -14,235 +14,51 @@ Each rendered document gets fresh ``w:id`` numbers for its controls and bookmark
 (a copied row must not share them) and a bookmark per control named after its
 concrete path. A filled control loses ``w:showingPlcHdr``, otherwise Word would
 show the value in grey and treat it as a prompt; an empty one keeps its prompt.
+
+Rendering a compiled program is :mod:`.render`; the control variants a program
+keeps are made by :mod:`.control_variants`; the form record part and protection
+are added by :mod:`.package_edits`.
 """
 
 from __future__ import annotations
 
-import copy
 import re
-from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 from lxml import etree
 
-from ..catalogue import Field, FieldKind, catalogue, flatten
-from ..errors import DataError, FormError, Problem, TemplateError
+from ..catalogue import Field, FieldKind, catalogue
+from ..errors import FormError, TemplateError
 from ..kinds import KINDS
-from ..values import illegal_character, illegal_character_message
 from . import controls as ctl
-from .controls import ControlKind
-from .naming import bookmark_name, names
-from .ooxml import (
-    CT_CUSTOM_XML_PROPS, CT_NS, PKG_REL_NS, REL_CUSTOM_XML, REL_CUSTOM_XML_PROPS, W_NS, XML_HEADER, qn,
-    text_runs_content,
+from .control_names import names
+from .control_variants import (
+    checkbox_variant, detach, empty_variant, filled_variant, holds_only, in_paragraph, insert_after, turn_right_to_left,
+    value_run_props,
 )
-from .package import Member, Package, read_all, write_zip
-from .record import free_item_number, is_item, item_props_xml, parse_record, record_xml
+from .controls import ControlKind
+from .ooxml import (
+    BM_END, BM_START, W14_PARA_ID, W14_TEXT_ID, W15_ITEM, WP_DOC_PR, W_ALIAS, W_ID, W_NAME, W_SDT_CONTENT,
+    W_P, W_SDT_PR, W_TAG, W_VAL, XML_HEADER, qn,
+)
+from .package import Member, Package, read_all
+from .package_edits import protected_settings, with_record
+from .record import is_item, parse_record
+from .render import (
+    DATE_MARK, DID_MARK, OP_DATE, OP_DID, OP_MARK, OP_SID, OP_TAG, OP_VALUE, SID_MARK, TAG_MARK,
+    Compiled, Loop, Slot,
+)
+from .scripts import RunProps
 from .structure import Located, Marks, Structure, leaf_controls
 
-#: zlib level for the document body: level 1 is several times faster than the
-#: default and the files are only a little larger.
-BODY_LEVEL = 1
+__all__ = ["Compiled", "compile_docx"]
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
 
-_W_SDT_PR = qn("w:sdtPr")
-_W_SDT_CONTENT = qn("w:sdtContent")
-_W_ID = qn("w:id")
-_W_VAL = qn("w:val")
-_W_TAG = qn("w:tag")
-_W_ALIAS = qn("w:alias")
-_W_RPR = qn("w:rPr")
-_W_R = qn("w:r")
-_W_T = qn("w:t")
-_W_P = qn("w:p")
-_W_RSTYLE = qn("w:rStyle")
-_W_SHOWING = qn("w:showingPlcHdr")
-_W_DATE = qn("w:date")
-_W_FULL_DATE = qn("w:fullDate")
-_BM_START = qn("w:bookmarkStart")
-_BM_END = qn("w:bookmarkEnd")
-_W_NAME = qn("w:name")
-_W14_CHECKBOX = qn("w14:checkbox")
-_W14_CHECKED = qn("w14:checked")
-_W14_VAL = qn("w14:val")
-_W14_CHECKED_STATE = qn("w14:checkedState")
-_W14_UNCHECKED_STATE = qn("w14:uncheckedState")
-_W14_PARA_ID = qn("w14:paraId")
-_W14_TEXT_ID = qn("w14:textId")
-_W15_ITEM = qn("w15:repeatingSectionItem")
-_WP_DOC_PR = qn("wp:docPr")
 
-# Markers put into the XML before it is serialised, found again when splitting it.
-_SID = "@@md:sid@@"      # a control's w:id
-_DID = "@@md:did@@"      # a drawing's id
-_TAG = "@@md:tag@@"      # a control's w:tag (its concrete path)
-_DATE = "@@md:date@@"    # a date picker's w:fullDate
+_OPS = {SID_MARK: OP_SID, DID_MARK: OP_DID, TAG_MARK: OP_TAG, DATE_MARK: OP_DATE, "mark": OP_MARK, "value": OP_VALUE}
 _SPLIT = re.compile(r"(@@md:(?:sid|did|tag|date)@@|<\?md-[a-z]+(?: \d+)? ?\?>)")
 
-# Operations of a compiled program.
-OP_SID, OP_DID, OP_TAG, OP_DATE, OP_MARK, OP_VALUE = range(6)
-_OPS = {_SID: OP_SID, _DID: OP_DID, _TAG: OP_TAG, _DATE: OP_DATE, "mark": OP_MARK, "value": OP_VALUE}
-
-_SETTINGS_AFTER_PROTECTION = (
-    "autoFormatOverride", "styleLockTheme", "styleLockQFSet", "defaultTabStop", "autoHyphenation",
-    "consecutiveHyphenLimit", "hyphenationZone", "doNotHyphenateCaps", "showEnvelope", "summaryLength",
-    "clickAndTypeStyle", "defaultTableStyle", "evenAndOddHeaders", "bookFoldRevPrinting", "bookFoldPrinting",
-    "bookFoldPrintingSheets", "drawingGridHorizontalSpacing", "drawingGridVerticalSpacing",
-    "displayHorizontalDrawingGridEvery", "displayVerticalDrawingGridEvery", "doNotUseMarginsForDrawingGridOrigin",
-    "drawingGridHorizontalOrigin", "drawingGridVerticalOrigin", "doNotShadeFormData", "noPunctuationKerning",
-    "characterSpacingControl", "printTwoOnOne", "strictFirstAndLastChars", "noLineBreaksAfter",
-    "noLineBreaksBefore", "savePreviewPicture", "doNotValidateAgainstSchema", "saveInvalidXml",
-    "ignoreMixedContent", "alwaysShowPlaceholderText", "doNotDemarcateInvalidXml", "saveXmlDataOnly",
-    "useXSLTWhenSaving", "saveThroughXslt", "showXMLTags", "alwaysMergeEmptyNamespace", "updateFields",
-    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
-    "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
-    "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
-    "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
-)
-
-
-@dataclass
-class Slot:
-    """One control of the program: its field and the XML of each state it can be in."""
-
-    field: Field
-    kind: ControlKind
-    path_format: str                 # "goals.{}.activities.{}.status"
-    empty: list[Any]                 # program pieces when the field has no value (or a box is unticked)
-    filled: list[Any]                # pieces with a value (or a ticked box)
-    run_props: str                   # w:rPr of a typed value
-    date_format: str
-    display: dict[str, str]          # choice value -> text shown by the drop-down
-
-
-@dataclass
-class Loop:
-    """A list of the program: its body repeats once per item (at least ``minimum`` times)."""
-
-    pattern: str
-    keys: tuple[str, ...]            # path segments from the enclosing item to the list
-    minimum: int
-    body: list[Any]
-    separator: list[Any]
-
-
-class Compiled:
-    """A template ready to render records of one kind. Immutable; safe to share."""
-
-    def __init__(self, kind: str, program: list[Any], members: list[Member | None], body_index: int,
-                 placeholders: dict[str, str], first_bookmark: int = 1) -> None:
-        self.kind = kind
-        self._first_bookmark = first_bookmark
-        self._program = program
-        self._members = members
-        self._body_index = body_index
-        self.placeholders = placeholders
-
-    def render(self, data: Mapping[str, Any]) -> bytes:
-        """The DOCX bytes of a form filled with ``data`` (validated, typed data)."""
-        return write_zip(self._with_body(self.render_body(data)))
-
-    def render_body(self, data: Mapping[str, Any]) -> bytes:
-        """Only ``word/document.xml`` of the filled form (for tests and benchmarks)."""
-        out: list[str] = []
-        state = _RenderState(flatten(self.kind, data), self._first_bookmark)
-        _run(self._program, data, (), out, state)
-        if state.problems:
-            raise DataError(state.problems)
-        return "".join(out).encode("utf-8")
-
-    def _with_body(self, body: bytes) -> list[Member]:
-        members = list(self._members)
-        members[self._body_index] = Member.pack("word/document.xml", body, BODY_LEVEL)
-        return members  # type: ignore[return-value]
-
-
-class _RenderState:
-    __slots__ = ("flat", "sid", "bid", "did", "problems")
-
-    def __init__(self, flat: dict[str, Any], first_bookmark: int) -> None:
-        self.flat = flat
-        self.sid = 100
-        self.bid = first_bookmark - 1  # our bookmarks follow the template's own
-        self.did = 1
-        self.problems: list[Problem] = []
-
-
-def _run(program: list[Any], item: Any, indices: tuple[int, ...], out: list[str], state: _RenderState) -> None:
-    append = out.append
-    for piece in program:
-        if piece.__class__ is str:
-            append(piece)
-        elif piece.__class__ is int:
-            if piece == OP_SID:
-                state.sid += 1
-                append(str(state.sid))
-            else:  # OP_DID
-                state.did += 1
-                append(str(state.did))
-        elif piece.__class__ is Slot:
-            _render_slot(piece, indices, out, state)
-        else:
-            _render_loop(piece, item, indices, out, state)
-
-
-def _render_loop(loop: Loop, item: Any, indices: tuple[int, ...], out: list[str], state: _RenderState) -> None:
-    value: Any = item
-    for key in loop.keys:
-        value = value.get(key) if value.__class__ is dict or isinstance(value, Mapping) else None
-    items = value if isinstance(value, list) else []
-    for i in range(max(len(items), loop.minimum)):
-        if i:
-            _run(loop.separator, None, indices, out, state)
-        _run(loop.body, items[i] if i < len(items) else {}, indices + (i,), out, state)
-
-
-def _render_slot(slot: Slot, indices: tuple[int, ...], out: list[str], state: _RenderState) -> None:
-    path = slot.path_format.format(*indices) if indices else slot.path_format
-    value = state.flat.get(path)
-    text = ""
-    full_date = ""
-    if slot.kind is ControlKind.CHECKBOX:
-        pieces = slot.filled if value else slot.empty
-    elif value is None:
-        pieces = slot.empty
-    else:
-        pieces = slot.filled
-        fd = slot.field
-        if fd.kind is FieldKind.DATE:
-            full_date = value.isoformat() + "T00:00:00Z"
-            text = ctl.format_date(value, slot.date_format) if slot.kind is ControlKind.DATE else value.isoformat()
-        elif fd.kind is FieldKind.CHOICE:
-            text = slot.display.get(value) or fd.choice_label(value)
-        elif fd.kind is FieldKind.NUMBER:
-            text = fd.to_text(value)
-        else:
-            text = value
-            bad = illegal_character(text)
-            if bad is not None:
-                state.problems.append(Problem(path, illegal_character_message(bad, "Word documents")))
-    append = out.append
-    for piece in pieces:
-        if piece.__class__ is str:
-            append(piece)
-        elif piece == OP_SID:
-            state.sid += 1
-            append(str(state.sid))
-        elif piece == OP_TAG:
-            append(path)
-        elif piece == OP_MARK:
-            name = bookmark_name(path)
-            if name is not None:
-                state.bid += 1
-                append(f'<w:bookmarkStart w:id="{state.bid}" w:name="{name}"/><w:bookmarkEnd w:id="{state.bid}"/>')
-        elif piece == OP_VALUE:
-            append(f"<w:r>{slot.run_props}{text_runs_content(text)}</w:r>")
-        elif piece == OP_DATE:
-            append(full_date)
-        elif piece == OP_DID:
-            state.did += 1
-            append(str(state.did))
 
 
 # -- compiling -------------------------------------------------------------------------------
@@ -265,7 +81,7 @@ def compile_docx(kind: str, template: bytes, *, protect: bool = False, name: str
     compiler = _Compiler(kind, root, name)
     program, placeholders = compiler.compile()
     first_bookmark = compiler.first_bookmark_id
-    parts = _with_record(parts, kind, placeholders)
+    parts = with_record(parts, kind, placeholders)
     if protect:
         parts["word/settings.xml"] = protected_settings(parts.get("word/settings.xml"))
     members: list[Member | None] = []
@@ -310,13 +126,13 @@ class _Compiler:
         for loc in located:
             if self._in_prototype(loc):
                 self._mark_slot(loc)
-        for sdt_pr in self.root.iter(_W_SDT_PR):
-            node = sdt_pr.find(_W_ID)
+        for sdt_pr in self.root.iter(W_SDT_PR):
+            node = sdt_pr.find(W_ID)
             if node is not None:
-                node.set(_W_VAL, _SID)
-        for doc_pr in self.root.iter(_WP_DOC_PR):
-            doc_pr.set("id", _DID)
-        numbers = [int(n) for n in (m.get(_W_ID) for m in self.root.iter(_BM_START)) if n and n.isdigit()]
+                node.set(W_VAL, SID_MARK)
+        for doc_pr in self.root.iter(WP_DOC_PR):
+            doc_pr.set("id", DID_MARK)
+        numbers = [int(n) for n in (m.get(W_ID) for m in self.root.iter(BM_START)) if n and n.isdigit()]
         self.first_bookmark_id = max(numbers, default=0) + 1
         text = XML_HEADER + etree.tostring(self.root, encoding="unicode")
         return self._program(text), self.placeholders
@@ -368,29 +184,29 @@ class _Compiler:
     def _drop_our_bookmarks(self) -> None:
         """Remove the bookmarks naming fields: each render writes fresh ones."""
         ours = set()
-        for start in list(self.root.iter(_BM_START)):
-            if self.names.from_bookmark(start.get(_W_NAME, "")) is not None:
-                ours.add(start.get(_W_ID))
-                _detach(start)
-        for end in list(self.root.iter(_BM_END)):
-            if end.get(_W_ID) in ours:
-                _detach(end)
+        for start in list(self.root.iter(BM_START)):
+            if self.names.from_bookmark(start.get(W_NAME, "")) is not None:
+                ours.add(start.get(W_ID))
+                detach(start)
+        for end in list(self.root.iter(BM_END)):
+            if end.get(W_ID) in ours:
+                detach(end)
 
     def _drop_bookmarks_in(self, node: etree._Element) -> None:
-        numbers = {start.get(_W_ID) for start in node.iter(_BM_START)}
-        numbers |= {end.get(_W_ID) for end in node.iter(_BM_END)}
+        numbers = {start.get(W_ID) for start in node.iter(BM_START)}
+        numbers |= {end.get(W_ID) for end in node.iter(BM_END)}
         if not numbers:
             return
-        for mark in [m for m in self.root.iter(_BM_START, _BM_END) if m.get(_W_ID) in numbers]:
-            _detach(mark)
+        for mark in [m for m in self.root.iter(BM_START, BM_END) if m.get(W_ID) in numbers]:
+            detach(mark)
 
     def _strip_ids(self) -> None:
         # Optional paragraph ids would repeat in copied rows; Word makes new ones.
         for node in self.root.iter():
-            if _W14_PARA_ID in node.attrib:
-                del node.attrib[_W14_PARA_ID]
-            if _W14_TEXT_ID in node.attrib:
-                del node.attrib[_W14_TEXT_ID]
+            if W14_PARA_ID in node.attrib:
+                del node.attrib[W14_PARA_ID]
+            if W14_TEXT_ID in node.attrib:
+                del node.attrib[W14_TEXT_ID]
 
     # -- lists -----------------------------------------------------------------------------
 
@@ -423,7 +239,7 @@ class _Compiler:
                 node = node.getnext()
         for span in spans[1:]:
             for node in span:
-                _detach(node)
+                detach(node)
         for node in first:
             self._drop_bookmarks_in(node)  # a repeated bookmark would repeat its name
         loop_id = len(self.loops)
@@ -448,11 +264,13 @@ class _Compiler:
             if len(rows) != 1:
                 raise TemplateError(f"{self.name}: the fields of one {pattern} item must share a table row")
             row = next(iter(rows.values()))
+            if row is None:
+                raise TemplateError(f"{self.name}: the fields of a {pattern} item must be in a table row")
             holder = row.getparent()
-            if holder is not None and holder.tag == _W_SDT_CONTENT:
+            if holder is not None and holder.tag == W_SDT_CONTENT:
                 item = holder.getparent()
-                pr = item.find(_W_SDT_PR) if item is not None else None
-                if pr is not None and pr.find(_W15_ITEM) is not None and len(holder) == 1:
+                pr = item.find(W_SDT_PR) if item is not None else None
+                if pr is not None and pr.find(W15_ITEM) is not None and len(holder) == 1:
                     return [item]  # a Word repeating-section item: repeat it whole, so "+" keeps working
             return [row]
         # A block: sibling elements from the first to the last that hold the item's controls.
@@ -484,15 +302,15 @@ class _Compiler:
         sdt = loc.marks.sdt
         fd = self.cat.field(loc.pattern)
         kind = loc.marks.kind
-        sdt_pr = sdt.find(_W_SDT_PR)
+        sdt_pr = sdt.find(W_SDT_PR)
         if sdt_pr is None:
-            sdt_pr = etree.SubElement(sdt, _W_SDT_PR)
+            sdt_pr = etree.SubElement(sdt, W_SDT_PR)
             sdt.insert(0, sdt_pr)
-        content = sdt.find(_W_SDT_CONTENT)
+        content = sdt.find(W_SDT_CONTENT)
         if content is None:
-            content = etree.SubElement(sdt, _W_SDT_CONTENT)
+            content = etree.SubElement(sdt, W_SDT_CONTENT)
         self._set_identity(sdt_pr, fd)
-        run_props = _value_run_props(sdt_pr, content)
+        run_props = value_run_props(sdt_pr, content)
         prompt = ctl.content_text(content)
         if kind is not ControlKind.CHECKBOX:
             self.placeholders[fd.path] = prompt
@@ -502,39 +320,57 @@ class _Compiler:
             date_format = ctl.date_state(sdt_pr)[1] or ctl.DATE_FORMAT
         if kind is ControlKind.DROPDOWN:
             display = {value: text for text, value in ctl.list_items(sdt_pr)}
+        anchor = sdt
+        filled_rtl: etree._Element | None = None
         if kind is ControlKind.CHECKBOX:
-            empty = _checkbox_variant(sdt, False)
-            filled = _checkbox_variant(sdt, True)
+            empty = checkbox_variant(sdt, False)
+            filled = checkbox_variant(sdt, True)
         else:
-            empty = _empty_variant(sdt)
-            filled = _filled_variant(sdt, kind)
+            empty = empty_variant(sdt)
+            filled, _ = filled_variant(sdt, kind, rtl=False)
+            turned, has_paragraph = filled_variant(sdt, kind, rtl=True)
+            paragraph = sdt.getparent()
+            if has_paragraph:  # a control holding paragraphs: the value's own paragraph is inside it
+                filled_rtl = turned
+            elif paragraph is not None and paragraph.tag == W_P and holds_only(paragraph, sdt):
+                # The paragraph is the value's own: it becomes part of the slot, so that
+                # a right-to-left value can make it a right-to-left paragraph.
+                anchor = paragraph
+                empty = in_paragraph(paragraph, sdt, empty)
+                filled = in_paragraph(paragraph, sdt, filled)
+                filled_rtl = in_paragraph(paragraph, sdt, turned)
+                turn_right_to_left(filled_rtl)
         slot_id = len(self.slots)
         self.slots.append(Slot(
             field=fd, kind=kind, path_format=_path_format(fd.path), empty=[], filled=[],
-            run_props=run_props, date_format=date_format, display=display,
+            filled_rtl=None if filled_rtl is None else [],
+            run_props=run_props, date_format=date_format, display=display, marked=RunProps(run_props),
         ))
-        sdt.addprevious(etree.ProcessingInstruction("md-slot", str(slot_id)))
-        sdt.addprevious(empty)
-        sdt.addprevious(etree.ProcessingInstruction("md-or"))
-        sdt.addprevious(filled)
-        sdt.addprevious(etree.ProcessingInstruction("md-done"))
-        _detach(sdt)
+        anchor.addprevious(etree.ProcessingInstruction("md-slot", str(slot_id)))
+        anchor.addprevious(empty)
+        anchor.addprevious(etree.ProcessingInstruction("md-or"))
+        anchor.addprevious(filled)
+        if filled_rtl is not None:
+            anchor.addprevious(etree.ProcessingInstruction("md-rtl"))
+            anchor.addprevious(filled_rtl)
+        anchor.addprevious(etree.ProcessingInstruction("md-done"))
+        detach(anchor)
 
     def _set_identity(self, sdt_pr: etree._Element, fd: Field) -> None:
-        alias = sdt_pr.find(_W_ALIAS)
+        alias = sdt_pr.find(W_ALIAS)
         if alias is None:
-            alias = etree.Element(_W_ALIAS)
-            _insert_after(sdt_pr, alias, (qn("w:rPr"),))
-            alias.set(_W_VAL, self.names.alias(fd.path))
-        tag = sdt_pr.find(_W_TAG)
+            alias = etree.Element(W_ALIAS)
+            insert_after(sdt_pr, alias, (qn("w:rPr"),))
+            alias.set(W_VAL, self.names.alias(fd.path))
+        tag = sdt_pr.find(W_TAG)
         if tag is None:
-            tag = etree.Element(_W_TAG)
-            _insert_after(sdt_pr, tag, (qn("w:rPr"), _W_ALIAS))
-        tag.set(_W_VAL, _TAG)
-        if sdt_pr.find(_W_ID) is None:
-            node = etree.Element(_W_ID)
-            _insert_after(sdt_pr, node, (qn("w:rPr"), _W_ALIAS, _W_TAG))
-            node.set(_W_VAL, "0")
+            tag = etree.Element(W_TAG)
+            insert_after(sdt_pr, tag, (qn("w:rPr"), W_ALIAS))
+        tag.set(W_VAL, TAG_MARK)
+        if sdt_pr.find(W_ID) is None:
+            node = etree.Element(W_ID)
+            insert_after(sdt_pr, node, (qn("w:rPr"), W_ALIAS, W_TAG))
+            node.set(W_VAL, "0")
 
     # -- the program -----------------------------------------------------------------------
 
@@ -568,6 +404,9 @@ class _Compiler:
             elif name == "or":
                 stack.pop()
                 stack.append(slot_state[0].filled)
+            elif name == "rtl":
+                stack.pop()
+                stack.append(slot_state[0].filled_rtl)
             elif name == "sep":
                 stack.append(self.loops[int(number)].separator)
             elif name == "done":
@@ -599,7 +438,7 @@ def _kind_problem(fd: Field, marks: Marks) -> str | None:
     if kind is ControlKind.DROPDOWN:
         if fd.kind is not FieldKind.CHOICE:
             return "a drop-down list cannot hold this field"
-        sdt_pr = marks.sdt.find(_W_SDT_PR)
+        sdt_pr = marks.sdt.find(W_SDT_PR)
         offered = {value for _, value in ctl.list_items(sdt_pr)} if sdt_pr is not None else set()
         absent = [c.value for c in fd.choices if c.value not in offered]
         if absent:
@@ -607,194 +446,3 @@ def _kind_problem(fd: Field, marks: Marks) -> str | None:
     return None
 
 
-def _detach(node: etree._Element) -> None:
-    parent = node.getparent()
-    if parent is not None:
-        # Keep the text that follows the node (tail) in place.
-        if node.tail:
-            previous = node.getprevious()
-            if previous is not None:
-                previous.tail = (previous.tail or "") + node.tail
-            else:
-                parent.text = (parent.text or "") + node.tail
-        parent.remove(node)
-
-
-def _insert_after(parent: etree._Element, node: etree._Element, before_tags: Sequence[str]) -> None:
-    position = 0
-    for i, child in enumerate(parent):
-        if child.tag in before_tags:
-            position = i + 1
-    parent.insert(position, node)
-
-
-def _value_run_props(sdt_pr: etree._Element, content: etree._Element) -> str:
-    """The ``w:rPr`` a typed value gets: the control's own, else its prompt's without the grey style."""
-    own = sdt_pr.find(_W_RPR)
-    source = own
-    if source is None:
-        for run in content.iter(_W_R):
-            if run.find(_W_T) is not None:
-                source = run.find(_W_RPR)
-                break
-    if source is None:
-        return ""
-    props = copy.deepcopy(source)
-    for style in props.findall(_W_RSTYLE):
-        if style.get(_W_VAL) == ctl.PLACEHOLDER_STYLE:
-            props.remove(style)
-    if len(props) == 0:
-        return ""
-    text = etree.tostring(props, encoding="unicode")
-    return re.sub(r' xmlns:\w+="[^"]*"', "", text)
-
-
-def _empty_variant(sdt: etree._Element) -> etree._Element:
-    variant = copy.deepcopy(sdt)
-    sdt_pr = variant.find(_W_SDT_PR)
-    if sdt_pr.find(_W_SHOWING) is None:
-        node = etree.Element(_W_SHOWING)
-        _insert_after(sdt_pr, node, [qn(t) for t in ("w:rPr", "w:alias", "w:tag", "w:id", "w:lock",
-                                                      "w:placeholder", "w:temporary")])
-    date = sdt_pr.find(_W_DATE)
-    if date is not None and _W_FULL_DATE in date.attrib:
-        del date.attrib[_W_FULL_DATE]
-    content = variant.find(_W_SDT_CONTENT)
-    _insert_mark(content)
-    return variant
-
-
-def _filled_variant(sdt: etree._Element, kind: ControlKind) -> etree._Element:
-    variant = copy.deepcopy(sdt)
-    sdt_pr = variant.find(_W_SDT_PR)
-    for flag in sdt_pr.findall(_W_SHOWING):
-        sdt_pr.remove(flag)
-    if kind is ControlKind.DATE:
-        sdt_pr.find(_W_DATE).set(_W_FULL_DATE, _DATE)
-    content = variant.find(_W_SDT_CONTENT)
-    # The value replaces the first run that shows text; the rest of the prompt goes.
-    runs = [r for r in content.iter(_W_R) if r.find(_W_T) is not None]
-    marker = etree.ProcessingInstruction("md-value")
-    if runs:
-        runs[0].addprevious(marker)
-        for run in runs:
-            _detach(run)
-    else:
-        paragraph = next(content.iter(_W_P), None)
-        (paragraph if paragraph is not None else content).append(marker)
-    # A control grown to several paragraphs keeps only the one holding the value.
-    paragraphs = [p for p in content if p.tag == _W_P]
-    for paragraph in paragraphs:
-        if next(paragraph.iter(etree.ProcessingInstruction), None) is None and len(paragraphs) > 1:
-            _detach(paragraph)
-    _insert_mark(content)
-    return variant
-
-
-def _checkbox_variant(sdt: etree._Element, checked: bool) -> etree._Element:
-    variant = copy.deepcopy(sdt)
-    sdt_pr = variant.find(_W_SDT_PR)
-    for flag in sdt_pr.findall(_W_SHOWING):
-        sdt_pr.remove(flag)
-    box = sdt_pr.find(_W14_CHECKBOX)
-    state = box.find(_W14_CHECKED)
-    if state is None:
-        state = etree.Element(_W14_CHECKED)
-        box.insert(0, state)
-    state.set(_W14_VAL, "1" if checked else "0")
-    glyph_node = box.find(_W14_CHECKED_STATE if checked else _W14_UNCHECKED_STATE)
-    code = glyph_node.get(_W14_VAL) if glyph_node is not None else None
-    glyph = chr(int(code, 16)) if code else ("\u2612" if checked else "\u2610")
-    content = variant.find(_W_SDT_CONTENT)
-    texts = list(content.iter(_W_T))
-    if texts:
-        texts[0].text = glyph
-        for extra in texts[1:]:
-            _detach(extra)
-    else:
-        run = etree.SubElement(content, _W_R)
-        etree.SubElement(run, _W_T).text = glyph
-    _insert_mark(content)
-    return variant
-
-
-def _insert_mark(content: etree._Element) -> None:
-    mark = etree.ProcessingInstruction("md-mark")
-    first = content[0] if len(content) else None
-    if first is not None and first.tag == _W_P:
-        # Block-level content: the bookmark goes inside the first paragraph, after its properties.
-        ppr = first.find(qn("w:pPr"))
-        first.insert(1 if ppr is not None else 0, mark)
-    else:
-        content.insert(0, mark)
-
-
-# -- the form record and protection -----------------------------------------------------------
-
-
-def _with_record(parts: dict[str, bytes], kind: str, placeholders: dict[str, str]) -> dict[str, bytes]:
-    """``parts`` with our record (kind and prompts) written in, added if the template had none."""
-    for part, content in parts.items():
-        if is_item(part) and parse_record(content):
-            out = dict(parts)
-            out[part] = record_xml(kind, placeholders)
-            return out
-    number = free_item_number(list(parts))
-    out = dict(parts)
-    out[f"customXml/item{number}.xml"] = record_xml(kind, placeholders)
-    out[f"customXml/itemProps{number}.xml"] = item_props_xml()
-    out[f"customXml/_rels/item{number}.xml.rels"] = (
-        XML_HEADER + f'<Relationships xmlns="{PKG_REL_NS}"><Relationship Id="rId1" '
-        f'Type="{REL_CUSTOM_XML_PROPS}" Target="itemProps{number}.xml"/></Relationships>').encode("utf-8")
-    out["[Content_Types].xml"] = _add_override(parts["[Content_Types].xml"], f"/customXml/itemProps{number}.xml",
-                                               CT_CUSTOM_XML_PROPS)
-    rels_part = "word/_rels/document.xml.rels"
-    out[rels_part] = _add_relationship(parts.get(rels_part), REL_CUSTOM_XML, f"../customXml/item{number}.xml")
-    return out
-
-
-def _add_override(content_types: bytes, part: str, content_type: str) -> bytes:
-    root = etree.fromstring(content_types, parser=_PARSER)
-    node = etree.SubElement(root, f"{{{CT_NS}}}Override")
-    node.set("PartName", part)
-    node.set("ContentType", content_type)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _add_relationship(rels: bytes | None, rel_type: str, target: str) -> bytes:
-    if rels is None:
-        root = etree.Element(f"{{{PKG_REL_NS}}}Relationships", nsmap={None: PKG_REL_NS})
-    else:
-        root = etree.fromstring(rels, parser=_PARSER)
-    used = {node.get("Id") for node in root}
-    number = 1
-    while f"rIdMd{number}" in used:
-        number += 1
-    node = etree.SubElement(root, f"{{{PKG_REL_NS}}}Relationship")
-    node.set("Id", f"rIdMd{number}")
-    node.set("Type", rel_type)
-    node.set("Target", target)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def protected_settings(settings: bytes | None) -> bytes:
-    """``word/settings.xml`` restricting editing to form fields (Word's "Filling in forms")."""
-    if settings is None:
-        settings = (XML_HEADER + f'<w:settings xmlns:w="{W_NS}"/>').encode("utf-8")
-    root = etree.fromstring(settings, parser=_PARSER)
-    for old in root.findall(qn("w:documentProtection")):
-        root.remove(old)
-    protection = etree.Element(qn("w:documentProtection"))
-    protection.set(qn("w:edit"), "forms")
-    protection.set(qn("w:enforcement"), "1")
-    after = {qn(f"w:{name}") for name in _SETTINGS_AFTER_PROTECTION}
-    position = len(root)
-    for i, child in enumerate(root):
-        if child.tag in after:
-            position = i
-            break
-    root.insert(position, protection)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-__all__ = ["BODY_LEVEL", "Compiled", "compile_docx", "protected_settings"]

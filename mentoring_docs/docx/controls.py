@@ -20,7 +20,7 @@ from typing import Callable, Mapping, Sequence
 
 from lxml import etree
 
-from .naming import bookmark_name
+from .control_names import bookmark_name
 from .ooxml import esc_attr, qn, text_runs_content
 
 #: The display format of date pickers: ISO, so it reads the same in every locale.
@@ -261,7 +261,7 @@ _KIND_BY_TAG = {_W_TEXT: ControlKind.TEXT, _W_RICH: ControlKind.TEXT, _W14_CHECK
                 _W_DROPDOWN: ControlKind.DROPDOWN, _W_COMBO: ControlKind.DROPDOWN, _W_DATE: ControlKind.DATE,
                 **{tag: ControlKind.OTHER for tag in _OTHER_TYPES}}
 #: What :func:`read_control` does with each tag of the content: a number, or the text it stands for.
-_CODES: dict[object, int | str] = {**_LITERAL, _W_T: 0, _W_P: 1, _BM_START: 2, _BM_END: 2, _W_SDT: 4, _W_SYM: 5,
+_CODES: dict[str, int | str] = {**_LITERAL, _W_T: 0, _W_P: 1, _BM_START: 2, _BM_END: 2, _W_SDT: 4, _W_SYM: 5,
                                    _W_TAB: 6}
 _W_TABS = qn("w:tabs")
 

@@ -29,7 +29,7 @@ from typing import Iterator
 
 from ..catalogue import Catalogue, Field, FieldKind, ListSpec, Node, catalogue
 from .controls import ControlKind, IdSource, Spec, control_xml
-from .naming import names
+from .control_names import names
 from .xmlbuild import ACCENT, LABEL_FILL, RULE, cell, field_code, no_borders, numbered, para, row, run, table
 
 PAGE_WIDTH = 12240      # US Letter, twips
@@ -253,7 +253,7 @@ class Layout:
         lines = [para(run(group.help), "Prompt")]
         boxes = [child.leaf for child in node.children if child.leaf is not None]
         for start in range(0, len(boxes), 2):
-            pieces = []
+            pieces: list[str] = []
             for fd in boxes[start:start + 2]:
                 if pieces:
                     pieces.append("<w:r><w:tab/></w:r>")
@@ -307,7 +307,7 @@ class Layout:
                 content = []
                 for unit in col:
                     content.append(para(run(_unit_label(self.cat, unit)), "FieldCaption"))
-                    pieces = []
+                    pieces: list[str] = []
                     for fd in unit:
                         if pieces:
                             pieces.append(run(" "))

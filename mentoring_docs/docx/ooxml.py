@@ -94,3 +94,33 @@ def text_runs_content(text: str) -> str:
         elif piece:
             out.append(f'<w:t xml:space="preserve">{esc(piece)}</w:t>')
     return "".join(out)
+
+
+# Clark names (``{namespace}local``) of the elements and attributes the template
+# compiler and the control variants look for.
+W_SDT_PR = qn("w:sdtPr")
+W_SDT_CONTENT = qn("w:sdtContent")
+W_ID = qn("w:id")
+W_VAL = qn("w:val")
+W_TAG = qn("w:tag")
+W_ALIAS = qn("w:alias")
+W_RPR = qn("w:rPr")
+W_R = qn("w:r")
+W_T = qn("w:t")
+W_P = qn("w:p")
+W_RSTYLE = qn("w:rStyle")
+W_SHOWING = qn("w:showingPlcHdr")
+W_DATE = qn("w:date")
+W_FULL_DATE = qn("w:fullDate")
+BM_START = qn("w:bookmarkStart")
+BM_END = qn("w:bookmarkEnd")
+W_NAME = qn("w:name")
+W14_CHECKBOX = qn("w14:checkbox")
+W14_CHECKED = qn("w14:checked")
+W14_VAL = qn("w14:val")
+W14_CHECKED_STATE = qn("w14:checkedState")
+W14_UNCHECKED_STATE = qn("w14:uncheckedState")
+W14_PARA_ID = qn("w14:paraId")
+W14_TEXT_ID = qn("w14:textId")
+W15_ITEM = qn("w15:repeatingSectionItem")
+WP_DOC_PR = qn("wp:docPr")

@@ -17,7 +17,7 @@ from ..kinds import KINDS, Kind
 from . import controls as ctl
 from .controls import ControlKind
 from .layout import COMPACT_PROMPTS
-from .naming import Names, names
+from .control_names import Names, names
 from .package import Package
 from .record import is_item, parse_record
 from .structure import Marks, Structure, leaf_controls, recover
@@ -106,7 +106,8 @@ class _Record:
         found = self.known_prompts.get(fd.path)
         if found is None:
             known = {fd.help, self.placeholders.get(fd.path), COMPACT_PROMPTS.get(fd.kind)}
-            found = self.known_prompts[fd.path] = frozenset(known - {None}) | ctl.WORD_DEFAULT_PLACEHOLDERS
+            found = frozenset(text for text in known if text is not None) | ctl.WORD_DEFAULT_PLACEHOLDERS
+            self.known_prompts[fd.path] = found
         return found
 
     def all_prompts(self, cat: Catalogue) -> frozenset[str]:

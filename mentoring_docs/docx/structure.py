@@ -3,7 +3,7 @@
 Used both on templates (to compile them) and on returned forms (to read them), so
 the two always agree on what the document means.
 
-Which field a control is comes from its marks (see :mod:`.naming`). Which *list
+Which field a control is comes from its marks (see :mod:`.control_names`). Which *list
 item* it belongs to comes from the document's structure, never from the marks,
 because people copy and delete rows:
 
@@ -33,7 +33,7 @@ from lxml import etree
 
 from ..catalogue import Catalogue
 from .controls import ControlKind, bookmark_names, kind_of, read_control
-from .naming import Names
+from .control_names import Names
 from .ooxml import qn
 
 _W_SDT = qn("w:sdt")

@@ -54,7 +54,7 @@ def template_file(kind: str) -> str:
 
 def packaged_template(kind: str) -> bytes:
     """The committed built-in template of ``kind``, read from the installed package."""
-    return resources.files("mentoring_docs").joinpath("templates", template_file(kind)).read_bytes()
+    return resources.files("mentoring_docs").joinpath("templates").joinpath(template_file(kind)).read_bytes()
 
 
 def main(argv: list[str] | None = None) -> int:

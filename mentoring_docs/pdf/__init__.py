@@ -11,18 +11,18 @@ The interface :mod:`mentoring_docs.forms` calls is below.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
-from ..errors import Problem
-
+from ..form_format import RawForm
 from .filler import CompiledForm, compile_form
 from .reader import read_form as _read_form
+from .rows import rows
 from .templates import blank_template as _blank_template
 
 FORMAT = "pdf"
 OPTIONS = frozenset({"password", "flatten"})
 
-__all__ = ["FORMAT", "OPTIONS", "CompiledForm", "blank_template", "compile_template", "read_form", "sniff"]
+__all__ = ["FORMAT", "OPTIONS", "CompiledForm", "blank_template", "compile_template", "list_limits", "read_form", "sniff"]
 
 
 def sniff(head: bytes) -> bool:
@@ -44,7 +44,11 @@ def compile_template(kind: str, template: bytes | None = None, **options: Any) -
     return compile_form(kind, template, password=options.get("password"), flatten=bool(options.get("flatten")))
 
 
-def read_form(source: bytes, *, name: str,
-              password: str | None = None) -> tuple[str, dict[str, str | bool | None], list[Problem]]:
-    """The kind and raw field values of a completed PDF form; see :mod:`.reader`."""
+def list_limits(kind: str) -> Mapping[str, int]:
+    """Rows per list on the built-in PDF form of ``kind`` (see :mod:`.rows`)."""
+    return rows(kind)
+
+
+def read_form(source: bytes, *, name: str, password: str | None = None) -> RawForm:
+    """The kind, raw field values and problems (values not read: over-long, not text) of a completed PDF form."""
     return _read_form(source, name=name, password=password)

@@ -13,7 +13,7 @@ widgets of a field are worked out only when someone asks for them.
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, TypeAlias
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -78,7 +78,7 @@ def _loop() -> FieldTreeError:
 
 
 #: The objects above a node, innermost first: ``(objgen, the rest)``; built only as kids are pushed.
-_Chain = tuple  # type: ignore[type-arg]
+_Chain: TypeAlias = "tuple[tuple[int, int], _Chain | None]"
 
 
 def _repeated(key: tuple[int, int], chain: _Chain | None, obj: pikepdf.Object, parent: str) -> FieldTreeError:

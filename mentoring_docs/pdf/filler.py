@@ -17,14 +17,17 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+import dataclasses
+from dataclasses import dataclass
+from typing import Mapping
 
 import pikepdf
 from pikepdf import Name
 
-from ..catalogue import Catalogue, Field, FieldKind, catalogue, flatten, pattern_of
+from ..catalogue import Catalogue, Field, FieldKind, catalogue
+from ..flat_paths import pattern_of
 from ..errors import DataError, FormError, Problem, TemplateError
+from ..validation import Record, list_limit_problems
 from . import appearance
 from .fields import FieldTreeError, TerminalField, terminal_fields
 from .font import RESOURCE_NAME, Metrics, metrics
@@ -42,8 +45,8 @@ def unparse_dict(obj: pikepdf.Object, drop: tuple[str, ...] = ()) -> bytes:
         if key in drop:
             continue
         parts.append(Name(key).unparse())
-        parts.append(obj.get(key).unparse() if not isinstance(obj.get(key), (int, float, bool))
-                     else _scalar(obj.get(key)))
+        value = obj[key]
+        parts.append(_scalar(value) if isinstance(value, (int, float, bool)) else value.unparse())
     return b" ".join(parts)
 
 
@@ -78,8 +81,8 @@ class Slot:
     num: int
     gen: int
     head: bytes                      # field dictionary without /V /AS /AP (unless merged)
-    widgets: list[Widget] = field(default_factory=list)
-    labels: dict[str, str] = field(default_factory=dict)
+    widgets: list[Widget] = dataclasses.field(default_factory=list)
+    labels: dict[str, str] = dataclasses.field(default_factory=dict)
     size: float = appearance.SIZE
     on_state: bytes = b"/Yes"
     dirty: bool = False              # the template itself holds a value: always rewrite
@@ -107,7 +110,7 @@ class CompiledForm:
         with pdf:
             trailer = pdf.trailer
             self.size = int(trailer.Size)
-            self.root = trailer.get("/Root").objgen
+            self.root = trailer.Root.objgen
             info = trailer.get("/Info")
             self.info = info.objgen if info is not None and info.is_indirect else None
             ids = trailer.get("/ID")
@@ -187,7 +190,8 @@ class CompiledForm:
                 if not states:
                     raise TemplateError(f"checkbox {tf.name} has no 'on' appearance")
                 slot.on_state = Name(states[0]).unparse()
-                keep_ap = b" /AP " + widget.get("/AP").unparse()
+                assert isinstance(ap, pikepdf.Dictionary)  # states came from its /N
+                keep_ap = b" /AP " + ap.unparse()
                 w.head = head + keep_ap
                 if widget.get("/AS") not in (None, Name.Off):
                     slot.dirty = True
@@ -196,35 +200,25 @@ class CompiledForm:
 
     # -- rendering ---------------------------------------------------------------------
 
-    def check_capacity(self, flat: Mapping[str, Any]) -> None:
-        """Refuse data with more list items than the form has rows, naming each list."""
-        problems: dict[str, Problem] = {}
-        for path in flat:
-            if path in self.by_path:
-                continue
-            parts = path.split(".")
-            for i, part in enumerate(parts):
-                if not part.isdigit():
-                    continue
-                list_path = ".".join(parts[:i])
-                limit = self.rows.get(pattern_of(list_path), 0)
-                if int(part) >= limit:
-                    if list_path not in problems:
-                        problems[list_path] = Problem(
-                            list_path, f"the PDF form has room for {limit} {'item' if limit == 1 else 'items'}; "
-                                       f"this record has {_count(flat, list_path)}")
-                    break
-            else:
-                problems.setdefault(path, Problem(path, "this PDF form has no field for it"))
-        if problems:
-            raise DataError(sorted(problems.values()))
+    @property
+    def list_limits(self) -> Mapping[str, int]:
+        """Rows per list pattern on this form: a record with more items cannot be filled in."""
+        return self.rows
 
-    def values(self, data: Mapping[str, Any]) -> dict[str, str | bool]:
-        """The text (or tick) each field gets for ``data``."""
-        flat = flatten(self.kind, data)
-        self.check_capacity(flat)
+    def check_capacity(self, record: Record) -> None:
+        """Refuse a record with more list items than the form has rows, or a value it has no field for."""
+        problems = list_limit_problems(record, self.rows, "PDF form")
+        if not problems:
+            problems = [Problem(path, "this PDF form has no field for it") for path in record.flat
+                        if path not in self.by_path]
+        if problems:
+            raise DataError(problems)
+
+    def values(self, record: Record) -> dict[str, str | bool]:
+        """The text (or tick) each field gets for ``record``."""
+        self.check_capacity(record)
         out: dict[str, str | bool] = {}
-        for path, value in flat.items():
+        for path, value in record.flat.items():
             slot = self.by_path[path]
             if slot.kind == "check":
                 out[path] = bool(value)
@@ -232,9 +226,9 @@ class CompiledForm:
                 out[path] = slot.field.to_text(value)
         return out
 
-    def render(self, data: Mapping[str, Any]) -> bytes:
+    def render(self, record: Record) -> bytes:
         """The filled form for a validated record."""
-        filled = self.render_values(self.values(data))
+        filled = self.render_values(self.values(record))
         if self.flatten or self.password:
             filled = _rewrite(filled, password=self.password, flatten=self.flatten)
         return filled
@@ -315,12 +309,6 @@ class CompiledForm:
                      % (size, self.root[0], self.root[1], info, self.prev, self.id0,
                         digest.hexdigest().encode(), pos))
         return b"".join(table)
-
-
-def _count(flat: Mapping[str, Any], list_path: str) -> int:
-    prefix = list_path + "."
-    indices = {p[len(prefix):].split(".", 1)[0] for p in flat if p.startswith(prefix)}
-    return len(indices)
 
 
 def _rows_of(slots: list[Slot]) -> dict[str, int]:

@@ -113,7 +113,7 @@ class Metrics:
 
 def font_bytes() -> bytes:
     """The embedded font program (TrueType), as shipped in the package."""
-    return resources.files("mentoring_docs").joinpath("fonts", FONT_FILE).read_bytes()
+    return resources.files("mentoring_docs").joinpath("fonts").joinpath(FONT_FILE).read_bytes()
 
 
 @functools.lru_cache(maxsize=1)

@@ -424,10 +424,10 @@ class Layout:
             # a nested group: small all-short groups join the current rows inline
             if self._is_short(child):
                 for leaf_node in child.children:
-                    fd = leaf_node.leaf
-                    assert fd is not None
-                    label = fd.label if leaf_node is not child.children[0] else self.cat.groups[child.pattern].label
-                    pending_short.append((f"{path}.{leaf_node.key}", fd, label))
+                    leaf = leaf_node.leaf
+                    assert leaf is not None
+                    label = leaf.label if leaf_node is not child.children[0] else self.cat.groups[child.pattern].label
+                    pending_short.append((f"{path}.{leaf_node.key}", leaf, label))
                 i += 1
                 continue
             flush()
@@ -505,10 +505,10 @@ class Layout:
         head = [subheading_row(spec.label, width), prompt_row(spec.help, width, PROMPT_SIZE)] if titled else []
         if item.leaf is not None:
             return [Block(head + numbered_rows([(f"{path}.{i}", item.leaf) for i in range(count)], width))]
-        leaves = [c for c in item.children if c.leaf is not None]
-        if len(leaves) == len(item.children) and all(self._is_short(c) for c in leaves):
-            concrete = [[(f"{path}.{i}.{c.key}", c.leaf) for c in leaves] for i in range(count)]  # type: ignore[misc]
-            return [Block(head + table_rows([c.leaf for c in leaves], concrete, width))]  # type: ignore[misc]
+        leaves = [(c, c.leaf) for c in item.children if c.leaf is not None]
+        if len(leaves) == len(item.children) and all(self._is_short(c) for c, _ in leaves):
+            concrete = [[(f"{path}.{i}.{c.key}", leaf) for c, leaf in leaves] for i in range(count)]
+            return [Block(head + table_rows([leaf for _, leaf in leaves], concrete, width))]
         blocks = [Block(list(head))]
         for i in range(count):
             item_path = f"{path}.{i}"

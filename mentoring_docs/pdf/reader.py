@@ -20,8 +20,10 @@ from typing import BinaryIO, Callable, Iterator
 import pikepdf
 from pikepdf import Name
 
-from ..catalogue import catalogue, pattern_of
+from ..catalogue import catalogue
+from ..flat_paths import pattern_of
 from ..errors import FormError, Problem
+from ..form_format import RawForm
 from ..kinds import KINDS, TITLES, Kind
 from ..limits import MAX_FIELD_NAME_CHARS, MAX_LONG_TEXT_CHARS
 from .fields import FieldTreeError, TerminalField, terminal_fields
@@ -148,8 +150,7 @@ def _input(source: bytes) -> Iterator[tuple[BinaryIO, pikepdf.AccessMode]]:
         yield stream, pikepdf.AccessMode.mmap
 
 
-def read_form(source: bytes, *, name: str,
-              password: str | None = None) -> tuple[str, dict[str, str | bool | None], list[Problem]]:
+def read_form(source: bytes, *, name: str, password: str | None = None) -> RawForm:
     """The kind of a completed form, its raw values by concrete dotted path, and values not read.
 
     A value that is not text (a dictionary) or is longer than any field may hold
@@ -165,7 +166,7 @@ def read_form(source: bytes, *, name: str,
 
 
 def _read(stream: BinaryIO, mode: pikepdf.AccessMode, *, name: str,
-          password: str | None) -> tuple[str, dict[str, str | bool | None], list[Problem]]:
+          password: str | None) -> RawForm:
     try:
         # Pages are never looked at: do not let qpdf walk the page tree on opening.
         pdf = pikepdf.open(stream, password=password or "", access_mode=mode, inherit_page_attributes=False)
@@ -213,7 +214,7 @@ def _read(stream: BinaryIO, mode: pikepdf.AccessMode, *, name: str,
             if pattern not in ours and value in (None, "", False):
                 continue
             raw[tf.name] = value
-        return kind, raw, found
+        return RawForm(kind, raw, found)
 
 
 def _title(pdf: pikepdf.Pdf) -> str:

@@ -28,8 +28,8 @@ from hypothesis import strategies as st
 from conftest import SAMPLES
 from hostile.harness import run_cli
 from mentoring_docs import forms
+from mentoring_docs.batch.roster import open_roster
 from mentoring_docs.errors import MentoringDocsError
-from mentoring_docs.roster import open_roster
 
 #: Seconds one example may take in this process before it counts as a hang.
 ALARM = 20

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mentoring_docs.digests import DigestSet
-from mentoring_docs.naming import UniqueNames
+from mentoring_docs.batch.digests import DigestSet
+from mentoring_docs.batch.folder_names import UniqueNames
 
 
 class _CountingSet(DigestSet):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from ..tracker import Tracker
 
 
-def render(tracker: "Tracker", out: Path) -> dict[Path, bytes]:
+from ..tables import Tables
+
+
+def render(tracker: Tables, out: Path) -> dict[Path, bytes]:
     """The JSON bytes (UTF-8, ISO dates, values as the data model spells them)."""
     text = json.dumps(tracker.to_dict(), ensure_ascii=False, indent=2) + "\n"
     return {out: text.encode("utf-8")}

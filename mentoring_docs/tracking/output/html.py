@@ -14,14 +14,13 @@ import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 from jinja2 import Environment, StrictUndefined
 
-from . import display, text
+from .cells import display, text
 
-if TYPE_CHECKING:
-    from ..tracker import ActivityRow, PairRow, Tracker
+from ..tables import ActivityRow, PairRow, Tables, columns
 
 #: Dates this many days ahead (or fewer) are highlighted as coming up.
 UPCOMING_DAYS = 14
@@ -81,7 +80,7 @@ class Upcoming:
     mentee: str | None
 
 
-def _upcoming(tracker: "Tracker") -> list[Upcoming]:
+def _upcoming(tracker: Tables) -> list[Upcoming]:
     horizon = tracker.as_of + dt.timedelta(days=UPCOMING_DAYS)
     found: list[Upcoming] = []
 
@@ -104,7 +103,7 @@ def _programs(pairs: Iterable["PairRow"]) -> list[str]:
     return sorted({p.program for p in pairs if p.program})
 
 
-def _summary(tracker: "Tracker", upcoming: list[Upcoming]) -> list[tuple[str, str, str]]:
+def _summary(tracker: Tables, upcoming: list[Upcoming]) -> list[tuple[str, str, str]]:
     pairs = tracker.pairs
     n = len(pairs)
     done = sum(p.activities_completed or 0 for p in pairs)
@@ -128,9 +127,8 @@ def _overdue(activities: Iterable["ActivityRow"]) -> list["ActivityRow"]:
                   key=lambda a: (-(a.days_overdue or 0), (a.mentor or "").casefold(), a.goal, a.activity))
 
 
-def render(tracker: "Tracker", out: Path) -> dict[Path, bytes]:
+def render(tracker: Tables, out: Path) -> dict[Path, bytes]:
     """The page's bytes (UTF-8 HTML)."""
-    from ..tracker import columns
 
     script = _resource("tracker.js")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")

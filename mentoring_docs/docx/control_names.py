@@ -22,7 +22,8 @@ from __future__ import annotations
 import functools
 import re
 
-from ..catalogue import Catalogue, catalogue, pattern_of
+from ..catalogue import Catalogue, catalogue
+from ..flat_paths import pattern_of
 from ..kinds import KINDS
 
 #: Word refuses longer bookmark names.

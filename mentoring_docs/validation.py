@@ -1,4 +1,9 @@
-"""Loading and checking data against the data model, with every problem named by path."""
+"""Loading and checking data against the data model, with every problem named by path.
+
+:func:`load` returns a :class:`Record`: the one type that says "this data is valid".
+The form backends render only records, so data is validated once, where it enters
+(``Filler.render`` given a plain mapping loads it first).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,16 @@ import datetime as dt
 import functools
 import json
 from collections.abc import Mapping as _Mapping
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from marshmallow import Schema, ValidationError
 
 from . import jsontext
-from .catalogue import catalogue, pattern_of
+from .catalogue import catalogue, flatten
+from .flat_paths import pattern_of
 from .errors import DataError, Problem
 from .fastload import FastLoader
-from .kinds import parse_kind
+from .kinds import Kind, parse_kind
 from .limits import MAX_DATA_BYTES
 from .schema import SCHEMAS
 
@@ -25,6 +31,100 @@ _PLAIN = {
     "Invalid input type.": "must be an object",
     "Not a valid string.": "must be text",
 }
+
+
+class Record(dict[str, Any]):
+    """A validated, canonical record of one kind: a ``dict`` that knows its kind.
+
+    Only :func:`load` makes one, and the form backends render only records, so data
+    is validated once. Its flat form (``{concrete dotted path: value}``, see
+    :func:`~mentoring_docs.catalogue.flatten`) is computed once, when first asked
+    for, and shared by every format the record is rendered to. Changing a top-level
+    key (item assignment, ``del``, ``update``, ``pop``...) makes it :attr:`changed`
+    (it is validated again before it is rendered);
+    values inside must not be changed in place.
+    """
+
+    __slots__ = ("kind", "changed", "_flat")
+
+    def __init__(self, kind: Kind, data: Mapping[str, Any]) -> None:
+        dict.__init__(self, data)
+        self.kind = kind
+        self.changed = False
+        self._flat: dict[str, Any] | None = None
+
+    @property
+    def flat(self) -> Mapping[str, Any]:
+        """``{concrete dotted path: value}`` of every value, computed once."""
+        if self._flat is None:
+            self._flat = flatten(self.kind, self)
+        return self._flat
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Record, (self.kind, dict(self)))
+
+    def _changed(self) -> None:
+        self.changed = True
+        self._flat = None
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._changed()
+        dict.__setitem__(self, key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self._changed()
+        dict.__delitem__(self, key)
+
+    def clear(self) -> None:
+        self._changed()
+        dict.clear(self)
+
+    def pop(self, *args: Any) -> Any:
+        self._changed()
+        return dict.pop(self, *args)
+
+    def popitem(self) -> tuple[str, Any]:
+        self._changed()
+        return dict.popitem(self)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self._changed()
+        return dict.setdefault(self, key, default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self._changed()
+        dict.update(self, *args, **kwargs)
+
+
+def list_limit_problems(record: Mapping[str, Any], limits: Mapping[str, int], form: str) -> list[Problem]:
+    """A problem for each list of ``record`` longer than ``limits`` allows on ``form``.
+
+    ``limits`` maps a list pattern (``goals.*.activities``) to its number of rows;
+    each problem's path is the concrete list's (``goals.0.activities``).
+    """
+    problems = []
+    for pattern, limit in limits.items():
+        for path, count in _lists(record, pattern.split("."), ""):
+            if count > limit:
+                problems.append(Problem(
+                    path,
+                    f"the {form} has room for {limit} {'item' if limit == 1 else 'items'}; this record has {count}"))
+    return sorted(problems)
+
+
+def _lists(value: Any, parts: list[str], prefix: str) -> Iterator[tuple[str, int]]:
+    """``(concrete path, length)`` of each list of ``value`` at the pattern ``parts``."""
+    if not parts:
+        if isinstance(value, list):
+            yield prefix, len(value)
+        return
+    head, rest = parts[0], parts[1:]
+    if head == "*":
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from _lists(item, rest, f"{prefix}.{index}")
+    elif isinstance(value, _Mapping) and head in value:
+        yield from _lists(value[head], rest, f"{prefix}.{head}" if prefix else head)
 
 
 @functools.lru_cache(maxsize=None)
@@ -69,20 +169,29 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, (str, list, dict)) and len(value) == 0)
 
 
-def load(kind: str, data: Mapping[str, Any], *, source: str | None = None,
-         pruned: bool = False) -> dict[str, Any]:
-    """Validate ``data`` and return the typed, canonical record (dates as :class:`datetime.date`).
+def load(kind: str, data: Mapping[str, Any], *, source: str | None = None) -> Record:
+    """Validate ``data`` and return the typed, canonical :class:`Record` (dates as :class:`datetime.date`).
 
     Raises :class:`DataError` listing every problem at once, each as
     ``dotted.path: message``. ``source`` (a file name) prefixes each message.
-    ``pruned`` says ``data`` holds nothing :func:`prune` would drop (as what
-    :func:`~mentoring_docs.catalogue.parse_flat` returns), so that pass is skipped.
     """
-    kind = parse_kind(kind)
     if not isinstance(data, Mapping):
         raise DataError([Problem("", "the document must be a JSON object")], source)
+    return _load(parse_kind(kind), prune(data), source)
+
+
+def load_parsed(kind: Kind, data: Mapping[str, Any]) -> Record:
+    """:func:`load` for what :func:`~mentoring_docs.catalogue.parse_flat` returns.
+
+    Such data holds nothing :func:`prune` would drop, so that pass is skipped
+    (reading forms back is where the time goes when tracking).
+    """
+    return _load(kind, data, None)
+
+
+def _load(kind: Kind, data: Mapping[str, Any], source: str | None) -> Record:
     try:
-        return _loader(kind).load(data if pruned else prune(data))
+        return Record(kind, _loader(kind).load(data))
     except ValidationError as exc:
         raise DataError(_problems(kind, exc.messages), source) from None
 
@@ -133,7 +242,7 @@ def parse_json(text: str | bytes, *, source: str = "<input>") -> Any:
         raise DataError(exc.problems, source) from None
 
 
-def load_json(kind: str, text: str | bytes, *, source: str = "<input>") -> dict[str, Any]:
+def load_json(kind: str, text: str | bytes, *, source: str = "<input>") -> Record:
     """Parse and validate a JSON document of ``kind``."""
     return load(kind, parse_json(text, source=source), source=source)
 

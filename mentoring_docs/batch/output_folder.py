@@ -1,8 +1,7 @@
-"""The records a batch keeps in its output folder: manifest, error report, and journals.
+"""Keeping a batch's output folder: the error report, the journals, the lock, leftovers.
 
-- ``manifest.csv``: one line per document made, with the row, the pair's folder,
-  the ``agreement_id``, the file and its SHA-256. Written to a temporary file as rows
-  finish and renamed into place at the end, so it is always complete or absent.
+- ``manifest.csv`` (one line per document made) is :mod:`mentoring_docs.manifest`'s;
+  it is read back here, with the journals, to recognise files an earlier run made.
 - ``errors.csv``: one line per problem (row, column, dotted path, message).
 - ``.mentoring-docs/journal-*.csv``: each process notes every file it is about to
   put in place (and ``.mentoring-docs/lock`` keeps a second batch out meanwhile). After an interrupted run (Ctrl-C, kill -9) the next run reads the
@@ -20,18 +19,15 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import IO, Iterable, Sequence
+from typing import IO, Iterable
 
-from .csv_guard import GuardedWriter, unguard
-from .errors import MentoringDocsError
-from .io import FILE_MODE
+from ..errors import MentoringDocsError
+from ..manifest import MANIFEST, is_sha256, read_made_files
 
-MANIFEST = "manifest.csv"
 ERRORS = "errors.csv"
 STATE_DIR = ".mentoring-docs"
 LOCK = "lock"
 
-MANIFEST_HEADER = ("row", "folder", "agreement_id", "kind", "format", "file", "sha256", "input_sha256")
 ERRORS_HEADER = ("row", "column", "path", "message")
 
 #: Names a pair's folder may not take in the output folder.
@@ -39,44 +35,6 @@ RESERVED = (MANIFEST, ERRORS, STATE_DIR)
 
 #: A record of one file a batch made: its SHA-256 and the SHA-256 of what it was made from.
 Known = dict[str, list[tuple[str, str]]]
-
-
-class AtomicCsv:
-    """A CSV file written row by row under a temporary name, renamed into place on :meth:`commit`.
-
-    Until then readers see the previous version of the file (or none); if the
-    process dies, only a hidden ``.NAME.*.tmp`` file is left, which the next run removes.
-    """
-
-    def __init__(self, path: Path, header: Sequence[str]) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, FILE_MODE)
-        self._tmp = Path(tmp)
-        self._handle: IO[str] = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
-        # Opened in spreadsheets: every text cell guarded against formulas (read back with unguard).
-        self._writer = GuardedWriter(self._handle)
-        self._writer.writerow(header)
-
-    def write(self, row: Iterable[object]) -> None:
-        """Add one row."""
-        self._writer.writerow(row)
-
-    def commit(self) -> Path:
-        """Put the finished file in place of ``path``."""
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
-        self._handle.close()
-        os.replace(self._tmp, self.path)
-        return self.path
-
-    def discard(self) -> None:
-        """Drop the unfinished file; ``path`` stays as it was."""
-        if not self._handle.closed:
-            self._handle.close()
-        self._tmp.unlink(missing_ok=True)
 
 
 def state_dir(outdir: Path) -> Path:
@@ -147,24 +105,16 @@ def known_files(outdir: Path) -> Known:
         if (sha, source) not in entries:
             entries.append((sha, source))
 
-    manifest = outdir / MANIFEST
-    if manifest.is_file():
-        with manifest.open("r", encoding="utf-8-sig", newline="") as handle:
-            for record in csv.DictReader(handle):
-                if record.get("file") and _is_sha(record.get("sha256")):
-                    add(unguard(record["file"]), record["sha256"], record.get("input_sha256") or "")
+    for file, sha, source in read_made_files(outdir):
+        add(file, sha, source)
     folder = outdir / STATE_DIR
     if _is_plain_folder(folder):  # a link is refused when the run takes its lock; never read through one
         for journal in sorted(folder.glob("journal-*.csv"), key=lambda p: p.stat().st_mtime):
             with journal.open("r", encoding="utf-8", newline="", errors="replace") as handle:
                 for record in csv.reader(handle):
-                    if len(record) == 3 and _is_sha(record[1]) and _is_sha(record[2]):
+                    if len(record) == 3 and is_sha256(record[1]) and is_sha256(record[2]):
                         add(*record)
     return known
-
-
-def _is_sha(text: str | None) -> bool:
-    return bool(text) and len(text) == 64 and all(c in "0123456789abcdef" for c in text)  # type: ignore[union-attr]
 
 
 def clear_journals(outdir: Path) -> None:
@@ -253,7 +203,7 @@ class RunLock:
 def remove_stale_temporaries(folder: Path, names: Iterable[str]) -> None:
     """Delete temporary files an interrupted run left for ``names`` in ``folder``.
 
-    :func:`mentoring_docs.io.atomic_write` and :class:`AtomicCsv` name them
+    :func:`mentoring_docs.atomic.atomic_write` and :class:`~mentoring_docs.atomic.AtomicCsv` name them
     ``.NAME.<random>.tmp``; a killed process cannot remove its own.
     """
     if not folder.is_dir():

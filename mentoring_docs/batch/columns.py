@@ -24,14 +24,14 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping, Sequence
 
-from . import values
-from .catalogue import Field, FieldKind, catalogue, pattern_of
-from .errors import MentoringDocsError
-from .kinds import KINDS, Kind
-from .limits import MAX_COLUMNS, MAX_HEADER_CHARS
+from .. import text_values
+from ..catalogue import Field, FieldKind, catalogue
+from ..errors import MentoringDocsError
+from ..kinds import KINDS, Kind
+from ..limits import MAX_COLUMNS, MAX_HEADER_CHARS
 
 __all__ = [
-    "Column", "ColumnError", "Target", "container_of", "flat_items", "resolve", "resolve_all",
+    "Column", "ColumnError", "Target", "flat_items", "resolve", "resolve_all",
 ]
 
 _SPLIT_SET = re.compile(r"[,;\n]")
@@ -108,9 +108,9 @@ def _typed(field: Field, value: Any) -> Any:
             return value.date()
         return field.from_text(value.isoformat(" "))
     if isinstance(value, dt.date):
-        return value if field.kind is FieldKind.DATE else field.from_text(values.format_date(value))
+        return value if field.kind is FieldKind.DATE else field.from_text(text_values.format_date(value))
     if isinstance(value, (int, float)):
-        return value if field.kind is FieldKind.NUMBER else field.from_text(values.format_number(value))
+        return value if field.kind is FieldKind.NUMBER else field.from_text(text_values.format_number(value))
     return field.from_text(str(value))
 
 
@@ -312,26 +312,3 @@ def flat_items(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str,
             yield name, value
 
 
-@functools.lru_cache(maxsize=4096)
-def container_of(kind: Kind, path: str) -> str | None:
-    """The outermost list or checkbox group holding a concrete path, or None.
-
-    A row that gives any item of a list replaces the defaults' whole list (and the
-    same for a checkbox group), rather than mixing items of both.
-    """
-    cat = catalogue(kind)
-    parts = path.split(".")
-    for end in range(1, len(parts)):
-        prefix = ".".join(parts[:end])
-        pattern = pattern_of(prefix)
-        if pattern in cat.lists_by_path or pattern in cat.choice_sets:
-            return prefix
-    return None
-
-
-def merge(defaults: Mapping[str, Any], row: Mapping[str, Any], kind: Kind) -> dict[str, Any]:
-    """Row values over defaults, for one document; lists and checkbox groups replace, not mix."""
-    replaced = {container_of(kind, path) for path in row} - {None}
-    merged = {p: v for p, v in defaults.items() if not replaced or container_of(kind, p) not in replaced}
-    merged.update(row)
-    return merged

@@ -5,26 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from . import display, text
+from .cells import display, text
 
-if TYPE_CHECKING:
-    from ..tracker import Tracker
+from ..tables import Tables, columns
 
 # Column width bounds, in characters: wide enough for a date, narrow enough to see several columns.
 MIN_WIDTH, MAX_WIDTH, MAX_WIDE_WIDTH = 8, 40, 60
 DATE_FORMAT, DATETIME_FORMAT, PERCENT_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm", "0%"
 
 
-def render(tracker: "Tracker", out: Path) -> dict[Path, bytes]:
+def render(tracker: Tables, out: Path) -> dict[Path, bytes]:
     """The workbook's bytes: sheets Pairs, Activities, Reviews, Problems, Documents."""
-    from ..tracker import columns
 
     book = Workbook()
     book.remove(book.active)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..kinds import cli_name
 from .digests import DigestSet, digest
 
 #: Longest folder name, in UTF-8 bytes. File systems allow 255 bytes (ext4, APFS)
@@ -154,3 +155,8 @@ class NamePattern:
     def format(self, values: dict[str, str]) -> str:
         """The pattern with each placeholder replaced by ``values[key]`` (empty when missing)."""
         return "".join(values.get(text, "") if is_key else text for is_key, text in self.parts)
+
+
+def file_name(kind: str, fmt: str) -> str:
+    """The name of a pair's document: ``agreement.docx``, ``action-plan.pdf``..."""
+    return f"{cli_name(kind)}.{fmt}"

@@ -17,26 +17,21 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..csv_guard import GuardedWriter
-
-if TYPE_CHECKING:
-    from ..tracker import Tracker
-
+from ...csv_guard import GuardedWriter
+from ..tables import TABLES, Tables, columns
 
 
 def csv_paths(out: Path) -> dict[str, Path]:
     """The file of each table: ``out`` for pairs, ``<stem>-<table>.csv`` beside it for the rest."""
-    from ..tracker import TABLES
 
     return {name: out if name == "pairs" else out.with_name(f"{out.stem}-{name}{out.suffix}")
             for name in TABLES}
 
 
-def render(tracker: "Tracker", out: Path) -> dict[Path, bytes]:
+def render(tracker: Tables, out: Path) -> dict[Path, bytes]:
     """Each table's CSV bytes, by file."""
-    from ..tracker import columns
 
     files: dict[Path, bytes] = {}
     paths = csv_paths(out)

@@ -1,12 +1,17 @@
-"""Documents that were issued to pairs, as batch generation's ``manifest.csv`` lists them.
+"""``manifest.csv``: the one list of documents batch generation issued, written and read here only.
 
-The tracker compares them with the forms that came back, by these rules:
+- :data:`COLUMNS` and :class:`ManifestWriter`: what batch generation writes, one
+  line per document, in row order.
+- :func:`read_made_files`: the files an earlier run made (batch resume).
+- :func:`read_manifest`: the documents issued to pairs (tracking).
+
+The tracker compares issued documents with the forms that came back, by these rules:
 
 - **agreement_id first.** Batch generation writes the agreement ID into every form
   it issues, and pairs rarely touch it; an issued document has come back when the
   tracker uses a document of the same kind for the pair with that ID (a returned
   action plan whose ID was cleared still counts when its names match the pair's
-  agreement, see :mod:`mentoring_docs.tracker`).
+  agreement, see :mod:`mentoring_docs.tracking.build`).
 - **Hashes recognise untouched copies.** A found file whose SHA-256 equals an issued
   file's is that issued copy, byte for byte: nobody has filled it in, so it is not
   counted as returned (and its values do not enter the tables). This makes it safe to
@@ -28,24 +33,80 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
+from .atomic import AtomicCsv
 from .csv_guard import unguard
 from .errors import MentoringDocsError
 from .kinds import Kind, parse_kind
 from .limits import MAX_ROSTER_BYTES
 from .safe_read import FileRefused, read_regular
 
-__all__ = ["Issued", "read_manifest", "kind_from_name"]
+__all__ = ["COLUMNS", "MANIFEST", "Issued", "ManifestWriter", "is_sha256", "kind_from_name",
+           "read_made_files", "read_manifest"]
 
-# Accepted spellings of each column, compared without case, spaces or punctuation.
-_COLUMNS = {
-    "row": {"row", "rownumber", "line"},
-    "folder": {"folder", "pairfolder", "pair", "directory", "dir"},
-    "agreement_id": {"agreementid", "agreement"},
-    "file": {"file", "files", "path", "paths", "filename", "filenames"},
-    "sha256": {"sha256", "sha256s", "hash", "hashes", "checksum", "digest"},
-    "kind": {"kind", "document", "documentkind"},
+#: The manifest's file name in a batch's output folder.
+MANIFEST = "manifest.csv"
+
+#: The columns batch generation writes, in this order.
+COLUMNS = ("row", "folder", "agreement_id", "kind", "format", "file", "sha256", "input_sha256")
+
+# Other spellings tracking accepts for the columns it reads (a manifest made by
+# hand or by another tool), compared without case, spaces or punctuation.
+_SPELLINGS = {
+    "row": {"rownumber", "line"},
+    "folder": {"pairfolder", "pair", "directory", "dir"},
+    "agreement_id": {"agreement"},
+    "file": {"files", "path", "paths", "filename", "filenames"},
+    "sha256": {"sha256s", "hash", "hashes", "checksum", "digest"},
+    "kind": {"document", "documentkind"},
 }
+
+
+class ManifestWriter:
+    """A run's ``manifest.csv``: written as rows finish, put in place by :meth:`commit`.
+
+    Until then the previous manifest stays (see :class:`~mentoring_docs.atomic.AtomicCsv`),
+    so the file is always complete or absent.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._csv = AtomicCsv(path, COLUMNS)
+
+    def write(self, row: int, folder: str, agreement_id: str, kind: str, fmt: str, file: str,
+              sha256: str, input_sha256: str) -> None:
+        """One document made (or kept) for a pair."""
+        self._csv.write((row, folder, agreement_id, kind, fmt, file, sha256, input_sha256))
+
+    def commit(self) -> Path:
+        """Put the finished manifest in place."""
+        return self._csv.commit()
+
+    def discard(self) -> None:
+        """Drop the unfinished manifest; the previous one stays."""
+        self._csv.discard()
+
+
+def is_sha256(text: str | None) -> bool:
+    """True for a SHA-256 as the manifest writes it (64 lower-case hex digits)."""
+    return text is not None and len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
+
+def read_made_files(outdir: Path) -> Iterator[tuple[str, str, str]]:
+    """``(file, sha256, input_sha256)`` of each document the manifest in ``outdir`` lists.
+
+    For a batch resuming in ``outdir``; nothing when there is no manifest, and a
+    line without a well-formed SHA-256 is skipped.
+    """
+    path = outdir / MANIFEST
+    if not path.is_file():
+        return
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        for record in csv.DictReader(handle):
+            if record.get("file") and is_sha256(record.get("sha256")):
+                # Written through the formula guard (atomic.AtomicCsv); unguard gives the name back.
+                yield unguard(record["file"]), record["sha256"], record.get("input_sha256") or ""
 _SPLIT = re.compile(r"\s*[;|]\s*")
 
 
@@ -92,8 +153,8 @@ def read_manifest(path: str | os.PathLike[str]) -> list[Issued]:
         raise MentoringDocsError(f"{source}: the manifest is empty")
     index: dict[str, int] = {}
     for position, name in enumerate(header):
-        for column, spellings in _COLUMNS.items():
-            if _key(name) in spellings and column not in index:
+        for column, spellings in _SPELLINGS.items():
+            if _key(name) in spellings | {_key(column)} and column not in index:
                 index[column] = position
     if "file" not in index:
         raise MentoringDocsError(

@@ -19,11 +19,11 @@ from typing import IO
 
 from lxml import etree
 
-from .columns import column_letter
-from .docx.package import inflation_refusal
-from .limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROSTER_BYTES, MAX_ROSTER_ROWS, MAX_XLSX_PART_BYTES, \
+from ..docx.package import inflation_refusal
+from ..limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROSTER_BYTES, MAX_ROSTER_ROWS, MAX_XLSX_PART_BYTES, \
     MAX_XLSX_RATIO
-from .safe_read import FileRefused, open_regular
+from ..safe_read import FileRefused, open_regular
+from .columns import column_letter
 
 __all__ = ["check_workbook"]
 

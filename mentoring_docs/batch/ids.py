@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import unicodedata
 from typing import Any
 
+from ..identity import identity_text
 from .digests import DigestSet, digest
 
 #: Prefix of generated identifiers (Mentoring Partnership Agreement).
@@ -24,8 +24,9 @@ def _part(value: Any) -> str:
         return ""
     if isinstance(value, dt.date):
         return value.isoformat()
-    # Case, accents written as combining marks and stray spaces must not make a new id.
-    return " ".join(unicodedata.normalize("NFC", str(value)).casefold().split())
+    # Case, full-width letters, accents written as combining marks and stray
+    # spaces must not make a new id: the pair identity rule of mentoring_docs.identity.
+    return identity_text(str(value))
 
 
 class AgreementIds:

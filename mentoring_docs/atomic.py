@@ -1,4 +1,8 @@
-"""Safe file output: nothing half-written, nothing overwritten by surprise."""
+"""Safe file output: nothing half-written, nothing overwritten by surprise.
+
+:func:`atomic_write` for one file, :class:`StagedWrites` for many made durable
+with one flush, :class:`AtomicCsv` for a report written row by row.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import IO, Callable, Iterable, Sequence
 
+from .csv_guard import GuardedWriter
 from .errors import OutputExistsError
 
 
@@ -166,4 +171,42 @@ def _find_syncfs() -> Callable[[int], int] | None:
 
 
 _syncfs = _find_syncfs()
+
+
+class AtomicCsv:
+    """A CSV file written row by row under a temporary name, renamed into place on :meth:`commit`.
+
+    Until then readers see the previous version of the file (or none); if the
+    process dies, only a hidden ``.NAME.*.tmp`` file is left, which the next run removes.
+    """
+
+    def __init__(self, path: Path, header: Sequence[str]) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, FILE_MODE)
+        self._tmp = Path(tmp)
+        self._handle: IO[str] = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
+        # Opened in spreadsheets: every text cell guarded against formulas (manifest.py reads back with unguard).
+        self._writer = GuardedWriter(self._handle)
+        self._writer.writerow(header)
+
+    def write(self, row: Iterable[object]) -> None:
+        """Add one row."""
+        self._writer.writerow(row)
+
+    def commit(self) -> Path:
+        """Put the finished file in place of ``path``."""
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self._handle.close()
+        os.replace(self._tmp, self.path)
+        return self.path
+
+    def discard(self) -> None:
+        """Drop the unfinished file; ``path`` stays as it was."""
+        if not self._handle.closed:
+            self._handle.close()
+        self._tmp.unlink(missing_ok=True)
 

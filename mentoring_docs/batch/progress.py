@@ -10,8 +10,8 @@ from __future__ import annotations
 import sys
 from typing import IO, Any
 
-from .batch import BatchReport, RowResult
-from .limits import MAX_PRINTED_PROBLEMS
+from ..limits import MAX_PRINTED_PROBLEMS
+from .report import BatchReport, RowResult
 
 
 class ConsoleObserver:

@@ -4,7 +4,7 @@ A :class:`Roster` is an iterable of :class:`RosterRow`: the row number as the
 spreadsheet shows it (the header is row 1; for JSON Lines, the line number) and its
 cells by header. Rows are read lazily, so a roster of any length costs the memory
 of one row. The headers are checked against the field catalogue when the roster is
-opened (:mod:`mentoring_docs.columns`), so a misspelt column is an error before any
+opened (:mod:`mentoring_docs.batch.columns`), so a misspelt column is an error before any
 document is made.
 """
 
@@ -16,13 +16,13 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, BinaryIO, Iterator
 
 from . import columns as cols
-from . import jsontext
-from .errors import MentoringDocsError
-from .limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_LINE_BYTES, MAX_ROSTER_BYTES, MAX_ROSTER_ROWS
-from .safe_read import FileRefused, open_regular, open_text
+from .. import jsontext
+from ..errors import MentoringDocsError, Problem
+from ..limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_LINE_BYTES, MAX_ROSTER_BYTES, MAX_ROSTER_ROWS
+from ..safe_read import FileRefused, open_regular, open_text
 
 __all__ = ["Roster", "RosterError", "RosterRow", "open_roster"]
 
@@ -40,13 +40,14 @@ class RosterError(MentoringDocsError):
 class RosterRow:
     """One row of a roster: its number as people see it, its cells, and any problem reading it.
 
-    ``problems`` are ``(column, message)`` pairs found while reading (a value in a
-    column without a header, a line that is not JSON); such a row is reported, not made.
+    ``problems`` are what was found while reading it (a value in a column without a
+    header, a line that is not JSON), each with its ``row`` and ``column``; such a row
+    is reported, not made.
     """
 
     number: int
     cells: dict[str, Any]
-    problems: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 class Roster:
@@ -80,7 +81,7 @@ def open_roster(path: str | os.PathLike[str], *, sheet: str | None = None) -> Ro
     """Open a roster, recognising CSV, XLSX or JSON Lines from its content.
 
     Raises :class:`RosterError` for a file that cannot be read and
-    :class:`~mentoring_docs.columns.ColumnError` for unknown columns, both before
+    :class:`~mentoring_docs.batch.columns.ColumnError` for unknown columns, both before
     any row is handed out. ``sheet`` picks an XLSX worksheet by name (default: the first).
     """
     target = Path(path)
@@ -104,10 +105,10 @@ def open_roster(path: str | os.PathLike[str], *, sheet: str | None = None) -> Ro
     return CsvRoster(target)
 
 
-def _open_binary(path: Path) -> io.BufferedReader:
+def _open_binary(path: Path) -> BinaryIO:
     """A roster file, if it is a regular file within the size limit; RosterError otherwise."""
     try:
-        return open_regular(path, limit=MAX_ROSTER_BYTES)  # type: ignore[return-value]
+        return open_regular(path, limit=MAX_ROSTER_BYTES)
     except FileRefused as exc:
         raise RosterError(str(exc)) from None
 
@@ -205,9 +206,9 @@ class CsvRoster(Roster):
                 if position < width and self.headers[position]:
                     row.cells[self.headers[position]] = cell
                 elif cell.strip():
-                    row.problems.append((
-                        f"column {cols.column_letter(position)}",
-                        f"a value ({cell.strip()[:40]!r}) in a column without a header",
+                    row.problems.append(Problem(
+                        "", f"a value ({cell.strip()[:40]!r}) in a column without a header",
+                        row=number, column=f"column {cols.column_letter(position)}",
                     ))
             yield row
 
@@ -283,9 +284,9 @@ class XlsxRoster(Roster):
                     if position < width and self.headers[position]:
                         row.cells[self.headers[position]] = value
                     elif value is not None and str(value).strip():
-                        row.problems.append((
-                            f"column {cols.column_letter(position)}",
-                            f"a value ({str(value).strip()[:40]!r}) in a column without a header",
+                        row.problems.append(Problem(
+                            "", f"a value ({str(value).strip()[:40]!r}) in a column without a header",
+                            row=number, column=f"column {cols.column_letter(position)}",
                         ))
                 yield row
         finally:
@@ -352,14 +353,14 @@ class JsonLinesRoster(Roster):
     def __iter__(self) -> Iterator[RosterRow]:
         for number, obj in self._objects():
             if isinstance(obj, _BadLine):
-                yield RosterRow(number, {}, [("", obj.message)])
+                yield RosterRow(number, {}, [Problem("", obj.message, row=number)])
             elif not isinstance(obj, dict):
-                yield RosterRow(number, {}, [("", "each line must be a JSON object")])
+                yield RosterRow(number, {}, [Problem("", "each line must be a JSON object", row=number)])
             else:
                 yield RosterRow(number, dict(cols.flat_items(obj)))
 
 
-def _json_problem(problem: Any) -> str:
+def _json_problem(problem: Problem) -> str:
     # One line of JSON: "line 1, column 7: invalid JSON: ..." says more than it needs to.
     text = _SYNTAX.sub(r"invalid JSON at column \1: ", problem.message)
     return f"{problem.path}: {text}" if problem.path else text

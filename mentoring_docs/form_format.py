@@ -1,0 +1,66 @@
+"""The contract of a form format backend (Word, PDF): what :mod:`mentoring_docs.forms` may call.
+
+A backend is a module (``mentoring_docs.docx``, ``mentoring_docs.pdf``) that
+satisfies :class:`FormFormat`; :data:`mentoring_docs.forms.BACKENDS` maps each
+format name to it. mypy checks each backend module against the protocol where
+the registry names it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, NamedTuple, Protocol
+
+from .errors import Problem
+from .kinds import Kind
+from .validation import Record
+
+__all__ = ["CompiledForm", "FormFormat", "RawForm"]
+
+
+class RawForm(NamedTuple):
+    """What a backend reads from a returned form, the same shape for every format.
+
+    ``values`` maps concrete dotted paths to the text (or checkbox state) found;
+    ``problems`` lists what the document holds that has no place in the data (a
+    control that lost its name, a field answered twice), so nothing is dropped
+    in silence.
+    """
+
+    kind: Kind
+    values: dict[str, str | bool | None]
+    problems: list[Problem]
+
+
+class CompiledForm(Protocol):
+    """A template prepared once, rendering any number of records of its kind."""
+
+    @property
+    def list_limits(self) -> Mapping[str, int]:
+        """Rows per list pattern (``goals.*.activities``) this form holds; empty when lists grow."""
+
+    def render(self, record: Record) -> bytes:
+        """The filled document's bytes."""
+
+
+class FormFormat(Protocol):
+    """One form format: recognise it, give its blank template, compile templates, read forms back."""
+
+    #: The format's name and file extension (``docx``, ``pdf``).
+    FORMAT: str
+    #: The fill options :meth:`compile_template` accepts.
+    OPTIONS: frozenset[str]
+
+    def sniff(self, head: bytes) -> bool:
+        """Whether a file starting with ``head`` is of this format."""
+
+    def blank_template(self, kind: str) -> bytes:
+        """The built-in template (or blank form) of ``kind``."""
+
+    def list_limits(self, kind: str) -> Mapping[str, int]:
+        """Rows per list pattern on the built-in form of ``kind``; empty when lists grow."""
+
+    def compile_template(self, kind: str, template: bytes | None = None, **options: Any) -> CompiledForm:
+        """Prepare ``template`` (the built-in one when None) to render many records."""
+
+    def read_form(self, source: bytes, *, name: str, password: str | None = None) -> RawForm:
+        """The kind, raw values and problems of a returned form; FormError naming ``name`` otherwise."""

@@ -1,0 +1,332 @@
+"""Building the tracker: pairing returned forms, picking the newest copy, filling every table.
+
+A coordinator collects the agreements and action plans pairs send back (Word and
+PDF, in any folders) and asks who has returned and signed, how far each plan has
+come, what is overdue and which dates are near. :func:`track` reads every form
+under the given paths and returns a :class:`Tracker` whose tables a program can use
+directly; :meth:`Tracker.write` saves them as XLSX, CSV, JSON or HTML.
+
+The rules, in one place (``docs/tracking.md`` explains them for users):
+
+- **Discovery** and reading: see :mod:`.collect`. Values that break a rule of the data model are problems too,
+  with their dotted path, and the rest of the form is still used.
+- **Pair identity.** Documents carrying an ``agreement_id`` belong to the pair with that
+  id. A document without one joins the pair whose documents bear the same mentor and
+  mentee names (compared by :mod:`mentoring_docs.identity`'s rule: Unicode NFKC
+  normalisation, case folding and collapsing white space); if several pairs with ids match, it is ambiguous and tracked under the
+  names alone, with a problem row; if no pair matches, the names are the identity.
+- **Newest version wins.** When a pair returned several copies of the same kind of
+  document, the one with the latest file modification time is used (ties: the later
+  path in sort order); the others are listed as superseded in the documents table.
+  Modification time is what a copy, a mail client or a file share keeps best, but it
+  is only as good as the way files were collected.
+- **Dates.** A missing midpoint check is the day halfway between start and end
+  (rounded down), as the data model says. ``days to`` values are counted from the
+  as-of date and are negative once the day has passed. An activity is overdue when its
+  target date is before the as-of date and its status is neither completed nor deferred.
+- **Signatures.** A signature counts when its typed name is filled in; the date
+  alone does not sign.
+- **Issued documents** (``manifest=``, the ``manifest.csv`` batch generation writes): see
+  :mod:`mentoring_docs.manifest`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+from ..errors import Problem
+from ..identity import pair_names_key
+from ..kinds import KINDS
+from ..manifest import Issued, read_manifest
+from .collect import Returned, collect
+from .tables import ActivityRow, DocumentRow, PairRow, ProblemRow, ReviewRow
+from .tracker import Tracker
+
+__all__ = ["CLOSED", "build", "midpoint", "pair_names_key", "track"]
+
+#: Statuses that end an activity's claim on its target date.
+CLOSED = ("completed", "deferred")
+
+
+def track(paths: Iterable[str | os.PathLike[str]], *, as_of: dt.date | None = None,
+          manifest: str | os.PathLike[str] | Sequence[Issued] | None = None,
+          password: str | None = None) -> Tracker:
+    """Read every returned form under ``paths`` into a :class:`Tracker`.
+
+    ``as_of`` (default: today) is the day overdue activities and days-to counts are
+    measured from. ``manifest`` is batch generation's ``manifest.csv`` (or the
+    :class:`~mentoring_docs.manifest.Issued` rows read from it): issued documents that
+    have not come back become problems. ``password`` opens PDFs encrypted with it
+    (the one password of a program's confidential copies).
+    """
+    issued = read_manifest(manifest) if isinstance(manifest, (str, os.PathLike)) else manifest
+    documents, problems = collect(paths, password=password)
+    return build(documents, as_of=as_of or dt.date.today(), issued=issued, unreadable=problems)
+
+
+
+# -- pairing ------------------------------------------------------------------------
+
+
+def _names(data: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    return _text(_get(data, "mentor", "name")), _text(_get(data, "mentee", "name"))
+
+
+def _get(data: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return None
+
+
+def _date(value: Any) -> dt.date | None:
+    # Data that failed validation is still typed by the reader, but be strict anyway.
+    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
+
+
+@dataclass
+class _Pair:
+    agreement_id: str | None
+    names: tuple[str, str] | None
+    documents: dict[str, list[Returned]] = field(default_factory=dict)
+    used: dict[str, Returned] = field(default_factory=dict)
+
+    def label(self) -> str:
+        if self.agreement_id:
+            return self.agreement_id
+        mentor, mentee = self.display_names()
+        return f"{mentor} / {mentee}"
+
+    def display_names(self) -> tuple[str | None, str | None]:
+        for kind in KINDS:
+            if kind in self.used:
+                mentor, mentee = _names(self.used[kind].data)
+                if mentor or mentee:
+                    return mentor, mentee
+        return None, None
+
+
+def _newest_first(docs: list[Returned]) -> list[Returned]:
+    return sorted(docs, key=lambda d: (d.modified, d.file), reverse=True)
+
+
+def midpoint(start: dt.date, end: dt.date) -> dt.date:
+    """The day halfway between ``start`` and ``end``, rounded down (the data model's default)."""
+    return start + dt.timedelta(days=(end - start).days // 2)
+
+
+def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Issued] | None = None,
+          unreadable: Iterable[Problem] = ()) -> Tracker:
+    """The tracker of ``documents`` as of ``as_of``: pairing, newest versions, and every table.
+
+    This is the part of :func:`track` that does not touch files, so a program that
+    has already read its forms (or a test) can call it directly.
+    """
+    problems = [ProblemRow.of(p) for p in unreadable]
+    document_rows: list[DocumentRow] = []
+    issued = list(issued or ())
+    issued_hashes = {item.sha256: item for item in issued if item.sha256}
+
+    pairs: dict[Any, _Pair] = {}
+    by_names: dict[tuple[str, str], set[str]] = {}
+    pending: list[Returned] = []
+    for doc in sorted(documents, key=lambda d: d.file):
+        aid = _text(doc.data.get("agreement_id"))
+        names = pair_names_key(*_names(doc.data))
+        if doc.sha256 in issued_hashes:
+            document_rows.append(_document_row(doc, "issued_copy", aid))
+            continue
+        if aid is None:
+            pending.append(doc)
+            continue
+        pair = pairs.setdefault(("id", aid), _Pair(aid, names))
+        pair.documents.setdefault(doc.kind, []).append(doc)
+        if names:
+            by_names.setdefault(names, set()).add(aid)
+
+    for doc in pending:
+        names = pair_names_key(*_names(doc.data))
+        if names is None:
+            document_rows.append(_document_row(doc, "unidentified", None))
+            problems.append(ProblemRow.of(Problem(
+                "agreement_id", "no agreement ID and no mentor and mentee names: cannot tell which pair it belongs to",
+                file=doc.file, category="unidentified"), document=doc.kind))
+            continue
+        ids = sorted(by_names.get(names, ()))
+        if len(ids) == 1:
+            key: Any = ("id", ids[0])
+        else:
+            key = ("names", names)
+            if ids:
+                problems.append(ProblemRow.of(Problem(
+                    "agreement_id", f"no agreement ID, and its names match several agreements ({', '.join(ids)}); "
+                                    "tracked under the names alone",
+                    file=doc.file, category="ambiguous"), document=doc.kind))
+        pair = pairs.setdefault(key, _Pair(None, names))
+        pair.documents.setdefault(doc.kind, []).append(doc)
+
+    for pair in pairs.values():
+        for kind, docs in pair.documents.items():
+            pair.used[kind] = _newest_first(docs)[0]
+    for pair in pairs.values():
+        for kind, docs in pair.documents.items():
+            newest, *older = _newest_first(docs)
+            for doc in older:
+                document_rows.append(_document_row(doc, "superseded", pair.label(), superseded_by=newest.file))
+
+    pair_rows: list[PairRow] = []
+    activity_rows: list[ActivityRow] = []
+    review_rows: list[ReviewRow] = []
+    for pair in sorted(pairs.values(), key=_pair_order):
+        label = pair.label()
+        pair_problems: list[ProblemRow] = []
+        for kind in KINDS:
+            used = pair.used.get(kind)
+            if used is None:
+                continue
+            document_rows.append(_document_row(used, "used", label))
+            pair_problems += [
+                ProblemRow.of(replace(p, file=used.file, category="invalid"), pair=label, document=used.kind)
+                for p in used.problems
+            ]
+        activities = list(_activities(pair, label, as_of))
+        reviews = list(_reviews(pair, label))
+        pair_rows.append(_pair_row(pair, label, as_of, activities, reviews, len(pair_problems)))
+        activity_rows += activities
+        review_rows += reviews
+        problems += pair_problems
+
+    problems += _not_returned(issued, pairs.values())
+    document_rows.sort(key=lambda r: r.file)
+    return Tracker(as_of, pair_rows, activity_rows, review_rows, problems, document_rows)
+
+
+def _pair_order(pair: _Pair) -> tuple[str, str, str]:
+    mentor, mentee = pair.display_names()
+    return ((mentor or "").casefold(), (mentee or "").casefold(), pair.label())
+
+
+def _document_row(doc: Returned, status: str, pair: str | None, *, superseded_by: str | None = None) -> DocumentRow:
+    return DocumentRow(file=doc.file, format=doc.format, document=doc.kind, pair=pair, modified=doc.modified,
+                       status=status, superseded_by=superseded_by, problems=len(doc.problems), sha256=doc.sha256)
+
+
+def _activities(pair: _Pair, label: str, as_of: dt.date) -> Iterator[ActivityRow]:
+    plan = pair.used.get("action_plan")
+    if plan is None:
+        return
+    mentor, mentee = pair.display_names()
+    for g, goal in enumerate(_list(plan.data.get("goals")), start=1):
+        for a, activity in enumerate(_list(goal.get("activities")), start=1):
+            status = activity.get("status") or "not_started"
+            target = _date(activity.get("target_date"))
+            overdue = target is not None and target < as_of and status not in CLOSED
+            effort = _get(activity, "effort", "amount")
+            yield ActivityRow(
+                pair=label, mentor=mentor, mentee=mentee, goal=g, goal_title=_text(goal.get("title")),
+                goal_target=_date(goal.get("target_date")), activity=a,
+                description=_text(activity.get("description")), kind=_text(activity.get("kind")),
+                effort=effort if isinstance(effort, (int, float)) and not isinstance(effort, bool) else None,
+                effort_unit=_text(_get(activity, "effort", "unit")), target_date=target, status=status,
+                completed_on=_date(activity.get("completed_on")), overdue=overdue,
+                days_overdue=(as_of - target).days if overdue and target else None, file=plan.file,
+            )
+
+
+def _reviews(pair: _Pair, label: str) -> Iterator[ReviewRow]:
+    plan = pair.used.get("action_plan")
+    if plan is None:
+        return
+    mentor, mentee = pair.display_names()
+    for n, review in enumerate(_list(plan.data.get("reviews")), start=1):
+        yield ReviewRow(
+            pair=label, mentor=mentor, mentee=mentee, review=n, date=_date(review.get("date")),
+            objective=_text(review.get("objective")), progress=_text(review.get("progress")),
+            next_steps=_text(review.get("next_steps")), file=plan.file,
+        )
+
+
+def _list(value: Any) -> list[Mapping[str, Any]]:
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+
+
+def _pair_row(pair: _Pair, label: str, as_of: dt.date, activities: list[ActivityRow],
+              reviews: list[ReviewRow], problem_count: int) -> PairRow:
+    agreement = pair.used.get("agreement")
+    plan = pair.used.get("action_plan")
+    data: Mapping[str, Any] = agreement.data if agreement else {}
+    mentor, mentee = pair.display_names()
+    timeframe = data.get("timeframe") or {}
+    start, end = _date(timeframe.get("start_date")), _date(timeframe.get("end_date"))
+    middle = _date(timeframe.get("midpoint_check"))
+    estimated = middle is None and start is not None and end is not None and start < end
+    if estimated:
+        middle = midpoint(start, end)  # type: ignore[arg-type]
+    completed = sum(1 for a in activities if a.status == "completed")
+    upcoming = [a.target_date for a in activities
+                if a.target_date is not None and a.status not in CLOSED and a.target_date >= as_of]
+    review_dates = [r.date for r in reviews if r.date is not None]
+    aid = pair.agreement_id or _text((plan.data if plan else {}).get("agreement_id"))
+    return PairRow(
+        pair=label, agreement_id=aid, program=_text(_get(data, "program", "name")),
+        mentor=mentor, mentee=mentee, coordinator=_text(_get(data, "program", "coordinator", "name")),
+        agreement_returned=agreement is not None,
+        signed_mentor=_signed(data, "mentor"), signed_mentee=_signed(data, "mentee"),
+        signed_coordinator=_signed(data, "coordinator"),
+        start=start, midpoint=middle, midpoint_estimated=estimated, end=end,
+        days_to_midpoint=(middle - as_of).days if middle else None,
+        days_to_end=(end - as_of).days if end else None,
+        action_plan_returned=plan is not None,
+        goals=len(_list(plan.data.get("goals"))) if plan else None,
+        activities_completed=completed if plan else None,
+        activities_total=len(activities) if plan else None,
+        progress=(completed / len(activities)) if plan and activities else None,
+        overdue=sum(1 for a in activities if a.overdue) if plan else None,
+        next_target=min(upcoming, default=None),
+        last_review=max(review_dates, default=None),
+        problems=problem_count,
+        agreement_file=agreement.file if agreement else None,
+        action_plan_file=plan.file if plan else None,
+    )
+
+
+def _signed(data: Mapping[str, Any], who: str) -> bool:
+    return _text(_get(data, "signatures", who, "name")) is not None
+
+
+def _not_returned(issued: Sequence[Issued], pairs: Iterable[_Pair]) -> list[ProblemRow]:
+    """A problem for each issued document no used document answers (rules in :mod:`issued`)."""
+    if not issued:
+        return []
+    by_id: set[tuple[str, str]] = set()
+    by_folder: set[tuple[str, str]] = set()
+    for pair in pairs:
+        for kind, doc in pair.used.items():
+            aid = pair.agreement_id or _text(doc.data.get("agreement_id"))
+            if aid:
+                by_id.add((aid, kind))
+            by_folder.add((doc.folder, kind))
+    out = []
+    for item in issued:
+        kinds = [item.kind] if item.kind else list(KINDS)
+        if item.agreement_id:
+            back = any((item.agreement_id, k) in by_id for k in kinds)
+        else:
+            back = any((item.folder, k) in by_folder for k in kinds)
+        if not back:
+            where = f"manifest row {item.row}" if item.row is not None else "the manifest"
+            out.append(ProblemRow.of(
+                Problem("", f"issued ({where}) but not returned", file=item.file, category="not_returned"),
+                pair=item.agreement_id or item.folder, document=item.kind))
+    return out

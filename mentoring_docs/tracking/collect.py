@@ -1,0 +1,129 @@
+"""Collecting returned forms: find the files under the given paths and read each one.
+
+- **Discovery.** Every ``.docx`` and ``.pdf`` under a folder, recursively (suffix in
+  any case). Hidden files and folders (``.name``), Office lock files (``~$name``) and
+  macOS resource forks (``._name``) are skipped; a file named on its own is always read.
+- **One bad file never stops the rest.** Anything that cannot be read becomes a row
+  of the problems table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .. import forms
+from ..errors import FormError, MentoringDocsError, Problem
+from ..kinds import Kind
+from ..safe_read import FileRefused, open_regular, read_limited
+
+__all__ = ["SUFFIXES", "Returned", "collect", "discover", "read_document"]
+
+#: File suffixes read when a folder is searched.
+SUFFIXES = (".docx", ".pdf")
+
+
+@dataclass(frozen=True)
+class Returned:
+    """One form read back from a file, with what the tracker needs to place it."""
+
+    file: str
+    format: str
+    kind: Kind
+    data: Mapping[str, Any]
+    problems: tuple[Problem, ...]
+    modified: dt.datetime
+    sha256: str
+
+    @property
+    def folder(self) -> str:
+        """The name of the folder the file is in."""
+        return Path(self.file).parent.name
+
+
+def _skipped(name: str) -> bool:
+    return name.startswith((".", "~$"))
+
+
+def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Problem]]:
+    """The files to read under ``paths``, in a stable order, and a problem for each missing path.
+
+    Folders are searched recursively for ``.docx`` and ``.pdf`` files; a file given
+    by name is read whatever its name.
+    """
+    found: list[Path] = []
+    problems: list[Problem] = []
+    seen: set[str] = set()
+
+    def add(path: Path) -> None:
+        key = os.path.normcase(os.path.realpath(path))
+        if key not in seen:
+            seen.add(key)
+            found.append(path)
+
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not _skipped(d))
+                for name in sorted(files):
+                    if not _skipped(name) and name.lower().endswith(SUFFIXES):
+                        add(Path(folder) / name)
+        elif path.exists():
+            add(path)
+        else:
+            problems.append(_unreadable(str(path), "no such file or folder"))
+    return found, problems
+
+
+def read_document(path: str | os.PathLike[str], *, password: str | None = None) -> Returned | Problem:
+    """Read one file: the form it holds, or the problem that stops it being read.
+
+    ``password`` opens encrypted PDFs. Never raises for a bad file: a damaged
+    document can trip any reader, and one such file must not stop a
+    coordinator's whole run.
+    """
+    label = str(path)
+    try:
+        # Regular files only, bounded: a FIFO or a link to /dev/zero is a problem row.
+        with open_regular(path, label=label, limit=forms.MAX_FORM_BYTES) as handle:
+            stat = os.fstat(handle.fileno())
+            blob = read_limited(handle, forms.MAX_FORM_BYTES, label)
+        result = forms.read(blob, name=label, password=password)
+    except FileRefused as exc:  # gone since it was found, a FIFO, a device, too large
+        return _unreadable(label, f"cannot read the file: {exc.reason}" if exc.missing else exc.reason)
+    except FormError as exc:
+        return _unreadable(label, exc.reason)
+    except MentoringDocsError as exc:
+        return _unreadable(label, str(exc))
+    except OSError as exc:
+        return _unreadable(label, f"cannot read the file: {exc.strerror or exc}")
+    except Exception as exc:  # noqa: BLE001 - see docstring
+        return _unreadable(label, f"could not be read ({type(exc).__name__}: {exc})")
+    return Returned(
+        file=label, format=result.format, kind=result.kind, data=result.data,
+        problems=tuple(result.problems), modified=dt.datetime.fromtimestamp(stat.st_mtime),
+        sha256=hashlib.sha256(blob).hexdigest(),
+    )
+
+
+def _unreadable(file: str, message: str) -> Problem:
+    return Problem("", message, file=file, category="unreadable")
+
+
+def collect(paths: Iterable[str | os.PathLike[str]], *,
+            password: str | None = None) -> tuple[list[Returned], list[Problem]]:
+    """Read every form under ``paths``: the documents read, and a problem for each file that was not."""
+    files, problems = discover(paths)
+    documents: list[Returned] = []
+    for path in files:
+        outcome = read_document(path, password=password)
+        if isinstance(outcome, Returned):
+            documents.append(outcome)
+        else:
+            problems.append(outcome)
+    return documents, problems

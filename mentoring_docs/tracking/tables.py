@@ -1,0 +1,215 @@
+"""The tracker's tables: one frozen dataclass per row type, and the columns' metadata.
+
+This is the table model only; :mod:`.build` fills it and :mod:`.output` writes it,
+both importing it, so neither needs the other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import MISSING, asdict, dataclass, field, fields
+from typing import Any, Mapping
+
+from ..errors import Problem
+from ..kinds import TITLES, Kind
+
+__all__ = [
+    "ActivityRow", "CATEGORY_TITLES", "DOCUMENT_STATUSES", "DocumentRow", "PROBLEM_CATEGORIES", "PairRow",
+    "ProblemRow", "ROW_TYPES", "ReviewRow", "STATUS_TITLES", "TABLES", "Tables", "column", "columns",
+]
+
+#: The tables of a tracker, in the order outputs show them.
+TABLES = ("pairs", "activities", "reviews", "problems", "documents")
+
+
+def column(label: str, *, choices: tuple[Kind, str] | None = None, titles: Mapping[str, str] | None = None,
+           percent: bool = False, wide: bool = False, default: Any = MISSING) -> Any:
+    """Metadata of one table column: its heading, and how writers show its values to people.
+
+    ``choices`` names the catalogue field (kind, pattern) whose labels stand for an
+    enumeration's values; ``titles`` maps other coded values to words; ``percent``
+    marks a fraction shown as a percentage; ``wide`` marks free text.
+    """
+    return field(default=default, metadata={"label": label, "choices": choices, "titles": titles,
+                                         "percent": percent, "wide": wide})
+
+
+# -- the tables ---------------------------------------------------------------------
+
+#: What kinds of problem the problems table holds (its ``category`` values).
+PROBLEM_CATEGORIES = {
+    "unreadable": "the file could not be read as one of our forms",
+    "invalid": "a value could not be read or breaks a rule of the data model",
+    "unidentified": "the form does not say which pair it belongs to",
+    "ambiguous": "the form has no agreement ID and its names match several agreements",
+    "not_returned": "issued (listed in the manifest) but not found among the returned files",
+}
+CATEGORY_TITLES = {
+    "unreadable": "Unreadable file", "invalid": "Invalid value", "unidentified": "Unknown pair",
+    "ambiguous": "Ambiguous pair", "not_returned": "Not returned",
+}
+
+#: Statuses of the documents table.
+DOCUMENT_STATUSES = {
+    "used": "the pair's newest copy of this document; its values are in the tables",
+    "superseded": "an older copy; a newer one of the same pair is used",
+    "issued_copy": "byte for byte the copy that was issued (manifest): not filled in, not counted as returned",
+    "unidentified": "cannot tell which pair it belongs to",
+}
+STATUS_TITLES = {
+    "used": "Used", "superseded": "Superseded", "issued_copy": "Issued copy, unchanged", "unidentified": "Unknown pair",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PairRow:
+    """One mentoring pair: what came back, where the partnership stands in time, how the plan goes."""
+
+    pair: str = column("Pair")
+    agreement_id: str | None = column("Agreement ID")
+    program: str | None = column("Program")
+    mentor: str | None = column("Mentor")
+    mentee: str | None = column("Mentee")
+    coordinator: str | None = column("Coordinator")
+    agreement_returned: bool = column("Agreement returned")
+    signed_mentor: bool = column("Signed by mentor")
+    signed_mentee: bool = column("Signed by mentee")
+    signed_coordinator: bool = column("Signed by coordinator")
+    start: dt.date | None = column("Start")
+    midpoint: dt.date | None = column("Midpoint check")
+    midpoint_estimated: bool = column("Midpoint estimated")
+    end: dt.date | None = column("End")
+    days_to_midpoint: int | None = column("Days to midpoint")
+    days_to_end: int | None = column("Days to end")
+    action_plan_returned: bool = column("Action plan returned")
+    goals: int | None = column("Goals")
+    activities_completed: int | None = column("Activities completed")
+    activities_total: int | None = column("Activities")
+    progress: float | None = column("Progress", percent=True)
+    overdue: int | None = column("Overdue activities")
+    next_target: dt.date | None = column("Next target date")
+    last_review: dt.date | None = column("Last review")
+    problems: int = column("Problems")
+    agreement_file: str | None = column("Agreement file")
+    action_plan_file: str | None = column("Action plan file")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActivityRow:
+    """One learning activity of an action plan, with its goal and whether it is overdue."""
+
+    pair: str = column("Pair")
+    mentor: str | None = column("Mentor")
+    mentee: str | None = column("Mentee")
+    goal: int = column("Goal no.")
+    goal_title: str | None = column("Goal", wide=True)
+    goal_target: dt.date | None = column("Goal target date")
+    activity: int = column("Activity no.")
+    description: str | None = column("Activity", wide=True)
+    kind: str | None = column("Kind", choices=("action_plan", "goals.*.activities.*.kind"))
+    effort: float | None = column("Effort")
+    effort_unit: str | None = column("Effort unit", choices=("action_plan", "goals.*.activities.*.effort.unit"))
+    target_date: dt.date | None = column("Target date")
+    status: str = column("Status", choices=("action_plan", "goals.*.activities.*.status"))
+    completed_on: dt.date | None = column("Completed on")
+    overdue: bool = column("Overdue")
+    days_overdue: int | None = column("Days overdue")
+    file: str = column("File")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewRow:
+    """One progress review recorded in an action plan."""
+
+    pair: str = column("Pair")
+    mentor: str | None = column("Mentor")
+    mentee: str | None = column("Mentee")
+    review: int = column("Review no.")
+    date: dt.date | None = column("Meeting date")
+    objective: str | None = column("Meeting objective", wide=True)
+    progress: str | None = column("Progress", wide=True)
+    next_steps: str | None = column("Next steps", wide=True)
+    file: str = column("File")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProblemRow:
+    """A row of the problems table: one :class:`~mentoring_docs.errors.Problem` and the pair it concerns.
+
+    Tracking finds each problem as a :class:`~mentoring_docs.errors.Problem` (with its
+    ``file`` and ``category``, one of :data:`PROBLEM_CATEGORIES`); :meth:`of` makes the
+    table's row, adding the pair and the document kind.
+    """
+
+    file: str = column("File")
+    category: str = column("Category", titles=CATEGORY_TITLES)
+    pair: str | None = column("Pair", default=None)
+    document: str | None = column("Document", titles=TITLES, default=None)
+    path: str = column("Field", default="")
+    problem: str = column("Problem", wide=True)
+
+    @classmethod
+    def of(cls, problem: Problem, *, pair: str | None = None, document: str | None = None) -> "ProblemRow":
+        """The row of ``problem`` (its file, category, path and message) for ``pair`` and ``document``."""
+        return cls(file=problem.file, category=problem.category, pair=pair, document=document,
+                   path=problem.path, problem=problem.message)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentRow:
+    """One form that was read, and whether the tracker used it."""
+
+    file: str = column("File")
+    format: str = column("Format")
+    document: str = column("Document", titles=TITLES)
+    pair: str | None = column("Pair")
+    modified: dt.datetime = column("Modified")
+    status: str = column("Status", titles=STATUS_TITLES)
+    superseded_by: str | None = column("Superseded by")
+    problems: int = column("Problems")
+    sha256: str = column("SHA-256")
+
+
+ROW_TYPES: dict[str, type] = {
+    "pairs": PairRow, "activities": ActivityRow, "reviews": ReviewRow,
+    "problems": ProblemRow, "documents": DocumentRow,
+}
+
+
+@dataclass
+class Tables:
+    """Every pair of a program as of one day: the tables a coordinator reads.
+
+    Each table is a list of frozen dataclass rows with typed values (dates as
+    :class:`datetime.date`, counts as ``int``, flags as ``bool``, enumerations as
+    their data-model values, absent values as ``None``).
+    """
+
+    as_of: dt.date
+    pairs: list[PairRow]
+    activities: list[ActivityRow]
+    reviews: list[ReviewRow]
+    problems: list[ProblemRow]
+    documents: list[DocumentRow]
+
+    def tables(self) -> dict[str, list[Any]]:
+        """The tables by name, in :data:`TABLES` order."""
+        return {name: getattr(self, name) for name in TABLES}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The tracker as one JSON-able object: ``as_of`` and each table as a list of objects."""
+        out: dict[str, Any] = {"as_of": self.as_of.isoformat()}
+        for name, rows in self.tables().items():
+            out[name] = [{k: _json_value(v) for k, v in asdict(row).items()} for row in rows]
+        return out
+
+
+def columns(table: str) -> list[tuple[str, Mapping[str, Any]]]:
+    """``(name, metadata)`` of each column of ``table``, in order."""
+    return [(f.name, f.metadata) for f in fields(ROW_TYPES[table])]
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
