@@ -111,3 +111,11 @@ def snapshot(root: Path) -> dict[str, tuple[int, int, float]]:
             info = path.lstat()
             found[str(path.relative_to(root))] = (stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime)
     return found
+
+
+def batch_refused(tmp_path: Path, roster: Path, *needles: str) -> None:
+    """``batch ROSTER -o tmp_path/out`` fails cleanly with ``needles`` and makes nothing at all (not even ``out``)."""
+    before = snapshot(tmp_path)
+    result = run_cli("batch", roster, "-o", tmp_path / "out", cwd=tmp_path)
+    result.clean_failure(*needles)
+    assert snapshot(tmp_path).keys() == before.keys()

@@ -11,7 +11,7 @@ from typing import Iterable
 import openpyxl
 import pytest
 
-from hostile.harness import run_cli, snapshot
+from hostile.harness import batch_refused, run_cli
 from mentoring_docs import limits
 
 _HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -51,13 +51,6 @@ def _repeat(piece: bytes, total: int) -> Iterable[bytes]:
         yield block
 
 
-def _refused(tmp_path: Path, roster: Path, *needles: str) -> None:
-    before = snapshot(tmp_path)
-    result = run_cli("batch", roster, "-o", tmp_path / "out", cwd=tmp_path)
-    result.clean_failure(*needles)
-    assert snapshot(tmp_path).keys() == before.keys()  # nothing made, not even the output folder
-
-
 @pytest.mark.parametrize("mib,message", [(300, "would inflate to 300 MiB (limit 128 MiB)"),
                                          (100, "-fold, which no document does (a zip bomb?)")])
 def test_one_cell_inflating_to_hundreds_of_mb(tmp_path, mib, message):
@@ -65,34 +58,34 @@ def test_one_cell_inflating_to_hundreds_of_mb(tmp_path, mib, message):
         b"</t></is></c></row>", _TAIL]
     roster = _workbook(tmp_path / "roster.xlsx", sheet)
     assert roster.stat().st_size < 2 * 1024 * 1024
-    _refused(tmp_path, roster, "roster.xlsx: refused: xl/worksheets/sheet1.xml ", message)
+    batch_refused(tmp_path, roster, "roster.xlsx: refused: xl/worksheets/sheet1.xml ", message)
 
 
 def test_whitespace_in_shared_strings_inflating_to_300_mb(tmp_path):
     shared = [b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
               b'<si><t xml:space="preserve">'] + list(_repeat(b" ", 300 * 1024 * 1024)) + [b"</t></si></sst>"]
     roster = _workbook(tmp_path / "roster.xlsx", [_HEAD, _TAIL], shared)
-    _refused(tmp_path, roster, "refused: xl/sharedStrings.xml")
+    batch_refused(tmp_path, roster, "refused: xl/sharedStrings.xml")
 
 
 def test_a_million_empty_rows(tmp_path):
     rows = (f'<row r="{n}"/>'.encode() for n in range(2, 1_048_577))
     roster = _workbook(tmp_path / "roster.xlsx", [_HEAD, *rows, _TAIL])
-    _refused(tmp_path, roster, f"row {limits.MAX_ROSTER_ROWS + 1:,}: a roster may have at most "
+    batch_refused(tmp_path, roster, f"row {limits.MAX_ROSTER_ROWS + 1:,}: a roster may have at most "
                                f"{limits.MAX_ROSTER_ROWS:,} rows")
 
 
 def test_a_cell_in_the_last_column(tmp_path):
     sheet = [_HEAD, b'<row r="2"><c r="XFD2" t="inlineStr"><is><t>x</t></is></c></row>', _TAIL]
     roster = _workbook(tmp_path / "roster.xlsx", sheet)
-    _refused(tmp_path, roster, f"row 2, column XFD: a roster may have at most {limits.MAX_COLUMNS:,} columns")
+    batch_refused(tmp_path, roster, f"row 2, column XFD: a roster may have at most {limits.MAX_COLUMNS:,} columns")
 
 
 def test_a_long_cell_that_compresses_normally(tmp_path):
     text = "".join(random.Random(4).choice(string.ascii_letters) for _ in range(40_000)).encode()
     sheet = [_HEAD, b'<row r="2"><c r="A2" t="inlineStr"><is><t>' + text + b"</t></is></c></row>", _TAIL]
     roster = _workbook(tmp_path / "roster.xlsx", sheet)
-    _refused(tmp_path, roster, f"row 2: a cell of 40,000 characters; at most {limits.MAX_CELL_CHARS:,}")
+    batch_refused(tmp_path, roster, f"row 2: a cell of 40,000 characters; at most {limits.MAX_CELL_CHARS:,}")
 
 
 def test_a_long_shared_string(tmp_path):
@@ -100,7 +93,7 @@ def test_a_long_shared_string(tmp_path):
     shared = [b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
               b"<si><t>ok</t></si><si><r><t>" + text[:20_000] + b"</t></r><r><t>" + text[20_000:] + b"</t></r></si></sst>"]
     roster = _workbook(tmp_path / "roster.xlsx", [_HEAD, _TAIL], shared)
-    _refused(tmp_path, roster, "shared text 2 is 40,000 characters or more")
+    batch_refused(tmp_path, roster, "shared text 2 is 40,000 characters or more")
 
 
 def test_a_part_larger_than_its_zip_entry_declares(tmp_path):
@@ -120,7 +113,7 @@ def test_a_part_larger_than_its_zip_entry_declares(tmp_path):
                 blob[at + offset:at + offset + 4] = (100).to_bytes(4, "little")
             at = blob.find(signature, at + 4)
     roster.write_bytes(bytes(blob))
-    _refused(tmp_path, roster, "not a readable XLSX workbook (Bad CRC-32 for file 'xl/worksheets/sheet1.xml')")
+    batch_refused(tmp_path, roster, "not a readable XLSX workbook (Bad CRC-32 for file 'xl/worksheets/sheet1.xml')")
 
 
 def test_a_sound_workbook_is_still_read(tmp_path):
