@@ -16,8 +16,8 @@ from typing import Any, Callable, Iterable, Mapping
 from . import limits, validation
 from .atomic import atomic_write
 from .catalogue import catalogue, parse_flat
-from .flat_paths import pattern_of
 from .errors import DataError, FormError, MentoringDocsError, Problem
+from .flat_paths import pattern_of
 from .form_format import CompiledForm, FormFormat
 from .kinds import Kind, parse_kind
 from .safe_read import FileRefused, read_regular
@@ -217,7 +217,7 @@ def _drop_overlong(kind: Kind, raw: Mapping[str, str | bool | None]
     for path, value in raw.items():
         if isinstance(value, str) and len(value) > limits.MAX_TEXT_CHARS:
             fd = by_path.get(pattern_of(path))
-            limit = limits.max_chars(fd.kind if fd is not None else None) if fd is not None else longest
+            limit = limits.max_chars(fd.kind) if fd is not None else longest
             if len(value) > limit:
                 problems.append(Problem(path, limits.too_long(len(value), limit) + "; not read"))
                 continue

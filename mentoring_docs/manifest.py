@@ -107,6 +107,8 @@ def read_made_files(outdir: Path) -> Iterator[tuple[str, str, str]]:
             if record.get("file") and is_sha256(record.get("sha256")):
                 # Written through the formula guard (atomic.AtomicCsv); unguard gives the name back.
                 yield unguard(record["file"]), record["sha256"], record.get("input_sha256") or ""
+
+
 _SPLIT = re.compile(r"\s*[;|]\s*")
 
 

@@ -21,8 +21,8 @@ import pikepdf
 from pikepdf import Name
 
 from ..catalogue import catalogue
-from ..flat_paths import pattern_of
 from ..errors import FormError, Problem
+from ..flat_paths import pattern_of
 from ..form_format import RawForm
 from ..kinds import KINDS, TITLES, Kind
 from ..limits import MAX_FIELD_NAME_CHARS, MAX_LONG_TEXT_CHARS
