@@ -109,22 +109,40 @@ def fill(kind: str, data: str, out: str, template: str | None, force: bool, prot
     click.echo(f"wrote {written}", err=True)
 
 
+_TRUST_ROOT = click.option(
+    "--trust-root", "trust_roots", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="CA.pem",
+    help="A root certificate (PEM or DER) the program trusts: signatures chaining to it are 'trusted'. Repeatable.")
+
+
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write the JSON here instead of stdout.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--password", envvar="MENTORING_DOCS_PASSWORD", help="Password of an encrypted PDF. Also read from MENTORING_DOCS_PASSWORD.")
+@_TRUST_ROOT
+@click.option("--signatures", "show_signatures", is_flag=True,
+              help="Print each party's signature status as JSON instead of the form's data.")
 @_reports_errors
-def read(file: str, out: str | None, force: bool, password: str | None) -> None:
+def read(file: str, out: str | None, force: bool, password: str | None, trust_roots: tuple[str, ...],
+         show_signatures: bool) -> None:
     """Read a completed Word or PDF form and print its data as JSON.
 
     Values that could not be read, or that break a rule, are listed on stderr with
-    their path and the exit code is 1; everything else is still printed.
+    their path and the exit code is 1; everything else is still printed. Digital
+    signatures are reported on stderr, one line per party; a signature changed
+    after signing, or invalid, also makes the exit code 1.
     """
+    from .signatures.status import TROUBLE
+
     if not Path(file).exists():
         raise click.UsageError(f"{file}: no such file")
-    result = forms.read(file, password=password)
-    text = result.to_json()
+    result = forms.read(file, password=password, trust_roots=trust_roots)
+    if show_signatures:
+        text = json.dumps({"file": result.file, "note": result.signature_note,
+                           "signatures": {p: s.to_dict() for p, s in result.signatures.items()}},
+                          indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = result.to_json()
     if out:
         from .atomic import atomic_write
 
@@ -133,8 +151,51 @@ def read(file: str, out: str | None, force: bool, password: str | None) -> None:
         click.echo(text, nl=False)
     for line in capped(f"{result.file}: {problem}" for problem in result.problems):
         click.echo(line, err=True)
-    if result.problems:
+    if result.signature_note:
+        click.echo(f"{result.file}: {result.signature_note}", err=True)
+    digital = [s for s in result.signatures.values() if s.digital]
+    for entry in digital:
+        click.echo(f"{result.file}: {entry}", err=True)
+    if result.problems or any(s.status in TROUBLE for s in digital):
         sys.exit(1)
+
+
+@main.command(name="sign")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--as", "party", required=True, type=click.Choice(["mentor", "mentee", "coordinator"]),
+              help="Whose signature field to sign.")
+@click.option("--key", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="A PKCS#12 digital ID (.p12/.pfx), or a PEM private key given with --cert.")
+@click.option("--cert", type=click.Path(exists=True, dir_okay=False), help="The certificate (PEM) of a PEM --key.")
+@click.option("--password-file", type=click.Path(exists=True, dir_okay=False),
+              help="A file whose first line is the password of the key (else MENTORING_DOCS_KEY_PASSWORD).")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False),
+              help="Write the signed PDF here (default: sign FILE in place, appending the signature).")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@click.option("--reason", help="The reason recorded with the signature (default: 'Signed as PARTY').")
+@_reports_errors
+def sign_command(file: str, party: str, key: str, cert: str | None, password_file: str | None, out: str | None,
+                 force: bool, reason: str | None) -> None:
+    """Sign PARTY's signature field of an agreement PDF with a digital ID.
+
+    The signature is appended as an incremental update, so signatures made before
+    stay valid; sign last, after every field is filled.
+    """
+    import os
+
+    from .signatures import sign
+
+    if not Path(file).is_file():
+        raise click.UsageError(f"{file}: no such file")
+    password = os.environ.get("MENTORING_DOCS_KEY_PASSWORD")
+    if password_file:
+        try:
+            lines = Path(password_file).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise click.UsageError(f"{password_file}: cannot read: {exc.strerror}") from None
+        password = lines[0] if lines else ""
+    written = sign(file, party, key, out=out, cert=cert, password=password, reason=reason, overwrite=force)
+    click.echo(f"signed signatures.{party} in {written}", err=True)
 
 
 @main.command()
@@ -149,12 +210,35 @@ def template(kind: str, fmt: str, out: str, force: bool) -> None:
     click.echo(f"wrote {written}", err=True)
 
 
+@main.command(name="flatten")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="The flat copy to write.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@click.option("--password", envvar="MENTORING_DOCS_PASSWORD", help="Password of an encrypted PDF.")
+@_reports_errors
+def flatten_command(file: str, out: str, force: bool, password: str | None) -> None:
+    """Write a flat copy of a filled or signed PDF form: values and signatures drawn into the page.
+
+    FILE is left as it is. Signatures in the copy are pictures: they prove nothing,
+    and the command says so.
+    """
+    from .signatures import flatten_copy
+
+    if not Path(file).is_file():
+        raise click.UsageError(f"{file}: no such file")
+    copy = flatten_copy(file, out, password=password, overwrite=force)
+    click.echo(f"wrote {copy.path}", err=True)
+    if copy.warning:
+        click.echo(f"warning: {copy.warning}", err=True)
+
+
 @main.command(name="batch")
 @click.argument("roster", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Folder to fill with one folder per pair, manifest.csv and errors.csv.")
 @click.option("--kinds", default="agreement,action-plan", show_default=True, help="Documents to make, comma-separated.")
-@click.option("--formats", default="docx,pdf", show_default=True, help="Formats to make, comma-separated.")
+@click.option("--formats", default="docx,pdf", show_default=True,
+              help="Formats to make, comma-separated: docx, pdf, and ics for a calendar per pair.")
 @click.option("--defaults", "defaults_file", type=click.Path(exists=True, dir_okay=False),
               help="JSON with values for every pair (program, dates, meeting policy...); the roster's own values win.")
 @click.option("--name", "pattern", default=DEFAULT_NAME, show_default=True,
@@ -198,6 +282,8 @@ def batch_command(roster: str, outdir: str, kinds: str, formats: str, defaults_f
     except KeyboardInterrupt:
         click.echo("interrupted: run the same command again to finish", err=True)
         sys.exit(130)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(report.summary(), err=True)
     if not report.ok:
         sys.exit(1)
@@ -225,13 +311,20 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
 @click.option("--as-of", "as_of", callback=_as_of, metavar="DATE",
               help="Day to measure overdue activities and days-to from (default: today).")
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
-              help="Batch generation's OUTDIR/manifest.csv: issued documents not returned become problems.")
+              help="Batch generation's OUTDIR/manifest.csv: every issued pair gets a row; documents not returned are listed.")
 @click.option("--password", envvar="MENTORING_DOCS_PASSWORD",
               help="Password of encrypted PDFs. Also read from MENTORING_DOCS_PASSWORD.")
+@click.option("--stale-days", type=click.IntRange(min=1), help="Warn about pairs with no review in this many days (default 60).")
+@click.option("--return-days", type=click.IntRange(min=0), help="Warn when the agreement is not back this many days after the start (default 21).")
+@click.option("--audience", type=click.Choice(["coordinator", "manager"]), default="coordinator", show_default=True,
+              help="manager: no free text, and pairs that keep their partnership private show counts only.")
+@click.option("--ics", "ics", type=click.Path(dir_okay=False), help="Also write a calendar (.ics) of the due dates.")
 @click.option("--force", is_flag=True, help="Replace the output file(s) if they exist.")
+@_TRUST_ROOT
 @_reports_errors
 def track(paths: tuple[str, ...], out: str, as_of: Any, manifest: str | None, password: str | None,
-          force: bool) -> None:
+          stale_days: int | None, return_days: int | None, audience: str, ics: str | None, force: bool,
+          trust_roots: tuple[str, ...]) -> None:
     """Read every returned form under PATHS (folders searched recursively) into one tracker.
 
     A file that cannot be read, or holds invalid values, is listed in the tracker's
@@ -241,11 +334,49 @@ def track(paths: tuple[str, ...], out: str, as_of: Any, manifest: str | None, pa
     from .tracking.output import check
 
     check(out, overwrite=force)  # fail before reading a thousand forms, not after
-    tracker = build_tracker(paths, as_of=as_of, manifest=manifest, password=password)
+    if ics:
+        _check_ics(ics, force)
+    tracker = build_tracker(paths, as_of=as_of, manifest=manifest, password=password, trust_roots=trust_roots,
+                            stale_days=stale_days, return_days=return_days).for_audience(audience)
     written = tracker.write(out, overwrite=force)
+    if ics:
+        from .calendar import calendar_bytes, tracker_events
+        from .atomic import atomic_write
+
+        events = tracker_events(tracker, return_days=return_days).events
+        written.append(atomic_write(ics, calendar_bytes(events, name="Mentoring due dates"), overwrite=force))
     used = sum(1 for d in tracker.documents if d.status == "used")
     click.echo(f"{len(tracker.pairs)} pairs from {used} forms, {len(tracker.problems)} problems "
                f"as of {tracker.as_of.isoformat()}; wrote {', '.join(str(p) for p in written)}", err=True)
+
+
+def _check_ics(out: str, force: bool) -> None:
+    if Path(out).suffix.lower() != ".ics":
+        raise click.UsageError(f"{out}: a calendar file must end in .ics")
+    if Path(out).exists() and not force:
+        raise MentoringDocsError(f"{out}: already exists; use --force to replace it")
+
+
+@main.command(name="calendar")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="The calendar file (.ics).")
+@click.option("--password", envvar="MENTORING_DOCS_PASSWORD", help="Password of encrypted PDFs. Also read from MENTORING_DOCS_PASSWORD.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@_reports_errors
+def calendar_command(files: tuple[str, ...], out: str, password: str | None, force: bool) -> None:
+    """Make a calendar (.ics) from agreements and action plans (JSON data, Word or PDF forms).
+
+    The meetings become a recurring event; the midpoint check, milestones, end date,
+    activity target dates and reviews all-day events. What cannot be scheduled
+    without guessing is said on stderr.
+    """
+    from .calendar import write_calendar
+
+    _check_ics(out, force)
+    made = write_calendar(files, out, overwrite=force, password=password)
+    for warning in made.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"{made.events} events for {made.pairs} pair{'s' if made.pairs != 1 else ''}; wrote {out}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

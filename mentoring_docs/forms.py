@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import limits, validation
 from .atomic import atomic_write
@@ -85,6 +85,10 @@ class Filler:
             )
         options = {k: v for k, v in options.items() if k in module.OPTIONS}
         source = _template_bytes(template)
+        if source is not None:
+            from .signatures.hooks import refuse_signed_template
+
+            refuse_signed_template(source, _label(template), options)
         self._compiled: CompiledForm = module.compile_template(self.kind, source, **options)
 
     def record(self, data: Mapping[str, Any]) -> Record:
@@ -107,8 +111,15 @@ class Filler:
         return self._compiled.render(record)
 
     def fill(self, data: Mapping[str, Any], out: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
-        """Render ``data`` and write it to ``out`` atomically."""
+        """Render ``data`` and write it to ``out`` atomically; a digitally signed ``out`` is never replaced."""
+        from .signatures.hooks import refuse_signed_output
+
+        refuse_signed_output(out, overwrite)
         return atomic_write(out, self.render(data), overwrite=overwrite)
+
+
+def _label(template: str | os.PathLike[str] | bytes | None) -> str:
+    return "the template" if template is None or isinstance(template, bytes) else str(template)
 
 
 def _template_bytes(template: str | os.PathLike[str] | bytes | None) -> bytes | None:
@@ -149,6 +160,10 @@ class ReadResult:
     kind: Kind
     data: dict[str, Any]
     problems: list[Problem] = field(default_factory=list)
+    #: Agreements: each party's signature (:class:`~mentoring_docs.signatures.PartySignature`) by party.
+    signatures: dict[str, Any] = field(default_factory=dict)
+    #: Set when the file carries a digital signature this library does not verify (Word).
+    signature_note: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -169,12 +184,15 @@ def detect_format(head: bytes) -> str | None:
 
 
 def read(source: str | os.PathLike[str] | bytes, *, name: str | None = None,
-         password: str | None = None) -> ReadResult:
+         password: str | None = None, trust_roots: Sequence[Any] = ()) -> ReadResult:
     """Read a completed form (Word or PDF) back into data.
 
     The format and the kind of document are recognised from the content, not the
     file name. Raises :class:`FormError` (naming the file) for anything that is not
-    a readable form of ours.
+    a readable form of ours. An agreement's ``signatures`` say, per party, whether
+    it was typed, digitally signed, trusted (its certificate chains to one of
+    ``trust_roots``: certificate files, or certificates from
+    :func:`mentoring_docs.signatures.status.load_trust_roots`) or changed after signing.
     """
     if isinstance(source, bytes):
         blob, label = source, name or "<bytes>"
@@ -185,7 +203,11 @@ def read(source: str | os.PathLike[str] | bytes, *, name: str | None = None,
     if fmt is None:
         raise FormError(label, "not a Word (.docx) or PDF file")
     form = backend(fmt).read_form(blob, name=label, password=password)
-    return interpret(label, fmt, form.kind, form.values, form.problems)
+    result = interpret(label, fmt, form.kind, form.values, form.problems)
+    from .signatures.hooks import attach
+
+    attach(result, blob, trust_roots=trust_roots, password=password)
+    return result
 
 
 def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | None],

@@ -40,6 +40,10 @@ class RowResult:
     agreement_id: str
     files: list[FileRecord] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
+    #: Other files made for the pair (its calendar), relative to the output folder; not in the manifest.
+    extra_files: list[str] = field(default_factory=list)
+    #: What the pair's files could not say as the data does (a meeting time a calendar cannot schedule).
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -64,6 +68,8 @@ class BatchReport:
     files_kept: int = 0
     failed_rows: int = 0
     errors: list[Problem] = field(default_factory=list)
+    calendars_written: int = 0
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -84,6 +90,8 @@ class BatchReport:
             )
         else:
             text += "; no errors"
+        if self.calendars_written:
+            text += f"; {self.calendars_written} {_plural(self.calendars_written, 'calendar')} written"
         return text
 
 

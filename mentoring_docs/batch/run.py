@@ -95,8 +95,9 @@ def generate(
     """
     out = Path(outdir)
     kinds_t = tuple(dict.fromkeys(parse_kind(k) for k in kinds))
-    formats_t = tuple(dict.fromkeys(_parse_format(f) for f in formats))
-    if not kinds_t or not formats_t:
+    calendar = any(f.strip().lower().lstrip(".") == "ics" for f in formats)
+    formats_t = tuple(dict.fromkeys(_parse_format(f) for f in formats if f.strip().lower().lstrip(".") != "ics"))
+    if not kinds_t or not (formats_t or calendar):
         raise MentoringDocsError("nothing to make: give at least one kind and one format")
     pattern, pattern_columns = _name_pattern(name)
     default_values = _defaults(defaults or {})
@@ -109,7 +110,7 @@ def generate(
                 blob if blob is not None else forms.blank_template(kind, fmt)
             ).hexdigest()
             template_bytes.setdefault((kind, fmt), None)
-    settings = Settings(str(out), kinds_t, formats_t, template_bytes, template_ids, default_values, force)
+    settings = Settings(str(out), kinds_t, formats_t, template_bytes, template_ids, default_values, force, calendar)
     # Compile every template here first: a broken custom template is one clear
     # error before anything is written (and forked workers inherit the result).
     for kind in kinds_t:
@@ -214,7 +215,9 @@ def _account(report: BatchReport, result: RowResult, made: manifest.ManifestWrit
             report.files_written += 1
         elif record.status == "kept" and result.ok:
             report.files_kept += 1
+    report.warnings += result.warnings
     if result.ok:
+        report.calendars_written += len(result.extra_files)
         report.pairs += 1
     else:
         report.failed_rows += 1
@@ -250,7 +253,7 @@ def _groups_required(cat: Any, path: str) -> bool:
 def _parse_format(fmt: str) -> str:
     name = fmt.strip().lower().lstrip(".")
     if name not in forms.FORMATS:
-        raise MentoringDocsError(f"unknown format {fmt!r}: use {' or '.join(forms.FORMATS)}")
+        raise MentoringDocsError(f"unknown format {fmt!r}: use {', '.join(forms.FORMATS)} or ics")
     try:
         forms.backend(name)
     except ImportError:

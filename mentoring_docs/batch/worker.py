@@ -19,10 +19,12 @@ from typing import Any, Mapping
 from .. import forms, validation
 from ..validation import Record
 from ..atomic import StagedWrites
+from ..calendar.files import CALENDAR_NAME, pair_calendar, verdict
 from ..catalogue import catalogue, unflatten
 from ..flat_paths import merge
 from ..errors import FROM_DEFAULTS, DataError, MentoringDocsError, OutputExistsError, Problem
 from ..kinds import Kind
+from ..signatures.hooks import SIGNED_KEPT, is_signed_file
 from . import columns as cols
 from . import output_folder
 from .folder_names import file_name
@@ -41,6 +43,8 @@ class Settings:
     template_ids: dict[tuple[str, str], str]
     defaults: dict[str, dict[str, Any]]
     force: bool
+    #: Also make each pair's ``calendar.ics`` (``--formats ics``).
+    calendar: bool = False
 
 
 @dataclass
@@ -239,7 +243,7 @@ def _stage_pair(settings: Settings, task: Task, records: Mapping[str, Mapping[st
         result.errors.append(_row_problem(task.row, f"{task.folder}: is {where}; refused"))
         return []
     names = [file_name(kind, fmt) for kind in settings.kinds for fmt in settings.formats]
-    output_folder.remove_stale_temporaries(folder, names)
+    output_folder.remove_stale_temporaries(folder, names + ([CALENDAR_NAME] if settings.calendar else []))
     pending: list[tuple[Kind, str, Path, str, str]] = []  # kind, fmt, path, relative name, input digest
     for kind in settings.kinds:
         for fmt in settings.formats:
@@ -254,6 +258,9 @@ def _stage_pair(settings: Settings, task: Task, records: Mapping[str, Mapping[st
                 result.errors.append(_row_problem(task.row, f"{relative}: is not a regular file; refused"))
                 continue
             if settings.force:
+                if is_signed_file(target):  # --force never undoes a signature
+                    result.errors.append(_row_problem(task.row, f"{relative}: {SIGNED_KEPT}"))
+                    continue
                 pending.append((kind, fmt, target, relative, source))
                 continue
             current = _sha_of_file(target)
@@ -277,7 +284,8 @@ def _stage_pair(settings: Settings, task: Task, records: Mapping[str, Mapping[st
                     f"{relative}: already exists and may hold a pair's answers; "
                     "kept as it is (use --force to replace it)",
                 ))
-    if result.errors or not pending:
+    calendar = _calendar(settings, task, records, folder, result) if settings.calendar else None
+    if result.errors or (not pending and calendar is None):
         return []
     # Render everything first: a failure while rendering leaves no half-made pair.
     blobs = [(kind, fmt, target, relative, source, filler_for(settings, kind, fmt).render(records[kind]))
@@ -293,10 +301,28 @@ def _stage_pair(settings: Settings, task: Task, records: Mapping[str, Mapping[st
             journal.record(relative, sha, source)
             temporaries.append(staged.stage(target, blob, overwrite=settings.force))
             files.append((target, FileRecord(kind, fmt, relative, sha, source, "written")))
+        if calendar is not None:
+            temporaries.append(staged.stage(folder / CALENDAR_NAME, calendar, overwrite=True))
+            result.extra_files.append(f"{task.folder}/{CALENDAR_NAME}")
     except BaseException:
         staged.discard(temporaries)
         raise
     return files
+
+
+def _calendar(settings: Settings, task: Task, records: Mapping[str, Mapping[str, Any]], folder: Path,
+              result: RowResult) -> bytes | None:
+    """The pair's calendar bytes when ``calendar.ics`` is to be (re)written; None when it stays as it is."""
+    data, warnings = pair_calendar(records.get("agreement"), records.get("action_plan"))
+    result.warnings += [Problem("", warning, row=task.row) for warning in warnings]
+    what = verdict(folder / CALENDAR_NAME, data, force=settings.force)
+    relative = f"{task.folder}/{CALENDAR_NAME}"
+    if what == "not_a_file":
+        result.errors.append(_row_problem(task.row, f"{relative}: is not a regular file; refused"))
+    elif what == "differs":
+        result.errors.append(_row_problem(task.row, f"{relative}: already exists with other events; "
+                                                    "kept as it is (use --force to make it again)"))
+    return data if what == "write" else None
 
 
 

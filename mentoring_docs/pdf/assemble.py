@@ -23,6 +23,7 @@ from ..catalogue import Field, FieldKind
 from . import appearance
 from .font import BASE_FONT, RESOURCE_NAME, Metrics, metrics
 from .layout import Widget
+from .sigfields import add_signature_fields
 
 #: Field flags (PDF 32000-1, 12.7.3.1 and 12.7.4).
 FF_MULTILINE = 1 << 12
@@ -141,6 +142,7 @@ def add_fields(pdf: pikepdf.Pdf, widgets: Iterable[Widget]) -> None:
         child.Parent = parent
         parent.Kids.append(child)
 
+    widgets = list(widgets)
     annots: dict[int, Array] = {}
     for w in widgets:
         page = pdf.pages[w.page]
@@ -155,6 +157,7 @@ def add_fields(pdf: pikepdf.Pdf, widgets: Iterable[Widget]) -> None:
         DA=String(f"/{RESOURCE_NAME} 0 Tf 0 g"),
         DR=Dictionary(Font=Dictionary({f"/{RESOURCE_NAME}": font, "/ZaDb": zapf_dingbats(pdf)})),
     ))
+    add_signature_fields(pdf, widgets)  # a digital signature field per party (not data fields)
 
 
 def save(pdf: pikepdf.Pdf) -> bytes:

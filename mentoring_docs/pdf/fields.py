@@ -67,6 +67,13 @@ class TerminalField:
 
     @property
     def has_value(self) -> bool:
+        """Whether the field holds data: text, choice or checkbox.
+
+        Signature fields (``/FT /Sig``: ours, ``signatures.<party>.signature``, or one
+        Acrobat adds), push buttons and radio groups are not data: the filler never
+        fills them and does not count them as unknown fields of a custom template,
+        and the reader skips them (signatures are read by :mod:`mentoring_docs.signatures`).
+        """
         return self.ftype in ("/Tx", "/Ch") or self.is_checkbox
 
     def __repr__(self) -> str:

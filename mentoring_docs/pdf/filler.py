@@ -323,22 +323,27 @@ def _rows_of(slots: list[Slot]) -> dict[str, int]:
     return rows
 
 
+def flatten_form(pdf: pikepdf.Pdf) -> None:
+    """Draw every field's appearance into its page and remove the form: nothing stays editable."""
+    pdf.flatten_annotations("all")
+    # Empty fields have no appearance to draw; they must not stay editable either.
+    for page in pdf.pages:
+        annots = page.obj.get("/Annots")
+        if isinstance(annots, pikepdf.Array):
+            kept = [a for a in annots if a.get("/Subtype") != Name.Widget]
+            if kept:
+                page.obj.Annots = pikepdf.Array(kept)
+            else:
+                del page.obj["/Annots"]
+    if "/AcroForm" in pdf.Root:
+        del pdf.Root["/AcroForm"]
+
+
 def _rewrite(filled: bytes, *, password: str | None, flatten: bool) -> bytes:
     """A full rewrite through qpdf: drawn-in values (flatten) and/or AES-256 encryption."""
     with pikepdf.open(io.BytesIO(filled)) as pdf:
         if flatten:
-            pdf.flatten_annotations("all")
-            # Empty fields have no appearance to draw; they must not stay editable either.
-            for page in pdf.pages:
-                annots = page.obj.get("/Annots")
-                if isinstance(annots, pikepdf.Array):
-                    kept = [a for a in annots if a.get("/Subtype") != Name.Widget]
-                    if kept:
-                        page.obj.Annots = pikepdf.Array(kept)
-                    else:
-                        del page.obj["/Annots"]
-            if "/AcroForm" in pdf.Root:
-                del pdf.Root["/AcroForm"]
+            flatten_form(pdf)
         out = io.BytesIO()
         encryption = pikepdf.Encryption(owner=password, user=password, R=6, aes=True) if password else None
         pdf.save(out, encryption=encryption or False, object_stream_mode=pikepdf.ObjectStreamMode.generate)
