@@ -23,6 +23,8 @@ from . import __version__
 from .batch.folder_names import DEFAULT_NAME
 from .errors import DataError, MentoringDocsError, MissingGlyphsWarning
 from .kinds import FORMATS, KINDS, cli_name, parse_kind
+from .limits import MAX_DATA_BYTES, capped
+from .safe_read import FileRefused, read_limited, read_regular
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,11 +42,12 @@ def _reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except DataError as exc:
-            for line in str(exc).splitlines():
+            for line in capped(str(exc).splitlines()):
                 click.echo(line, err=True)
             sys.exit(1)
         except MentoringDocsError as exc:
-            click.echo(f"error: {exc}", err=True)
+            for number, line in enumerate(capped(str(exc).splitlines())):
+                click.echo(f"error: {line}" if number == 0 else line, err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
@@ -56,11 +59,13 @@ def _reports_errors(func: F) -> F:
 def _read_input(source: str) -> tuple[bytes, str]:
     """Bytes of a file argument, ``-`` meaning standard input; a missing file is a usage error."""
     if source == "-":
-        return sys.stdin.buffer.read(), "<stdin>"
-    path = Path(source)
-    if not path.is_file():
-        raise click.UsageError(f"{source}: no such file")
-    return path.read_bytes(), source
+        return read_limited(sys.stdin.buffer, MAX_DATA_BYTES, "<stdin>"), "<stdin>"
+    try:
+        return read_regular(source, MAX_DATA_BYTES), source
+    except FileRefused as exc:
+        if exc.missing:
+            raise click.UsageError(f"{source}: no such file") from None
+        raise
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -164,8 +169,8 @@ def read(file: str, out: str | None, force: bool, password: str | None, trust_ro
         atomic_write(out, text.encode("utf-8"), overwrite=force)
     else:
         click.echo(text, nl=False)
-    for problem in result.problems:
-        click.echo(f"{result.file}: {problem}", err=True)
+    for line in capped(f"{result.file}: {problem}" for problem in result.problems):
+        click.echo(line, err=True)
     if result.signature_note:
         click.echo(f"{result.file}: {result.signature_note}", err=True)
     digital = [s for s in result.signatures.values() if s.digital]

@@ -13,16 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from . import validation
+from . import limits, validation
 from .atomic import atomic_write
-from .catalogue import parse_flat
+from .catalogue import catalogue, parse_flat
 from .errors import DataError, FormError, MentoringDocsError, Problem
+from .flat_paths import pattern_of
 from .form_format import CompiledForm, FormFormat
 from .kinds import FORMATS, Kind, parse_kind
+from .safe_read import FileRefused, read_regular
 from .validation import Record
 
 #: Largest file :func:`read` accepts; a returned form is a few hundred kilobytes.
-MAX_FORM_BYTES = 64 * 1024 * 1024
+MAX_FORM_BYTES = limits.MAX_FORM_BYTES
 
 
 def _docx() -> FormFormat:
@@ -123,11 +125,11 @@ def _template_bytes(template: str | os.PathLike[str] | bytes | None) -> bytes | 
     if template is None or isinstance(template, bytes):
         return template
     try:
-        return Path(template).read_bytes()
-    except FileNotFoundError:
-        raise MentoringDocsError(f"{template}: template file not found") from None
-    except OSError as exc:
-        raise MentoringDocsError(f"{template}: cannot read template: {exc.strerror}") from None
+        return read_regular(template, MAX_FORM_BYTES)
+    except FileRefused as exc:
+        if exc.missing:
+            raise MentoringDocsError(f"{template}: template file not found") from None
+        raise MentoringDocsError(f"{template}: cannot read template: {exc.reason}") from None
 
 
 def fill(kind: str, data: Mapping[str, Any], out: str | os.PathLike[str], *,
@@ -209,9 +211,14 @@ def read(source: str | os.PathLike[str] | bytes, *, name: str | None = None,
 
 def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | None],
               found: Iterable[Problem] = ()) -> ReadResult:
-    """Turn a backend's raw field values (and the problems it ``found``) into a :class:`ReadResult`."""
+    """Turn a backend's raw field values (and the problems it ``found``) into a :class:`ReadResult`.
+
+    A value longer than its field may hold is a problem with its path, not data:
+    it is left out of the record (see :mod:`mentoring_docs.limits`).
+    """
+    raw, overlong = _drop_overlong(kind, raw)
     data, problems = parse_flat(kind, raw)
-    problems = list(found) + problems
+    problems = list(found) + overlong + problems
     try:
         data = validation.load_parsed(kind, data)
     except DataError as exc:
@@ -220,18 +227,31 @@ def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | N
     return ReadResult(label, fmt, kind, data, problems)
 
 
+def _drop_overlong(kind: Kind, raw: Mapping[str, str | bool | None]
+                   ) -> tuple[Mapping[str, str | bool | None], list[Problem]]:
+    longest = limits.MAX_LONG_TEXT_CHARS
+    if not any(isinstance(v, str) and len(v) > limits.MAX_TEXT_CHARS for v in raw.values()):
+        return raw, []  # the usual case: nothing near a limit, no lookups
+    by_path = catalogue(kind).by_path
+    kept: dict[str, str | bool | None] = {}
+    problems: list[Problem] = []
+    for path, value in raw.items():
+        if isinstance(value, str) and len(value) > limits.MAX_TEXT_CHARS:
+            fd = by_path.get(pattern_of(path))
+            limit = limits.max_chars(fd.kind) if fd is not None else longest
+            if len(value) > limit:
+                problems.append(Problem(path, limits.too_long(len(value), limit) + "; not read"))
+                continue
+        kept[path] = value
+    return kept, problems
+
+
 def _read_file(path: Path, label: str) -> bytes:
+    # Regular files only, bounded: a link to /dev/zero or a FIFO named x.pdf is refused.
     try:
-        size = path.stat().st_size
-        if size > MAX_FORM_BYTES:
-            raise FormError(label, f"too large for a form ({size // (1024 * 1024)} MiB)")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise FormError(label, "no such file") from None
-    except IsADirectoryError:
-        raise FormError(label, "is a folder, not a file") from None
-    except PermissionError:
-        raise FormError(label, "permission denied") from None
+        return read_regular(path, MAX_FORM_BYTES, label=label)
+    except FileRefused as exc:
+        raise FormError(label, exc.reason) from None
 
 
 def blank_template(kind: str, fmt: str) -> bytes:

@@ -45,8 +45,8 @@ def fill(kind: str, record: dict[str, Any], **options: Any) -> bytes:
 
 def read(blob: bytes, password: str | None = None, name: str = "test.pdf"):
     """The core's ReadResult for a PDF's bytes."""
-    kind, raw, _ = read_form(blob, name=name, password=password)
-    return interpret(name, "pdf", kind, raw)
+    kind, raw, found = read_form(blob, name=name, password=password)
+    return interpret(name, "pdf", kind, raw, found)
 
 
 def widgets(blob: bytes) -> list[tuple[str, int, tuple[float, float, float, float]]]:

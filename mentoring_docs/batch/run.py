@@ -30,10 +30,11 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from .. import forms, manifest
-from ..atomic import AtomicCsv, for_spreadsheet
+from ..atomic import AtomicCsv
 from ..catalogue import catalogue
 from ..errors import MentoringDocsError, TemplateError
 from ..kinds import KINDS, Kind, cli_name, parse_kind
+from ..safe_read import FileRefused, read_regular
 from . import columns as cols
 from . import output_folder
 from .folder_names import DEFAULT_NAME, NamePattern
@@ -224,8 +225,7 @@ def _account(report: BatchReport, result: RowResult, made: manifest.ManifestWrit
         report.failed_rows += 1
         report.errors.extend(result.errors)
         for error in result.errors:
-            errors_csv.write((error.row, for_spreadsheet(error.column), error.path,
-                              for_spreadsheet(error.message)))
+            errors_csv.write((error.row, error.column, error.path, error.message))
 
 
 def _check_required_columns(roster: Roster, kinds: Sequence[Kind], defaults: Mapping[str, Mapping[str, Any]]) -> None:
@@ -319,9 +319,9 @@ def _templates(templates: Any, kinds: Sequence[str], formats: Sequence[str]
         else:
             label = str(source)
             try:
-                blob = Path(source).read_bytes()
-            except OSError as exc:
-                raise MentoringDocsError(f"{label}: cannot read template: {exc.strerror}") from None
+                blob = read_regular(source, forms.MAX_FORM_BYTES, label=label)
+            except FileRefused as exc:
+                raise MentoringDocsError(f"{label}: cannot read template: {exc.reason}") from None
         fmt = forms.detect_format(blob[:8])
         if fmt is None:
             raise MentoringDocsError(f"{label}: not a Word (.docx) or PDF template")

@@ -243,7 +243,10 @@ def _stage_pair(settings: Settings, task: Task, records: Mapping[str, Mapping[st
     # The name is a single safe component, but a link planted in the output
     # folder could still point elsewhere: check where the folder really is.
     if os.path.dirname(real_folder) != real_outdir or folder.is_symlink():
-        result.errors.append(_row_problem(task.row, f"{task.folder}: is a link out of the output folder; refused"))
+        inside = os.path.commonpath([real_outdir, real_folder]) == real_outdir
+        where = (f"a link to {os.path.relpath(real_folder, real_outdir)!r} inside the output folder" if inside
+                 else "a link out of the output folder")
+        result.errors.append(_row_problem(task.row, f"{task.folder}: is {where}; refused"))
         return []
     names = [file_name(kind, fmt) for kind in settings.kinds for fmt in settings.formats]
     output_folder.remove_stale_temporaries(folder, names + ([CALENDAR_NAME] if settings.calendar else []))

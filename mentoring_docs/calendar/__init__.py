@@ -51,12 +51,15 @@ def read_source(path: str | os.PathLike[str], *, password: str | None = None) ->
     invalid JSON data is an error (:class:`~mentoring_docs.errors.DataError`).
     """
     from .. import forms, validation
+    from ..limits import MAX_DATA_BYTES
+    from ..safe_read import read_regular
 
     source = Path(path)
     if not source.is_file():
         raise MentoringDocsError(f"{source}: no such file")
     if source.suffix.lower() == ".json":
-        raw = validation.parse_json(source.read_bytes(), source=str(source))
+        # Bounded like every JSON data file: a regular file of at most MAX_DATA_BYTES (README, Limits).
+        raw = validation.parse_json(read_regular(source, MAX_DATA_BYTES), source=str(source))
         if not isinstance(raw, dict):
             raise MentoringDocsError(f"{source}: expected a JSON object (an agreement or an action plan)")
         kind = _kind_of_json(raw)

@@ -54,6 +54,5 @@ def list_limits(kind: str) -> Mapping[str, int]:
 
 
 def read_form(source: bytes, *, name: str, password: str | None = None) -> RawForm:
-    """The kind, raw field values and problems (none: a PDF field has one name) of a completed PDF form."""
-    kind, values = _read_form(source, name=name, password=password)
-    return RawForm(kind, values, [])
+    """The kind, raw field values and problems (values not read: over-long, not text) of a completed PDF form."""
+    return _read_form(source, name=name, password=password)

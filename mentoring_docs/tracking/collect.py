@@ -19,6 +19,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from .. import forms
 from ..errors import FormError, MentoringDocsError, Problem
 from ..kinds import Kind
+from ..safe_read import FileRefused, open_regular, read_limited
 
 __all__ = ["SUFFIXES", "Returned", "collect", "discover", "read_document"]
 
@@ -94,12 +95,13 @@ def read_document(path: str | os.PathLike[str], *, password: str | None = None,
     """
     label = str(path)
     try:
-        stat = os.stat(path)
-        if stat.st_size > forms.MAX_FORM_BYTES:
-            raise FormError(label, f"too large for a form ({stat.st_size // (1024 * 1024)} MiB)")
-        with open(path, "rb") as handle:
-            blob = handle.read()
+        # Regular files only, bounded: a FIFO or a link to /dev/zero is a problem row.
+        with open_regular(path, label=label, limit=forms.MAX_FORM_BYTES) as handle:
+            stat = os.fstat(handle.fileno())
+            blob = read_limited(handle, forms.MAX_FORM_BYTES, label)
         result = forms.read(blob, name=label, password=password, trust_roots=trust_roots)
+    except FileRefused as exc:  # gone since it was found, a FIFO, a device, too large
+        return _unreadable(label, f"cannot read the file: {exc.reason}" if exc.missing else exc.reason)
     except FormError as exc:
         return _unreadable(label, exc.reason)
     except MentoringDocsError as exc:
