@@ -42,7 +42,7 @@ from ..identity import pair_names_key
 from ..kinds import KINDS
 from ..manifest import Issued, read_manifest
 from .collect import Returned, collect
-from .tables import ActivityRow, DocumentRow, PairRow, ProblemRow, ReviewRow
+from .tables import ActivityRow, CompetencyRow, DocumentRow, PairRow, ProblemRow, ReviewRow
 from .tracker import Tracker
 
 __all__ = ["CLOSED", "build", "midpoint", "pair_names_key", "track"]
@@ -188,6 +188,7 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
     pair_rows: list[PairRow] = []
     activity_rows: list[ActivityRow] = []
     review_rows: list[ReviewRow] = []
+    competency_rows: list[CompetencyRow] = []
     for pair in sorted(pairs.values(), key=_pair_order):
         label = pair.label()
         pair_problems: list[ProblemRow] = []
@@ -205,11 +206,12 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
         pair_rows.append(_pair_row(pair, label, as_of, activities, reviews, len(pair_problems)))
         activity_rows += activities
         review_rows += reviews
+        competency_rows += _competencies(pair, label)
         problems += pair_problems
 
     problems += _not_returned(issued, pairs.values())
     document_rows.sort(key=lambda r: r.file)
-    return Tracker(as_of, pair_rows, activity_rows, review_rows, problems, document_rows)
+    return Tracker(as_of, pair_rows, activity_rows, review_rows, problems, document_rows, competency_rows)
 
 
 def _pair_order(pair: _Pair) -> tuple[str, str, str]:
@@ -257,6 +259,25 @@ def _reviews(pair: _Pair, label: str) -> Iterator[ReviewRow]:
         )
 
 
+def _competencies(pair: _Pair, label: str) -> Iterator[CompetencyRow]:
+    plan = pair.used.get("action_plan")
+    if plan is None:
+        return
+    mentor, mentee = pair.display_names()
+    for n, item in enumerate(_list(plan.data.get("competencies")), start=1):
+        baseline, final = _rating(item.get("baseline_rating")), _rating(item.get("final_rating"))
+        yield CompetencyRow(
+            pair=label, mentor=mentor, mentee=mentee, competency=n, name=_text(item.get("name")),
+            baseline=baseline, target=_rating(item.get("target_rating")), final=final,
+            change=final - baseline if baseline is not None and final is not None else None, file=plan.file,
+        )
+
+
+def _rating(value: Any) -> int | None:
+    # A form read with a problem may leave any value here; only a whole rating counts.
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _list(value: Any) -> list[Mapping[str, Any]]:
     return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
 
@@ -283,7 +304,7 @@ def _pair_row(pair: _Pair, label: str, as_of: dt.date, activities: list[Activity
         mentor=mentor, mentee=mentee, coordinator=_text(_get(data, "program", "coordinator", "name")),
         agreement_returned=agreement is not None,
         signed_mentor=_signed(data, "mentor"), signed_mentee=_signed(data, "mentee"),
-        signed_coordinator=_signed(data, "coordinator"),
+        signed_coordinator=_signed(data, "coordinator"), signed_line_manager=_signed(data, "line_manager"),
         start=start, midpoint=middle, midpoint_estimated=estimated, end=end,
         days_to_midpoint=(middle - as_of).days if middle else None,
         days_to_end=(end - as_of).days if end else None,

@@ -14,12 +14,12 @@ from ..errors import Problem
 from ..kinds import TITLES, Kind
 
 __all__ = [
-    "ActivityRow", "CATEGORY_TITLES", "DOCUMENT_STATUSES", "DocumentRow", "PROBLEM_CATEGORIES", "PairRow",
+    "ActivityRow", "CATEGORY_TITLES", "CompetencyRow", "DOCUMENT_STATUSES", "DocumentRow", "PROBLEM_CATEGORIES", "PairRow",
     "ProblemRow", "ROW_TYPES", "ReviewRow", "STATUS_TITLES", "TABLES", "Tables", "column", "columns",
 ]
 
 #: The tables of a tracker, in the order outputs show them.
-TABLES = ("pairs", "activities", "reviews", "problems", "documents")
+TABLES = ("pairs", "activities", "reviews", "competencies", "problems", "documents")
 
 
 def column(label: str, *, choices: tuple[Kind, str] | None = None, titles: Mapping[str, str] | None = None,
@@ -75,6 +75,7 @@ class PairRow:
     signed_mentor: bool = column("Signed by mentor")
     signed_mentee: bool = column("Signed by mentee")
     signed_coordinator: bool = column("Signed by coordinator")
+    signed_line_manager: bool = column("Signed by line manager")
     start: dt.date | None = column("Start")
     midpoint: dt.date | None = column("Midpoint check")
     midpoint_estimated: bool = column("Midpoint estimated")
@@ -133,6 +134,22 @@ class ReviewRow:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CompetencyRow:
+    """One competency of an action plan: its ratings (1 to 5) and the change from baseline to final."""
+
+    pair: str = column("Pair")
+    mentor: str | None = column("Mentor")
+    mentee: str | None = column("Mentee")
+    competency: int = column("Competency no.")
+    name: str | None = column("Competency", wide=True)
+    baseline: int | None = column("Baseline rating")
+    target: int | None = column("Target rating")
+    final: int | None = column("Final rating")
+    change: int | None = column("Change")
+    file: str = column("File")
+
+
+@dataclass(frozen=True, kw_only=True)
 class ProblemRow:
     """A row of the problems table: one :class:`~mentoring_docs.errors.Problem` and the pair it concerns.
 
@@ -171,7 +188,7 @@ class DocumentRow:
 
 
 ROW_TYPES: dict[str, type] = {
-    "pairs": PairRow, "activities": ActivityRow, "reviews": ReviewRow,
+    "pairs": PairRow, "activities": ActivityRow, "reviews": ReviewRow, "competencies": CompetencyRow,
     "problems": ProblemRow, "documents": DocumentRow,
 }
 
@@ -191,6 +208,14 @@ class Tables:
     reviews: list[ReviewRow]
     problems: list[ProblemRow]
     documents: list[DocumentRow]
+    # Last and defaulted, so that code building the tables positionally keeps working.
+    competencies: list[CompetencyRow] = field(default_factory=list)
+
+    @property
+    def average_competency_change(self) -> float | None:
+        """The program's mean change from baseline to final rating, over competencies rated both times."""
+        changes = [row.change for row in self.competencies if row.change is not None]
+        return sum(changes) / len(changes) if changes else None
 
     def tables(self) -> dict[str, list[Any]]:
         """The tables by name, in :data:`TABLES` order."""
@@ -198,7 +223,8 @@ class Tables:
 
     def to_dict(self) -> dict[str, Any]:
         """The tracker as one JSON-able object: ``as_of`` and each table as a list of objects."""
-        out: dict[str, Any] = {"as_of": self.as_of.isoformat()}
+        out: dict[str, Any] = {"as_of": self.as_of.isoformat(),
+                               "average_competency_change": self.average_competency_change}
         for name, rows in self.tables().items():
             out[name] = [{k: _json_value(v) for k, v in asdict(row).items()} for row in rows]
         return out
