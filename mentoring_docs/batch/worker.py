@@ -41,6 +41,7 @@ class Settings:
     template_ids: dict[tuple[str, str], str]
     defaults: dict[str, dict[str, Any]]
     force: bool
+    paper: str | None = None
 
 
 @dataclass
@@ -64,7 +65,10 @@ def filler_for(settings: Settings, kind: str, fmt: str) -> forms.Filler:
     key = (kind, fmt, settings.template_ids[(kind, fmt)])
     filler = _FILLERS.get(key)
     if filler is None:
-        filler = _FILLERS[key] = forms.Filler(kind, fmt, template=settings.templates[(kind, fmt)])
+        template = settings.templates[(kind, fmt)]
+        # The paper picks a built-in form; a customised template keeps its own page size.
+        paper = settings.paper if template is None else None
+        filler = _FILLERS[key] = forms.Filler(kind, fmt, template=template, paper=paper)
     return filler
 
 

@@ -350,12 +350,12 @@ def _first_line(exc: BaseException) -> str:
 
 
 def compile_form(kind: str, template: bytes | None, *, name: str = "template", password: str | None = None,
-                 flatten: bool = False) -> CompiledForm:
-    """Prepare ``template`` (or the built-in blank form) for filling many records."""
+                 flatten: bool = False, paper: str = "letter") -> CompiledForm:
+    """Prepare ``template`` (or the built-in blank form for ``paper``) for filling many records."""
     from .templates import blank_template
 
     if template is None:
-        return CompiledForm(kind, blank_template(kind), name="built-in form", custom=False,
+        return CompiledForm(kind, blank_template(kind, paper), name="built-in form", custom=False,
                             password=password, flatten=flatten)
     return CompiledForm(kind, normalise(template, name=name), name=name, custom=True,
                         password=password, flatten=flatten)

@@ -28,8 +28,8 @@ ROWS: Mapping[str, Mapping[str, int]] = MappingProxyType({
         "goals.*.objectives": 3,
         "goals.*.activities": 5,
         "competencies": 5,
-        "strengths": 4,
-        "development_areas": 4,
+        "strengths": 3,
+        "development_areas": 3,
         "reviews": 6,
     }),
 })
