@@ -55,7 +55,7 @@ MENTOR_COMMITMENTS = (
     ("keep_meetings", "Keep scheduled meetings"),
     ("honest_feedback", "Give honest and specific feedback"),
     ("share_network", "Share contacts and opportunities"),
-    ("respect_confidentiality", "Respect confidentiality"),
+    ("keep_confidential", "Respect confidentiality"),
 )
 MENTEE_COMMITMENTS = (
     ("come_prepared", "Come prepared with an agenda"),
