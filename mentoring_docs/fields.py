@@ -123,7 +123,9 @@ class Flag(fields.Boolean):
     counts as "not given", like an empty text, and the canonical record leaves it out.
     """
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool | None:
+    # None (not False) for an unticked box, so that pruning leaves it out like any empty value.
+    def _deserialize(self, value: Any, attr: str | None, data: Any,  # type: ignore[override]
+                     **kwargs: Any) -> bool | None:
         if not isinstance(value, bool):
             raise ValidationError("must be true or false")
         return True if value else None
