@@ -332,8 +332,8 @@ class AgreementSchema(_Strict):
         review = (data.get("ending") or {}).get("review_date")
         frame = data.get("timeframe") or {}
         start, end = frame.get("start_date"), frame.get("end_date")
-        if review is None or start is None or end is None:
-            return
+        if review is None or start is None or end is None or end <= start:
+            return  # nothing to compare with, or the timeframe's own rule already reports the dates
         if not (start < review <= end):
             raise ValidationError({"ending": {"review_date": [
                 f"must be after the start date ({start.isoformat()}) and on or before the end date ({end.isoformat()})"
