@@ -252,8 +252,10 @@ class CommitmentsSchema(_Strict):
 
 
 class EvaluationDateSchema(_Strict):
-    name = f.text("Evaluation", "Which evaluation, for example the midpoint survey or the closing interview.")
+    # Date first, as a schedule reads; it also keeps these rows from looking like the
+    # milestones' rows (name, date), which a Word form's row recovery tells apart by layout.
     date = f.date("Date", "When it is due.")
+    name = f.text("Evaluation", "Which evaluation, for example the midpoint survey or the closing interview.")
 
 
 class EvaluationSchema(_Strict):
