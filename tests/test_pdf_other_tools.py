@@ -137,7 +137,7 @@ def test_pyPDFForm_filled_form_reads_back():
 
     values = dict(VALUES)
     values["meetings.frequency"] = 3  # PyPDFForm picks dropdown options by index ("" is option 0)
-    values["focus.areas.networking"] = True
+    values.update({name: True for name in TICKED})
     blob = PdfWrapper(blank_template("agreement"), use_full_widget_name=True).fill(values).read()
     result = read(blob)
     assert result.problems == []
