@@ -15,6 +15,7 @@ from marshmallow import Schema, fields as mf, missing
 
 from . import currencies, fields as f
 from .kinds import TITLES, parse_kind
+from .limits import MAX_LONG_TEXT_CHARS, MAX_TEXT_CHARS
 from .schema import SCHEMAS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -120,7 +121,8 @@ def _field(field: mf.Field) -> dict[str, Any]:
         if meta.get("minimum") is not None:
             out["minimum"] = meta["minimum"]
     elif isinstance(field, f.Text):
-        out = {"type": "string", "pattern": _NO_CONTROL if field.multiline else _ONE_LINE}
+        out = {"type": "string", "pattern": _NO_CONTROL if field.multiline else _ONE_LINE,
+               "maxLength": MAX_LONG_TEXT_CHARS if field.multiline else MAX_TEXT_CHARS}
         if meta.get("format") == "email":
             out["format"] = "email"
         elif meta.get("format") == "currency":

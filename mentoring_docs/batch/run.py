@@ -30,11 +30,12 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from .. import forms, manifest
-from ..atomic import AtomicCsv, for_spreadsheet
+from ..atomic import AtomicCsv
 from ..catalogue import catalogue
 from ..errors import MentoringDocsError, TemplateError
 from ..kinds import KINDS, Kind, cli_name, parse_kind
 from ..paper import parse_paper
+from ..safe_read import FileRefused, read_regular
 from . import columns as cols
 from . import output_folder
 from .folder_names import NamePattern
@@ -75,6 +76,7 @@ def generate(
     force: bool = False,
     observer: Observer | None = None,
     paper: str | None = None,
+    fonts: Sequence[str | os.PathLike[str]] = (),
 ) -> BatchReport:
     """Make every pair's documents from ``rows`` into ``outdir``; return what happened.
 
@@ -89,7 +91,10 @@ def generate(
     list of ``(kind, template)`` pairs to give one per format. ``jobs`` is the
     number of processes (default: the CPU count). ``paper`` (``letter``, the
     default, or ``a4``) picks the built-in forms' page size; a custom template
-    keeps its own.
+    keeps its own. ``fonts`` are font files for
+    PDF values the built-in font cannot draw (tried before the system's fonts);
+    documents that still show a character as a box are listed in
+    ``BatchReport.missing_glyphs``.
 
     Invalid rows are reported in the result and in ``outdir/errors.csv`` while the
     valid rows are made. Existing files are never replaced unless ``force``.
@@ -99,8 +104,9 @@ def generate(
     out = Path(outdir)
     paper_name = parse_paper(paper)
     kinds_t = tuple(dict.fromkeys(parse_kind(k) for k in kinds))
-    formats_t = tuple(dict.fromkeys(_parse_format(f) for f in formats))
-    if not kinds_t or not formats_t:
+    calendar = any(f.strip().lower().lstrip(".") == "ics" for f in formats)
+    formats_t = tuple(dict.fromkeys(_parse_format(f) for f in formats if f.strip().lower().lstrip(".") != "ics"))
+    if not kinds_t or not (formats_t or calendar):
         raise MentoringDocsError("nothing to make: give at least one kind and one format")
     pattern, pattern_columns = _name_pattern(name)
     default_values = _defaults(defaults or {})
@@ -114,7 +120,7 @@ def generate(
             ).hexdigest()
             template_bytes.setdefault((kind, fmt), None)
     settings = Settings(str(out), kinds_t, formats_t, template_bytes, template_ids, default_values, force,
-                        paper_name)
+                        paper_name, calendar, tuple(str(f) for f in fonts))
     # Compile every template here first: a broken custom template is one clear
     # error before anything is written (and forked workers inherit the result).
     for kind in kinds_t:
@@ -219,14 +225,15 @@ def _account(report: BatchReport, result: RowResult, made: manifest.ManifestWrit
             report.files_written += 1
         elif record.status == "kept" and result.ok:
             report.files_kept += 1
+    report.warnings += result.warnings
     if result.ok:
+        report.calendars_written += len(result.extra_files)
         report.pairs += 1
     else:
         report.failed_rows += 1
         report.errors.extend(result.errors)
         for error in result.errors:
-            errors_csv.write((error.row, for_spreadsheet(error.column), error.path,
-                              for_spreadsheet(error.message)))
+            errors_csv.write((error.row, error.column, error.path, error.message))
 
 
 def _check_required_columns(roster: Roster, kinds: Sequence[Kind], defaults: Mapping[str, Mapping[str, Any]]) -> None:
@@ -256,7 +263,7 @@ def _groups_required(cat: Any, path: str) -> bool:
 def _parse_format(fmt: str) -> str:
     name = fmt.strip().lower().lstrip(".")
     if name not in forms.FORMATS:
-        raise MentoringDocsError(f"unknown format {fmt!r}: use {' or '.join(forms.FORMATS)}")
+        raise MentoringDocsError(f"unknown format {fmt!r}: use {', '.join(forms.FORMATS)} or ics")
     try:
         forms.backend(name)
     except ImportError:
@@ -320,9 +327,9 @@ def _templates(templates: Any, kinds: Sequence[str], formats: Sequence[str]
         else:
             label = str(source)
             try:
-                blob = Path(source).read_bytes()
-            except OSError as exc:
-                raise MentoringDocsError(f"{label}: cannot read template: {exc.strerror}") from None
+                blob = read_regular(source, forms.MAX_FORM_BYTES, label=label)
+            except FileRefused as exc:
+                raise MentoringDocsError(f"{label}: cannot read template: {exc.reason}") from None
         fmt = forms.detect_format(blob[:8])
         if fmt is None:
             raise MentoringDocsError(f"{label}: not a Word (.docx) or PDF template")

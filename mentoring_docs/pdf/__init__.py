@@ -3,6 +3,8 @@
 - :mod:`.layout`, :mod:`.assemble`, :mod:`.generate`: build the blank forms
   (committed in ``mentoring_docs/templates/``) from the catalogue;
 - :mod:`.filler`: compile a blank form once, fill many records fast;
+- :mod:`.fontset`, :mod:`.shaping`, :mod:`.textlayout`, :mod:`.docfonts`: values in
+  any script (fallback fonts, HarfBuzz shaping, bidi, wrapping, per-document subsets);
 - :mod:`.reader`: read completed forms back, whoever filled them;
 - :mod:`.rows`: how many rows each list has on the forms.
 
@@ -21,7 +23,7 @@ from .rows import rows
 from .templates import blank_template as _blank_template
 
 FORMAT = "pdf"
-OPTIONS = frozenset({"password", "flatten"})
+OPTIONS = frozenset({"password", "flatten", "fonts"})
 
 __all__ = ["FORMAT", "OPTIONS", "CompiledForm", "blank_template", "compile_template", "list_limits", "read_form", "sniff"]
 
@@ -40,11 +42,12 @@ def compile_template(kind: str, template: bytes | None = None, *, paper: str = "
                      **options: Any) -> CompiledForm:
     """Prepare a blank form (ours for ``paper``, or a customised one) to fill many records.
 
-    Options: ``password`` (encrypt each output with AES-256) and ``flatten`` (draw
-    the values into the page; the copy is no longer a form).
+    Options: ``password`` (encrypt each output with AES-256), ``flatten`` (draw
+    the values into the page; the copy is no longer a form) and ``fonts`` (font
+    files to draw characters the bundled font lacks, tried before system fonts).
     """
     return compile_form(kind, template, password=options.get("password"), flatten=bool(options.get("flatten")),
-                        paper=parse_paper(paper))
+                        paper=parse_paper(paper), fonts=tuple(options.get("fonts") or ()))
 
 
 def list_limits(kind: str) -> Mapping[str, int]:
@@ -53,6 +56,5 @@ def list_limits(kind: str) -> Mapping[str, int]:
 
 
 def read_form(source: bytes, *, name: str, password: str | None = None) -> RawForm:
-    """The kind, raw field values and problems (none: a PDF field has one name) of a completed PDF form."""
-    kind, values = _read_form(source, name=name, password=password)
-    return RawForm(kind, values, [])
+    """The kind, raw field values and problems (values not read: over-long, not text) of a completed PDF form."""
+    return _read_form(source, name=name, password=password)
