@@ -405,6 +405,8 @@ def test_competencies_roll_up_per_program_and_the_manager_sees_ratings_without_n
         content = path.read_text(encoding="utf-8-sig")
         assert not [w for w in ("Negotiating", "Delegating", "Public speaking") if w in content], path.name
     assert "Public speaking" in json.dumps(tracker.to_dict())  # the coordinator's view keeps them
+    page = (tmp_path / "manager.html").read_text(encoding="utf-8")
+    assert "+1.5" in page and "Average competency change" in page
 
 
 # -- 6. calendars ------------------------------------------------------------------------

@@ -268,12 +268,18 @@ def _activities(pair: _Pair, label: str, as_of: dt.date) -> Iterator[ActivityRow
             )
 
 
-def _reviews(pair: _Pair, label: str) -> Iterator[ReviewRow]:
+def _plan_list(pair: _Pair, key: str) -> Iterator[tuple[Returned, str | None, str | None, int, Mapping[str, Any]]]:
+    """Each entry of the used action plan's list ``key``, numbered from 1, with the plan and the pair's names."""
     plan = pair.used.get("action_plan")
     if plan is None:
         return
     mentor, mentee = pair.display_names()
-    for n, review in enumerate(_list(plan.data.get("reviews")), start=1):
+    for n, item in enumerate(_list(plan.data.get(key)), start=1):
+        yield plan, mentor, mentee, n, item
+
+
+def _reviews(pair: _Pair, label: str) -> Iterator[ReviewRow]:
+    for plan, mentor, mentee, n, review in _plan_list(pair, "reviews"):
         yield ReviewRow(
             pair=label, mentor=mentor, mentee=mentee, review=n, date=date_of(review.get("date")),
             objective=text_of(review.get("objective")), progress=text_of(review.get("progress")),
@@ -282,11 +288,7 @@ def _reviews(pair: _Pair, label: str) -> Iterator[ReviewRow]:
 
 
 def _competencies(pair: _Pair, label: str) -> Iterator[CompetencyRow]:
-    plan = pair.used.get("action_plan")
-    if plan is None:
-        return
-    mentor, mentee = pair.display_names()
-    for n, item in enumerate(_list(plan.data.get("competencies")), start=1):
+    for plan, mentor, mentee, n, item in _plan_list(pair, "competencies"):
         baseline, final = _rating(item.get("baseline_rating")), _rating(item.get("final_rating"))
         yield CompetencyRow(
             pair=label, mentor=mentor, mentee=mentee, competency=n, name=text_of(item.get("name")),

@@ -175,6 +175,7 @@ def render(tracker: Tables, out: Path) -> dict[Path, bytes]:
         problem_columns=columns("problems"),
         document_columns=columns("documents"),
         cell=text,
+        change=_change,
         status_label=lambda value: display({"choices": ("action_plan", "goals.*.activities.*.status")}, value),
         style=_resource("tracker.css"),
         script=script,
