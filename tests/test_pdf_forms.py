@@ -72,7 +72,7 @@ def test_every_catalogue_field_is_a_form_field_of_the_right_kind(kind, form):
     expected = catalogue(kind).expand(ROWS[kind])
     # Signature fields (/FT /Sig) are for digital IDs, not data (tests/test_signatures.py).
     signatures = {name for name, tf in fields.items() if tf.ftype == "/Sig"}
-    assert signatures == ({f"signatures.{p}.signature" for p in ("mentor", "mentee", "coordinator")}
+    assert signatures == ({f"signatures.{p}.signature" for p in ("mentor", "mentee", "coordinator", "line_manager")}
                           if kind == "agreement" else set())
     assert set(fields) - signatures == {name for name, _ in expected}
     for name, fd in expected:
