@@ -21,7 +21,7 @@ from .batch.run import DEFAULT_NAME
 from .errors import DataError, MentoringDocsError, MissingGlyphsWarning
 from .json_schema import json_schema_text
 from .kinds import KINDS, cli_name, parse_kind
-from .limits import MAX_DATA_BYTES, capped
+from .limits import MAX_DATA_BYTES, MAX_KEY_BYTES, capped
 from .safe_read import FileRefused, read_limited, read_regular
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -201,14 +201,18 @@ def sign_command(file: str, party: str, key: str, cert: str | None, password_fil
 
     from .signatures import sign
 
-    if not Path(file).is_file():
-        raise click.UsageError(f"{file}: no such file")
+    if not Path(file).exists():
+        raise click.UsageError(f"{file}: no such file")  # anything else there is refused by the reader, with why
     password = os.environ.get("MENTORING_DOCS_KEY_PASSWORD")
     if password_file:
         try:
-            lines = Path(password_file).read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise click.UsageError(f"{password_file}: cannot read: {exc.strerror}") from None
+            lines = read_regular(password_file, MAX_KEY_BYTES).decode("utf-8").splitlines()
+        except FileRefused as exc:
+            if exc.missing:
+                raise click.UsageError(f"{password_file}: no such file") from None
+            raise
+        except UnicodeDecodeError:
+            raise MentoringDocsError(f"{password_file}: not UTF-8 text") from None
         password = lines[0] if lines else ""
     written = sign(file, party, key, out=out, cert=cert, password=password, reason=reason, overwrite=force)
     click.echo(f"signed signatures.{party} in {written}", err=True)
@@ -242,8 +246,8 @@ def flatten_command(file: str, out: str, force: bool, password: str | None) -> N
     """
     from .signatures import flatten_copy
 
-    if not Path(file).is_file():
-        raise click.UsageError(f"{file}: no such file")
+    if not Path(file).exists():
+        raise click.UsageError(f"{file}: no such file")  # anything else there is refused by the reader, with why
     copy = flatten_copy(file, out, password=password, overwrite=force)
     click.echo(f"wrote {copy.path}", err=True)
     if copy.warning:

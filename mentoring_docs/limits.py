@@ -40,6 +40,8 @@ MAX_TEXT_CHARS = 5_000
 MAX_LONG_TEXT_CHARS = 20_000
 #: Characters of a field name read from a PDF form (ours are under 40).
 MAX_FIELD_NAME_CHARS = 512
+#: A key, certificate, trust root or password file (``sign``, ``--trust-root``, ``--password-file``).
+MAX_KEY_BYTES = 1 * _MiB
 #: Problems printed on the terminal before "... and N more" (every one still goes to errors.csv).
 MAX_PRINTED_PROBLEMS = 50
 

@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..limits import MAX_DATA_BYTES
+from ..safe_read import FileRefused, read_regular
 from .build import calendar_bytes, pair_events
 
 __all__ = ["CALENDAR_NAME", "pair_calendar", "same_calendar", "verdict"]
@@ -50,4 +52,8 @@ def verdict(target: Path, data: bytes, *, force: bool) -> str:
         return "not_a_file"
     if force:
         return "write"
-    return "kept" if same_calendar(target.read_bytes(), data) else "differs"
+    try:
+        existing = read_regular(target, MAX_DATA_BYTES)
+    except FileRefused:
+        return "differs"  # not ours to replace without force (too large to be one of ours)
+    return "kept" if same_calendar(existing, data) else "differs"

@@ -17,6 +17,8 @@ import pikepdf
 
 from ..errors import MentoringDocsError
 from ..atomic import atomic_write
+from ..limits import MAX_FORM_BYTES
+from ..safe_read import read_regular
 from ..pdf.filler import flatten_form
 from .detect import seen_signatures
 
@@ -48,10 +50,7 @@ def flatten_copy(source: str | os.PathLike[str], out: str | os.PathLike[str], *,
     carry no proof (:attr:`FlatCopy.warning` says so).
     """
     src, target = Path(source), Path(out)
-    try:
-        blob = src.read_bytes()
-    except OSError as exc:
-        raise MentoringDocsError(f"{source}: cannot read: {exc.strerror}") from None
+    blob = read_regular(src, MAX_FORM_BYTES, label=str(source))
     if target.exists() and target.resolve() == src.resolve():
         raise MentoringDocsError(f"{out}: is the file to flatten; write the flat copy to another file")
     seen = seen_signatures(blob, password)

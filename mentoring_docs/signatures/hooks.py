@@ -7,9 +7,10 @@ signature means, and when a write would break one, is decided in this package.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
+from ..limits import MAX_FORM_BYTES
+from ..safe_read import FileRefused, read_regular
 from .detect import docx_has_signature, refuse_if_signed
 from .status import LABELS, TROUBLE, PartySignature, load_trust_roots, signature_report
 
@@ -47,10 +48,9 @@ def refuse_signed_output(out: str | os.PathLike[str], overwrite: bool) -> None:
     if not overwrite:
         return  # the writer refuses to replace any existing file anyway
     try:
-        with open(out, "rb") as handle:
-            blob = handle.read()
-    except OSError:
-        return
+        blob = read_regular(out, MAX_FORM_BYTES)
+    except FileRefused:
+        return  # nothing there, or nothing a form could be: the writer decides
     refuse_if_signed(blob, str(out), "replacing it")
 
 
@@ -96,6 +96,6 @@ def is_signed_file(path: str | os.PathLike[str]) -> bool:
     from .detect import is_signed
 
     try:
-        return is_signed(Path(path).read_bytes())
-    except OSError:
+        return is_signed(read_regular(path, MAX_FORM_BYTES))
+    except FileRefused:
         return False

@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 
 from ..errors import MentoringDocsError
+from ..limits import MAX_FORM_BYTES, MAX_KEY_BYTES
+from ..safe_read import FileRefused, read_regular
 from ..atomic import atomic_write
 from .detect import PARTIES, SignedDocumentError, seen_signatures, signature_widgets
 from .status import quiet_pyhanko
@@ -27,13 +29,13 @@ class SigningUnavailable(MentoringDocsError):
         super().__init__(f"signing needs pyHanko, which is not installed: {INSTALL_HINT}")
 
 
-def _read(path: str | os.PathLike[str], what: str) -> bytes:
+def _read(path: str | os.PathLike[str], what: str, limit: int = MAX_KEY_BYTES) -> bytes:
     try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise MentoringDocsError(f"{path}: {what} not found") from None
-    except OSError as exc:
-        raise MentoringDocsError(f"{path}: cannot read {what}: {exc.strerror}") from None
+        return read_regular(path, limit)
+    except FileRefused as exc:
+        if exc.missing:
+            raise MentoringDocsError(f"{path}: {what} not found") from None
+        raise MentoringDocsError(f"{path}: cannot read {what}: {exc.reason}") from None
 
 
 def _signer(key: str | os.PathLike[str], cert: str | os.PathLike[str] | None, passphrase: bytes | None):  # type: ignore[no-untyped-def]
@@ -114,7 +116,7 @@ def sign(source: str | os.PathLike[str], party: str, key: str | os.PathLike[str]
 
     if party not in PARTIES:
         raise MentoringDocsError(f"--as {party!r}: use one of {', '.join(PARTIES)}")
-    blob = _read(source, "PDF")
+    blob = _read(source, "PDF", MAX_FORM_BYTES)
     if not blob.lstrip()[:5] == b"%PDF-":
         raise MentoringDocsError(f"{source}: not a PDF; only the PDF form can carry a verifiable signature")
     field = f"signatures.{party}.signature"

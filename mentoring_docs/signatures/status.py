@@ -25,10 +25,11 @@ import logging
 import os
 import unicodedata
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from ..errors import MentoringDocsError
+from ..limits import MAX_KEY_BYTES
+from ..safe_read import FileRefused, read_regular
 from .detect import PARTIES, SeenSignature, pdf_has_signature, seen_signatures
 
 STATUSES: tuple[str, ...] = (
@@ -121,9 +122,9 @@ def load_trust_roots(paths: Iterable[str | os.PathLike[str]]) -> list[Any]:
     roots = []
     for path in paths:
         try:
-            blob = Path(path).read_bytes()
-        except OSError as exc:
-            raise MentoringDocsError(f"{path}: cannot read trust root: {exc.strerror}") from None
+            blob = read_regular(path, MAX_KEY_BYTES)
+        except FileRefused as exc:
+            raise MentoringDocsError(f"{path}: cannot read trust root: {exc.reason}") from None
         try:
             if pem.detect(blob):
                 roots += [x509.Certificate.load(der) for _type, _headers, der in pem.unarmor(blob, multiple=True)]

@@ -90,3 +90,23 @@ def test_a_link_to_a_regular_file_is_followed(tmp_path, good_form):
     result = run_cli("read", tmp_path / "link.pdf", cwd=tmp_path)
     result.bounded()
     assert result.code == 0 and json.loads(result.stdout)["mentor"]["name"] == "Priya Raman"
+
+
+@pytest.mark.parametrize("name,message", [("x.pdf", "is a pipe (FIFO)"), ("x.docx", "is a device")])
+def test_sign_refuses_special_keys_roots_and_password_files(tmp_path, good_form, name, message):
+    """Every file `sign` and `read --trust-root` take is read like a form: regular files only."""
+    _specials(tmp_path)
+    special = tmp_path / name
+    run_cli("sign", good_form, "--as", "mentor", "--key", special, cwd=tmp_path).clean_failure(message)
+    key = tmp_path / "key.p12"
+    key.write_bytes(b"not a key")
+    run_cli("sign", good_form, "--as", "mentor", "--key", key, "--password-file", special,
+            cwd=tmp_path).clean_failure(message)
+    run_cli("read", good_form, "--trust-root", special, cwd=tmp_path).clean_failure(message)
+
+
+def test_flatten_refuses_a_special_file(tmp_path):
+    _specials(tmp_path)
+    result = run_cli("flatten", tmp_path / "x.pdf", "-o", tmp_path / "flat.pdf", cwd=tmp_path)
+    result.clean_failure("is a pipe (FIFO)")
+    assert not (tmp_path / "flat.pdf").exists()
