@@ -17,6 +17,10 @@ Reading back: ours (raw fields, and typed + validated) against ``zipfile`` + an
 lxml walk over every ``w:sdt`` (tag and text).
 
     python bench/bench_docx.py [--kind agreement|action_plan|both] [-n 400] [--naive-n 40] [--rounds 5]
+                               [--paper letter|a4] [--samples FOLDER]
+
+``--samples`` takes the records from another folder's ``<kind>.json`` (for example
+a copy of the samples from before a field was added, to compare like with like).
 """
 
 from __future__ import annotations
@@ -52,9 +56,13 @@ from mentoring_docs.docx.render import OP_DATE, OP_DID, OP_MARK, OP_SID, OP_TAG,
 from mentoring_docs.docx.package import Package, pack_parts, read_all, write_zip  # noqa: E402
 
 
+SAMPLES = ROOT / "samples"
+PAPER = "letter"
+
+
 def records(kind: str, n: int) -> list[dict[str, Any]]:
     """``n`` different valid records, variations of the bundled complete sample."""
-    base = json.loads((ROOT / "samples" / f"{kind}.json").read_text(encoding="utf-8"))
+    base = json.loads((SAMPLES / f"{kind}.json").read_text(encoding="utf-8"))
     out = []
     for i in range(n):
         record = copy.deepcopy(base)
@@ -146,9 +154,9 @@ def _jinja_slot(slot: Slot, scope: str) -> str:
 
 def docxtpl_template(kind: str) -> bytes:
     """The built-in template with Jinja tags where mentoring-docs has its slots."""
-    compiled = compile_template(kind)
+    compiled = compile_template(kind, paper=PAPER)
     body = _jinja(compiled._program, "d", 1)  # noqa: SLF001 - the bench mirrors our own program
-    parts = read_all(Package(blank_template(kind), "template"))
+    parts = read_all(Package(blank_template(kind, PAPER), "template"))
     parts["word/document.xml"] = body.encode("utf-8")
     return write_zip(pack_parts(parts))
 
@@ -218,8 +226,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=400, help="documents per round for ours, the peer and the floor")
     parser.add_argument("--naive-n", type=int, default=40, help="documents per round for the naive docxtpl loop")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds; min and median are printed")
+    parser.add_argument("--paper", default="letter", choices=["letter", "a4"], help="which built-in template")
+    parser.add_argument("--samples", type=Path, default=ROOT / "samples", help="folder of the sample records")
     args = parser.parse_args(argv)
-    print(f"Word forms, {pin_one_core()}; {load_line()}")
+    global SAMPLES, PAPER
+    SAMPLES, PAPER = args.samples, args.paper
+    print(f"Word forms ({PAPER}), {pin_one_core()}; {load_line()}")
     for kind in (["agreement", "action_plan"] if args.kind == "both" else [args.kind]):
         bench(kind, args)
     print(f"  after: {load_line()}")
@@ -233,9 +245,9 @@ def bench(kind: str, args: argparse.Namespace) -> None:
     contexts = [{"d": dump(kind, record)} for record in data]
 
     start = time.perf_counter()
-    compiled = compile_template(kind)
+    compiled = compile_template(kind, paper=PAPER)
     compile_seconds = time.perf_counter() - start
-    floor = Floor(blank_template(kind))
+    floor = Floor(blank_template(kind, PAPER))
     rates = Rates()
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -48,17 +48,18 @@ from mentoring_docs.catalogue import FieldKind, catalogue, flatten, unflatten  #
 from mentoring_docs.pdf import blank_template, compile_template, read_form  # noqa: E402
 
 KIND = "agreement"
+SAMPLES = ROOT / "samples"
 
 
 def records(n: int, start: int = 0) -> list[dict[str, Any]]:
-    """``n`` different complete agreements, made from the bundled sample (numbered from ``start``).
+    """``n`` different complete agreements, made from the bundled sample or ``--samples`` (numbered from ``start``).
 
     They differ in the id, the mentee's name and the purpose, as the documents of one
     program's batch do; the program, coordinator, dates and choices repeat.
     """
     import json
 
-    base = json.loads((ROOT / "samples" / "agreement.json").read_text(encoding="utf-8"))
+    base = json.loads((SAMPLES / "agreement.json").read_text(encoding="utf-8"))
     out = []
     for i in range(start, start + n):
         rec = copy.deepcopy(base)
@@ -164,13 +165,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=60, help="documents per contender and round (default 60)")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds; min and median are printed")
+    parser.add_argument("--paper", default="letter", choices=["letter", "a4"], help="which built-in form")
+    parser.add_argument("--samples", type=Path, default=ROOT / "samples",
+                        help="folder whose agreement.json the records are made from")
     args = parser.parse_args()
+    global SAMPLES
+    SAMPLES = args.samples
     logging.disable(logging.WARNING)  # pypdf warns about every field it cannot find on a page
 
     from pypdf import PdfReader, PdfWriter
     from PyPDFForm import PdfWrapper
 
-    blank = blank_template(KIND)
+    blank = blank_template(KIND, args.paper)
     recs = records(args.docs)
     pypdf_vals = [peer_values(r, "pypdf") for r in recs]
     pyform_vals = [peer_values(r, "pypdfform") for r in recs]
@@ -179,11 +185,11 @@ def main() -> None:
     # A new set of distinct records for every round (and one for the warm-up):
     # a round must not reuse what an earlier round drew.
     distinct_rounds = [distinct_records(args.docs, start=(r + 1) * 1000 + 500) for r in range(args.rounds)]
-    print(f"PDF forms, {pin_one_core()}; {load_line()}")
+    print(f"PDF forms ({args.paper}), {pin_one_core()}; {load_line()}")
     print(f"form: built-in {KIND} ({len(blank) // 1024} KiB), {len(flatten(KIND, recs[0]))} of its fields "
           f"filled per record; {args.docs} documents per contender and round\n")
 
-    compiled = compile_template(KIND)
+    compiled = compile_template(KIND, paper=args.paper)
 
     def naive_pypdf(values: dict[str, Any]) -> bytes:
         writer = PdfWriter(clone_from=io.BytesIO(blank))
@@ -245,8 +251,8 @@ def main() -> None:
     print(f"  {'filled agreement size':<44} {size:7.1f} KiB  goal <= 60 KiB: {'MET' if size <= 60 else 'not met'}")
     import json
 
-    plan = load("action_plan", json.loads((ROOT / "samples" / "action_plan.json").read_text(encoding="utf-8")))
-    plan_size = len(compile_template("action_plan").render(plan)) / 1024
+    plan = load("action_plan", json.loads((SAMPLES / "action_plan.json").read_text(encoding="utf-8")))
+    plan_size = len(compile_template("action_plan", paper=args.paper).render(plan)) / 1024
     print(f"  {'filled action plan size (bundled sample)':<44} {plan_size:7.1f} KiB  goal <= 80 KiB: "
           f"{'MET' if plan_size <= 80 else 'not met'}")
 

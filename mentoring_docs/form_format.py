@@ -53,14 +53,15 @@ class FormFormat(Protocol):
     def sniff(self, head: bytes) -> bool:
         """Whether a file starting with ``head`` is of this format."""
 
-    def blank_template(self, kind: str) -> bytes:
-        """The built-in template (or blank form) of ``kind``."""
+    def blank_template(self, kind: str, paper: str = "letter") -> bytes:
+        """The built-in template (or blank form) of ``kind`` for ``paper`` (``letter`` or ``a4``)."""
 
     def list_limits(self, kind: str) -> Mapping[str, int]:
         """Rows per list pattern on the built-in form of ``kind``; empty when lists grow."""
 
-    def compile_template(self, kind: str, template: bytes | None = None, **options: Any) -> CompiledForm:
-        """Prepare ``template`` (the built-in one when None) to render many records."""
+    def compile_template(self, kind: str, template: bytes | None = None, *, paper: str = "letter",
+                         **options: Any) -> CompiledForm:
+        """Prepare ``template`` (the built-in one for ``paper`` when None) to render many records."""
 
     def read_form(self, source: bytes, *, name: str, password: str | None = None) -> RawForm:
         """The kind, raw values and problems of a returned form; FormError naming ``name`` otherwise."""

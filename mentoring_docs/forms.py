@@ -20,6 +20,7 @@ from .errors import DataError, FormError, MentoringDocsError, Problem
 from .flat_paths import pattern_of
 from .form_format import CompiledForm, FormFormat
 from .kinds import FORMATS, Kind, parse_kind
+from .paper import PaperName, parse_paper
 from .safe_read import FileRefused, read_regular
 from .validation import Record
 
@@ -71,9 +72,13 @@ class Filler:
     """
 
     def __init__(self, kind: str, fmt: str, *, template: str | os.PathLike[str] | bytes | None = None,
-                 **options: Any) -> None:
+                 paper: str | None = None, **options: Any) -> None:
         self.kind: Kind = parse_kind(kind)
         self.format = fmt.lower().lstrip(".")
+        #: The paper the built-in form is laid out for (``letter`` or ``a4``).
+        self.paper: PaperName = parse_paper(paper)
+        if template is not None and paper is not None:
+            raise MentoringDocsError("--paper chooses a built-in form; a customised template keeps its own page size")
         module = backend(self.format)
         unknown = sorted(k for k, v in options.items() if v and k not in module.OPTIONS)  # unset: None, False, ()
         if unknown:
@@ -88,7 +93,7 @@ class Filler:
             from .signatures.hooks import refuse_signed_template
 
             refuse_signed_template(source, _label(template), options)
-        self._compiled: CompiledForm = module.compile_template(self.kind, source, **options)
+        self._compiled: CompiledForm = module.compile_template(self.kind, source, paper=self.paper, **options)
 
     def record(self, data: Mapping[str, Any]) -> Record:
         """``data`` as a :class:`Record` of this filler's kind: a record as it is, anything else validated."""
@@ -134,14 +139,15 @@ def _template_bytes(template: str | os.PathLike[str] | bytes | None) -> bytes | 
 
 def fill(kind: str, data: Mapping[str, Any], out: str | os.PathLike[str], *,
          template: str | os.PathLike[str] | bytes | None = None, overwrite: bool = False,
-         **options: Any) -> Path:
+         paper: str | None = None, **options: Any) -> Path:
     """Fill one form of ``kind`` with ``data`` and write it to ``out``.
 
     The format follows ``out``'s extension (``.docx`` or ``.pdf``). An existing
-    ``out`` is kept unless ``overwrite``. Options: ``protect`` (Word), ``password``,
+    ``out`` is kept unless ``overwrite``. ``paper`` is ``letter`` (the default) or
+    ``a4``, for the built-in forms. Options: ``protect`` (Word), ``password``,
     ``flatten`` and ``fonts`` (font files for characters the built-in font lacks) (PDF).
     """
-    return Filler(kind, format_of(out), template=template, **options).fill(data, out, overwrite=overwrite)
+    return Filler(kind, format_of(out), template=template, paper=paper, **options).fill(data, out, overwrite=overwrite)
 
 
 @dataclass
@@ -254,11 +260,12 @@ def _read_file(path: Path, label: str) -> bytes:
         raise FormError(label, exc.reason) from None
 
 
-def blank_template(kind: str, fmt: str) -> bytes:
-    """The built-in template (Word) or blank form (PDF) of ``kind``."""
-    return backend(fmt).blank_template(parse_kind(kind))
+def blank_template(kind: str, fmt: str, paper: str | None = None) -> bytes:
+    """The built-in template (Word) or blank form (PDF) of ``kind`` for ``paper`` (``letter`` or ``a4``)."""
+    return backend(fmt).blank_template(parse_kind(kind), parse_paper(paper))
 
 
-def export_template(kind: str, fmt: str, out: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
-    """Write the built-in template of ``kind`` in ``fmt`` to ``out``, for restyling."""
-    return atomic_write(out, blank_template(kind, fmt), overwrite=overwrite)
+def export_template(kind: str, fmt: str, out: str | os.PathLike[str], *, overwrite: bool = False,
+                    paper: str | None = None) -> Path:
+    """Write the built-in template of ``kind`` in ``fmt`` for ``paper`` to ``out``, for restyling."""
+    return atomic_write(out, blank_template(kind, fmt, paper), overwrite=overwrite)

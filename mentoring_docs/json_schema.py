@@ -13,7 +13,7 @@ from typing import Any
 
 from marshmallow import Schema, fields as mf, missing
 
-from . import fields as f
+from . import currencies, fields as f
 from .kinds import TITLES, parse_kind
 from .limits import MAX_LONG_TEXT_CHARS, MAX_TEXT_CHARS
 from .schema import SCHEMAS
@@ -25,6 +25,7 @@ _ONE_LINE = "^[^\\u0000-\\u0008\\u000a-\\u001f]*$"
 _RULES = {
     "TimeframeSchema": "end_date must be after start_date; midpoint_check, when given, falls between them.",
     "ActivitySchema": "completed_on is allowed only when status is 'completed'.",
+    "AgreementSchema": "ending.review_date, when given, is after timeframe.start_date and on or before timeframe.end_date.",
 }
 
 
@@ -32,11 +33,13 @@ def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of ``kind`` as a dict."""
     kind = parse_kind(kind)
     schema = _object(SCHEMAS[kind]())
+    rule = schema.get("description")
+    about = (SCHEMAS[kind].__doc__ or "").strip()
     return {
         "$schema": DIALECT,
         "$id": f"urn:mentoring-docs:schema:{kind}",
         "title": TITLES[kind],
-        "description": (SCHEMAS[kind].__doc__ or "").strip(),
+        "description": f"{about} Rule: {rule}" if rule else about,
         **{k: v for k, v in schema.items() if k not in ("title", "description")},
     }
 
@@ -100,19 +103,30 @@ def _field(field: mf.Field) -> dict[str, Any]:
             out["default"] = field.load_default
     elif isinstance(field, f.Date):
         out = {"type": "string", "format": "date"}
+    elif isinstance(field, f.Flag):
+        # false is accepted and means "not ticked", which canonical records leave out.
+        out = {"type": "boolean"}
     elif isinstance(field, f.Integer):
         out = {"type": "integer"}
         if meta.get("minimum") is not None:
             out["minimum"] = meta["minimum"]
         if meta.get("maximum") is not None:
             out["maximum"] = meta["maximum"]
+        if meta.get("scale"):
+            out["x-scale-labels"] = dict(meta["scale"])
     elif isinstance(field, f.Number):
-        out = {"type": "number", "exclusiveMinimum": meta["exclusive_minimum"]}
+        out = {"type": "number"}
+        if meta.get("exclusive_minimum") is not None:
+            out["exclusiveMinimum"] = meta["exclusive_minimum"]
+        if meta.get("minimum") is not None:
+            out["minimum"] = meta["minimum"]
     elif isinstance(field, f.Text):
         out = {"type": "string", "pattern": _NO_CONTROL if field.multiline else _ONE_LINE,
                "maxLength": MAX_LONG_TEXT_CHARS if field.multiline else MAX_TEXT_CHARS}
         if meta.get("format") == "email":
             out["format"] = "email"
+        elif meta.get("format") == "currency":
+            out["enum"] = sorted(currencies.CODES)
     else:  # pragma: no cover - every field of the schemas is one of the above
         raise TypeError(f"no JSON Schema for {type(field).__name__}")
     return _annotate(out, field)

@@ -34,6 +34,7 @@ from ..atomic import AtomicCsv
 from ..catalogue import catalogue
 from ..errors import MentoringDocsError, TemplateError
 from ..kinds import KINDS, Kind, cli_name, parse_kind
+from ..paper import parse_paper
 from ..safe_read import FileRefused, read_regular
 from . import columns as cols
 from . import output_folder
@@ -71,6 +72,7 @@ def generate(
     jobs: int | None = None,
     force: bool = False,
     observer: Observer | None = None,
+    paper: str | None = None,
     fonts: Sequence[str | os.PathLike[str]] = (),
 ) -> BatchReport:
     """Make every pair's documents from ``rows`` into ``outdir``; return what happened.
@@ -84,7 +86,9 @@ def generate(
     defaults' one. ``name`` is the folder name pattern. ``templates`` maps a kind
     to a custom template (file name or bytes; the format is recognised), or is a
     list of ``(kind, template)`` pairs to give one per format. ``jobs`` is the
-    number of processes (default: the CPU count). ``fonts`` are font files for
+    number of processes (default: the CPU count). ``paper`` (``letter``, the
+    default, or ``a4``) picks the built-in forms' page size; a custom template
+    keeps its own. ``fonts`` are font files for
     PDF values the built-in font cannot draw (tried before the system's fonts);
     documents that still show a character as a box are listed in
     ``BatchReport.missing_glyphs``.
@@ -95,6 +99,7 @@ def generate(
     is wrong (unknown columns, defaults or template; bad name pattern).
     """
     out = Path(outdir)
+    paper_name = parse_paper(paper)
     kinds_t = tuple(dict.fromkeys(parse_kind(k) for k in kinds))
     calendar = any(f.strip().lower().lstrip(".") == "ics" for f in formats)
     formats_t = tuple(dict.fromkeys(_parse_format(f) for f in formats if f.strip().lower().lstrip(".") != "ics"))
@@ -108,11 +113,11 @@ def generate(
         for fmt in formats_t:
             blob = template_bytes.get((kind, fmt))
             template_ids[(kind, fmt)] = hashlib.sha256(
-                blob if blob is not None else forms.blank_template(kind, fmt)
+                blob if blob is not None else forms.blank_template(kind, fmt, paper_name)
             ).hexdigest()
             template_bytes.setdefault((kind, fmt), None)
-    settings = Settings(str(out), kinds_t, formats_t, template_bytes, template_ids, default_values, force, calendar,
-                        tuple(str(f) for f in fonts))
+    settings = Settings(str(out), kinds_t, formats_t, template_bytes, template_ids, default_values, force,
+                        paper_name, calendar, tuple(str(f) for f in fonts))
     # Compile every template here first: a broken custom template is one clear
     # error before anything is written (and forked workers inherit the result).
     for kind in kinds_t:

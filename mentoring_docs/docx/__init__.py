@@ -21,6 +21,7 @@ from typing import Any, Mapping
 
 from ..form_format import RawForm
 from ..kinds import Kind, parse_kind
+from ..paper import parse_paper
 from .compiler import Compiled, compile_docx
 from .reader import read_form as _read_form
 from .template import packaged_template
@@ -38,13 +39,13 @@ def sniff(head: bytes) -> bool:
     return head[:4] == b"PK\x03\x04"
 
 
-def blank_template(kind: str) -> bytes:
-    """The built-in template of ``kind``: an empty form, ready to restyle or to send out."""
-    return packaged_template(parse_kind(kind))
+def blank_template(kind: str, paper: str = "letter") -> bytes:
+    """The built-in template of ``kind`` for ``paper``: an empty form, ready to restyle or to send out."""
+    return packaged_template(parse_kind(kind), parse_paper(paper))
 
 
-def compile_template(kind: str, template: bytes | None = None, **options: Any) -> Compiled:
-    """Prepare a template (the built-in one when ``template`` is None) to render many forms.
+def compile_template(kind: str, template: bytes | None = None, *, paper: str = "letter", **options: Any) -> Compiled:
+    """Prepare a template (the built-in one for ``paper`` when ``template`` is None) to render many forms.
 
     Raises :class:`~mentoring_docs.errors.TemplateError` naming the fields a
     custom template misses or does not know.
@@ -54,13 +55,13 @@ def compile_template(kind: str, template: bytes | None = None, **options: Any) -
         raise TypeError(f"unknown Word fill options: {', '.join(sorted(unknown))}")
     protect = bool(options.get("protect"))
     if template is None:
-        return _builtin(parse_kind(kind), protect)
+        return _builtin(parse_kind(kind), protect, parse_paper(paper))
     return compile_docx(parse_kind(kind), template, protect=protect, name="the template")
 
 
 @functools.lru_cache(maxsize=None)
-def _builtin(kind: Kind, protect: bool) -> Compiled:
-    return compile_docx(kind, blank_template(kind), protect=protect, name=f"the built-in {kind} template")
+def _builtin(kind: Kind, protect: bool, paper: str) -> Compiled:
+    return compile_docx(kind, blank_template(kind, paper), protect=protect, name=f"the built-in {kind} template")
 
 
 def list_limits(kind: str) -> Mapping[str, int]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..form_format import RawForm
+from ..paper import parse_paper
 from .filler import CompiledForm, compile_form
 from .reader import read_form as _read_form
 from .rows import rows
@@ -32,20 +33,21 @@ def sniff(head: bytes) -> bool:
     return head.lstrip(b"\x00\t\n\f\r ")[:5] == b"%PDF-"
 
 
-def blank_template(kind: str) -> bytes:
-    """The built-in blank fillable form of ``kind``."""
-    return _blank_template(kind)
+def blank_template(kind: str, paper: str = "letter") -> bytes:
+    """The built-in blank fillable form of ``kind`` for ``paper``."""
+    return _blank_template(kind, parse_paper(paper))
 
 
-def compile_template(kind: str, template: bytes | None = None, **options: Any) -> CompiledForm:
-    """Prepare a blank form (ours, or a customised one) to fill many records.
+def compile_template(kind: str, template: bytes | None = None, *, paper: str = "letter",
+                     **options: Any) -> CompiledForm:
+    """Prepare a blank form (ours for ``paper``, or a customised one) to fill many records.
 
     Options: ``password`` (encrypt each output with AES-256), ``flatten`` (draw
     the values into the page; the copy is no longer a form) and ``fonts`` (font
     files to draw characters the bundled font lacks, tried before system fonts).
     """
     return compile_form(kind, template, password=options.get("password"), flatten=bool(options.get("flatten")),
-                        fonts=tuple(options.get("fonts") or ()))
+                        paper=parse_paper(paper), fonts=tuple(options.get("fonts") or ()))
 
 
 def list_limits(kind: str) -> Mapping[str, int]:

@@ -437,8 +437,8 @@ def _first_line(exc: BaseException) -> str:
 
 def compile_form(kind: str, template: bytes | None, *, name: str = "template", password: str | None = None,
                  flatten: bool = False, fonts: tuple[str | os.PathLike[str], ...] = (),
-                 system_fonts: bool = True) -> CompiledForm:
-    """Prepare ``template`` (or the built-in blank form) for filling many records.
+                 system_fonts: bool = True, paper: str = "letter") -> CompiledForm:
+    """Prepare ``template`` (or the built-in blank form for ``paper``) for filling many records.
 
     ``fonts``: font files to try, in order, for characters the bundled font lacks
     (before the system's fonts; ``system_fonts=False`` leaves those out).
@@ -446,7 +446,7 @@ def compile_form(kind: str, template: bytes | None, *, name: str = "template", p
     from .templates import blank_template
 
     if template is None:
-        return CompiledForm(kind, blank_template(kind), name="built-in form", custom=False,
+        return CompiledForm(kind, blank_template(kind, paper), name="built-in form", custom=False,
                             password=password, flatten=flatten, fonts=fonts, system_fonts=system_fonts)
     return CompiledForm(kind, normalise(template, name=name), name=name, custom=True,
                         password=password, flatten=flatten, fonts=fonts, system_fonts=system_fonts)

@@ -19,22 +19,23 @@ import pikepdf
 
 from ..catalogue import catalogue
 from ..kinds import KINDS
+from ..paper import PAPERS, SIZES, parse_paper, suffix
 from .assemble import add_fields, save
 from .layout import draw
 
 
-def build(kind: str) -> bytes:
-    """The blank fillable form of ``kind``, byte for byte reproducible."""
+def build(kind: str, paper: str = "letter") -> bytes:
+    """The blank fillable form of ``kind`` for ``paper``, byte for byte reproducible."""
     cat = catalogue(kind)
-    art, widgets, _pages = draw(cat)
+    art, widgets, _pages = draw(cat, SIZES[parse_paper(paper)])
     with pikepdf.open(io.BytesIO(art)) as pdf:
         add_fields(pdf, widgets)
         return save(pdf)
 
 
-def template_name(kind: str) -> str:
-    """File name of the built-in blank form of ``kind``."""
-    return f"{kind}.pdf"
+def template_name(kind: str, paper: str = "letter") -> str:
+    """File name of the built-in blank form of ``kind`` for ``paper``."""
+    return f"{kind}{suffix(paper)}.pdf"
 
 
 def _template_dir() -> Path:
@@ -47,9 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a committed form is out of date")
     args = parser.parse_args(argv)
     stale = []
-    for kind in KINDS:
-        data = build(kind)
-        path = _template_dir() / template_name(kind)
+    for kind, paper in ((k, p) for k in KINDS for p in PAPERS):
+        data = build(kind, paper)
+        path = _template_dir() / template_name(kind, paper)
         current = path.read_bytes() if path.exists() else b""
         if current != data:
             stale.append(path)
