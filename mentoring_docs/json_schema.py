@@ -27,22 +27,33 @@ _RULES = {
 }
 
 
-def json_schema(kind: str) -> dict[str, Any]:
-    """The JSON Schema of ``kind`` as a dict."""
+def json_schema(kind: str, *, extension: Any = None) -> dict[str, Any]:
+    """The JSON Schema of ``kind`` as a dict.
+
+    With ``extension`` (an :class:`~mentoring_docs.extension.Extension` or the path
+    of an extension file), it includes the extension's ``program_questions`` and
+    its ``$id`` names the extension and its digest.
+    """
+    from .catalogue import catalogue
+
     kind = parse_kind(kind)
-    schema = _object(SCHEMAS[kind]())
+    cat = catalogue(kind, extension)
+    schema = _object(cat.schema_class())
+    ident = f"urn:mentoring-docs:schema:{kind}"
+    if cat.extension is not None:
+        ident += f":extension:{cat.extension.id}:{cat.extension.digest}"
     return {
         "$schema": DIALECT,
-        "$id": f"urn:mentoring-docs:schema:{kind}",
+        "$id": ident,
         "title": TITLES[kind],
         "description": (SCHEMAS[kind].__doc__ or "").strip(),
         **{k: v for k, v in schema.items() if k not in ("title", "description")},
     }
 
 
-def json_schema_text(kind: str) -> str:
-    """The JSON Schema of ``kind`` as the text stored in ``schemas/``."""
-    return json.dumps(json_schema(kind), ensure_ascii=False, indent=2) + "\n"
+def json_schema_text(kind: str, *, extension: Any = None) -> str:
+    """The JSON Schema of ``kind`` as the text stored in ``schemas/`` (with an extension's fields when given)."""
+    return json.dumps(json_schema(kind, extension=extension), ensure_ascii=False, indent=2) + "\n"
 
 
 def schema_file_name(kind: str) -> str:
@@ -106,7 +117,13 @@ def _field(field: mf.Field) -> dict[str, Any]:
         if meta.get("maximum") is not None:
             out["maximum"] = meta["maximum"]
     elif isinstance(field, f.Number):
-        out = {"type": "number", "exclusiveMinimum": meta["exclusive_minimum"]}
+        out = {"type": "number"}
+        if meta.get("exclusive_minimum") is not None:
+            out["exclusiveMinimum"] = meta["exclusive_minimum"]
+        if meta.get("minimum") is not None:
+            out["minimum"] = meta["minimum"]
+        if meta.get("maximum") is not None:
+            out["maximum"] = meta["maximum"]
     elif isinstance(field, f.Text):
         out = {"type": "string", "pattern": _NO_CONTROL if field.multiline else _ONE_LINE}
         if meta.get("format") == "email":
