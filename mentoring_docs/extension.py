@@ -152,6 +152,8 @@ class Extension:
     questions: tuple[Question, ...]
     digest: str
     source: str = "<extension>"
+    #: The extension as canonical JSON: what a form stores, so that it can be read without the file.
+    definition: str = ""
 
     def __hash__(self) -> int:
         return hash((self.id, self.digest))
@@ -299,7 +301,7 @@ def parse_extension(data: Any, *, source: str = "<extension>") -> Extension:
     canonical = json.dumps({"id": ext_id, "fields": raw_fields}, sort_keys=True, ensure_ascii=False,
                            separators=(",", ":"))
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
-    return Extension(ext_id, tuple(q for _, q in questions), digest, source)
+    return Extension(ext_id, tuple(q for _, q in questions), digest, source, canonical)
 
 
 def _question(item: Any, at: str, problems: list[Problem]) -> Question | None:
@@ -444,6 +446,15 @@ def _check_paths(questions: list[tuple[int, Question]], problems: list[Problem])
                 if other.startswith(path + "."):
                     problems.append(Problem(f"fields.{other_at}.path",
                                             f"cannot be inside {path!r}, which is fields.{at}"))
+
+
+def from_definition(definition: str) -> Extension | None:
+    """The extension a form stores (its canonical JSON), or None when it is damaged."""
+    try:
+        found = parse_extension(json.loads(definition), source="the form")
+    except (ValueError, DataError):
+        return None
+    return found
 
 
 def extension_of(value: "Extension | str | Path | None") -> Extension | None:

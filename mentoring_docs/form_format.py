@@ -8,11 +8,14 @@ the registry names it.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Protocol
 
 from .errors import Problem
 from .kinds import Kind
 from .validation import Record
+
+if TYPE_CHECKING:
+    from .extension import Extension
 
 __all__ = ["CompiledForm", "FormFormat", "RawForm"]
 
@@ -23,12 +26,14 @@ class RawForm(NamedTuple):
     ``values`` maps concrete dotted paths to the text (or checkbox state) found;
     ``problems`` lists what the document holds that has no place in the data (a
     control that lost its name, a field answered twice), so nothing is dropped
-    in silence.
+    in silence. ``extension`` is the field extension the form says it was made
+    with (its ``program_questions`` are among ``values``), or None.
     """
 
     kind: Kind
     values: dict[str, str | bool | None]
     problems: list[Problem]
+    extension: Extension | None = None
 
 
 class CompiledForm(Protocol):
@@ -53,14 +58,15 @@ class FormFormat(Protocol):
     def sniff(self, head: bytes) -> bool:
         """Whether a file starting with ``head`` is of this format."""
 
-    def blank_template(self, kind: str) -> bytes:
-        """The built-in template (or blank form) of ``kind``."""
+    def blank_template(self, kind: str, extension: Extension | None = None) -> bytes:
+        """The built-in template (or blank form) of ``kind``, with an extension's questions when given."""
 
-    def list_limits(self, kind: str) -> Mapping[str, int]:
+    def list_limits(self, kind: str, extension: Extension | None = None) -> Mapping[str, int]:
         """Rows per list pattern on the built-in form of ``kind``; empty when lists grow."""
 
-    def compile_template(self, kind: str, template: bytes | None = None, **options: Any) -> CompiledForm:
-        """Prepare ``template`` (the built-in one when None) to render many records."""
+    def compile_template(self, kind: str, template: bytes | None = None, *, extension: Extension | None = None,
+                         **options: Any) -> CompiledForm:
+        """Prepare ``template`` (the built-in one when None) to render many records (of an extension's catalogue)."""
 
     def read_form(self, source: bytes, *, name: str, password: str | None = None) -> RawForm:
         """The kind, raw values and problems of a returned form; FormError naming ``name`` otherwise."""

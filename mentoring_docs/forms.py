@@ -8,6 +8,7 @@ is where each format is registered.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from . import validation
 from .atomic import atomic_write
 from .catalogue import parse_flat
 from .errors import DataError, FormError, MentoringDocsError, Problem
+from .extension import SECTION, Extension, FormExtension, extension_of
 from .form_format import CompiledForm, FormFormat
 from .kinds import Kind, parse_kind
 from .validation import Record
@@ -72,9 +74,12 @@ class Filler:
     """
 
     def __init__(self, kind: str, fmt: str, *, template: str | os.PathLike[str] | bytes | None = None,
-                 **options: Any) -> None:
+                 extension: Extension | str | os.PathLike[str] | None = None, **options: Any) -> None:
         self.kind: Kind = parse_kind(kind)
         self.format = fmt.lower().lstrip(".")
+        found = extension_of(extension)
+        #: The field extension whose questions this form carries (None when it adds none to this kind).
+        self.extension: Extension | None = found if found is not None and found.questions_for(self.kind) else None
         module = backend(self.format)
         unknown = sorted(k for k, v in options.items() if v not in (None, False) and k not in module.OPTIONS)
         if unknown:
@@ -83,13 +88,13 @@ class Filler:
             )
         options = {k: v for k, v in options.items() if k in module.OPTIONS}
         source = _template_bytes(template)
-        self._compiled: CompiledForm = module.compile_template(self.kind, source, **options)
+        self._compiled: CompiledForm = module.compile_template(self.kind, source, extension=self.extension, **options)
 
     def record(self, data: Mapping[str, Any]) -> Record:
         """``data`` as a :class:`Record` of this filler's kind: a record as it is, anything else validated."""
-        if isinstance(data, Record) and data.kind == self.kind and not data.changed:
+        if isinstance(data, Record) and data.kind == self.kind and not data.changed and data.extension == self.extension:
             return data
-        return validation.load(self.kind, data)
+        return validation.load(self.kind, data, extension=self.extension)
 
     def limit_problems(self, record: Record) -> list[Problem]:
         """A problem for each list of ``record`` with more items than this form has rows."""
@@ -122,14 +127,16 @@ def _template_bytes(template: str | os.PathLike[str] | bytes | None) -> bytes | 
 
 def fill(kind: str, data: Mapping[str, Any], out: str | os.PathLike[str], *,
          template: str | os.PathLike[str] | bytes | None = None, overwrite: bool = False,
-         **options: Any) -> Path:
+         extension: Extension | str | os.PathLike[str] | None = None, **options: Any) -> Path:
     """Fill one form of ``kind`` with ``data`` and write it to ``out``.
 
     The format follows ``out``'s extension (``.docx`` or ``.pdf``). An existing
-    ``out`` is kept unless ``overwrite``. Options: ``protect`` (Word), ``password``
+    ``out`` is kept unless ``overwrite``. ``extension`` (a field extension or its
+    file) adds its Program questions. Options: ``protect`` (Word), ``password``
     and ``flatten`` (PDF).
     """
-    return Filler(kind, format_of(out), template=template, **options).fill(data, out, overwrite=overwrite)
+    return Filler(kind, format_of(out), template=template, extension=extension,
+                  **options).fill(data, out, overwrite=overwrite)
 
 
 @dataclass
@@ -140,6 +147,11 @@ class ReadResult:
     ``problems`` lists each value that could not be read or breaks a rule of the
     data model, with its path (a date typed as "next Tuesday" is reported here,
     with the text found, rather than dropped in silence).
+
+    ``made_with`` is the field extension the form says it was made with;
+    ``extension`` the one its ``program_questions`` were read and checked with.
+    When they differ (none was given, or another one), the program questions are
+    in ``data`` as text and ``notes`` (or ``problems``, for a wrong extension) say so.
     """
 
     file: str
@@ -147,6 +159,9 @@ class ReadResult:
     kind: Kind
     data: dict[str, Any]
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    made_with: FormExtension | None = None
+    extension: Extension | None = None
 
     @property
     def ok(self) -> bool:
@@ -154,8 +169,12 @@ class ReadResult:
         return not self.problems
 
     def to_json(self) -> str:
-        """The data as JSON text, ready for :func:`fill`."""
-        return validation.to_json(self.kind, self.data)
+        """The data as JSON text, ready for :func:`fill` (with the extension it was read with)."""
+        if self.extension is None and SECTION in self.data:
+            out = validation.dump(self.kind, self.data)
+            out[SECTION] = self.data[SECTION]  # read as text: no schema of ours to dump it with
+            return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+        return validation.to_json(self.kind, self.data, extension=self.extension)
 
 
 def detect_format(head: bytes) -> str | None:
@@ -167,12 +186,14 @@ def detect_format(head: bytes) -> str | None:
 
 
 def read(source: str | os.PathLike[str] | bytes, *, name: str | None = None,
-         password: str | None = None) -> ReadResult:
+         password: str | None = None, extension: Extension | str | os.PathLike[str] | None = None) -> ReadResult:
     """Read a completed form (Word or PDF) back into data.
 
     The format and the kind of document are recognised from the content, not the
     file name. Raises :class:`FormError` (naming the file) for anything that is not
-    a readable form of ours.
+    a readable form of ours. A form made with a field extension is read with
+    ``extension`` when it is the same one (same digest); otherwise its program
+    questions are read as text, with a note (none given) or a problem (another one).
     """
     if isinstance(source, bytes):
         blob, label = source, name or "<bytes>"
@@ -183,20 +204,71 @@ def read(source: str | os.PathLike[str] | bytes, *, name: str | None = None,
     if fmt is None:
         raise FormError(label, "not a Word (.docx) or PDF file")
     form = backend(fmt).read_form(blob, name=label, password=password)
-    return interpret(label, fmt, form.kind, form.values, form.problems)
+    return interpret(label, fmt, form.kind, form.values, form.problems, form.extension, extension_of(extension))
 
 
 def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | None],
-              found: Iterable[Problem] = ()) -> ReadResult:
-    """Turn a backend's raw field values (and the problems it ``found``) into a :class:`ReadResult`."""
-    data, problems = parse_flat(kind, raw)
-    problems = list(found) + problems
+              found: Iterable[Problem] = (), made_with: Extension | None = None,
+              given: Extension | None = None) -> ReadResult:
+    """Turn a backend's raw field values (and the problems it ``found``) into a :class:`ReadResult`.
+
+    ``made_with`` is the field extension the form was made with, ``given`` the one
+    the caller reads with (see :func:`read`).
+    """
+    problems = list(found)
+    notes: list[str] = []
+    use = made_with if made_with is not None and made_with == given else None
+    extras: dict[str, str | bool | None] = {}
+    if made_with is not None and use is None:
+        extras = {path: value for path, value in raw.items() if path.startswith(SECTION + ".")}
+        raw = {path: value for path, value in raw.items() if not path.startswith(SECTION + ".")}
+        made = made_with.identity.describe()
+        if given is None:
+            notes.append(f"made with the field extension {made}: its program questions are read as text; "
+                         "give that extension (--fields) to read and check them")
+        else:
+            problems.append(Problem(SECTION, f"this form was made with the field extension {made}, not with "
+                                             f"{given.identity.describe()}; its program questions are read as text"))
+    elif made_with is None and given is not None and given.questions_for(kind):
+        notes.append(f"made without a field extension: it has none of the program questions of {given.id!r}")
+    data, more = parse_flat(kind, raw, use)
+    problems += more
     try:
-        data = validation.load_parsed(kind, data)
+        data = validation.load_parsed(kind, data, use)
     except DataError as exc:
         known = {(p.path, p.message) for p in problems}
         problems += [p for p in exc.problems if (p.path, p.message) not in known]
-    return ReadResult(label, fmt, kind, data, problems)
+    text = _as_text(extras)
+    if text:
+        data = dict(data)
+        data[SECTION] = text
+    return ReadResult(label, fmt, kind, data, problems, notes,
+                      made_with.identity if made_with is not None else None, use)
+
+
+def _as_text(raw: Mapping[str, str | bool | None]) -> dict[str, Any]:
+    """Raw ``program_questions.*`` values nested by path, each as the text the form shows
+    (a ticked box as ``yes``; list rows as lists)."""
+    out: dict[str, Any] = {}
+    for path, value in raw.items():
+        if value is None or value is False or value == "":
+            continue
+        parts = path.split(".")[1:]
+        node = out
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = "yes" if value is True else str(value)
+    return _lists(out)
+
+
+def _lists(node: Any) -> Any:
+    """Objects keyed by row numbers become lists, in row order."""
+    if not isinstance(node, dict):
+        return node
+    inner = {key: _lists(value) for key, value in node.items()}
+    if inner and all(key.isdigit() for key in inner):
+        return [inner[key] for key in sorted(inner, key=int)]
+    return inner
 
 
 def _read_file(path: Path, label: str) -> bytes:
@@ -213,11 +285,12 @@ def _read_file(path: Path, label: str) -> bytes:
         raise FormError(label, "permission denied") from None
 
 
-def blank_template(kind: str, fmt: str) -> bytes:
-    """The built-in template (Word) or blank form (PDF) of ``kind``."""
-    return backend(fmt).blank_template(parse_kind(kind))
+def blank_template(kind: str, fmt: str, *, extension: Extension | str | os.PathLike[str] | None = None) -> bytes:
+    """The built-in template (Word) or blank form (PDF) of ``kind``, with an extension's Program questions."""
+    return backend(fmt).blank_template(parse_kind(kind), extension_of(extension))
 
 
-def export_template(kind: str, fmt: str, out: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+def export_template(kind: str, fmt: str, out: str | os.PathLike[str], *, overwrite: bool = False,
+                    extension: Extension | str | os.PathLike[str] | None = None) -> Path:
     """Write the built-in template of ``kind`` in ``fmt`` to ``out``, for restyling."""
-    return atomic_write(out, blank_template(kind, fmt), overwrite=overwrite)
+    return atomic_write(out, blank_template(kind, fmt, extension=extension), overwrite=overwrite)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from ..errors import Problem
+from ..extension import Extension
 from ..form_format import RawForm
 from .filler import CompiledForm, compile_form
 from .reader import read_form as _read_form
@@ -30,26 +32,30 @@ def sniff(head: bytes) -> bool:
     return head.lstrip(b"\x00\t\n\f\r ")[:5] == b"%PDF-"
 
 
-def blank_template(kind: str) -> bytes:
-    """The built-in blank fillable form of ``kind``."""
-    return _blank_template(kind)
+def blank_template(kind: str, extension: Extension | None = None) -> bytes:
+    """The built-in blank fillable form of ``kind`` (with an extension's Program questions)."""
+    return _blank_template(kind, extension)
 
 
-def compile_template(kind: str, template: bytes | None = None, **options: Any) -> CompiledForm:
+def compile_template(kind: str, template: bytes | None = None, *, extension: Extension | None = None,
+                     **options: Any) -> CompiledForm:
     """Prepare a blank form (ours, or a customised one) to fill many records.
 
     Options: ``password`` (encrypt each output with AES-256) and ``flatten`` (draw
     the values into the page; the copy is no longer a form).
     """
-    return compile_form(kind, template, password=options.get("password"), flatten=bool(options.get("flatten")))
+    if extension is not None and not extension.questions_for(kind):
+        extension = None
+    return compile_form(kind, template, password=options.get("password"), flatten=bool(options.get("flatten")),
+                        extension=extension)
 
 
-def list_limits(kind: str) -> Mapping[str, int]:
+def list_limits(kind: str, extension: Extension | None = None) -> Mapping[str, int]:
     """Rows per list on the built-in PDF form of ``kind`` (see :mod:`.rows`)."""
-    return rows(kind)
+    return rows(kind, extension if extension is not None and extension.questions_for(kind) else None)
 
 
 def read_form(source: bytes, *, name: str, password: str | None = None) -> RawForm:
     """The kind, raw field values and problems (none: a PDF field has one name) of a completed PDF form."""
-    kind, values = _read_form(source, name=name, password=password)
-    return RawForm(kind, values, [])
+    kind, values, extension, damaged = _read_form(source, name=name, password=password)
+    return RawForm(kind, values, [Problem("program_questions", damaged)] if damaged else [], extension)

@@ -25,6 +25,7 @@ import pikepdf
 from pikepdf import Name
 
 from ..catalogue import Catalogue, Field, FieldKind, catalogue
+from ..extension import Extension
 from ..flat_paths import pattern_of
 from ..errors import DataError, FormError, Problem, TemplateError
 from ..validation import Record, list_limit_problems
@@ -92,9 +93,9 @@ class CompiledForm:
     """A blank form prepared once; :meth:`render` fills it with a record."""
 
     def __init__(self, kind: str, base: bytes, *, name: str, custom: bool, password: str | None = None,
-                 flatten: bool = False, font: Metrics | None = None) -> None:
+                 flatten: bool = False, font: Metrics | None = None, extension: Extension | None = None) -> None:
         self.kind = kind
-        self.cat: Catalogue = catalogue(kind)
+        self.cat: Catalogue = catalogue(kind, extension)
         self.password = password or None
         self.flatten = bool(flatten)
         self.metrics = font or metrics()
@@ -350,12 +351,12 @@ def _first_line(exc: BaseException) -> str:
 
 
 def compile_form(kind: str, template: bytes | None, *, name: str = "template", password: str | None = None,
-                 flatten: bool = False) -> CompiledForm:
-    """Prepare ``template`` (or the built-in blank form) for filling many records."""
+                 flatten: bool = False, extension: Extension | None = None) -> CompiledForm:
+    """Prepare ``template`` (or the built-in blank form, with an extension's questions) for filling many records."""
     from .templates import blank_template
 
     if template is None:
-        return CompiledForm(kind, blank_template(kind), name="built-in form", custom=False,
-                            password=password, flatten=flatten)
+        return CompiledForm(kind, blank_template(kind, extension), name="built-in form", custom=False,
+                            password=password, flatten=flatten, extension=extension)
     return CompiledForm(kind, normalise(template, name=name), name=name, custom=True,
-                        password=password, flatten=flatten)
+                        password=password, flatten=flatten, extension=extension)

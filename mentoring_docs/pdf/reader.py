@@ -22,6 +22,8 @@ from ..catalogue import catalogue
 from ..flat_paths import pattern_of
 from ..errors import FormError
 from ..kinds import KINDS, TITLES, Kind
+from ..extension import Extension
+from .extension_info import stored_extension
 from .fields import FieldTreeError, TerminalField, terminal_fields
 
 _DAMAGE = ("reconstruct", "damaged", "xref not found", "unable to find trailer", "EOF")
@@ -90,8 +92,10 @@ def _input(source: bytes) -> Iterator[tuple[BinaryIO, pikepdf.AccessMode]]:
         yield stream, pikepdf.AccessMode.mmap
 
 
-def read_form(source: bytes, *, name: str, password: str | None = None) -> tuple[Kind, dict[str, str | bool | None]]:
-    """The kind of a completed form and its raw values by concrete dotted path.
+def read_form(source: bytes, *, name: str, password: str | None = None) -> tuple[
+        Kind, dict[str, str | bool | None], Extension | None, str | None]:
+    """The kind of a completed form, its raw values by concrete dotted path, the field
+    extension it was made with and what is wrong with that record (see :mod:`.extension_info`).
 
     Raises :class:`FormError` naming ``name`` for a file that is not a readable
     form of ours: not a PDF, damaged or cut short, encrypted without the right
@@ -102,7 +106,7 @@ def read_form(source: bytes, *, name: str, password: str | None = None) -> tuple
 
 
 def _read(stream: BinaryIO, mode: pikepdf.AccessMode, *, name: str,
-          password: str | None) -> tuple[Kind, dict[str, str | bool | None]]:
+          password: str | None) -> tuple[Kind, dict[str, str | bool | None], Extension | None, str | None]:
     try:
         # Pages are never looked at: do not let qpdf walk the page tree on opening.
         pdf = pikepdf.open(stream, password=password or "", access_mode=mode, inherit_page_attributes=False)
@@ -130,7 +134,8 @@ def _read(stream: BinaryIO, mode: pikepdf.AccessMode, *, name: str,
         kind = _kind(patterns, lambda: _title(pdf))
         if kind is None:
             raise FormError(name, "none of the PDF's form fields belongs to a mentoring agreement or action plan")
-        ours = catalogue(kind).by_path
+        extension, damaged = stored_extension(pdf)
+        ours = catalogue(kind, extension).by_path
         raw: dict[str, str | bool | None] = {}
         for tf, pattern in zip(fields, patterns):
             value = _value(tf)
@@ -139,7 +144,7 @@ def _read(stream: BinaryIO, mode: pikepdf.AccessMode, *, name: str,
             if pattern not in ours and value in (None, "", False):
                 continue
             raw[tf.name] = value
-        return kind, raw
+        return kind, raw, extension, damaged
 
 
 def _title(pdf: pikepdf.Pdf) -> str:
