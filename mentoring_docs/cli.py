@@ -26,6 +26,24 @@ F = TypeVar("F", bound=Callable[..., Any])
 KIND_CHOICE = click.Choice([cli_name(k) for k in KINDS] + ["action_plan"], case_sensitive=False)
 
 
+def _fields_option(func: F) -> F:
+    """``--fields FILE``: a field extension (the program's own questions), read and checked up front."""
+    return click.option(
+        "--fields", "fields_file", type=click.Path(dir_okay=False), metavar="FILE",
+        help="A field extension file (.json or .toml): the program's own questions.")(func)
+
+
+def _extension(fields_file: str | None) -> Any:
+    """The extension a ``--fields`` file declares; a bad file is one error per problem, by path."""
+    if fields_file is None:
+        return None
+    if not Path(fields_file).is_file():
+        raise click.UsageError(f"{fields_file}: no such file")
+    from .extension import load_extension
+
+    return load_extension(fields_file)
+
+
 def _reports_errors(func: F) -> F:
     """Turn user errors into one-line messages and exit codes instead of tracebacks."""
 
@@ -65,20 +83,23 @@ def main() -> None:
 
 @main.command()
 @click.argument("kind", type=KIND_CHOICE)
+@_fields_option
 @_reports_errors
-def schema(kind: str) -> None:
+def schema(kind: str, fields_file: str | None) -> None:
     """Print the JSON Schema of KIND (agreement or action-plan)."""
-    click.echo(json_schema_text(parse_kind(kind)), nl=False)
+    click.echo(json_schema_text(parse_kind(kind), extension=_extension(fields_file)), nl=False)
 
 
 @main.command(name="validate")
 @click.argument("kind", type=KIND_CHOICE)
 @click.argument("file")
+@_fields_option
 @_reports_errors
-def validate_command(kind: str, file: str) -> None:
+def validate_command(kind: str, file: str, fields_file: str | None) -> None:
     """Check a JSON FILE (or - for stdin) against the data model of KIND."""
+    extension = _extension(fields_file)
     blob, label = _read_input(file)
-    validation.load_json(parse_kind(kind), blob, source=label)
+    validation.load_json(parse_kind(kind), blob, source=label, extension=extension)
     click.echo(f"{label}: OK")
 
 
@@ -92,14 +113,16 @@ def validate_command(kind: str, file: str) -> None:
 @click.option("--protect", is_flag=True, help="Word: allow editing of the form fields only.")
 @click.option("--password", envvar="MENTORING_DOCS_PASSWORD", help="PDF: encrypt with this password (AES-256). Also read from MENTORING_DOCS_PASSWORD.")
 @click.option("--flatten", is_flag=True, help="PDF: draw the values into the page; the copy can no longer be edited.")
+@_fields_option
 @_reports_errors
 def fill(kind: str, data: str, out: str, template: str | None, force: bool, protect: bool,
-         password: str | None, flatten: bool) -> None:
+         password: str | None, flatten: bool, fields_file: str | None) -> None:
     """Fill a form of KIND with the JSON in DATA (a file, or - for stdin)."""
     kind = parse_kind(kind)
+    extension = _extension(fields_file)
     blob, label = _read_input(data)
-    record = validation.load_json(kind, blob, source=label)
-    written = forms.fill(kind, record, out, template=template, overwrite=force,
+    record = validation.load_json(kind, blob, source=label, extension=extension)
+    written = forms.fill(kind, record, out, template=template, overwrite=force, extension=extension,
                          protect=protect, password=password, flatten=flatten)
     click.echo(f"wrote {written}", err=True)
 
@@ -109,8 +132,9 @@ def fill(kind: str, data: str, out: str, template: str | None, force: bool, prot
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write the JSON here instead of stdout.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--password", envvar="MENTORING_DOCS_PASSWORD", help="Password of an encrypted PDF. Also read from MENTORING_DOCS_PASSWORD.")
+@_fields_option
 @_reports_errors
-def read(file: str, out: str | None, force: bool, password: str | None) -> None:
+def read(file: str, out: str | None, force: bool, password: str | None, fields_file: str | None) -> None:
     """Read a completed Word or PDF form and print its data as JSON.
 
     Values that could not be read, or that break a rule, are listed on stderr with
@@ -118,7 +142,8 @@ def read(file: str, out: str | None, force: bool, password: str | None) -> None:
     """
     if not Path(file).exists():
         raise click.UsageError(f"{file}: no such file")
-    result = forms.read(file, password=password)
+    extension = _extension(fields_file)
+    result = forms.read(file, password=password, extension=extension)
     text = result.to_json()
     if out:
         from .atomic import atomic_write
@@ -126,6 +151,8 @@ def read(file: str, out: str | None, force: bool, password: str | None) -> None:
         atomic_write(out, text.encode("utf-8"), overwrite=force)
     else:
         click.echo(text, nl=False)
+    for note in result.notes:
+        click.echo(f"{result.file}: note: {note}", err=True)
     for problem in result.problems:
         click.echo(f"{result.file}: {problem}", err=True)
     if result.problems:
@@ -137,10 +164,11 @@ def read(file: str, out: str | None, force: bool, password: str | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(list(forms.FORMATS)), required=True, help="docx or pdf.")
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="File to write.")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@_fields_option
 @_reports_errors
-def template(kind: str, fmt: str, out: str, force: bool) -> None:
+def template(kind: str, fmt: str, out: str, force: bool, fields_file: str | None) -> None:
     """Export the built-in template of KIND, to restyle and pass to fill --template."""
-    written = forms.export_template(parse_kind(kind), fmt, out, overwrite=force)
+    written = forms.export_template(parse_kind(kind), fmt, out, overwrite=force, extension=_extension(fields_file))
     click.echo(f"wrote {written}", err=True)
 
 
@@ -160,9 +188,11 @@ def template(kind: str, fmt: str, out: str, force: bool) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes to use (default: the number of CPUs).")
 @click.option("--force", is_flag=True, help="Replace documents that already exist.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; only errors and the summary.")
+@_fields_option
 @_reports_errors
 def batch_command(roster: str, outdir: str, kinds: str, formats: str, defaults_file: str | None, pattern: str,
-                  templates: tuple[str, ...], sheet: str | None, jobs: int | None, force: bool, quiet: bool) -> None:
+                  templates: tuple[str, ...], sheet: str | None, jobs: int | None, force: bool, quiet: bool,
+                  fields_file: str | None) -> None:
     """Make every pair's agreement and action plan from a ROSTER (CSV, XLSX or JSON Lines).
 
     Invalid rows are listed on stderr and in OUTDIR/errors.csv while the others are
@@ -172,6 +202,7 @@ def batch_command(roster: str, outdir: str, kinds: str, formats: str, defaults_f
     from .batch.progress import ConsoleObserver
     from .batch.roster import open_roster
 
+    extension = _extension(fields_file)
     defaults = None
     if defaults_file:
         blob, label = _read_input(defaults_file)
@@ -187,7 +218,7 @@ def batch_command(roster: str, outdir: str, kinds: str, formats: str, defaults_f
     observer = ConsoleObserver(bar=not quiet and sys.stderr.isatty(), source=roster)
     try:
         report = batch.generate(
-            open_roster(roster, sheet=sheet), outdir, kinds=_split(kinds), formats=_split(formats),
+            open_roster(roster, sheet=sheet, extension=extension), outdir, kinds=_split(kinds), formats=_split(formats),
             defaults=defaults, name=pattern, templates=pairs, jobs=jobs, force=force, observer=observer,
         )
     except KeyboardInterrupt:
@@ -224,9 +255,10 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
 @click.option("--password", envvar="MENTORING_DOCS_PASSWORD",
               help="Password of encrypted PDFs. Also read from MENTORING_DOCS_PASSWORD.")
 @click.option("--force", is_flag=True, help="Replace the output file(s) if they exist.")
+@_fields_option
 @_reports_errors
 def track(paths: tuple[str, ...], out: str, as_of: Any, manifest: str | None, password: str | None,
-          force: bool) -> None:
+          force: bool, fields_file: str | None) -> None:
     """Read every returned form under PATHS (folders searched recursively) into one tracker.
 
     A file that cannot be read, or holds invalid values, is listed in the tracker's
@@ -235,8 +267,9 @@ def track(paths: tuple[str, ...], out: str, as_of: Any, manifest: str | None, pa
     from .tracking import track as build_tracker
     from .tracking.output import check
 
+    extension = _extension(fields_file)
     check(out, overwrite=force)  # fail before reading a thousand forms, not after
-    tracker = build_tracker(paths, as_of=as_of, manifest=manifest, password=password)
+    tracker = build_tracker(paths, as_of=as_of, manifest=manifest, password=password, extension=extension)
     written = tracker.write(out, overwrite=force)
     used = sum(1 for d in tracker.documents if d.status == "used")
     click.echo(f"{len(tracker.pairs)} pairs from {used} forms, {len(tracker.problems)} problems "

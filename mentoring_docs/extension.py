@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -76,8 +77,8 @@ MAX_TEXT = 1000        # labels and help texts
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _SEGMENT = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_DOCUMENTS = {"agreement": ("agreement",), "action_plan": ("action_plan",), "action-plan": ("action_plan",),
-              "both": KINDS}
+_DOCUMENTS: dict[str, tuple[Kind, ...]] = {
+    "agreement": ("agreement",), "action_plan": ("action_plan",), "action-plan": ("action_plan",), "both": KINDS}
 _KEYS = {"document", "path", "label", "help", "kind", "required", "choices", "minimum", "maximum", "rows",
          "item_label", "max_items"}
 
@@ -196,7 +197,7 @@ def _schema_class(extension: Extension, kind: Kind) -> type[Schema]:
     extended = type(f"{base.__name__}WithProgramQuestions", (base,),
                     {SECTION: f.group(group, SECTION_LABEL, SECTION_HELP),
                      "__doc__": base.__doc__, "__module__": __name__})
-    declared = dict(extended._declared_fields)
+    declared: dict[str, mf.Field] = dict(extended._declared_fields)  # type: ignore[attr-defined]
     added = declared.pop(SECTION)
     ordered: dict[str, mf.Field] = {}
     for name, field in declared.items():
@@ -204,7 +205,7 @@ def _schema_class(extension: Extension, kind: Kind) -> type[Schema]:
             ordered[SECTION] = added
         ordered[name] = field
     ordered.setdefault(SECTION, added)
-    extended._declared_fields = ordered
+    extended._declared_fields = ordered  # type: ignore[attr-defined]
     return extended
 
 
@@ -231,7 +232,7 @@ def _group_class(questions: tuple[Question, ...], prefix: str, name: str) -> typ
 # --- reading and checking a file ----------------------------------------------------------
 
 
-def load_extension(path: str | Path) -> Extension:
+def load_extension(path: str | os.PathLike[str]) -> Extension:
     """Read and check an extension file (``.json``, or ``.toml`` on Python 3.11+).
 
     Raises :class:`DataError` naming the file, with one problem per mistake by
@@ -262,7 +263,7 @@ def load_extension(path: str | Path) -> Extension:
 def _parse_toml(blob: bytes, source: str) -> Any:
     if sys.version_info < (3, 11):
         raise MentoringDocsError(f"{source}: TOML extension files need Python 3.11 or later; use JSON")
-    import tomllib
+    import tomllib  # type: ignore[import-not-found,unused-ignore]
 
     try:
         return tomllib.loads(blob.decode("utf-8-sig"))
@@ -457,7 +458,7 @@ def from_definition(definition: str) -> Extension | None:
     return found
 
 
-def extension_of(value: "Extension | str | Path | None") -> Extension | None:
+def extension_of(value: Extension | str | os.PathLike[str] | Mapping[str, Any] | None) -> Extension | None:
     """An :class:`Extension` from an extension, a file path or None (the Python API accepts each)."""
     if value is None or isinstance(value, Extension):
         return value

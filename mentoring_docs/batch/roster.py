@@ -20,6 +20,7 @@ from typing import Any, Iterator
 
 from . import columns as cols
 from ..errors import MentoringDocsError, Problem
+from ..extension import Extension, extension_of
 
 __all__ = ["Roster", "RosterError", "RosterRow", "open_roster"]
 
@@ -56,9 +57,11 @@ class Roster:
 
     format: str = ""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, extension: Extension | None = None) -> None:
         self.path = path
         self.name = str(path)
+        #: The field extension whose questions may be columns of this roster.
+        self.extension = extension
         self.headers: list[str] = []
         self.columns: list[cols.Column] = []
         self.count: int | None = None
@@ -70,16 +73,19 @@ class Roster:
         named = [h for h in self.headers if h]
         if not named:
             raise RosterError(f"{self.name}: no column headers found")
-        self.columns = cols.resolve_all(self.headers, where=self.name, skip_blank=True)
+        self.columns = cols.resolve_all(self.headers, where=self.name, skip_blank=True, extension=self.extension)
 
 
-def open_roster(path: str | os.PathLike[str], *, sheet: str | None = None) -> Roster:
+def open_roster(path: str | os.PathLike[str], *, sheet: str | None = None,
+                extension: Extension | str | os.PathLike[str] | None = None) -> Roster:
     """Open a roster, recognising CSV, XLSX or JSON Lines from its content.
 
     Raises :class:`RosterError` for a file that cannot be read and
     :class:`~mentoring_docs.batch.columns.ColumnError` for unknown columns, both before
     any row is handed out. ``sheet`` picks an XLSX worksheet by name (default: the first).
+    ``extension`` (a field extension or its file) lets its questions be columns.
     """
+    ext = extension_of(extension)
     target = Path(path)
     try:
         with target.open("rb") as handle:
@@ -91,15 +97,15 @@ def open_roster(path: str | os.PathLike[str], *, sheet: str | None = None) -> Ro
     except OSError as exc:
         raise RosterError(f"{target}: cannot read: {exc.strerror}") from None
     if head.startswith(b"PK\x03\x04"):
-        return XlsxRoster(target, sheet)
+        return XlsxRoster(target, sheet, ext)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise RosterError(f"{target}: an old Excel .xls file; save it as .xlsx or as CSV UTF-8")
     if sheet is not None:
         raise RosterError(f"{target}: --sheet applies to XLSX workbooks only")
     text_head = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if text_head.startswith(b"{") or target.suffix.lower() in (".jsonl", ".ndjson"):
-        return JsonLinesRoster(target)
-    return CsvRoster(target)
+        return JsonLinesRoster(target, ext)
+    return CsvRoster(target, ext)
 
 
 # --- CSV ------------------------------------------------------------------------
@@ -116,8 +122,8 @@ class CsvRoster(Roster):
 
     format = "csv"
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
+    def __init__(self, path: Path, extension: Extension | None = None) -> None:
+        super().__init__(path, extension)
         self.delimiter, self._skip_sep = self._sniff()
         # One pass over the whole file up front: an encoding or quoting error
         # stops the run before anything is written, and the count feeds the
@@ -203,8 +209,8 @@ class XlsxRoster(Roster):
 
     format = "xlsx"
 
-    def __init__(self, path: Path, sheet: str | None) -> None:
-        super().__init__(path)
+    def __init__(self, path: Path, sheet: str | None, extension: Extension | None = None) -> None:
+        super().__init__(path, extension)
         self.sheet = sheet
         workbook, worksheet = self._open()
         try:
@@ -283,26 +289,26 @@ class JsonLinesRoster(Roster):
 
     format = "jsonl"
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
+    def __init__(self, path: Path, extension: Extension | None = None) -> None:
+        super().__init__(path, extension)
         seen: dict[str, int] = {}
         count = 0
         for number, obj in self._objects():
             count += 1
             if isinstance(obj, dict):
-                for key, _ in cols.flat_items(obj):
+                for key, _ in cols.flat_items(obj, "", extension):
                     seen.setdefault(key, number)
         self.count = count
         self.headers = list(seen)
         problems = []
         for key, number in seen.items():
             try:
-                cols.resolve(key)
+                cols.resolve(key, extension)
             except cols.ColumnError as exc:
                 problems.append(f"{self.name}: line {number}: {exc}")
         if problems:
             raise cols.ColumnError("\n".join(problems))
-        self.columns = [cols.resolve(key) for key in self.headers]
+        self.columns = [cols.resolve(key, extension) for key in self.headers]
 
     def _objects(self) -> Iterator[tuple[int, Any]]:
         """``(line number, parsed object or the error text)`` for every non-blank line."""
@@ -325,7 +331,7 @@ class JsonLinesRoster(Roster):
             elif not isinstance(obj, dict):
                 yield RosterRow(number, {}, [Problem("", "each line must be a JSON object", row=number)])
             else:
-                yield RosterRow(number, dict(cols.flat_items(obj)))
+                yield RosterRow(number, dict(cols.flat_items(obj, "", self.extension)))
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from ..atomic import StagedWrites
 from ..catalogue import catalogue, unflatten
 from ..flat_paths import merge
 from ..errors import FROM_DEFAULTS, DataError, MentoringDocsError, OutputExistsError, Problem
+from ..extension import Extension
 from ..kinds import Kind
 from . import columns as cols
 from . import output_folder
@@ -41,6 +42,8 @@ class Settings:
     template_ids: dict[tuple[str, str], str]
     defaults: dict[str, dict[str, Any]]
     force: bool
+    #: The field extension whose questions the documents carry.
+    extension: Extension | None = None
 
 
 @dataclass
@@ -64,7 +67,8 @@ def filler_for(settings: Settings, kind: str, fmt: str) -> forms.Filler:
     key = (kind, fmt, settings.template_ids[(kind, fmt)])
     filler = _FILLERS.get(key)
     if filler is None:
-        filler = _FILLERS[key] = forms.Filler(kind, fmt, template=settings.templates[(kind, fmt)])
+        filler = _FILLERS[key] = forms.Filler(kind, fmt, template=settings.templates[(kind, fmt)],
+                                              extension=settings.extension)
     return filler
 
 
@@ -147,11 +151,11 @@ def _records(settings: Settings, task: Task, result: RowResult) -> dict[str, Rec
     reported = {(e.path, e.message) for e in result.errors}
     bad_cells = {e.path for e in result.errors if e.path}
     for kind in settings.kinds:
-        flat = merge(catalogue(kind), settings.defaults.get(kind, {}), task.values.get(kind, {}))
+        flat = merge(catalogue(kind, settings.extension), settings.defaults.get(kind, {}), task.values.get(kind, {}))
         flat.setdefault("agreement_id", task.agreement_id)
         origins = task.origins.get(kind, {})
         try:
-            record = validation.load(kind, unflatten(kind, flat))
+            record = validation.load(kind, unflatten(kind, flat, settings.extension), extension=settings.extension)
             problems = [p for fmt in settings.formats for p in filler_for(settings, kind, fmt).limit_problems(record)]
             if problems:
                 raise DataError(problems)
@@ -167,9 +171,14 @@ def _records(settings: Settings, task: Task, result: RowResult) -> dict[str, Rec
     return records
 
 
-def shown_path(kind: str, path: str) -> str:
+def _extension() -> Extension | None:
+    return _SETTINGS.extension if _SETTINGS is not None else None
+
+
+def shown_path(kind: str, path: str, extension: Extension | None = None) -> str:
     """A path as a column header would name it: action-plan-only fields get a prefix."""
-    if kind == "agreement" or not path or catalogue("agreement").lookup(path) is not None:
+    cat = catalogue("agreement", extension if extension is not None else _extension())
+    if kind == "agreement" or not path or cat.lookup(path) is not None:
         return path
     return f"{kind}.{path}"
 

@@ -139,7 +139,8 @@ _CACHED_RECORD = 64 * 1024
 def _parse_record(blob: bytes) -> _Record | None:
     found = parse_record(blob)
     if found and found[0] in KINDS:
-        extension, problems = None, ()
+        extension: Extension | None = None
+        problems: tuple[Problem, ...] = ()
         if found[2] is not None:
             ext_id, digest, definition = found[2]
             extension = from_definition(definition)

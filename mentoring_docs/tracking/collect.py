@@ -18,6 +18,7 @@ from typing import Any, Iterable, Mapping
 
 from .. import forms
 from ..errors import FormError, MentoringDocsError, Problem
+from ..extension import Extension
 from ..kinds import Kind
 
 __all__ = ["SUFFIXES", "Returned", "collect", "discover", "read_document"]
@@ -37,6 +38,8 @@ class Returned:
     problems: tuple[Problem, ...]
     modified: dt.datetime
     sha256: str
+    #: The field extension its program questions were read (typed and checked) with, if any.
+    extension: Extension | None = None
 
     @property
     def folder(self) -> str:
@@ -79,7 +82,8 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
     return found, problems
 
 
-def read_document(path: str | os.PathLike[str], *, password: str | None = None) -> Returned | Problem:
+def read_document(path: str | os.PathLike[str], *, password: str | None = None,
+                  extension: Extension | None = None) -> Returned | Problem:
     """Read one file: the form it holds, or the problem that stops it being read.
 
     ``password`` opens encrypted PDFs. Never raises for a bad file: a damaged
@@ -93,7 +97,7 @@ def read_document(path: str | os.PathLike[str], *, password: str | None = None) 
             raise FormError(label, f"too large for a form ({stat.st_size // (1024 * 1024)} MiB)")
         with open(path, "rb") as handle:
             blob = handle.read()
-        result = forms.read(blob, name=label, password=password)
+        result = forms.read(blob, name=label, password=password, extension=extension)
     except FormError as exc:
         return _unreadable(label, exc.reason)
     except MentoringDocsError as exc:
@@ -105,7 +109,7 @@ def read_document(path: str | os.PathLike[str], *, password: str | None = None) 
     return Returned(
         file=label, format=result.format, kind=result.kind, data=result.data,
         problems=tuple(result.problems), modified=dt.datetime.fromtimestamp(stat.st_mtime),
-        sha256=hashlib.sha256(blob).hexdigest(),
+        sha256=hashlib.sha256(blob).hexdigest(), extension=result.extension,
     )
 
 
@@ -113,13 +117,13 @@ def _unreadable(file: str, message: str) -> Problem:
     return Problem("", message, file=file, category="unreadable")
 
 
-def collect(paths: Iterable[str | os.PathLike[str]], *,
-            password: str | None = None) -> tuple[list[Returned], list[Problem]]:
+def collect(paths: Iterable[str | os.PathLike[str]], *, password: str | None = None,
+            extension: Extension | None = None) -> tuple[list[Returned], list[Problem]]:
     """Read every form under ``paths``: the documents read, and a problem for each file that was not."""
     files, problems = discover(paths)
     documents: list[Returned] = []
     for path in files:
-        outcome = read_document(path, password=password)
+        outcome = read_document(path, password=password, extension=extension)
         if isinstance(outcome, Returned):
             documents.append(outcome)
         else:

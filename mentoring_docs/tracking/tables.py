@@ -15,11 +15,11 @@ from ..kinds import TITLES, Kind
 
 __all__ = [
     "ActivityRow", "CATEGORY_TITLES", "DOCUMENT_STATUSES", "DocumentRow", "PROBLEM_CATEGORIES", "PairRow",
-    "ProblemRow", "ROW_TYPES", "ReviewRow", "STATUS_TITLES", "TABLES", "Tables", "column", "columns",
+    "ProblemRow", "QuestionRow", "ROW_TYPES", "ReviewRow", "STATUS_TITLES", "TABLES", "Tables", "column", "columns",
 ]
 
 #: The tables of a tracker, in the order outputs show them.
-TABLES = ("pairs", "activities", "reviews", "problems", "documents")
+TABLES = ("pairs", "activities", "reviews", "questions", "problems", "documents")
 
 
 def column(label: str, *, choices: tuple[Kind, str] | None = None, titles: Mapping[str, str] | None = None,
@@ -133,6 +133,30 @@ class ReviewRow:
 
 
 @dataclass(frozen=True, kw_only=True)
+class QuestionRow:
+    """One answer to a program question (a field extension's ``program_questions``) in a used form.
+
+    A table of its own, one row per question and document, rather than a column per
+    question in the pairs table: a program's questions differ from one extension to
+    the next and per document, and a long table keeps every writer's columns fixed.
+    ``answer`` is typed (a date, a number, a choice's label, several labels or list
+    items one per line) when the form was read with its extension; ``checked``
+    is false when it was read without it (or with another one), and the answer is
+    then the text the form holds.
+    """
+
+    pair: str = column("Pair")
+    mentor: str | None = column("Mentor")
+    mentee: str | None = column("Mentee")
+    document: str = column("Document", titles=TITLES)
+    question: str = column("Question")
+    label: str | None = column("Label")
+    answer: Any = column("Answer", wide=True)
+    checked: bool = column("Checked")
+    file: str = column("File")
+
+
+@dataclass(frozen=True, kw_only=True)
 class ProblemRow:
     """A row of the problems table: one :class:`~mentoring_docs.errors.Problem` and the pair it concerns.
 
@@ -171,7 +195,7 @@ class DocumentRow:
 
 
 ROW_TYPES: dict[str, type] = {
-    "pairs": PairRow, "activities": ActivityRow, "reviews": ReviewRow,
+    "pairs": PairRow, "activities": ActivityRow, "reviews": ReviewRow, "questions": QuestionRow,
     "problems": ProblemRow, "documents": DocumentRow,
 }
 
@@ -191,6 +215,7 @@ class Tables:
     reviews: list[ReviewRow]
     problems: list[ProblemRow]
     documents: list[DocumentRow]
+    questions: list[QuestionRow] = field(default_factory=list)
 
     def tables(self) -> dict[str, list[Any]]:
         """The tables by name, in :data:`TABLES` order."""
