@@ -213,6 +213,8 @@ def _group_class(questions: tuple[Question, ...], prefix: str, name: str) -> typ
     """A strict schema with a field per question directly under ``prefix`` and a group per deeper prefix."""
     from .schema import _Strict
 
+    # Questions directly in the group come first, then each inner group: the forms
+    # lay out a group's own fields together, before its sub-groups.
     attrs: dict[str, Any] = {}
     nested: dict[str, list[Question]] = {}
     for q in questions:
@@ -220,7 +222,6 @@ def _group_class(questions: tuple[Question, ...], prefix: str, name: str) -> typ
         head, _, tail = rest.partition(".")
         if tail:
             nested.setdefault(head, []).append(q)
-            attrs.setdefault(head, None)
         else:
             attrs[head] = q.marshmallow_field()
     for head, inner in nested.items():
