@@ -126,10 +126,10 @@ def test_validation_names_extension_fields_by_path() -> None:
     found = [str(p) for p in md.problems("agreement", data, extension=ext)]
     assert found == [
         "program_questions.site: is required",
-        "program_questions.dates.kickoff: not a date as YYYY-MM-DD: 'soon'",
         "program_questions.team_size: must be from 1 to 500",
         "program_questions.remote: 'maybe' is not one of: yes, no",
         "program_questions.track: 'art' is not one of: leadership, data, engineering",
+        "program_questions.dates.kickoff: not a date as YYYY-MM-DD: 'soon'",
         "program_questions.sitee: unknown field; did you mean 'site'?",
         "program_questions.topics.1: 'knitting' is not one of: public_speaking, writing, hiring",
     ]
@@ -209,3 +209,33 @@ def test_the_digest_follows_the_definition() -> None:
     changed = parse_extension({**EVERY_KIND, "fields": EVERY_KIND["fields"][:-1]})
     assert first.digest == again.digest and first == again
     assert changed.digest != first.digest and changed != first
+
+
+def test_cli_fill_read_and_template_take_fields(tmp_path: Path) -> None:
+    runner = CliRunner()
+    sample = str(SAMPLES / "program-questions.json")
+    data = tmp_path / "a.json"
+    data.write_text(json.dumps({**BASE, "program_questions": {"site": "Leeds"}}), encoding="utf-8")
+    result = runner.invoke(main, ["fill", "agreement", str(data), "-o", str(tmp_path / "plain.pdf")])
+    assert result.exit_code == 1 and "program_questions: unknown field" in result.output
+    for fmt in ("docx", "pdf"):
+        out = tmp_path / f"a.{fmt}"
+        data.write_text(json.dumps({**BASE, "program_questions": {"site": "Leeds", "cohort": "Spring 2026"}}),
+                        encoding="utf-8")
+        result = runner.invoke(main, ["fill", "agreement", str(data), "-o", str(out), "--fields", sample])
+        assert result.exit_code == 1 and "program_questions.cohort: 'Spring 2026' is not one of" in result.output
+        data.write_text(json.dumps({**BASE, "program_questions": {"site": "Leeds", "cohort": "spring"}}),
+                        encoding="utf-8")
+        result = runner.invoke(main, ["fill", "agreement", str(data), "-o", str(out), "--fields", sample])
+        assert result.exit_code == 0, result.output
+        result = runner.invoke(main, ["read", str(out), "--fields", sample])
+        assert result.exit_code == 0 and result.stderr == ""
+        assert json.loads(result.stdout)["program_questions"] == {"site": "Leeds", "cohort": "spring"}
+        result = runner.invoke(main, ["read", str(out)])
+        assert result.exit_code == 0
+        assert "note: made with the field extension 'guild-2026'" in result.stderr
+        assert json.loads(result.stdout)["program_questions"] == {"site": "Leeds", "cohort": "spring"}
+        blank = tmp_path / f"blank.{fmt}"
+        result = runner.invoke(main, ["template", "agreement", "--format", fmt, "-o", str(blank), "--fields", sample])
+        assert result.exit_code == 0, result.output
+        assert md.read(blank, extension=sample).made_with == load_extension(sample).identity

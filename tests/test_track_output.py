@@ -83,7 +83,8 @@ def test_csv_one_file_per_table(tracker: Tracker, tmp_path: Path) -> None:
     out = tmp_path / "tracker.csv"
     written = tracker.write(out)
     assert [p.name for p in written] == [
-        "tracker.csv", "tracker-activities.csv", "tracker-reviews.csv", "tracker-problems.csv", "tracker-documents.csv"]
+        "tracker.csv", "tracker-activities.csv", "tracker-reviews.csv", "tracker-questions.csv", "tracker-problems.csv",
+        "tracker-documents.csv"]
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     with out.open(encoding="utf-8-sig", newline="") as handle:

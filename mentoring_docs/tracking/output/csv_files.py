@@ -1,7 +1,7 @@
 """The tracker as CSV: one file per table, next to the one named.
 
 ``tracker.csv`` holds the pairs table (the one most people open), and the other
-tables go beside it as ``tracker-activities.csv``, ``tracker-reviews.csv``,
+tables go beside it as ``tracker-activities.csv``, ``tracker-reviews.csv``, ``tracker-questions.csv``,
 ``tracker-problems.csv`` and ``tracker-documents.csv``.
 
 Values are data, not display text: ISO dates, plain numbers, ``true``/``false``,

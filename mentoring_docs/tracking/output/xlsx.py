@@ -22,7 +22,7 @@ DATE_FORMAT, DATETIME_FORMAT, PERCENT_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm",
 
 
 def render(tracker: Tables, out: Path) -> dict[Path, bytes]:
-    """The workbook's bytes: sheets Pairs, Activities, Reviews, Problems, Documents."""
+    """The workbook's bytes: sheets Pairs, Activities, Reviews, Questions, Problems, Documents."""
 
     book = Workbook()
     book.remove(book.active)
