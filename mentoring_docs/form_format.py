@@ -20,20 +20,30 @@ if TYPE_CHECKING:
 __all__ = ["CompiledForm", "FormFormat", "RawForm"]
 
 
-class RawForm(NamedTuple):
+class _RawValues(NamedTuple):
+    kind: Kind
+    values: dict[str, str | bool | None]
+    problems: list[Problem]
+
+
+class RawForm(_RawValues):
     """What a backend reads from a returned form, the same shape for every format.
 
     ``values`` maps concrete dotted paths to the text (or checkbox state) found;
     ``problems`` lists what the document holds that has no place in the data (a
     control that lost its name, a field answered twice), so nothing is dropped
-    in silence. ``extension`` is the field extension the form says it was made
-    with (its ``program_questions`` are among ``values``), or None.
+    in silence. It unpacks as ``(kind, values, problems)``; :attr:`extension` is
+    the field extension the form says it was made with (its ``program_questions``
+    are among ``values``), or None.
     """
 
-    kind: Kind
-    values: dict[str, str | bool | None]
-    problems: list[Problem]
-    extension: Extension | None = None
+    extension: Extension | None
+
+    def __new__(cls, kind: Kind, values: dict[str, str | bool | None], problems: list[Problem],
+                extension: Extension | None = None) -> "RawForm":
+        form = super().__new__(cls, kind, values, problems)
+        form.extension = extension
+        return form
 
 
 class CompiledForm(Protocol):
