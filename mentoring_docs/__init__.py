@@ -7,11 +7,13 @@ The public API:
 - :func:`fill`, :class:`Filler`, :func:`read`, :func:`export_template`: forms;
 - :func:`json_schema`: the JSON Schema of a kind;
 - :func:`track`, :class:`Tracker`: a tracker of returned forms across a program;
+- :func:`sign`, :func:`flatten_copy`, :class:`PartySignature`: digital signatures on the
+  agreement PDF (:mod:`mentoring_docs.signatures`; signing needs the ``[signatures]`` extra);
 - :func:`generate`, :func:`open_roster`, :class:`BatchReport`, :class:`RosterError`:
   batch generation from a roster.
 
-Batch generation and tracking are imported on first use (module ``__getattr__``),
-so ``import mentoring_docs`` stays light for a program that only fills forms.
+Batch generation, tracking and signatures are imported on first use (module
+``__getattr__``), so ``import mentoring_docs`` stays light for a program that only fills forms.
 """
 
 from __future__ import annotations
@@ -37,19 +39,21 @@ _LAZY = {
     "track": "mentoring_docs.tracking", "Tracker": "mentoring_docs.tracking",
     "generate": "mentoring_docs.batch", "open_roster": "mentoring_docs.batch",
     "BatchReport": "mentoring_docs.batch", "RosterError": "mentoring_docs.batch",
+    "sign": "mentoring_docs.signatures", "flatten_copy": "mentoring_docs.signatures",
+    "PartySignature": "mentoring_docs.signatures",
 }
 
 __all__ = [
     "KINDS", "BatchReport", "Catalogue", "DataError", "Field", "FieldKind", "Filler", "FormError", "ListSpec",
-    "MentoringDocsError", "OutputExistsError", "Problem", "ReadResult", "RosterError", "Section",
-    "TemplateError", "Tracker", "__version__", "catalogue", "dump", "export_template", "fill", "flatten",
-    "generate", "json_schema", "load", "load_json", "open_roster", "parse_kind", "problems", "read",
-    "to_json", "track", "unflatten",
+    "MentoringDocsError", "OutputExistsError", "PartySignature", "Problem", "ReadResult", "RosterError",
+    "Section", "TemplateError", "Tracker", "__version__", "catalogue", "dump", "export_template", "fill",
+    "flatten", "flatten_copy", "generate", "json_schema", "load", "load_json", "open_roster", "parse_kind",
+    "problems", "read", "sign", "to_json", "track", "unflatten",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    """Load batch generation or tracking the first time one of their names is used."""
+    """Load batch generation, tracking or signatures the first time one of their names is used."""
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'mentoring_docs' has no attribute {name!r}")

@@ -6,13 +6,13 @@ with one flush, :class:`AtomicCsv` for a report written row by row.
 
 from __future__ import annotations
 
-import csv
 import os
 import sys
 import tempfile
 from pathlib import Path
 from typing import IO, Callable, Iterable, Sequence
 
+from .csv_guard import GuardedWriter
 from .errors import OutputExistsError
 
 
@@ -188,7 +188,8 @@ class AtomicCsv:
             os.fchmod(fd, FILE_MODE)
         self._tmp = Path(tmp)
         self._handle: IO[str] = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
-        self._writer = csv.writer(self._handle)
+        # Opened in spreadsheets: every text cell guarded against formulas (manifest.py reads back with unguard).
+        self._writer = GuardedWriter(self._handle)
         self._writer.writerow(header)
 
     def write(self, row: Iterable[object]) -> None:
@@ -209,7 +210,3 @@ class AtomicCsv:
             self._handle.close()
         self._tmp.unlink(missing_ok=True)
 
-
-def for_spreadsheet(text: str) -> str:
-    """Text for a cell of a report opened in a spreadsheet: never read as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import warnings
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
@@ -17,11 +18,16 @@ import click
 
 from . import __version__, forms, validation
 from .batch.run import DEFAULT_NAME
-from .errors import DataError, MentoringDocsError
+from .errors import DataError, MentoringDocsError, MissingGlyphsWarning
 from .json_schema import json_schema_text
 from .kinds import KINDS, cli_name, parse_kind
+from .limits import MAX_DATA_BYTES, MAX_KEY_BYTES, capped
+from .safe_read import FileRefused, read_limited, read_regular
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+FONT_HELP = ("PDF: a font file (.ttf, .otf, .ttc) for characters the built-in font lacks, tried before the "
+             "system's fonts; repeat for more.")
 
 KIND_CHOICE = click.Choice([cli_name(k) for k in KINDS] + ["action_plan"], case_sensitive=False)
 
@@ -52,11 +58,12 @@ def _reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except DataError as exc:
-            for line in str(exc).splitlines():
+            for line in capped(str(exc).splitlines()):
                 click.echo(line, err=True)
             sys.exit(1)
         except MentoringDocsError as exc:
-            click.echo(f"error: {exc}", err=True)
+            for number, line in enumerate(capped(str(exc).splitlines())):
+                click.echo(f"error: {line}" if number == 0 else line, err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
@@ -68,11 +75,13 @@ def _reports_errors(func: F) -> F:
 def _read_input(source: str) -> tuple[bytes, str]:
     """Bytes of a file argument, ``-`` meaning standard input; a missing file is a usage error."""
     if source == "-":
-        return sys.stdin.buffer.read(), "<stdin>"
-    path = Path(source)
-    if not path.is_file():
-        raise click.UsageError(f"{source}: no such file")
-    return path.read_bytes(), source
+        return read_limited(sys.stdin.buffer, MAX_DATA_BYTES, "<stdin>"), "<stdin>"
+    try:
+        return read_regular(source, MAX_DATA_BYTES), source
+    except FileRefused as exc:
+        if exc.missing:
+            raise click.UsageError(f"{source}: no such file") from None
+        raise
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -113,18 +122,30 @@ def validate_command(kind: str, file: str, fields_file: str | None) -> None:
 @click.option("--protect", is_flag=True, help="Word: allow editing of the form fields only.")
 @click.option("--password", envvar="MENTORING_DOCS_PASSWORD", help="PDF: encrypt with this password (AES-256). Also read from MENTORING_DOCS_PASSWORD.")
 @click.option("--flatten", is_flag=True, help="PDF: draw the values into the page; the copy can no longer be edited.")
+@click.option("--font", "fonts", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help=FONT_HELP)
 @_fields_option
 @_reports_errors
 def fill(kind: str, data: str, out: str, template: str | None, force: bool, protect: bool,
-         password: str | None, flatten: bool, fields_file: str | None) -> None:
+         password: str | None, flatten: bool, fonts: tuple[str, ...], fields_file: str | None) -> None:
     """Fill a form of KIND with the JSON in DATA (a file, or - for stdin)."""
     kind = parse_kind(kind)
     extension = _extension(fields_file)
     blob, label = _read_input(data)
     record = validation.load_json(kind, blob, source=label, extension=extension)
-    written = forms.fill(kind, record, out, template=template, overwrite=force, extension=extension,
-                         protect=protect, password=password, flatten=flatten)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", MissingGlyphsWarning)
+        written = forms.fill(kind, record, out, template=template, overwrite=force, extension=extension,
+                             protect=protect, password=password, flatten=flatten, fonts=fonts)
+    for warning in caught:
+        if warning.category is MissingGlyphsWarning:
+            click.echo(f"warning: {written}: {warning.message}", err=True)
     click.echo(f"wrote {written}", err=True)
+
+
+_TRUST_ROOT = click.option(
+    "--trust-root", "trust_roots", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="CA.pem",
+    help="A root certificate (PEM or DER) the program trusts: signatures chaining to it are 'trusted'. Repeatable.")
 
 
 @main.command()
@@ -132,19 +153,32 @@ def fill(kind: str, data: str, out: str, template: str | None, force: bool, prot
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write the JSON here instead of stdout.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--password", envvar="MENTORING_DOCS_PASSWORD", help="Password of an encrypted PDF. Also read from MENTORING_DOCS_PASSWORD.")
+@_TRUST_ROOT
+@click.option("--signatures", "show_signatures", is_flag=True,
+              help="Print each party's signature status as JSON instead of the form's data.")
 @_fields_option
 @_reports_errors
-def read(file: str, out: str | None, force: bool, password: str | None, fields_file: str | None) -> None:
+def read(file: str, out: str | None, force: bool, password: str | None, trust_roots: tuple[str, ...],
+         show_signatures: bool, fields_file: str | None) -> None:
     """Read a completed Word or PDF form and print its data as JSON.
 
     Values that could not be read, or that break a rule, are listed on stderr with
-    their path and the exit code is 1; everything else is still printed.
+    their path and the exit code is 1; everything else is still printed. Digital
+    signatures are reported on stderr, one line per party; a signature changed
+    after signing, or invalid, also makes the exit code 1.
     """
+    from .signatures.status import TROUBLE
+
     if not Path(file).exists():
         raise click.UsageError(f"{file}: no such file")
     extension = _extension(fields_file)
-    result = forms.read(file, password=password, extension=extension)
-    text = result.to_json()
+    result = forms.read(file, password=password, trust_roots=trust_roots, extension=extension)
+    if show_signatures:
+        text = json.dumps({"file": result.file, "note": result.signature_note,
+                           "signatures": {p: s.to_dict() for p, s in result.signatures.items()}},
+                          indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = result.to_json()
     if out:
         from .atomic import atomic_write
 
@@ -153,10 +187,57 @@ def read(file: str, out: str | None, force: bool, password: str | None, fields_f
         click.echo(text, nl=False)
     for note in result.notes:
         click.echo(f"{result.file}: note: {note}", err=True)
-    for problem in result.problems:
-        click.echo(f"{result.file}: {problem}", err=True)
-    if result.problems:
+    for line in capped(f"{result.file}: {problem}" for problem in result.problems):
+        click.echo(line, err=True)
+    if result.signature_note:
+        click.echo(f"{result.file}: {result.signature_note}", err=True)
+    digital = [s for s in result.signatures.values() if s.digital]
+    for entry in digital:
+        click.echo(f"{result.file}: {entry}", err=True)
+    if result.problems or any(s.status in TROUBLE for s in digital):
         sys.exit(1)
+
+
+@main.command(name="sign")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--as", "party", required=True, type=click.Choice(["mentor", "mentee", "coordinator"]),
+              help="Whose signature field to sign.")
+@click.option("--key", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="A PKCS#12 digital ID (.p12/.pfx), or a PEM private key given with --cert.")
+@click.option("--cert", type=click.Path(exists=True, dir_okay=False), help="The certificate (PEM) of a PEM --key.")
+@click.option("--password-file", type=click.Path(exists=True, dir_okay=False),
+              help="A file whose first line is the password of the key (else MENTORING_DOCS_KEY_PASSWORD).")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False),
+              help="Write the signed PDF here (default: sign FILE in place, appending the signature).")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@click.option("--reason", help="The reason recorded with the signature (default: 'Signed as PARTY').")
+@_reports_errors
+def sign_command(file: str, party: str, key: str, cert: str | None, password_file: str | None, out: str | None,
+                 force: bool, reason: str | None) -> None:
+    """Sign PARTY's signature field of an agreement PDF with a digital ID.
+
+    The signature is appended as an incremental update, so signatures made before
+    stay valid; sign last, after every field is filled.
+    """
+    import os
+
+    from .signatures import sign
+
+    if not Path(file).exists():
+        raise click.UsageError(f"{file}: no such file")  # anything else there is refused by the reader, with why
+    password = os.environ.get("MENTORING_DOCS_KEY_PASSWORD")
+    if password_file:
+        try:
+            lines = read_regular(password_file, MAX_KEY_BYTES).decode("utf-8").splitlines()
+        except FileRefused as exc:
+            if exc.missing:
+                raise click.UsageError(f"{password_file}: no such file") from None
+            raise
+        except UnicodeDecodeError:
+            raise MentoringDocsError(f"{password_file}: not UTF-8 text") from None
+        password = lines[0] if lines else ""
+    written = sign(file, party, key, out=out, cert=cert, password=password, reason=reason, overwrite=force)
+    click.echo(f"signed signatures.{party} in {written}", err=True)
 
 
 @main.command()
@@ -172,12 +253,35 @@ def template(kind: str, fmt: str, out: str, force: bool, fields_file: str | None
     click.echo(f"wrote {written}", err=True)
 
 
+@main.command(name="flatten")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="The flat copy to write.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@click.option("--password", envvar="MENTORING_DOCS_PASSWORD", help="Password of an encrypted PDF.")
+@_reports_errors
+def flatten_command(file: str, out: str, force: bool, password: str | None) -> None:
+    """Write a flat copy of a filled or signed PDF form: values and signatures drawn into the page.
+
+    FILE is left as it is. Signatures in the copy are pictures: they prove nothing,
+    and the command says so.
+    """
+    from .signatures import flatten_copy
+
+    if not Path(file).exists():
+        raise click.UsageError(f"{file}: no such file")  # anything else there is refused by the reader, with why
+    copy = flatten_copy(file, out, password=password, overwrite=force)
+    click.echo(f"wrote {copy.path}", err=True)
+    if copy.warning:
+        click.echo(f"warning: {copy.warning}", err=True)
+
+
 @main.command(name="batch")
 @click.argument("roster", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Folder to fill with one folder per pair, manifest.csv and errors.csv.")
 @click.option("--kinds", default="agreement,action-plan", show_default=True, help="Documents to make, comma-separated.")
-@click.option("--formats", default="docx,pdf", show_default=True, help="Formats to make, comma-separated.")
+@click.option("--formats", default="docx,pdf", show_default=True,
+              help="Formats to make, comma-separated: docx, pdf, and ics for a calendar per pair.")
 @click.option("--defaults", "defaults_file", type=click.Path(exists=True, dir_okay=False),
               help="JSON with values for every pair (program, dates, meeting policy...); the roster's own values win.")
 @click.option("--name", "pattern", default=DEFAULT_NAME, show_default=True,
@@ -188,11 +292,12 @@ def template(kind: str, fmt: str, out: str, force: bool, fields_file: str | None
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes to use (default: the number of CPUs).")
 @click.option("--force", is_flag=True, help="Replace documents that already exist.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; only errors and the summary.")
+@click.option("--font", "fonts", multiple=True, type=click.Path(dir_okay=False), metavar="FILE", help=FONT_HELP)
 @_fields_option
 @_reports_errors
 def batch_command(roster: str, outdir: str, kinds: str, formats: str, defaults_file: str | None, pattern: str,
                   templates: tuple[str, ...], sheet: str | None, jobs: int | None, force: bool, quiet: bool,
-                  fields_file: str | None) -> None:
+                  fonts: tuple[str, ...], fields_file: str | None) -> None:
     """Make every pair's agreement and action plan from a ROSTER (CSV, XLSX or JSON Lines).
 
     Invalid rows are listed on stderr and in OUTDIR/errors.csv while the others are
@@ -220,10 +325,12 @@ def batch_command(roster: str, outdir: str, kinds: str, formats: str, defaults_f
         report = batch.generate(
             open_roster(roster, sheet=sheet, extension=extension), outdir, kinds=_split(kinds), formats=_split(formats),
             defaults=defaults, name=pattern, templates=pairs, jobs=jobs, force=force, observer=observer,
+            fonts=fonts,
         )
     except KeyboardInterrupt:
         click.echo("interrupted: run the same command again to finish", err=True)
         sys.exit(130)
+    # Each row's warnings were printed as the row finished (ConsoleObserver.row_done).
     click.echo(report.summary(), err=True)
     if not report.ok:
         sys.exit(1)
@@ -251,14 +358,21 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
 @click.option("--as-of", "as_of", callback=_as_of, metavar="DATE",
               help="Day to measure overdue activities and days-to from (default: today).")
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
-              help="Batch generation's OUTDIR/manifest.csv: issued documents not returned become problems.")
+              help="Batch generation's OUTDIR/manifest.csv: every issued pair gets a row; documents not returned are listed.")
 @click.option("--password", envvar="MENTORING_DOCS_PASSWORD",
               help="Password of encrypted PDFs. Also read from MENTORING_DOCS_PASSWORD.")
+@click.option("--stale-days", type=click.IntRange(min=1), help="Warn about pairs with no review in this many days (default 60).")
+@click.option("--return-days", type=click.IntRange(min=0), help="Warn when the agreement is not back this many days after the start (default 21).")
+@click.option("--audience", type=click.Choice(["coordinator", "manager"]), default="coordinator", show_default=True,
+              help="manager: no free text, and pairs that keep their partnership private show counts only.")
+@click.option("--ics", "ics", type=click.Path(dir_okay=False), help="Also write a calendar (.ics) of the due dates.")
 @click.option("--force", is_flag=True, help="Replace the output file(s) if they exist.")
+@_TRUST_ROOT
 @_fields_option
 @_reports_errors
 def track(paths: tuple[str, ...], out: str, as_of: Any, manifest: str | None, password: str | None,
-          force: bool, fields_file: str | None) -> None:
+          stale_days: int | None, return_days: int | None, audience: str, ics: str | None, force: bool,
+          trust_roots: tuple[str, ...], fields_file: str | None) -> None:
     """Read every returned form under PATHS (folders searched recursively) into one tracker.
 
     A file that cannot be read, or holds invalid values, is listed in the tracker's
@@ -269,11 +383,50 @@ def track(paths: tuple[str, ...], out: str, as_of: Any, manifest: str | None, pa
 
     extension = _extension(fields_file)
     check(out, overwrite=force)  # fail before reading a thousand forms, not after
-    tracker = build_tracker(paths, as_of=as_of, manifest=manifest, password=password, extension=extension)
+    if ics:
+        _check_ics(ics, force)
+    tracker = build_tracker(paths, as_of=as_of, manifest=manifest, password=password, trust_roots=trust_roots,
+                            stale_days=stale_days, return_days=return_days,
+                            extension=extension).for_audience(audience)
     written = tracker.write(out, overwrite=force)
+    if ics:
+        from .calendar import calendar_bytes, tracker_events
+        from .atomic import atomic_write
+
+        events = tracker_events(tracker, return_days=return_days).events
+        written.append(atomic_write(ics, calendar_bytes(events, name="Mentoring due dates"), overwrite=force))
     used = sum(1 for d in tracker.documents if d.status == "used")
     click.echo(f"{len(tracker.pairs)} pairs from {used} forms, {len(tracker.problems)} problems "
                f"as of {tracker.as_of.isoformat()}; wrote {', '.join(str(p) for p in written)}", err=True)
+
+
+def _check_ics(out: str, force: bool) -> None:
+    if Path(out).suffix.lower() != ".ics":
+        raise click.UsageError(f"{out}: a calendar file must end in .ics")
+    if Path(out).exists() and not force:
+        raise MentoringDocsError(f"{out}: already exists; use --force to replace it")
+
+
+@main.command(name="calendar")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="The calendar file (.ics).")
+@click.option("--password", envvar="MENTORING_DOCS_PASSWORD", help="Password of encrypted PDFs. Also read from MENTORING_DOCS_PASSWORD.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@_reports_errors
+def calendar_command(files: tuple[str, ...], out: str, password: str | None, force: bool) -> None:
+    """Make a calendar (.ics) from agreements and action plans (JSON data, Word or PDF forms).
+
+    The meetings become a recurring event; the midpoint check, milestones, end date,
+    activity target dates and reviews all-day events. What cannot be scheduled
+    without guessing is said on stderr.
+    """
+    from .calendar import write_calendar
+
+    _check_ics(out, force)
+    made = write_calendar(files, out, overwrite=force, password=password)
+    for warning in made.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"{made.events} events for {made.pairs} pair{'s' if made.pairs != 1 else ''}; wrote {out}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -84,3 +84,15 @@ class TemplateError(MentoringDocsError):
 
 class OutputExistsError(MentoringDocsError):
     """Refused to replace a file that already exists (it may hold a pair's answers)."""
+
+
+class MissingGlyphsWarning(UserWarning):
+    """A filled PDF draws some characters as boxes: no font available has them.
+
+    The values are still stored exactly; the message names each field path and
+    character, and how to get a font (a Debian package, or ``--font``).
+    """
+
+
+#: The category of a batch warning about a document drawn with boxes (a :class:`MissingGlyphsWarning`).
+MISSING_GLYPHS = "missing_glyphs"

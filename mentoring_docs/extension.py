@@ -40,6 +40,8 @@ from marshmallow import Schema, fields as mf
 from . import fields as f
 from .errors import DataError, MentoringDocsError, Problem
 from .kinds import KINDS, Kind, parse_kind
+from .limits import MAX_EXTENSION_BYTES, MAX_EXTENSION_DEFINITION_CHARS, too_long
+from .safe_read import FileRefused, read_regular
 from .schema import SCHEMAS
 
 __all__ = [
@@ -67,8 +69,6 @@ KINDS_OF_QUESTION: dict[str, str] = {
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 
-#: Largest extension file read; a few dozen questions take a few kilobytes.
-MAX_FILE_BYTES = 1024 * 1024
 MAX_FIELDS = 200
 MAX_DEPTH = 3          # program_questions.a.b.c at most
 MAX_CHOICES = 50
@@ -241,17 +241,12 @@ def load_extension(path: str | os.PathLike[str]) -> Extension:
     """
     source = str(path)
     p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise MentoringDocsError(f"{source}: too large for an extension file ({size} bytes)")
-        blob = p.read_bytes()
-    except FileNotFoundError:
-        raise MentoringDocsError(f"{source}: extension file not found") from None
-    except IsADirectoryError:
-        raise MentoringDocsError(f"{source}: is a folder, not an extension file") from None
-    except OSError as exc:
-        raise MentoringDocsError(f"{source}: cannot read the extension file: {exc.strerror}") from None
+    try:  # regular files only, bounded: a link to /dev/zero or a FIFO is refused
+        blob = read_regular(p, MAX_EXTENSION_BYTES, label=source)
+    except FileRefused as exc:
+        if exc.missing:
+            raise MentoringDocsError(f"{source}: extension file not found") from None
+        raise MentoringDocsError(f"{source}: extension file {exc.reason}") from None
     if p.suffix.lower() == ".toml":
         data = _parse_toml(blob, source)
     else:
@@ -302,6 +297,9 @@ def parse_extension(data: Any, *, source: str = "<extension>") -> Extension:
         raise DataError(problems, source)
     canonical = json.dumps({"id": ext_id, "fields": raw_fields}, sort_keys=True, ensure_ascii=False,
                            separators=(",", ":"))
+    if len(canonical) > MAX_EXTENSION_DEFINITION_CHARS:
+        # Every form made with it keeps the definition: refused here, not by each reader.
+        raise DataError([Problem("", f"too large to keep in a form: its definition {too_long(len(canonical), MAX_EXTENSION_DEFINITION_CHARS)}")], source)
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
     return Extension(ext_id, tuple(q for _, q in questions), digest, source, canonical)
 
@@ -451,12 +449,40 @@ def _check_paths(questions: list[tuple[int, Question]], problems: list[Problem])
 
 
 def from_definition(definition: str) -> Extension | None:
-    """The extension a form stores (its canonical JSON), or None when it is damaged."""
+    """The extension a form stores (its canonical JSON), or None when it is damaged or too long."""
+    if len(definition) > MAX_EXTENSION_DEFINITION_CHARS:
+        return None  # never parsed: ours are never this long
+    from .validation import parse_json  # bounded: depth, digits, keys given twice
+
     try:
-        found = parse_extension(json.loads(definition), source="the form")
-    except (ValueError, DataError):
+        found = parse_extension(parse_json(definition, source="the form"), source="the form")
+    except DataError:
         return None
     return found
+
+
+def stored_extension(ext_id: str, digest: str, definition: str) -> tuple[Extension | None, Problem | None]:
+    """The extension a form says it was made with, from the id, digest and definition it keeps.
+
+    ``(extension, None)`` when the definition is sound and matches the digest;
+    otherwise ``(None, problem)``: an over-long, malformed or altered definition is
+    a problem on ``program_questions``, never an exception. What the form says is quoted no longer than a name may be.
+    """
+    said = f"the form says it was made with the field extension {_clip(ext_id)} (digest {_clip(digest)})"
+    if len(definition) > MAX_EXTENSION_DEFINITION_CHARS:
+        return None, Problem(SECTION, f"{said}, but the definition it keeps "
+                                      f"{too_long(len(definition), MAX_EXTENSION_DEFINITION_CHARS)}; "
+                                      "its program questions are not typed or checked")
+    extension = from_definition(definition)
+    if extension is None or extension.digest != digest or extension.id != ext_id:
+        return None, Problem(SECTION, f"{said}, but the definition it keeps is damaged; "
+                                      "its program questions are not typed or checked")
+    return extension, None
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    """``text`` quoted for a message, cut to ``limit`` characters."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 def extension_of(value: Extension | str | os.PathLike[str] | Mapping[str, Any] | None) -> Extension | None:

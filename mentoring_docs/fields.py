@@ -17,6 +17,7 @@ from typing import Any, Mapping, Sequence
 from marshmallow import ValidationError, fields, validate
 
 from . import text_values
+from .limits import MAX_LONG_TEXT_CHARS, MAX_TEXT_CHARS, too_long
 
 
 class FieldKind(str, enum.Enum):
@@ -50,13 +51,15 @@ class Text(fields.String):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if not isinstance(value, str):
             raise ValidationError("must be text")
+        # Checked first, so that a value of millions of characters is refused at once.
+        limit = MAX_LONG_TEXT_CHARS if self.multiline else MAX_TEXT_CHARS
+        if len(value) > limit:
+            raise ValidationError(too_long(len(value), limit))
         # Every record loaded runs this for each text; most hold no "\r" to normalise.
         text = text_values.normalise_newlines(value) if "\r" in value else value
         bad = text_values.illegal_character(text)
         if bad is not None:
-            raise ValidationError(
-                f"contains the control character U+{ord(bad):04X}, which forms cannot hold"
-            )
+            raise ValidationError(text_values.illegal_character_message(bad))
         if not self.multiline and "\n" in text:
             raise ValidationError("must be one line (this field cannot hold line breaks)")
         return text

@@ -12,22 +12,24 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from . import validation
+from . import limits, validation
 from .atomic import atomic_write
-from .catalogue import parse_flat
+from .catalogue import catalogue, parse_flat
 from .errors import DataError, FormError, MentoringDocsError, Problem
 from .extension import SECTION, Extension, FormExtension, extension_of
+from .flat_paths import pattern_of
 from .form_format import CompiledForm, FormFormat
 from .kinds import Kind, parse_kind
+from .safe_read import FileRefused, read_regular
 from .validation import Record
 
 #: Output formats, by file extension.
 FORMATS: tuple[str, ...] = ("docx", "pdf")
 
 #: Largest file :func:`read` accepts; a returned form is a few hundred kilobytes.
-MAX_FORM_BYTES = 64 * 1024 * 1024
+MAX_FORM_BYTES = limits.MAX_FORM_BYTES
 
 
 def _docx() -> FormFormat:
@@ -81,13 +83,19 @@ class Filler:
         #: The field extension whose questions this form carries (None when it adds none to this kind).
         self.extension: Extension | None = found if found is not None and found.questions_for(self.kind) else None
         module = backend(self.format)
-        unknown = sorted(k for k, v in options.items() if v not in (None, False) and k not in module.OPTIONS)
+        unknown = sorted(k for k, v in options.items() if v and k not in module.OPTIONS)  # unset: None, False, ()
         if unknown:
+            flags = {"fonts": "font"}  # the command line's names where they differ
             raise MentoringDocsError(
-                f"option {', '.join('--' + u for u in unknown)} does not apply to {self.format.upper()} output"
+                f"option {', '.join('--' + flags.get(u, u) for u in unknown)} does not apply to "
+                f"{self.format.upper()} output"
             )
         options = {k: v for k, v in options.items() if k in module.OPTIONS}
         source = _template_bytes(template)
+        if source is not None:
+            from .signatures.hooks import refuse_signed_template
+
+            refuse_signed_template(source, _label(template), options)
         self._compiled: CompiledForm = module.compile_template(self.kind, source, extension=self.extension, **options)
 
     def record(self, data: Mapping[str, Any]) -> Record:
@@ -110,19 +118,26 @@ class Filler:
         return self._compiled.render(record)
 
     def fill(self, data: Mapping[str, Any], out: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
-        """Render ``data`` and write it to ``out`` atomically."""
+        """Render ``data`` and write it to ``out`` atomically; a digitally signed ``out`` is never replaced."""
+        from .signatures.hooks import refuse_signed_output
+
+        refuse_signed_output(out, overwrite)
         return atomic_write(out, self.render(data), overwrite=overwrite)
+
+
+def _label(template: str | os.PathLike[str] | bytes | None) -> str:
+    return "the template" if template is None or isinstance(template, bytes) else str(template)
 
 
 def _template_bytes(template: str | os.PathLike[str] | bytes | None) -> bytes | None:
     if template is None or isinstance(template, bytes):
         return template
     try:
-        return Path(template).read_bytes()
-    except FileNotFoundError:
-        raise MentoringDocsError(f"{template}: template file not found") from None
-    except OSError as exc:
-        raise MentoringDocsError(f"{template}: cannot read template: {exc.strerror}") from None
+        return read_regular(template, MAX_FORM_BYTES)
+    except FileRefused as exc:
+        if exc.missing:
+            raise MentoringDocsError(f"{template}: template file not found") from None
+        raise MentoringDocsError(f"{template}: cannot read template: {exc.reason}") from None
 
 
 def fill(kind: str, data: Mapping[str, Any], out: str | os.PathLike[str], *,
@@ -132,8 +147,8 @@ def fill(kind: str, data: Mapping[str, Any], out: str | os.PathLike[str], *,
 
     The format follows ``out``'s extension (``.docx`` or ``.pdf``). An existing
     ``out`` is kept unless ``overwrite``. ``extension`` (a field extension or its
-    file) adds its Program questions. Options: ``protect`` (Word), ``password``
-    and ``flatten`` (PDF).
+    file) adds its Program questions. Options: ``protect`` (Word), ``password``,
+    ``flatten`` and ``fonts`` (font files for characters the built-in font lacks) (PDF).
     """
     return Filler(kind, format_of(out), template=template, extension=extension,
                   **options).fill(data, out, overwrite=overwrite)
@@ -162,6 +177,10 @@ class ReadResult:
     notes: list[str] = field(default_factory=list)
     made_with: FormExtension | None = None
     extension: Extension | None = None
+    #: Agreements: each party's signature (:class:`~mentoring_docs.signatures.PartySignature`) by party.
+    signatures: dict[str, Any] = field(default_factory=dict)
+    #: Set when the file carries a digital signature this library does not verify (Word).
+    signature_note: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -186,14 +205,19 @@ def detect_format(head: bytes) -> str | None:
 
 
 def read(source: str | os.PathLike[str] | bytes, *, name: str | None = None,
-         password: str | None = None, extension: Extension | str | os.PathLike[str] | None = None) -> ReadResult:
+         password: str | None = None, trust_roots: Sequence[Any] = (),
+         extension: Extension | str | os.PathLike[str] | None = None) -> ReadResult:
     """Read a completed form (Word or PDF) back into data.
 
     The format and the kind of document are recognised from the content, not the
     file name. Raises :class:`FormError` (naming the file) for anything that is not
-    a readable form of ours. A form made with a field extension is read with
-    ``extension`` when it is the same one (same digest); otherwise its program
-    questions are read as text, with a note (none given) or a problem (another one).
+    a readable form of ours. An agreement's ``signatures`` say, per party, whether
+    it was typed, digitally signed, trusted (its certificate chains to one of
+    ``trust_roots``: certificate files, or certificates from
+    :func:`mentoring_docs.signatures.status.load_trust_roots`) or changed after signing.
+    A form made with a field extension is read with ``extension`` when it is the
+    same one (same digest); otherwise its program questions are read as text, with
+    a note (none given) or a problem (another one).
     """
     if isinstance(source, bytes):
         blob, label = source, name or "<bytes>"
@@ -204,7 +228,11 @@ def read(source: str | os.PathLike[str] | bytes, *, name: str | None = None,
     if fmt is None:
         raise FormError(label, "not a Word (.docx) or PDF file")
     form = backend(fmt).read_form(blob, name=label, password=password)
-    return interpret(label, fmt, form.kind, form.values, form.problems, form.extension, extension_of(extension))
+    result = interpret(label, fmt, form.kind, form.values, form.problems, form.extension, extension_of(extension))
+    from .signatures.hooks import attach
+
+    attach(result, blob, trust_roots=trust_roots, password=password)
+    return result
 
 
 def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | None],
@@ -213,15 +241,24 @@ def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | N
     """Turn a backend's raw field values (and the problems it ``found``) into a :class:`ReadResult`.
 
     ``made_with`` is the field extension the form was made with, ``given`` the one
-    the caller reads with (see :func:`read`).
+    the caller reads with (see :func:`read`). A value longer than its field may
+    hold is a problem with its path, not data: it is left out of the record (see
+    :mod:`mentoring_docs.limits`).
     """
-    problems = list(found)
     notes: list[str] = []
     use = made_with if made_with is not None and made_with == given else None
+    raw, overlong = _drop_overlong(kind, raw, use)
+    problems = list(found) + overlong
     extras: dict[str, str | bool | None] = {}
-    if made_with is not None and use is None:
+    if use is None and any(path.startswith(SECTION + ".") for path in raw):
+        # No built-in field lives under the section: without the extension that typed
+        # them, its values are kept as text rather than dropped as unknown fields.
         extras = {path: value for path, value in raw.items() if path.startswith(SECTION + ".")}
         raw = {path: value for path, value in raw.items() if not path.startswith(SECTION + ".")}
+    if made_with is None and extras and not any(p.path == SECTION for p in problems):
+        notes.append("holds program questions but no record of the field extension it was made with: "
+                     "they are read as text")
+    if made_with is not None and use is None:
         made = made_with.identity.describe()
         if given is None:
             notes.append(f"made with the field extension {made}: its program questions are read as text; "
@@ -238,7 +275,8 @@ def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | N
     except DataError as exc:
         known = {(p.path, p.message) for p in problems}
         problems += [p for p in exc.problems if (p.path, p.message) not in known]
-    text = _as_text(extras)
+    text, clashes = _as_text(extras)
+    problems += clashes
     if text:
         data = dict(data)
         data[SECTION] = text
@@ -246,19 +284,24 @@ def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | N
                       made_with.identity if made_with is not None else None, use)
 
 
-def _as_text(raw: Mapping[str, str | bool | None]) -> dict[str, Any]:
+def _as_text(raw: Mapping[str, str | bool | None]) -> tuple[dict[str, Any], list[Problem]]:
     """Raw ``program_questions.*`` values nested by path, each as the text the form shows
-    (a ticked box as ``yes``; list rows as lists)."""
+    (a ticked box as ``yes``; list rows as lists), and a problem for each path that
+    clashes with another (a value where another path needs a group: not our form's names)."""
     out: dict[str, Any] = {}
+    problems: list[Problem] = []
     for path, value in raw.items():
         if value is None or value is False or value == "":
             continue
         parts = path.split(".")[1:]
-        node = out
+        node: Any = out
         for part in parts[:-1]:
-            node = node.setdefault(part, {})
+            node = node.setdefault(part, {}) if isinstance(node, dict) else None
+        if not isinstance(node, dict) or isinstance(node.get(parts[-1]), dict) or not parts[-1]:
+            problems.append(Problem(path, "a program question's field name clashes with another one; not read"))
+            continue
         node[parts[-1]] = "yes" if value is True else str(value)
-    return _lists(out)
+    return _lists(out), problems
 
 
 def _lists(node: Any) -> Any:
@@ -271,18 +314,32 @@ def _lists(node: Any) -> Any:
     return inner
 
 
+def _drop_overlong(kind: Kind, raw: Mapping[str, str | bool | None], extension: Extension | None = None
+                   ) -> tuple[Mapping[str, str | bool | None], list[Problem]]:
+    longest = limits.MAX_LONG_TEXT_CHARS
+    if not any(isinstance(v, str) and len(v) > limits.MAX_TEXT_CHARS for v in raw.values()):
+        return raw, []  # the usual case: nothing near a limit, no lookups
+    # Program questions read as text (no extension to type them) are held to the longest limit.
+    by_path = catalogue(kind, extension).by_path
+    kept: dict[str, str | bool | None] = {}
+    problems: list[Problem] = []
+    for path, value in raw.items():
+        if isinstance(value, str) and len(value) > limits.MAX_TEXT_CHARS:
+            fd = by_path.get(pattern_of(path))
+            limit = limits.max_chars(fd.kind) if fd is not None else longest
+            if len(value) > limit:
+                problems.append(Problem(path, limits.too_long(len(value), limit) + "; not read"))
+                continue
+        kept[path] = value
+    return kept, problems
+
+
 def _read_file(path: Path, label: str) -> bytes:
+    # Regular files only, bounded: a link to /dev/zero or a FIFO named x.pdf is refused.
     try:
-        size = path.stat().st_size
-        if size > MAX_FORM_BYTES:
-            raise FormError(label, f"too large for a form ({size // (1024 * 1024)} MiB)")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise FormError(label, "no such file") from None
-    except IsADirectoryError:
-        raise FormError(label, "is a folder, not a file") from None
-    except PermissionError:
-        raise FormError(label, "permission denied") from None
+        return read_regular(path, MAX_FORM_BYTES, label=label)
+    except FileRefused as exc:
+        raise FormError(label, exc.reason) from None
 
 
 def blank_template(kind: str, fmt: str, *, extension: Extension | str | os.PathLike[str] | None = None) -> bytes:

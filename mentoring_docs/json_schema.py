@@ -15,6 +15,7 @@ from marshmallow import Schema, fields as mf, missing
 
 from . import fields as f
 from .kinds import TITLES, parse_kind
+from .limits import MAX_LONG_TEXT_CHARS, MAX_TEXT_CHARS
 from .schema import SCHEMAS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -125,7 +126,8 @@ def _field(field: mf.Field) -> dict[str, Any]:
         if meta.get("maximum") is not None:
             out["maximum"] = meta["maximum"]
     elif isinstance(field, f.Text):
-        out = {"type": "string", "pattern": _NO_CONTROL if field.multiline else _ONE_LINE}
+        out = {"type": "string", "pattern": _NO_CONTROL if field.multiline else _ONE_LINE,
+               "maxLength": MAX_LONG_TEXT_CHARS if field.multiline else MAX_TEXT_CHARS}
         if meta.get("format") == "email":
             out["format"] = "email"
     else:  # pragma: no cover - every field of the schemas is one of the above

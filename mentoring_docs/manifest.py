@@ -36,8 +36,11 @@ from pathlib import Path
 from typing import Iterator
 
 from .atomic import AtomicCsv
+from .csv_guard import unguard
 from .errors import MentoringDocsError
 from .kinds import Kind, parse_kind
+from .limits import MAX_ROSTER_BYTES
+from .safe_read import FileRefused, read_regular
 
 __all__ = ["COLUMNS", "MANIFEST", "Issued", "ManifestWriter", "is_sha256", "kind_from_name",
            "read_made_files", "read_manifest"]
@@ -102,7 +105,10 @@ def read_made_files(outdir: Path) -> Iterator[tuple[str, str, str]]:
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
         for record in csv.DictReader(handle):
             if record.get("file") and is_sha256(record.get("sha256")):
-                yield record["file"], record["sha256"], record.get("input_sha256") or ""
+                # Written through the formula guard (atomic.AtomicCsv); unguard gives the name back.
+                yield unguard(record["file"]), record["sha256"], record.get("input_sha256") or ""
+
+
 _SPLIT = re.compile(r"\s*[;|]\s*")
 
 
@@ -136,13 +142,13 @@ def read_manifest(path: str | os.PathLike[str]) -> list[Issued]:
     """The issued documents a manifest lists; file paths are resolved next to the manifest."""
     source = Path(path)
     try:
-        text = source.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise MentoringDocsError(f"{source}: manifest not found") from None
+        text = read_regular(source, MAX_ROSTER_BYTES).decode("utf-8-sig")
+    except FileRefused as exc:
+        if exc.missing:
+            raise MentoringDocsError(f"{source}: manifest not found") from None
+        raise MentoringDocsError(f"{source}: cannot read the manifest: {exc.reason}") from None
     except UnicodeDecodeError:
         raise MentoringDocsError(f"{source}: the manifest is not UTF-8 text") from None
-    except OSError as exc:
-        raise MentoringDocsError(f"{source}: cannot read the manifest: {exc.strerror}") from None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
@@ -158,6 +164,7 @@ def read_manifest(path: str | os.PathLike[str]) -> list[Issued]:
             "expected row, folder, agreement_id, file, sha256"
         )
     base = source.parent
+    ours = any(_key(name) == "inputsha256" for name in header)  # a column only batch generation writes
     out: list[Issued] = []
     for line, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
@@ -165,10 +172,12 @@ def read_manifest(path: str | os.PathLike[str]) -> list[Issued]:
 
         def cell(column: str) -> str:
             position = index.get(column)
-            return cells[position].strip() if position is not None and position < len(cells) else ""
+            # Our manifest guards text against spreadsheet formulas; unguard gives it back.
+            return unguard(cells[position].strip()) if position is not None and position < len(cells) else ""
 
-        files = [f for f in _SPLIT.split(cell("file")) if f]
         hashes = [h.lower() for h in _SPLIT.split(cell("sha256")) if h]
+        # Batch generation's own manifest has one file per line, and a folder name may hold a ";".
+        files = [cell("file")] if ours else [f for f in _SPLIT.split(cell("file")) if f]
         if hashes and len(hashes) != len(files):
             raise MentoringDocsError(
                 f"{source}: line {line}: {len(files)} files but {len(hashes)} SHA-256 values"

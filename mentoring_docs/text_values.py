@@ -37,6 +37,17 @@ def illegal_character(text: str) -> str | None:
     return match.group() if match else None
 
 
+def illegal_character_message(bad: str, holder: str = "forms") -> str:
+    """Why ``bad`` (found by :func:`illegal_character`) cannot be in a value ``holder`` keeps."""
+    code = f"U+{ord(bad):04X}"
+    if "\ud800" <= bad <= "\udfff":
+        # Half of a UTF-16 pair without its other half: broken text, not a control character.
+        return f"contains a lone surrogate {code} (half of a character pair), which is not valid text"
+    if bad in "\ufffe\uffff":
+        return f"contains the noncharacter {code}, which {holder} cannot hold"
+    return f"contains the control character {code}, which {holder} cannot hold"
+
+
 def normalise_newlines(text: str) -> str:
     """Turn Windows and old-Mac line endings into ``\\n``."""
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from marshmallow import Schema, ValidationError
 
+from . import jsontext
 from .catalogue import catalogue, flatten
 from .flat_paths import pattern_of
 from .errors import DataError, Problem
 from .fastload import FastLoader
 from .kinds import Kind, parse_kind
+from .limits import MAX_DATA_BYTES
 from .schema import SCHEMAS
 
 if TYPE_CHECKING:
@@ -243,19 +245,24 @@ def to_json(kind: str, data: Mapping[str, Any], *, extension: Any = None) -> str
 
 
 def parse_json(text: str | bytes, *, source: str = "<input>") -> Any:
-    """Parse JSON text; a syntax error becomes a DataError naming line and column."""
+    """Parse JSON text; a syntax error becomes a DataError naming line and column.
+
+    Text over :data:`~mentoring_docs.limits.MAX_DATA_BYTES`, nesting deeper than
+    :data:`~mentoring_docs.limits.MAX_JSON_DEPTH`, integers with absurdly many
+    digits and keys given twice in one object are DataErrors too, each with its path.
+    """
+    if len(text) > MAX_DATA_BYTES:  # refused before parsing: a parse costs many times the text in memory
+        raise DataError([Problem("", f"too large ({len(text):,} bytes; the limit is {MAX_DATA_BYTES:,})")], source)
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8-sig")
         elif text.startswith("\ufeff"):
             text = text[1:]
-        return json.loads(text)
+        return jsontext.loads(text)
     except UnicodeDecodeError as exc:
         raise DataError([Problem("", f"not UTF-8 text (byte {exc.start})")], source) from None
-    except json.JSONDecodeError as exc:
-        raise DataError(
-            [Problem("", f"line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}")], source
-        ) from None
+    except jsontext.JsonProblems as exc:
+        raise DataError(exc.problems, source) from None
 
 
 def load_json(kind: str, text: str | bytes, *, source: str = "<input>", extension: Any = None) -> Record:

@@ -23,14 +23,30 @@ def sample(kind: str) -> dict[str, Any]:
     return load(kind, json.loads((ROOT / "samples" / f"{kind}.json").read_text(encoding="utf-8")))
 
 
+def sample_with(kind: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """The bundled sample with the values at some dotted paths replaced, validated again.
+
+    A validated record must not be changed in place (its flat form is cached), so the
+    changes go into the plain data before it is loaded.
+    """
+    data = json.loads((ROOT / "samples" / f"{kind}.json").read_text(encoding="utf-8"))
+    for path, value in changes.items():
+        node = data
+        *parents, last = path.split(".")
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        node[last] = value
+    return load(kind, data)
+
+
 def fill(kind: str, record: dict[str, Any], **options: Any) -> bytes:
     return compile_template(kind, **options).render(record)
 
 
 def read(blob: bytes, password: str | None = None, name: str = "test.pdf"):
     """The core's ReadResult for a PDF's bytes."""
-    kind, raw, _ = read_form(blob, name=name, password=password)
-    return interpret(name, "pdf", kind, raw)
+    kind, raw, found = read_form(blob, name=name, password=password)
+    return interpret(name, "pdf", kind, raw, found)
 
 
 def widgets(blob: bytes) -> list[tuple[str, int, tuple[float, float, float, float]]]:

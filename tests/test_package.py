@@ -11,10 +11,10 @@ import mentoring_docs
 
 PUBLIC_API = [
     "KINDS", "BatchReport", "Catalogue", "DataError", "Field", "FieldKind", "Filler", "FormError", "ListSpec",
-    "MentoringDocsError", "OutputExistsError", "Problem", "ReadResult", "RosterError", "Section",
-    "TemplateError", "Tracker", "__version__", "catalogue", "dump", "export_template", "fill", "flatten",
-    "generate", "json_schema", "load", "load_json", "open_roster", "parse_kind", "problems", "read",
-    "to_json", "track", "unflatten",
+    "MentoringDocsError", "OutputExistsError", "PartySignature", "Problem", "ReadResult", "RosterError",
+    "Section", "TemplateError", "Tracker", "__version__", "catalogue", "dump", "export_template", "fill",
+    "flatten", "flatten_copy", "generate", "json_schema", "load", "load_json", "open_roster", "parse_kind",
+    "problems", "read", "sign", "to_json", "track", "unflatten",
 ]
 
 
@@ -28,10 +28,10 @@ def test_public_api_is_exactly_the_documented_list_and_importable():
 
 
 def test_importing_the_package_leaves_batch_tracking_and_pdf_for_later():
-    # Batch generation, tracking and the PDF libraries load on first use.
+    # Batch generation, tracking, signatures and the PDF libraries load on first use.
     code = ("import sys, mentoring_docs; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pikepdf', 'reportlab', 'openpyxl') "
-            "or m.startswith(('mentoring_docs.batch', 'mentoring_docs.tracking', 'mentoring_docs.pdf'))))")
+            "or m.startswith(('mentoring_docs.batch', 'mentoring_docs.tracking', 'mentoring_docs.pdf', 'mentoring_docs.signatures'))))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 

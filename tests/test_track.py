@@ -89,6 +89,7 @@ def test_pair_row_cell_by_cell() -> None:
         pair="MPA-1", agreement_id="MPA-1", program="Guild 2026", mentor="Priya Raman", mentee="Daniel Okafor",
         coordinator="Marta Kowalczyk", agreement_returned=True,
         signed_mentor=True, signed_mentee=True, signed_coordinator=False,
+        mentor_signature="typed", mentee_signature="typed", coordinator_signature="not_signed",
         start=dt.date(2026, 1, 12), midpoint=dt.date(2026, 4, 10), midpoint_estimated=False, end=dt.date(2026, 7, 10),
         days_to_midpoint=39, days_to_end=130, action_plan_returned=True, goals=3,
         activities_completed=1, activities_total=7, progress=1 / 7,
@@ -320,7 +321,15 @@ def test_issued_documents_that_did_not_come_back_are_problems() -> None:
         ("out/C/agreement.pdf", "not_returned", "C", "agreement", "issued (manifest row 4) but not returned"),
     ]
     # The untouched issued copy is listed, but not counted as a returned agreement of MPA-2.
-    assert [p.pair for p in tracker.pairs] == ["Li Wei / Daniel Okafor", "MPA-1"]
+    # Every issued pair has a row, with the state of each document it was issued.
+    assert [(p.pair, p.agreement_state, p.action_plan_state, p.agreement_returned) for p in tracker.pairs] == [
+        ("C", "not_returned", None, False),
+        ("MPA-2", "not_returned", "not_returned", False),
+        ("Li Wei / Daniel Okafor", "returned", None, True),
+        ("MPA-1", "returned", "returned", True),
+    ]
+    # Nothing came back from MPA-2, but its issued copy was among the files: its names come from there.
+    assert by_pair_label(tracker, "MPA-2").mentor == "Ana Lima"
     status = {d.file: d.status for d in tracker.documents}
     assert status["out/B/agreement.docx"] == "issued_copy"
 
@@ -381,3 +390,8 @@ def test_discover_searches_folders_recursively(tmp_path: Path) -> None:
     assert [(p.file, p.category, p.message) for p in problems] == [
         (str(tmp_path / "nope"), "unreadable", "no such file or folder")]
 
+
+
+def by_pair_label(tracker: Any, label: str) -> Any:
+    (row,) = [p for p in tracker.pairs if p.pair == label]
+    return row

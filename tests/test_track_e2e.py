@@ -232,12 +232,15 @@ def test_track_a_program_end_to_end(program: dict[str, Path]) -> None:
     result = CliRunner().invoke(main, ["track", str(returned), "-o", str(out), "--as-of", AS_OF.isoformat(),
                                        "--manifest", str(issued / "manifest.csv")])
     assert result.exit_code == 0, result.output + result.stderr
-    assert "3 pairs from 6 forms, 8 problems" in result.stderr
+    assert "4 pairs from 6 forms, 8 problems" in result.stderr  # pair C was issued: it has a row too
 
     tracker = track([returned], as_of=AS_OF, manifest=issued / "manifest.csv")
 
     # -- pairs
-    assert [p.pair for p in tracker.pairs] == ["MPA-B", "MPA-A", "MPA-D"]  # by mentor: José, Priya, Анна
+    assert [p.pair for p in tracker.pairs] == ["MPA-B", "MPA-A", "MPA-D", "MPA-C"]  # by mentor: José, Priya, Анна, 王芳
+    c = by(tracker.pairs, pair="MPA-C")
+    assert (c.mentor, c.agreement_state, c.action_plan_state, c.agreement_returned) == (
+        "王芳", "not_returned", "not_returned", False)
     a = by(tracker.pairs, pair="MPA-A")
     assert (a.mentor, a.mentee, a.program, a.coordinator) == ("Priya Raman", "Daniel Okafor", PROGRAM, "Marta Kowalczyk")
     assert (a.agreement_returned, a.signed_mentor, a.signed_mentee, a.signed_coordinator) == (True, True, True, False)

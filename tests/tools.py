@@ -18,8 +18,10 @@ TOOLS = {
     "qpdf": "qpdf (apt-get install qpdf)",
     "pdftoppm": "poppler (apt-get install poppler-utils)",
     "pdftotext": "poppler (apt-get install poppler-utils)",
+    "pdfsig": "poppler (apt-get install poppler-utils)",
     "mutool": "MuPDF (apt-get install mupdf-tools)",
     "chromium": "Chromium (apt-get install chromium)",
+    "calcurse": "calcurse (apt-get install calcurse)",
 }
 
 

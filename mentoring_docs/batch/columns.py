@@ -29,6 +29,7 @@ from ..catalogue import Field, FieldKind, catalogue
 from ..errors import MentoringDocsError
 from ..extension import Extension
 from ..kinds import KINDS, Kind
+from ..limits import MAX_COLUMNS, MAX_HEADER_CHARS
 
 __all__ = [
     "Column", "ColumnError", "Target", "flat_items", "resolve", "resolve_all",
@@ -240,11 +241,17 @@ def resolve_all(headers: Sequence[str], *, where: str = "", skip_blank: bool = F
     left out (a spreadsheet's unused columns); their cells are checked row by row.
     """
     prefix = f"{where}: " if where else ""
+    if len(headers) > MAX_COLUMNS:  # refused before each is matched (and a close one suggested)
+        raise ColumnError(f"{prefix}{len(headers):,} columns; a roster may have at most {MAX_COLUMNS:,}")
     problems: list[str] = []
     columns: list[Column] = []
     positions: dict[str, int] = {}
     for position, header in enumerate(headers):
         if skip_blank and not header.strip():
+            continue
+        if len(header) > MAX_HEADER_CHARS:
+            problems.append(f"{prefix}column {column_letter(position)}: a header {len(header):,} characters long "
+                            f"is not a field (at most {MAX_HEADER_CHARS})")
             continue
         if header in positions:
             problems.append(

@@ -100,18 +100,26 @@ class UniqueNames:
         # A 64-bit digest of each key stands for the name, in a compact table:
         # a roster of many thousand rows costs a few hundred kilobytes.
         self._taken = DigestSet()
+        # For a name that clashed: the last suffix number it was given (only clashing names are kept).
+        self._last: dict[int, int] = {}
         for name in reserved:
             self._taken.add(digest(collision_key(name)))
 
     def claim(self, name: str) -> str:
         """``name`` itself if still free, otherwise ``name (n)`` with the lowest free ``n``."""
-        candidate = name
-        number = 1
-        while not self._taken.add(digest(collision_key(candidate))):
+        key = digest(collision_key(name))
+        if self._taken.add(key):
+            return name
+        # Start after the last suffix this name was given: thousands of rows with the
+        # same name would otherwise try (2), (3)... again each time (quadratic).
+        number = self._last.get(key, 1)
+        while True:
             number += 1
             suffix = f" ({number})"
             candidate = _cut(name, self.max_bytes - len(suffix.encode("utf-8"))) + suffix
-        return candidate
+            if self._taken.add(digest(collision_key(candidate))):
+                self._last[key] = number
+                return candidate
 
 
 class NamePattern:

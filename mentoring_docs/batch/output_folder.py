@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import IO, Iterable
@@ -36,6 +37,33 @@ RESERVED = (MANIFEST, ERRORS, STATE_DIR)
 Known = dict[str, list[tuple[str, str]]]
 
 
+def state_dir(outdir: Path) -> Path:
+    """``OUTDIR/.mentoring-docs``, made if missing; refused if it is a link or not a plain folder.
+
+    A link planted there would send our lock and journals (and their removal at
+    the end) into a folder the run does not own.
+    """
+    folder = outdir / STATE_DIR
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise MentoringDocsError(f"{folder}: cannot make the batch's state folder: {exc.strerror}") from None
+    if not _is_plain_folder(folder):
+        raise MentoringDocsError(
+            f"{folder}: is a link or not a plain folder; refused (remove it: the batch keeps its journals there)"
+        )
+    return folder
+
+
+def _is_plain_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 class Journal:
     """A process's own append-only note of the files it puts in place.
 
@@ -45,8 +73,7 @@ class Journal:
     """
 
     def __init__(self, outdir: Path) -> None:
-        folder = outdir / STATE_DIR
-        folder.mkdir(exist_ok=True)
+        folder = state_dir(outdir)
         fd, name = tempfile.mkstemp(prefix=f"journal-{os.getpid()}-", suffix=".csv", dir=folder)
         self.path = Path(name)
         self._handle: IO[str] = os.fdopen(fd, "w", encoding="utf-8", newline="")
@@ -81,7 +108,7 @@ def known_files(outdir: Path) -> Known:
     for file, sha, source in read_made_files(outdir):
         add(file, sha, source)
     folder = outdir / STATE_DIR
-    if folder.is_dir():
+    if _is_plain_folder(folder):  # a link is refused when the run takes its lock; never read through one
         for journal in sorted(folder.glob("journal-*.csv"), key=lambda p: p.stat().st_mtime):
             with journal.open("r", encoding="utf-8", newline="", errors="replace") as handle:
                 for record in csv.reader(handle):
@@ -93,15 +120,18 @@ def known_files(outdir: Path) -> Known:
 def clear_journals(outdir: Path) -> None:
     """Remove the journals once a finished manifest holds everything they knew."""
     folder = outdir / STATE_DIR
-    if not folder.is_dir():
+    if not _is_plain_folder(folder):
         return
     for journal in folder.glob("journal-*.csv"):
-        journal.unlink(missing_ok=True)
-    (folder / LOCK).unlink(missing_ok=True)
+        if journal.is_file() and not journal.is_symlink():
+            journal.unlink(missing_ok=True)
     try:
         folder.rmdir()
     except OSError:
         pass  # something else is in it; leave it
+
+
+_LOCK_MARK = b"mentoring-docs batch lock\n"
 
 
 class RunLock:
@@ -115,6 +145,7 @@ class RunLock:
     def __init__(self, outdir: Path) -> None:
         self.outdir = outdir
         self._fd: int | None = None
+        self._created: Path | None = None
 
     def acquire(self) -> None:
         """Take the lock, or raise :class:`MentoringDocsError` if another batch holds it."""
@@ -122,23 +153,51 @@ class RunLock:
             import fcntl
         except ImportError:
             return
-        folder = self.outdir / STATE_DIR
-        folder.mkdir(exist_ok=True)
-        fd = os.open(folder / LOCK, os.O_CREAT | os.O_RDWR, 0o644)
+        folder = state_dir(self.outdir)
+        path = folder / LOCK
+        nofollow = getattr(os, "O_NOFOLLOW", 0)
+        created = False
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR | nofollow, 0o644)
+            created = True
+        except FileExistsError:
+            try:
+                fd = os.open(path, os.O_RDWR | nofollow)
+            except OSError as exc:
+                raise MentoringDocsError(f"{path}: cannot open the batch's lock file: {exc.strerror}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held = os.fstat(fd)
+            now = os.lstat(path)
         except OSError:
             os.close(fd)
             raise MentoringDocsError(
                 f"{self.outdir}: another batch is writing to this folder; wait for it to finish"
             ) from None
+        if (held.st_ino, held.st_dev) != (now.st_ino, now.st_dev):  # removed by a run that just ended
+            os.close(fd)
+            raise MentoringDocsError(f"{self.outdir}: another batch just finished here; run the command again")
+        ours = created or (stat.S_ISREG(held.st_mode) and os.pread(fd, len(_LOCK_MARK) + 1, 0) == _LOCK_MARK)
+        if created:
+            os.write(fd, _LOCK_MARK)
         self._fd = fd
+        # Removed at the end only if it is ours: made now, or left by a killed run (it says so).
+        # Anything else found under that name is kept as it is.
+        self._created = path if ours else None
 
     def release(self) -> None:
-        """Let go of the lock."""
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        """Let go of the lock; the lock file goes too if this run made it (and the folder, if then empty)."""
+        if self._fd is None:
+            return
+        if self._created is not None:
+            self._created.unlink(missing_ok=True)  # while still held: no other run can be using it
+            try:
+                self._created.parent.rmdir()
+            except OSError:
+                pass  # journals of an unfinished run, or something of the user's: leave it
+            self._created = None
+        os.close(self._fd)
+        self._fd = None
 
 
 def remove_stale_temporaries(folder: Path, names: Iterable[str]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from typing import IO, Any
 
+from ..limits import MAX_PRINTED_PROBLEMS
 from .report import BatchReport, RowResult
 
 
@@ -25,6 +26,8 @@ class ConsoleObserver:
         self.prefix = f"{source}: " if source else ""
         self._progress: Any = None
         self._task: Any = None
+        self._printed = 0  # error lines shown; past the limit they are only counted (errors.csv has all)
+        self._unprinted = 0
 
     def started(self, total: int | None) -> None:
         """Start the bar (when wanted)."""
@@ -51,9 +54,15 @@ class ConsoleObserver:
         self._task = self._progress.add_task("rows", total=total)
 
     def row_done(self, result: RowResult) -> None:
-        """Print the row's errors and move the bar on."""
+        """Print the row's errors and warnings and move the bar on."""
         for error in result.errors:
-            self._print(f"{self.prefix}{error}")
+            if self._printed < MAX_PRINTED_PROBLEMS:
+                self._printed += 1
+                self._print(f"{self.prefix}{error}")
+            else:
+                self._unprinted += 1
+        for warning in result.warnings:
+            self._print(f"{self.prefix}warning: {warning}")
         if self._progress is not None:
             self._progress.advance(self._task)
 
@@ -62,6 +71,8 @@ class ConsoleObserver:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+        if self._unprinted:
+            self._print(f"{self.prefix}... and {self._unprinted:,} more errors (every one is in errors.csv)")
 
     def _print(self, line: str) -> None:
         if self._progress is not None:

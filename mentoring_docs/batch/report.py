@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ..errors import Problem
+from ..errors import MISSING_GLYPHS, Problem
 
 __all__ = ["BatchReport", "FileRecord", "Observer", "RowResult"]
 
@@ -40,6 +40,11 @@ class RowResult:
     agreement_id: str
     files: list[FileRecord] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
+    #: Other files made for the pair (its calendar), relative to the output folder; not in the manifest.
+    extra_files: list[str] = field(default_factory=list)
+    #: What the pair's files could not say as the data does: a meeting time a calendar cannot
+    #: schedule, characters no font has (category ``missing_glyphs``, ``file`` the document).
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -64,6 +69,13 @@ class BatchReport:
     files_kept: int = 0
     failed_rows: int = 0
     errors: list[Problem] = field(default_factory=list)
+    calendars_written: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def missing_glyphs(self) -> list[Problem]:
+        """The warnings about documents that draw some characters as boxes (no font has them)."""
+        return [w for w in self.warnings if w.category == MISSING_GLYPHS]
 
     @property
     def ok(self) -> bool:
@@ -84,6 +96,13 @@ class BatchReport:
             )
         else:
             text += "; no errors"
+        if self.calendars_written:
+            text += f"; {self.calendars_written} {_plural(self.calendars_written, 'calendar')} written"
+        boxed = sorted({w.file for w in self.missing_glyphs})
+        if boxed:
+            shown = ", ".join(boxed[:10]) + (f" and {len(boxed) - 10} more" if len(boxed) > 10 else "")
+            text += (f"; {len(boxed)} {_plural(len(boxed), 'document')} show characters no font has as boxes "
+                     f"(install fonts-noto-core / fonts-noto-cjk or pass --font): {shown}")
         return text
 
 

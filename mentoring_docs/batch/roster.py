@@ -12,21 +12,25 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, BinaryIO, Iterator
 
 from . import columns as cols
+from .. import jsontext
 from ..errors import MentoringDocsError, Problem
 from ..extension import Extension, extension_of
+from ..limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_LINE_BYTES, MAX_ROSTER_BYTES, MAX_ROSTER_ROWS
+from ..safe_read import FileRefused, open_regular, open_text
 
 __all__ = ["Roster", "RosterError", "RosterRow", "open_roster"]
 
 _DELIMITERS = (",", ";", "\t")
-# Rows longer than this are not a roster (and would exhaust memory as one cell).
-csv.field_size_limit(16 * 1024 * 1024)
+# A longer cell is not a roster's (Excel's own limit); the CSV reader stops there
+# instead of holding a line that never ends.
+csv.field_size_limit(MAX_CELL_CHARS)
 
 
 class RosterError(MentoringDocsError):
@@ -88,15 +92,14 @@ def open_roster(path: str | os.PathLike[str], *, sheet: str | None = None,
     ext = extension_of(extension)
     target = Path(path)
     try:
-        with target.open("rb") as handle:
+        with _open_binary(target) as handle:
             head = handle.read(4096)
-    except FileNotFoundError:
-        raise RosterError(f"{target}: no such file") from None
-    except IsADirectoryError:
-        raise RosterError(f"{target}: is a folder, not a roster file") from None
     except OSError as exc:
         raise RosterError(f"{target}: cannot read: {exc.strerror}") from None
     if head.startswith(b"PK\x03\x04"):
+        from .xlsx_guard import check_workbook  # only XLSX rosters need it
+
+        check_workbook(target, sheet)
         return XlsxRoster(target, sheet, ext)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise RosterError(f"{target}: an old Excel .xls file; save it as .xlsx or as CSV UTF-8")
@@ -106,6 +109,14 @@ def open_roster(path: str | os.PathLike[str], *, sheet: str | None = None,
     if text_head.startswith(b"{") or target.suffix.lower() in (".jsonl", ".ndjson"):
         return JsonLinesRoster(target, ext)
     return CsvRoster(target, ext)
+
+
+def _open_binary(path: Path) -> BinaryIO:
+    """A roster file, if it is a regular file within the size limit; RosterError otherwise."""
+    try:
+        return open_regular(path, limit=MAX_ROSTER_BYTES)
+    except FileRefused as exc:
+        raise RosterError(str(exc)) from None
 
 
 # --- CSV ------------------------------------------------------------------------
@@ -129,8 +140,10 @@ class CsvRoster(Roster):
         # stops the run before anything is written, and the count feeds the
         # progress bar. It keeps nothing but the count.
         count = -1
-        for _ in self._records():
+        for number, _ in self._records():
             count += 1
+            if count > MAX_ROSTER_ROWS:
+                raise RosterError(f"{self.name}: row {number:,}: a roster may have at most {MAX_ROSTER_ROWS:,} rows")
         self.count = max(count, 0)
         for number, record in self._records():
             self.headers = [h.strip() for h in record]
@@ -138,9 +151,10 @@ class CsvRoster(Roster):
         self._resolve()
 
     def _sniff(self) -> tuple[str, bool]:
-        with self.path.open("rb") as handle:
+        with _open_binary(self.path) as handle:
             # Bytes, not text: a decoding error is reported by the full pass, with its line.
-            first = handle.readline().decode("utf-8", errors="replace").lstrip("\ufeff")
+            # Bounded: a first line that never ends is refused by the full pass, not held here.
+            first = handle.readline(MAX_LINE_BYTES).decode("utf-8", errors="replace").lstrip("\ufeff")
         stripped = first.strip()
         if stripped.lower().startswith("sep=") and len(stripped) == 5:
             return stripped[4], True
@@ -149,7 +163,10 @@ class CsvRoster(Roster):
         return (best if counts[best] else ","), False
 
     def _open(self) -> io.TextIOWrapper:
-        return self.path.open("r", encoding="utf-8-sig", newline="")
+        try:
+            return open_text(self.path, limit=MAX_ROSTER_BYTES)
+        except FileRefused as exc:
+            raise RosterError(str(exc)) from None
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
         """``(row number, cells)`` of every record, header first, blank lines counted but skipped."""
@@ -169,11 +186,16 @@ class CsvRoster(Roster):
                 "save the file as 'CSV UTF-8'"
             ) from None
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise RosterError(
+                    f"{self.name}: line {reader.line_num}: a cell longer than {MAX_CELL_CHARS:,} characters "
+                    "(Excel's limit); refused"
+                ) from None
             raise RosterError(f"{self.name}: not a readable CSV file near line {reader.line_num}: {exc}") from None
 
     def _line_of_bad_byte(self) -> int:
-        with self.path.open("rb") as handle:
-            for number, line in enumerate(handle, start=1):
+        with _open_binary(self.path) as handle:
+            for number, line in enumerate(iter(lambda: handle.readline(MAX_LINE_BYTES), b""), start=1):
                 try:
                     line.decode("utf-8")
                 except UnicodeDecodeError:
@@ -295,9 +317,16 @@ class JsonLinesRoster(Roster):
         count = 0
         for number, obj in self._objects():
             count += 1
+            if count > MAX_ROSTER_ROWS:
+                raise RosterError(f"{self.name}: line {number:,}: a roster may have at most {MAX_ROSTER_ROWS:,} rows")
             if isinstance(obj, dict):
                 for key, _ in cols.flat_items(obj, "", extension):
                     seen.setdefault(key, number)
+                if len(seen) > MAX_COLUMNS:  # stop at once: matching each key costs time
+                    raise cols.ColumnError(
+                        f"{self.name}: line {number}: more than {MAX_COLUMNS:,} different keys; "
+                        f"a roster may have at most {MAX_COLUMNS:,} columns"
+                    )
         self.count = count
         self.headers = list(seen)
         problems = []
@@ -313,14 +342,17 @@ class JsonLinesRoster(Roster):
     def _objects(self) -> Iterator[tuple[int, Any]]:
         """``(line number, parsed object or the error text)`` for every non-blank line."""
         try:
-            with self.path.open("r", encoding="utf-8-sig") as handle:
-                for number, line in enumerate(handle, start=1):
+            with _open_binary(self.path) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig") as handle:
+                for number, line in enumerate(iter(lambda: handle.readline(MAX_LINE_BYTES + 1), ""), start=1):
+                    if len(line) > MAX_LINE_BYTES:
+                        raise RosterError(f"{self.name}: line {number} is longer than {MAX_LINE_BYTES:,} characters; "
+                                          "refused")
                     if not line.strip():
                         continue
                     try:
-                        yield number, json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        yield number, _BadLine(f"invalid JSON at column {exc.colno}: {exc.msg}")
+                        yield number, jsontext.loads(line)
+                    except jsontext.JsonProblems as exc:
+                        yield number, _BadLine("; ".join(_json_problem(p) for p in exc.problems))
         except UnicodeDecodeError:
             raise RosterError(f"{self.name}: not UTF-8 text") from None
 
@@ -332,6 +364,15 @@ class JsonLinesRoster(Roster):
                 yield RosterRow(number, {}, [Problem("", "each line must be a JSON object", row=number)])
             else:
                 yield RosterRow(number, dict(cols.flat_items(obj, "", self.extension)))
+
+
+def _json_problem(problem: Problem) -> str:
+    # One line of JSON: "line 1, column 7: invalid JSON: ..." says more than it needs to.
+    text = _SYNTAX.sub(r"invalid JSON at column \1: ", problem.message)
+    return f"{problem.path}: {text}" if problem.path else text
+
+
+_SYNTAX = re.compile(r"^line \d+, column (\d+): invalid JSON: ")
 
 
 @dataclass(frozen=True)

@@ -30,11 +30,12 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from .. import forms, manifest
-from ..atomic import AtomicCsv, for_spreadsheet
+from ..atomic import AtomicCsv
 from ..catalogue import catalogue
 from ..errors import MentoringDocsError, TemplateError
 from ..extension import Extension, extension_of
 from ..kinds import KINDS, Kind, cli_name, parse_kind
+from ..safe_read import FileRefused, read_regular
 from . import columns as cols
 from . import output_folder
 from .folder_names import NamePattern
@@ -74,6 +75,7 @@ def generate(
     jobs: int | None = None,
     force: bool = False,
     observer: Observer | None = None,
+    fonts: Sequence[str | os.PathLike[str]] = (),
     extension: Extension | str | os.PathLike[str] | None = None,
 ) -> BatchReport:
     """Make every pair's documents from ``rows`` into ``outdir``; return what happened.
@@ -87,9 +89,12 @@ def generate(
     defaults' one. ``name`` is the folder name pattern. ``templates`` maps a kind
     to a custom template (file name or bytes; the format is recognised), or is a
     list of ``(kind, template)`` pairs to give one per format. ``jobs`` is the
-    number of processes (default: the CPU count). ``extension`` (a field extension
-    or its file) adds its Program questions to the documents and lets them be
-    columns; a :class:`Roster` opened with an extension brings its own.
+    number of processes (default: the CPU count). ``fonts`` are font files for
+    PDF values the built-in font cannot draw (tried before the system's fonts);
+    documents that still show a character as a box are listed in
+    ``BatchReport.missing_glyphs``. ``extension`` (a field extension or its file)
+    adds its Program questions to the documents and lets them be columns; a
+    :class:`Roster` opened with an extension brings its own.
 
     Invalid rows are reported in the result and in ``outdir/errors.csv`` while the
     valid rows are made. Existing files are never replaced unless ``force``.
@@ -98,8 +103,9 @@ def generate(
     """
     out = Path(outdir)
     kinds_t = tuple(dict.fromkeys(parse_kind(k) for k in kinds))
-    formats_t = tuple(dict.fromkeys(_parse_format(f) for f in formats))
-    if not kinds_t or not formats_t:
+    calendar = any(f.strip().lower().lstrip(".") == "ics" for f in formats)
+    formats_t = tuple(dict.fromkeys(_parse_format(f) for f in formats if f.strip().lower().lstrip(".") != "ics"))
+    if not kinds_t or not (formats_t or calendar):
         raise MentoringDocsError("nothing to make: give at least one kind and one format")
     ext = extension_of(extension)
     if isinstance(rows, Roster) and rows.extension is not None:
@@ -124,7 +130,8 @@ def generate(
                 # A custom template with another extension's questions is another input.
                 template_ids[(kind, fmt)] += f"+{ext.id}:{ext.digest}"
             template_bytes.setdefault((kind, fmt), None)
-    settings = Settings(str(out), kinds_t, formats_t, template_bytes, template_ids, default_values, force, ext)
+    settings = Settings(str(out), kinds_t, formats_t, template_bytes, template_ids, default_values, force, calendar,
+                        tuple(str(f) for f in fonts), ext)
     # Compile every template here first: a broken custom template is one clear
     # error before anything is written (and forked workers inherit the result).
     for kind in kinds_t:
@@ -229,14 +236,15 @@ def _account(report: BatchReport, result: RowResult, made: manifest.ManifestWrit
             report.files_written += 1
         elif record.status == "kept" and result.ok:
             report.files_kept += 1
+    report.warnings += result.warnings
     if result.ok:
+        report.calendars_written += len(result.extra_files)
         report.pairs += 1
     else:
         report.failed_rows += 1
         report.errors.extend(result.errors)
         for error in result.errors:
-            errors_csv.write((error.row, for_spreadsheet(error.column), error.path,
-                              for_spreadsheet(error.message)))
+            errors_csv.write((error.row, error.column, error.path, error.message))
 
 
 def _check_required_columns(roster: Roster, kinds: Sequence[Kind], defaults: Mapping[str, Mapping[str, Any]],
@@ -267,7 +275,7 @@ def _groups_required(cat: Any, path: str) -> bool:
 def _parse_format(fmt: str) -> str:
     name = fmt.strip().lower().lstrip(".")
     if name not in forms.FORMATS:
-        raise MentoringDocsError(f"unknown format {fmt!r}: use {' or '.join(forms.FORMATS)}")
+        raise MentoringDocsError(f"unknown format {fmt!r}: use {', '.join(forms.FORMATS)} or ics")
     try:
         forms.backend(name)
     except ImportError:
@@ -331,9 +339,9 @@ def _templates(templates: Any, kinds: Sequence[str], formats: Sequence[str]
         else:
             label = str(source)
             try:
-                blob = Path(source).read_bytes()
-            except OSError as exc:
-                raise MentoringDocsError(f"{label}: cannot read template: {exc.strerror}") from None
+                blob = read_regular(source, forms.MAX_FORM_BYTES, label=label)
+            except FileRefused as exc:
+                raise MentoringDocsError(f"{label}: cannot read template: {exc.reason}") from None
         fmt = forms.detect_format(blob[:8])
         if fmt is None:
             raise MentoringDocsError(f"{label}: not a Word (.docx) or PDF template")

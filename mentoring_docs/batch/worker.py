@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import signal
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -19,11 +20,15 @@ from typing import Any, Mapping
 from .. import forms, validation
 from ..validation import Record
 from ..atomic import StagedWrites
+from ..calendar.files import CALENDAR_NAME, pair_calendar, verdict
 from ..catalogue import catalogue, unflatten
 from ..flat_paths import merge
-from ..errors import FROM_DEFAULTS, DataError, MentoringDocsError, OutputExistsError, Problem
+from ..errors import (
+    FROM_DEFAULTS, MISSING_GLYPHS, DataError, MentoringDocsError, MissingGlyphsWarning, OutputExistsError, Problem,
+)
 from ..extension import Extension
 from ..kinds import Kind
+from ..signatures.hooks import SIGNED_KEPT, is_signed_file
 from . import columns as cols
 from . import output_folder
 from .folder_names import file_name
@@ -42,6 +47,9 @@ class Settings:
     template_ids: dict[tuple[str, str], str]
     defaults: dict[str, dict[str, Any]]
     force: bool
+    #: Also make each pair's ``calendar.ics`` (``--formats ics``).
+    calendar: bool = False
+    fonts: tuple[str, ...] = ()
     #: The field extension whose questions the documents carry.
     extension: Extension | None = None
 
@@ -67,7 +75,9 @@ def filler_for(settings: Settings, kind: str, fmt: str) -> forms.Filler:
     key = (kind, fmt, settings.template_ids[(kind, fmt)])
     filler = _FILLERS.get(key)
     if filler is None:
-        filler = _FILLERS[key] = forms.Filler(kind, fmt, template=settings.templates[(kind, fmt)],
+        # Font files only reach the backends that draw with them (PDF).
+        fonts = settings.fonts if "fonts" in forms.backend(fmt).OPTIONS else ()
+        filler = _FILLERS[key] = forms.Filler(kind, fmt, template=settings.templates[(kind, fmt)], fonts=fonts,
                                               extension=settings.extension)
     return filler
 
@@ -242,10 +252,13 @@ def _stage_pair(settings: Settings, task: Task, records: Mapping[str, Mapping[st
     # The name is a single safe component, but a link planted in the output
     # folder could still point elsewhere: check where the folder really is.
     if os.path.dirname(real_folder) != real_outdir or folder.is_symlink():
-        result.errors.append(_row_problem(task.row, f"{task.folder}: is a link out of the output folder; refused"))
+        inside = os.path.commonpath([real_outdir, real_folder]) == real_outdir
+        where = (f"a link to {os.path.relpath(real_folder, real_outdir)!r} inside the output folder" if inside
+                 else "a link out of the output folder")
+        result.errors.append(_row_problem(task.row, f"{task.folder}: is {where}; refused"))
         return []
     names = [file_name(kind, fmt) for kind in settings.kinds for fmt in settings.formats]
-    output_folder.remove_stale_temporaries(folder, names)
+    output_folder.remove_stale_temporaries(folder, names + ([CALENDAR_NAME] if settings.calendar else []))
     pending: list[tuple[Kind, str, Path, str, str]] = []  # kind, fmt, path, relative name, input digest
     for kind in settings.kinds:
         for fmt in settings.formats:
@@ -260,6 +273,9 @@ def _stage_pair(settings: Settings, task: Task, records: Mapping[str, Mapping[st
                 result.errors.append(_row_problem(task.row, f"{relative}: is not a regular file; refused"))
                 continue
             if settings.force:
+                if is_signed_file(target):  # --force never undoes a signature
+                    result.errors.append(_row_problem(task.row, f"{relative}: {SIGNED_KEPT}"))
+                    continue
                 pending.append((kind, fmt, target, relative, source))
                 continue
             current = _sha_of_file(target)
@@ -283,11 +299,20 @@ def _stage_pair(settings: Settings, task: Task, records: Mapping[str, Mapping[st
                     f"{relative}: already exists and may hold a pair's answers; "
                     "kept as it is (use --force to replace it)",
                 ))
-    if result.errors or not pending:
+    calendar = _calendar(settings, task, records, folder, result) if settings.calendar else None
+    if result.errors or (not pending and calendar is None):
         return []
     # Render everything first: a failure while rendering leaves no half-made pair.
-    blobs = [(kind, fmt, target, relative, source, filler_for(settings, kind, fmt).render(records[kind]))
-             for kind, fmt, target, relative, source in pending]
+    # Each PDF warns once when no font has some of its characters: the warning is
+    # kept with the row, naming the document, for the console and the summary.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", MissingGlyphsWarning)
+        blobs = []
+        for kind, fmt, target, relative, source in pending:
+            blobs.append((kind, fmt, target, relative, source, filler_for(settings, kind, fmt).render(records[kind])))
+            result.warnings += [Problem("", str(w.message), row=task.row, file=relative, category=MISSING_GLYPHS)
+                                for w in caught if w.category is MissingGlyphsWarning]
+            caught.clear()
     journal = _journal(settings)
     files: list[tuple[Path, FileRecord]] = []
     temporaries: list[Path] = []
@@ -299,10 +324,28 @@ def _stage_pair(settings: Settings, task: Task, records: Mapping[str, Mapping[st
             journal.record(relative, sha, source)
             temporaries.append(staged.stage(target, blob, overwrite=settings.force))
             files.append((target, FileRecord(kind, fmt, relative, sha, source, "written")))
+        if calendar is not None:
+            temporaries.append(staged.stage(folder / CALENDAR_NAME, calendar, overwrite=True))
+            result.extra_files.append(f"{task.folder}/{CALENDAR_NAME}")
     except BaseException:
         staged.discard(temporaries)
         raise
     return files
+
+
+def _calendar(settings: Settings, task: Task, records: Mapping[str, Mapping[str, Any]], folder: Path,
+              result: RowResult) -> bytes | None:
+    """The pair's calendar bytes when ``calendar.ics`` is to be (re)written; None when it stays as it is."""
+    data, notes = pair_calendar(records.get("agreement"), records.get("action_plan"))
+    result.warnings += [Problem("", note, row=task.row) for note in notes]
+    what = verdict(folder / CALENDAR_NAME, data, force=settings.force)
+    relative = f"{task.folder}/{CALENDAR_NAME}"
+    if what == "not_a_file":
+        result.errors.append(_row_problem(task.row, f"{relative}: is not a regular file; refused"))
+    elif what == "differs":
+        result.errors.append(_row_problem(task.row, f"{relative}: already exists with other events; "
+                                                    "kept as it is (use --force to make it again)"))
+    return data if what == "write" else None
 
 
 

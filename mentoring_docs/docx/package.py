@@ -70,26 +70,35 @@ class Package:
         info = self._infos.get(part)
         if info is None:
             raise FormError(self.name, f"not a Word document: it has no {part}")
-        if info.file_size > limit:
-            raise FormError(
-                self.name,
-                f"refused: {part} would inflate to {info.file_size // (1024 * 1024)} MiB "
-                f"(limit {limit // (1024 * 1024)} MiB)",
-            )
-        if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1024 * 1024:
-            raise FormError(
-                self.name,
-                f"refused: {part} inflates {info.file_size // info.compress_size}-fold, which no document does "
-                "(a zip bomb?)",
-            )
+        refusal = inflation_refusal(info, limit)
+        if refusal:
+            raise FormError(self.name, refusal)
         try:
             with self._zip.open(info) as handle:
                 data = handle.read(limit + 1)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError,
+                ValueError) as exc:  # ValueError: a damaged directory makes zipfile seek before the start
             raise FormError(self.name, f"damaged Word document: cannot read {part} ({exc})") from None
         if len(data) > limit:
             raise FormError(self.name, f"refused: {part} is larger than its ZIP entry declares")
         return data
+
+
+def inflation_refusal(info: zipfile.ZipInfo, limit: int, ratio: int = MAX_RATIO) -> str | None:
+    """Why the ZIP member ``info`` must not be inflated (larger than ``limit``, or a bomb), or None.
+
+    Judged from the ZIP directory alone, before a byte is inflated; ``zipfile``
+    then stops inflating at the declared size (more fails its CRC check), and
+    readers read at most ``limit + 1`` bytes. Shared by Word forms and XLSX rosters.
+    """
+    name = info.filename
+    if info.file_size > limit:
+        return (f"refused: {name} would inflate to {info.file_size // (1024 * 1024)} MiB "
+                f"(limit {limit // (1024 * 1024)} MiB)")
+    if info.compress_size and info.file_size / info.compress_size > ratio and info.file_size > 1024 * 1024:
+        return (f"refused: {name} inflates {info.file_size // info.compress_size}-fold, which no document does "
+                "(a zip bomb?)")
+    return None
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from lxml import etree
 
 from ..catalogue import Catalogue, Field, FieldKind, catalogue
 from ..errors import FormError, Problem
-from ..extension import SECTION, Extension, from_definition
+from ..extension import Extension, stored_extension
 from ..kinds import KINDS, Kind
 from . import controls as ctl
 from .controls import ControlKind
@@ -142,13 +142,8 @@ def _parse_record(blob: bytes) -> _Record | None:
         extension: Extension | None = None
         problems: tuple[Problem, ...] = ()
         if found[2] is not None:
-            ext_id, digest, definition = found[2]
-            extension = from_definition(definition)
-            if extension is None or extension.digest != digest:
-                extension = None
-                problems = (Problem(SECTION, f"the form says it was made with the field extension {ext_id!r} "
-                                             f"(digest {digest}), but the definition it keeps is damaged; "
-                                             "its program questions cannot be read"),)
+            extension, problem = stored_extension(*found[2])  # bounded: over-long or malformed is a problem
+            problems = (problem,) if problem is not None else ()
         return _Record(found[0], found[1], extension, problems)  # type: ignore[arg-type]
     return None
 

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 from ..catalogue import Field, FieldKind
 from ..errors import DataError, Problem
-from ..text_values import illegal_character
+from ..text_values import illegal_character, illegal_character_message
 from ..validation import Record
 from . import controls as ctl
 from .control_names import bookmark_name
@@ -162,8 +162,7 @@ def _render_slot(slot: Slot, indices: tuple[int, ...], out: list[str], state: _R
             text = value
             bad = illegal_character(text)
             if bad is not None:
-                state.problems.append(Problem(path, f"contains the control character U+{ord(bad):04X}, "
-                                                    "which Word documents cannot hold"))
+                state.problems.append(Problem(path, illegal_character_message(bad, "Word documents")))
         if not text.isascii() and SPECIAL.search(text) is not None:
             marked = True
             if slot.filled_rtl is not None and starts_right_to_left(text):

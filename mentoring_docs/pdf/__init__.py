@@ -3,6 +3,8 @@
 - :mod:`.layout`, :mod:`.assemble`, :mod:`.generate`: build the blank forms
   (committed in ``mentoring_docs/templates/``) from the catalogue;
 - :mod:`.filler`: compile a blank form once, fill many records fast;
+- :mod:`.fontset`, :mod:`.shaping`, :mod:`.textlayout`, :mod:`.docfonts`: values in
+  any script (fallback fonts, HarfBuzz shaping, bidi, wrapping, per-document subsets);
 - :mod:`.reader`: read completed forms back, whoever filled them;
 - :mod:`.rows`: how many rows each list has on the forms.
 
@@ -13,7 +15,6 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..errors import Problem
 from ..extension import Extension
 from ..form_format import RawForm
 from .filler import CompiledForm, compile_form
@@ -22,7 +23,7 @@ from .rows import rows
 from .templates import blank_template as _blank_template
 
 FORMAT = "pdf"
-OPTIONS = frozenset({"password", "flatten"})
+OPTIONS = frozenset({"password", "flatten", "fonts"})
 
 __all__ = ["FORMAT", "OPTIONS", "CompiledForm", "blank_template", "compile_template", "list_limits", "read_form", "sniff"]
 
@@ -41,13 +42,14 @@ def compile_template(kind: str, template: bytes | None = None, *, extension: Ext
                      **options: Any) -> CompiledForm:
     """Prepare a blank form (ours, or a customised one) to fill many records.
 
-    Options: ``password`` (encrypt each output with AES-256) and ``flatten`` (draw
-    the values into the page; the copy is no longer a form).
+    Options: ``password`` (encrypt each output with AES-256), ``flatten`` (draw
+    the values into the page; the copy is no longer a form) and ``fonts`` (font
+    files to draw characters the bundled font lacks, tried before system fonts).
     """
     if extension is not None and not extension.questions_for(kind):
         extension = None
     return compile_form(kind, template, password=options.get("password"), flatten=bool(options.get("flatten")),
-                        extension=extension)
+                        fonts=tuple(options.get("fonts") or ()), extension=extension)
 
 
 def list_limits(kind: str, extension: Extension | None = None) -> Mapping[str, int]:
@@ -56,6 +58,6 @@ def list_limits(kind: str, extension: Extension | None = None) -> Mapping[str, i
 
 
 def read_form(source: bytes, *, name: str, password: str | None = None) -> RawForm:
-    """The kind, raw field values and problems (none: a PDF field has one name) of a completed PDF form."""
-    kind, values, extension, damaged = _read_form(source, name=name, password=password)
-    return RawForm(kind, values, [Problem("program_questions", damaged)] if damaged else [], extension)
+    """The kind, raw field values and problems (values not read: over-long, not text; a damaged
+    record of the field extension) of a completed PDF form, and the extension it was made with."""
+    return _read_form(source, name=name, password=password)

@@ -6,6 +6,13 @@ then cut longer answers), every checkbox is Required, and its fonts are the
 standard 14 without Greek or Cyrillic. Our fields have no MaxLen, nothing is
 Required, and the form's resources hold an embedded TrueType font.
 
+Two fonts, two jobs. The default appearance (``/DA``) of the form and of every
+field names :data:`FORM_FONT`, the standard Helvetica with WinAnsiEncoding: a
+simple font that every other filler (pdftk, pypdf, PyPDFForm, PyMuPDF, PDFium,
+Acrobat) can encode text for when it draws its own appearance. Our appearances
+name the embedded DejaVu subset (and per-document fonts) in their own
+``/Resources``, so they draw every script we have a font for.
+
 Field names are hierarchical, as the PDF standard wants (partial names never
 contain a period): ``goals`` > ``0`` > ``title`` is the field ``goals.0.title``.
 """
@@ -23,6 +30,7 @@ from ..catalogue import Field, FieldKind
 from . import appearance
 from .font import BASE_FONT, RESOURCE_NAME, Metrics, metrics
 from .layout import Widget
+from .sigfields import add_signature_fields
 
 #: Field flags (PDF 32000-1, 12.7.3.1 and 12.7.4).
 FF_MULTILINE = 1 << 12
@@ -31,6 +39,8 @@ FF_COMBO = 1 << 17
 F_PRINT = 4
 #: Name of the "on" state of our checkboxes (Acrobat's default too).
 ON_STATE = "/Yes"
+#: Resource name of the form's default font, the one other fillers draw with.
+FORM_FONT = "Helv"
 #: The ISO date format, for viewers that run form JavaScript (Acrobat, pdf.js).
 DATE_FORMAT = "yyyy-mm-dd"
 
@@ -58,6 +68,12 @@ def font_objects(pdf: pikepdf.Pdf, m: Metrics | None = None) -> pikepdf.Object:
         Type=Name.Font, Subtype=Name.Type0, BaseFont=Name("/" + BASE_FONT), Encoding=Name("/Identity-H"),
         DescendantFonts=Array([descendant]), ToUnicode=pdf.make_indirect(to_unicode),
     ))
+
+
+def helvetica(pdf: pikepdf.Pdf) -> pikepdf.Object:
+    """The standard Helvetica with WinAnsiEncoding: the /DA font other fillers encode text for."""
+    return pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica,
+                                        Encoding=Name.WinAnsiEncoding))
 
 
 def zapf_dingbats(pdf: pikepdf.Pdf) -> pikepdf.Object:
@@ -88,7 +104,7 @@ def widget_dict(pdf: pikepdf.Pdf, w: Widget, page: pikepdf.Object, partial: str)
         Type=Name.Annot, Subtype=Name.Widget, T=String(partial), TU=String(fd.full_label),
         Rect=Array([x1, y1, x2, y2]), F=F_PRINT, P=page,
     )
-    font = f"/{RESOURCE_NAME}"
+    font = f"/{FORM_FONT}"
     if fd.kind is FieldKind.CHECKBOX:
         width, height = x2 - x1, y2 - y1
         d.FT = Name.Btn
@@ -96,7 +112,9 @@ def widget_dict(pdf: pikepdf.Pdf, w: Widget, page: pikepdf.Object, partial: str)
         d.MK = Dictionary(CA=String("4"))  # ZapfDingbats "4" is a tick
         d.AP = Dictionary(N=Dictionary({
             ON_STATE: form_xobject(pdf, width, height, appearance.check_stream(width, height)),
-            "/Off": form_xobject(pdf, width, height, b""),
+            # Not empty: an empty stream gets a /FlateDecode filter with no data, which
+            # MuPDF reports as a broken stream.
+            "/Off": form_xobject(pdf, width, height, b"q Q"),
         }))
         d.V = Name.Off
         d.AS = Name.Off
@@ -141,6 +159,7 @@ def add_fields(pdf: pikepdf.Pdf, widgets: Iterable[Widget]) -> None:
         child.Parent = parent
         parent.Kids.append(child)
 
+    widgets = list(widgets)
     annots: dict[int, Array] = {}
     for w in widgets:
         page = pdf.pages[w.page]
@@ -152,9 +171,11 @@ def add_fields(pdf: pikepdf.Pdf, widgets: Iterable[Widget]) -> None:
         pdf.pages[number].obj.Annots = array
     pdf.Root.AcroForm = pdf.make_indirect(Dictionary(
         Fields=roots,
-        DA=String(f"/{RESOURCE_NAME} 0 Tf 0 g"),
-        DR=Dictionary(Font=Dictionary({f"/{RESOURCE_NAME}": font, "/ZaDb": zapf_dingbats(pdf)})),
+        DA=String(f"/{FORM_FONT} 0 Tf 0 g"),
+        DR=Dictionary(Font=Dictionary({f"/{FORM_FONT}": helvetica(pdf), f"/{RESOURCE_NAME}": font,
+                                       "/ZaDb": zapf_dingbats(pdf)})),
     ))
+    add_signature_fields(pdf, widgets)  # a digital signature field per party (not data fields)
 
 
 def save(pdf: pikepdf.Pdf) -> bytes:

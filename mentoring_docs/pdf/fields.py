@@ -13,7 +13,7 @@ widgets of a field are worked out only when someone asks for them.
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, TypeAlias
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -67,6 +67,13 @@ class TerminalField:
 
     @property
     def has_value(self) -> bool:
+        """Whether the field holds data: text, choice or checkbox.
+
+        Signature fields (``/FT /Sig``: ours, ``signatures.<party>.signature``, or one
+        Acrobat adds), push buttons and radio groups are not data: the filler never
+        fills them and does not count them as unknown fields of a custom template,
+        and the reader skips them (signatures are read by :mod:`mentoring_docs.signatures`).
+        """
         return self.ftype in ("/Tx", "/Ch") or self.is_checkbox
 
     def __repr__(self) -> str:
@@ -75,6 +82,25 @@ class TerminalField:
 
 def _loop() -> FieldTreeError:
     return FieldTreeError("the form's field tree loops back on itself")
+
+
+#: The objects above a node, innermost first: ``(objgen, the rest)``; built only as kids are pushed.
+_Chain: TypeAlias = "tuple[tuple[int, int], _Chain | None]"
+
+
+def _repeated(key: tuple[int, int], chain: _Chain | None, obj: pikepdf.Object, parent: str) -> FieldTreeError:
+    """A loop if ``key`` is one of the node's own ancestors; otherwise an object listed twice."""
+    link = chain
+    while link is not None:
+        if link[0] == key:
+            return _loop()
+        link = link[1]
+    partial = obj.get_str("/T", None) if isinstance(obj, Dictionary) else None
+    what = ".".join(p for p in (parent, partial) if p) if partial is not None else ""
+    if what:
+        return FieldTreeError(f"the form's field tree lists the field {what[:200]!r} more than once")
+    return FieldTreeError(f"the form's field tree lists a widget of {parent[:200]!r} more than once"
+                          if parent else "the form's field tree lists one object more than once")
 
 
 def terminal_fields(pdf: pikepdf.Pdf) -> Iterator[TerminalField]:
@@ -90,15 +116,15 @@ def terminal_fields(pdf: pikepdf.Pdf) -> Iterator[TerminalField]:
     seen: set[tuple[int, int]] = set()
     # (object, parent's qualified name, inherited FT, Ff, V, depth); kids on the
     # stack are known to be dictionaries with a /T, so those checks are not repeated.
-    stack: list[tuple[pikepdf.Object, str, str | None, int, pikepdf.Object | None, int]] = [
-        (obj, "", None, 0, None, 0) for obj in reversed(list(roots)) if isinstance(obj, Dictionary)
+    stack: list[tuple[pikepdf.Object, str, str | None, int, pikepdf.Object | None, int, _Chain | None]] = [
+        (obj, "", None, 0, None, 0, None) for obj in reversed(list(roots)) if isinstance(obj, Dictionary)
     ]
     while stack:
-        obj, name, ftype, flags, value, depth = stack.pop()
+        obj, name, ftype, flags, value, depth, chain = stack.pop()
         key = obj.objgen
         if key != _DIRECT:
             if key in seen:
-                raise _loop()
+                raise _repeated(key, chain, obj, name)
             seen.add(key)
         if depth > MAX_DEPTH:
             raise FieldTreeError(f"the form's field tree is deeper than {MAX_DEPTH} levels")
@@ -130,13 +156,14 @@ def terminal_fields(pdf: pikepdf.Pdf) -> Iterator[TerminalField]:
                 kid_list = [k for k in kids if isinstance(k, Dictionary)]
         field_kids = [k for k in kid_list if _T in k]
         if field_kids:
+            link = (key, chain)
             for kid in reversed(field_kids):
-                stack.append((kid, name, ftype, flags, value, depth + 1))
+                stack.append((kid, name, ftype, flags, value, depth + 1, link))
             continue
         for kid in kid_list:  # widgets
             kkey = kid.objgen
             if kkey != _DIRECT:
                 if kkey in seen:
-                    raise _loop()
+                    raise _repeated(kkey, (key, chain), kid, name)
                 seen.add(kkey)
         yield TerminalField(name, obj, ftype, flags, value, kid_list)

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import dataclasses
+import warnings
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -27,11 +29,13 @@ from pikepdf import Name
 from ..catalogue import Catalogue, Field, FieldKind, catalogue
 from ..extension import Extension
 from ..flat_paths import pattern_of
-from ..errors import DataError, FormError, Problem, TemplateError
+from ..errors import DataError, FormError, MissingGlyphsWarning, Problem, TemplateError
 from ..validation import Record, list_limit_problems
-from . import appearance
+from . import appearance, textlayout
+from .docfonts import DocumentFonts, Drawing
 from .fields import FieldTreeError, TerminalField, terminal_fields
 from .font import RESOURCE_NAME, Metrics, metrics
+from .fontset import FontChain, describe_missing, package_hint
 from .normalise import normalise
 from .syntax import number, text_string
 
@@ -93,12 +97,18 @@ class CompiledForm:
     """A blank form prepared once; :meth:`render` fills it with a record."""
 
     def __init__(self, kind: str, base: bytes, *, name: str, custom: bool, password: str | None = None,
-                 flatten: bool = False, font: Metrics | None = None, extension: Extension | None = None) -> None:
+                 flatten: bool = False, font: Metrics | None = None,
+                 fonts: tuple[str | os.PathLike[str], ...] = (), system_fonts: bool = True,
+                 extension: Extension | None = None) -> None:
         self.kind = kind
         self.cat: Catalogue = catalogue(kind, extension)
         self.password = password or None
         self.flatten = bool(flatten)
         self.metrics = font or metrics()
+        #: the fallback chain for what the bundled font cannot draw alone (user fonts load now)
+        self.chain = FontChain(fonts, system=system_fonts)
+        # Text the fast path draws: characters of the bundled font that need no shaping.
+        self._simple = _simple_chars(self.metrics)
         self.base = base if base.endswith(b"\n") else base + b"\n"
         tail = _STARTXREF.search(base[-2048:])
         if tail is None:
@@ -119,8 +129,8 @@ class CompiledForm:
             dr_font = pdf.Root.AcroForm.DR.Font.get("/" + RESOURCE_NAME)
             if dr_font is None or not dr_font.is_indirect:
                 raise FormError(name, f"the blank form lacks its /{RESOURCE_NAME} font")
-            self.resources = (b"/Resources << /Font << /" + RESOURCE_NAME.encode() + b" %d %d R >> >>"
-                              % dr_font.objgen)
+            self.font_ref = b"%d %d R" % dr_font.objgen
+            self.resources = b"/Resources << /Font << /" + RESOURCE_NAME.encode() + b" " + self.font_ref + b" >> >>"
             try:
                 found = [tf for tf in terminal_fields(pdf) if tf.has_value]
             except FieldTreeError as exc:
@@ -241,6 +251,12 @@ class CompiledForm:
         xref: list[tuple[int, int, int]] = []
         nxt = self.size
         m = self.metrics
+        drawn, fonts_objs, resources = self._complex(values)
+        for num, obj in fonts_objs:
+            xref.append((num, 0, pos))
+            out.append(obj)
+            pos += len(obj)
+            nxt = max(nxt, num + 1)
         for slot in self.slots:
             value = values.get(slot.path)
             if value is None or value == "" or value is False:
@@ -269,13 +285,16 @@ class CompiledForm:
                 xref.append((slot.num, slot.gen, pos))
                 out.append(obj)
                 pos += len(obj)
-            for w in slot.widgets:
+            for i, w in enumerate(slot.widgets):
                 extra = b" /V " + encoded if slot.merged else b""
                 if shown:
-                    content = appearance.text_stream(m, w.width, w.height, shown, multiline=slot.kind == "long",
-                                                     size=slot.size)
+                    content = drawn.get((slot.path, i)) if drawn else None
+                    res = resources if content is not None else self.resources
+                    if content is None:
+                        content = appearance.text_stream(m, w.width, w.height, shown, multiline=slot.kind == "long",
+                                                         size=slot.size)
                     stream = (b"%d 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 %s %s] %s /Length %d >>\n"
-                              b"stream\n" % (nxt, number(w.width), number(w.height), self.resources, len(content))
+                              b"stream\n" % (nxt, number(w.width), number(w.height), res, len(content))
                               + content + b"\nendstream\nendobj\n")
                     xref.append((nxt, 0, pos))
                     out.append(stream)
@@ -290,6 +309,40 @@ class CompiledForm:
         if not xref:
             return self.base
         return b"".join(out) + self._xref(xref, nxt, pos, out)
+
+    def _complex(self, values: Mapping[str, str | bool]) -> tuple[dict[tuple[str, int], bytes],
+                                                                  list[tuple[int, bytes]], bytes]:
+        """Appearances of the values the fast path cannot draw, and the fonts they need.
+
+        Returns the content by (field path, widget index), the font objects to add
+        (numbered from the first free object number) and the /Resources naming them.
+        Warns once for the document when no font has some characters.
+        """
+        simple = self._simple
+        drawings: dict[tuple[str, int], Drawing] = {}
+        fonts: DocumentFonts | None = None
+        missing = textlayout.Missing({})
+        for slot in self.slots:
+            value = values.get(slot.path)
+            if slot.kind == "check" or not isinstance(value, str) or not value:
+                continue
+            shown = slot.labels.get(value, value) if slot.kind == "choice" else value
+            if shown.isascii() or all(c in simple for c in shown):
+                continue
+            fonts = fonts or DocumentFonts()
+            for i, w in enumerate(slot.widgets):
+                drawings[(slot.path, i)] = textlayout.text_stream(
+                    self.chain, fonts, w.width, w.height, shown, multiline=slot.kind == "long", size=slot.size,
+                    path=slot.path, missing=missing)
+        if missing.chars:
+            lost = [c for chars in missing.chars.values() for c in chars]
+            warnings.warn(MissingGlyphsWarning(
+                "; ".join(f"{path}: no font has {describe_missing(chars)}" for path, chars in missing.chars.items())
+                + f"; install {package_hint(lost)} or pass --font"), stacklevel=3)
+        if fonts is None:
+            return {}, [], self.resources
+        objs, resources = fonts.objects(self.size, self.font_ref)
+        return {key: fonts.finish(drawing) for key, drawing in drawings.items()}, objs, resources
 
     def _xref(self, entries: list[tuple[int, int, int]], size: int, pos: int, out: list[bytes]) -> bytes:
         entries.sort()
@@ -312,6 +365,21 @@ class CompiledForm:
         return b"".join(table)
 
 
+def _simple_chars(m: Metrics) -> frozenset[str]:
+    """Characters the fast path draws well: in the bundled font, left-to-right, not combining."""
+    import unicodedata
+
+    out = {"\n", "\r", "\t"}
+    for code in m.cmap:
+        ch = chr(code)
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Mc", "Cf"):
+            continue
+        if unicodedata.bidirectional(ch) in ("R", "AL", "AN"):
+            continue
+        out.add(ch)
+    return frozenset(out)
+
+
 def _rows_of(slots: list[Slot]) -> dict[str, int]:
     """Rows per list pattern, from the indices the form's field names use."""
     rows: dict[str, int] = {}
@@ -324,22 +392,27 @@ def _rows_of(slots: list[Slot]) -> dict[str, int]:
     return rows
 
 
+def flatten_form(pdf: pikepdf.Pdf) -> None:
+    """Draw every field's appearance into its page and remove the form: nothing stays editable."""
+    pdf.flatten_annotations("all")
+    # Empty fields have no appearance to draw; they must not stay editable either.
+    for page in pdf.pages:
+        annots = page.obj.get("/Annots")
+        if isinstance(annots, pikepdf.Array):
+            kept = [a for a in annots if a.get("/Subtype") != Name.Widget]
+            if kept:
+                page.obj.Annots = pikepdf.Array(kept)
+            else:
+                del page.obj["/Annots"]
+    if "/AcroForm" in pdf.Root:
+        del pdf.Root["/AcroForm"]
+
+
 def _rewrite(filled: bytes, *, password: str | None, flatten: bool) -> bytes:
     """A full rewrite through qpdf: drawn-in values (flatten) and/or AES-256 encryption."""
     with pikepdf.open(io.BytesIO(filled)) as pdf:
         if flatten:
-            pdf.flatten_annotations("all")
-            # Empty fields have no appearance to draw; they must not stay editable either.
-            for page in pdf.pages:
-                annots = page.obj.get("/Annots")
-                if isinstance(annots, pikepdf.Array):
-                    kept = [a for a in annots if a.get("/Subtype") != Name.Widget]
-                    if kept:
-                        page.obj.Annots = pikepdf.Array(kept)
-                    else:
-                        del page.obj["/Annots"]
-            if "/AcroForm" in pdf.Root:
-                del pdf.Root["/AcroForm"]
+            flatten_form(pdf)
         out = io.BytesIO()
         encryption = pikepdf.Encryption(owner=password, user=password, R=6, aes=True) if password else None
         pdf.save(out, encryption=encryption or False, object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -351,12 +424,19 @@ def _first_line(exc: BaseException) -> str:
 
 
 def compile_form(kind: str, template: bytes | None, *, name: str = "template", password: str | None = None,
-                 flatten: bool = False, extension: Extension | None = None) -> CompiledForm:
-    """Prepare ``template`` (or the built-in blank form, with an extension's questions) for filling many records."""
+                 flatten: bool = False, fonts: tuple[str | os.PathLike[str], ...] = (),
+                 system_fonts: bool = True, extension: Extension | None = None) -> CompiledForm:
+    """Prepare ``template`` (or the built-in blank form, with an extension's questions) for filling many records.
+
+    ``fonts``: font files to try, in order, for characters the bundled font lacks
+    (before the system's fonts; ``system_fonts=False`` leaves those out).
+    """
     from .templates import blank_template
 
     if template is None:
         return CompiledForm(kind, blank_template(kind, extension), name="built-in form", custom=False,
-                            password=password, flatten=flatten, extension=extension)
+                            password=password, flatten=flatten, fonts=fonts, system_fonts=system_fonts,
+                            extension=extension)
     return CompiledForm(kind, normalise(template, name=name), name=name, custom=True,
-                        password=password, flatten=flatten, extension=extension)
+                        password=password, flatten=flatten, fonts=fonts, system_fonts=system_fonts,
+                        extension=extension)

@@ -2,13 +2,13 @@
 
 Filled values are drawn with this font as a Type0 (CID, Identity-H) font whose
 code for a character is its glyph id, so any glyph of the font can be drawn and
-nothing depends on a viewer's fonts. The same font sits in the form's default
-resources (``/DR``) under :data:`RESOURCE_NAME`, so that viewers and other tools
-(pypdf, pdftk) that regenerate appearances also find glyphs for Greek and Cyrillic
-rather than printing ``?``.
+nothing depends on a viewer's fonts. The font sits in the form's resources
+(``/DR``) under :data:`RESOURCE_NAME`; our appearance streams name it there. The
+form's default appearance (``/DA``) names Helvetica instead, for other fillers
+(see :mod:`.assemble`).
 
-Characters the subset lacks (CJK, Arabic...) are drawn as the font's ``.notdef``
-box; the value itself is stored exactly and reads back unchanged.
+Values the subset cannot draw alone (other scripts, right-to-left text) are drawn
+with fonts of the fallback chain (:mod:`.fontset`, :mod:`.textlayout`).
 """
 
 from __future__ import annotations

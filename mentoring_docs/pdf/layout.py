@@ -42,6 +42,7 @@ PROMPT_SIZE = 7.4
 BOX_H = 17.0          # one-line boxes
 LINE_H = 11.6         # per line of a long-text box
 CHECK = 10.0          # checkbox side
+SIGNATURE_LINE_H = 40.0  # the row with the line to sign on (and the digital signature field)
 
 BOLD = "Helvetica-Bold"
 REGULAR = "Helvetica"
@@ -348,7 +349,7 @@ def signature_line_row(width: float) -> Row:
         c.line(MARGIN_X + x0, top - 26, MARGIN_X + x0 + width, top - 26)
         p.text(MARGIN_X + x0, top - 34, "Signature", BOLD, LABEL_SIZE, MUTED)
 
-    return Row(40, paint)
+    return Row(SIGNATURE_LINE_H, paint)
 
 
 # -- the catalogue walk ---------------------------------------------------------------

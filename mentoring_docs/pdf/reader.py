@@ -10,35 +10,95 @@ Turning text into typed data, and reporting what does not fit, is the core's job
 from __future__ import annotations
 
 import contextlib
+import decimal
 import io
 import os
 import re
+import zlib
 from typing import BinaryIO, Callable, Iterator
 
 import pikepdf
 from pikepdf import Name
 
 from ..catalogue import catalogue
+from ..errors import FormError, Problem
 from ..flat_paths import pattern_of
-from ..errors import FormError
+from ..form_format import RawForm
 from ..kinds import KINDS, TITLES, Kind
 from ..extension import Extension
+from ..limits import MAX_FIELD_NAME_CHARS, MAX_LONG_TEXT_CHARS
 from .extension_info import stored_extension
 from .fields import FieldTreeError, TerminalField, terminal_fields
 
 _DAMAGE = ("reconstruct", "damaged", "xref not found", "unable to find trailer", "EOF")
 
 
+#: Bytes of the longest value any field may hold (UTF-16 with a byte order mark, or UTF-8): a
+#: value stored in more is refused without being inflated or decoded whole.
+_VALUE_BYTES = MAX_LONG_TEXT_CHARS * 4 + 4
+
+
+class _Refused(Exception):
+    """A value that is not read as text: too long, or not text at all."""
+
+
+def _too_long() -> _Refused:
+    return _Refused(f"is longer than {MAX_LONG_TEXT_CHARS:,} characters (the longest a field may hold); not read")
+
+
 def _text(value: pikepdf.Object) -> str:
     if isinstance(value, pikepdf.String):
+        if len(bytes(value)) > _VALUE_BYTES:  # the stored string's length, before it is decoded
+            raise _too_long()
         return str(value)
     if isinstance(value, Name):
         return str(value)[1:]
     if isinstance(value, pikepdf.Array):  # a multiple-choice list: not ours, but keep every value
-        return ", ".join(_text(v) for v in value)
+        if len(value) > 1000:
+            raise _Refused(f"is a list of {len(value):,} values; not read")
+        text = ", ".join(_text(v) for v in value)
+        if len(text) > MAX_LONG_TEXT_CHARS:
+            raise _too_long()
+        return text
     if isinstance(value, pikepdf.Stream):  # rich text value stored as a stream
-        return value.read_bytes().decode("utf-8", "replace")
-    return str(value)
+        return _stream_text(value)
+    if isinstance(value, (int, decimal.Decimal)) and not isinstance(value, bool):
+        return str(value)  # a number some tool stored as a number: the core checks it as text
+    if isinstance(value, pikepdf.Dictionary):
+        raise _Refused("holds a PDF dictionary instead of text; not read")
+    raise _Refused(f"holds a PDF {type(value).__name__.lower()} instead of text; not read")
+
+
+def _stream_text(stream: pikepdf.Stream) -> str:
+    """The text of a value stored as a stream, inflated at most to :data:`_VALUE_BYTES`.
+
+    pikepdf's ``read_bytes`` would inflate the whole stream first (a few megabytes
+    of PDF can inflate to gigabytes), so the stored bytes are inflated here, in
+    one bounded step. Only what forms use is read: no filter, or FlateDecode.
+    """
+    filters = stream.get("/Filter")
+    if isinstance(filters, pikepdf.Array):
+        filters = filters[0] if len(filters) == 1 else filters
+    if isinstance(filters, pikepdf.Array) or "/DecodeParms" in stream:
+        raise _Refused("is stored with PDF filters forms do not use; not read")
+    declared = stream.get("/Length")
+    if isinstance(declared, int) and declared > _VALUE_BYTES * 1024:  # a ratio no text value needs
+        raise _too_long()
+    raw = stream.read_raw_bytes()
+    if filters is None:
+        data = raw[:_VALUE_BYTES + 1]
+    elif filters == Name.FlateDecode:
+        try:
+            data = zlib.decompressobj().decompress(raw, _VALUE_BYTES + 1)
+        except zlib.error:
+            raise _Refused("is a damaged compressed stream; not read") from None
+    else:
+        raise _Refused(f"is stored with the PDF filter {filters}, which forms do not use; not read")
+    if len(data) > _VALUE_BYTES:
+        raise _too_long()
+    if data.startswith((b"\xfe\xff", b"\xff\xfe")):
+        return data.decode("utf-16", "replace")
+    return data.decode("utf-8", "replace")
 
 
 def _value(tf: TerminalField) -> str | bool | None:
@@ -92,10 +152,14 @@ def _input(source: bytes) -> Iterator[tuple[BinaryIO, pikepdf.AccessMode]]:
         yield stream, pikepdf.AccessMode.mmap
 
 
-def read_form(source: bytes, *, name: str, password: str | None = None) -> tuple[
-        Kind, dict[str, str | bool | None], Extension | None, str | None]:
-    """The kind of a completed form, its raw values by concrete dotted path, the field
-    extension it was made with and what is wrong with that record (see :mod:`.extension_info`).
+def read_form(source: bytes, *, name: str, password: str | None = None) -> RawForm:
+    """The kind of a completed form, its raw values by concrete dotted path, values not
+    read, and the field extension it was made with (see :mod:`.extension_info`).
+
+    A value that is not text (a dictionary) or is longer than any field may hold
+    is not read but returned as a problem with its path; a stream is never
+    inflated past that length. A damaged or over-long record of the extension is
+    a problem on ``program_questions``.
 
     Raises :class:`FormError` naming ``name`` for a file that is not a readable
     form of ours: not a PDF, damaged or cut short, encrypted without the right
@@ -106,7 +170,7 @@ def read_form(source: bytes, *, name: str, password: str | None = None) -> tuple
 
 
 def _read(stream: BinaryIO, mode: pikepdf.AccessMode, *, name: str,
-          password: str | None) -> tuple[Kind, dict[str, str | bool | None], Extension | None, str | None]:
+          password: str | None) -> RawForm:
     try:
         # Pages are never looked at: do not let qpdf walk the page tree on opening.
         pdf = pikepdf.open(stream, password=password or "", access_mode=mode, inherit_page_attributes=False)
@@ -119,8 +183,15 @@ def _read(stream: BinaryIO, mode: pikepdf.AccessMode, *, name: str,
     except (ValueError, RuntimeError) as exc:
         raise FormError(name, f"not a readable PDF ({_first_line(exc)})") from None
     with pdf:
+        found: list[Problem] = []
         try:
-            fields = [tf for tf in terminal_fields(pdf) if tf.has_value]
+            fields = []
+            for tf in terminal_fields(pdf):
+                if len(tf.name) > MAX_FIELD_NAME_CHARS:  # no field of ours; and not worth matching
+                    found.append(Problem("", f"a field name {len(tf.name):,} characters long (at most "
+                                             f"{MAX_FIELD_NAME_CHARS}); that field is not read"))
+                elif tf.has_value:
+                    fields.append(tf)
             damage = [w for w in pdf.get_warnings() if any(d.lower() in w.lower() for d in _DAMAGE)]
         except FieldTreeError as exc:
             raise FormError(name, str(exc)) from None
@@ -135,16 +206,22 @@ def _read(stream: BinaryIO, mode: pikepdf.AccessMode, *, name: str,
         if kind is None:
             raise FormError(name, "none of the PDF's form fields belongs to a mentoring agreement or action plan")
         extension, damaged = stored_extension(pdf)
+        if damaged is not None:
+            found.append(damaged)
         ours = catalogue(kind, extension).by_path
         raw: dict[str, str | bool | None] = {}
         for tf, pattern in zip(fields, patterns):
-            value = _value(tf)
+            try:
+                value = _value(tf)
+            except _Refused as exc:
+                found.append(Problem(tf.name, str(exc)))
+                continue
             # Fields that are not ours (a Submit button, a stamp) only matter when
             # someone typed into them: then the core reports them instead of dropping them.
             if pattern not in ours and value in (None, "", False):
                 continue
             raw[tf.name] = value
-        return kind, raw, extension, damaged
+        return RawForm(kind, raw, found, extension)
 
 
 def _title(pdf: pikepdf.Pdf) -> str:

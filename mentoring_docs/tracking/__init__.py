@@ -8,7 +8,10 @@ directly; :meth:`Tracker.write` saves them as XLSX, CSV, JSON or HTML.
 
 The modules, by job: :mod:`.tables` (the table model), :mod:`.collect` (finding and
 reading files), :mod:`.build` (pairing and the rows; the rules are in its
-docstring), :mod:`.tracker` (the :class:`Tracker`), :mod:`.output` (the writers).
+docstring), :mod:`.copies` (the copy used), :mod:`.issued_pairs` (a row per issued
+pair), :mod:`.rollups` and :mod:`.alerts` (the programs and alerts tables),
+:mod:`.audience` (the manager's view), :mod:`.tracker` (the :class:`Tracker`),
+:mod:`.output` (the writers).
 """
 
 from __future__ import annotations

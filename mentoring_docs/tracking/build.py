@@ -15,19 +15,23 @@ The rules, in one place (``docs/tracking.md`` explains them for users):
   mentee names (compared by :mod:`mentoring_docs.identity`'s rule: Unicode NFKC
   normalisation, case folding and collapsing white space); if several pairs with ids match, it is ambiguous and tracked under the
   names alone, with a problem row; if no pair matches, the names are the identity.
-- **Newest version wins.** When a pair returned several copies of the same kind of
-  document, the one with the latest file modification time is used (ties: the later
-  path in sort order); the others are listed as superseded in the documents table.
+- **Newest valid copy wins.** When a pair returned several copies of the same kind of
+  document, the newest one (latest file modification time; ties: the later path in
+  sort order) without problems is used; newer copies with problems are listed as
+  rejected, older ones as superseded, in the documents table (:mod:`.copies`).
   Modification time is what a copy, a mail client or a file share keeps best, but it
   is only as good as the way files were collected.
 - **Dates.** A missing midpoint check is the day halfway between start and end
   (rounded down), as the data model says. ``days to`` values are counted from the
   as-of date and are negative once the day has passed. An activity is overdue when its
   target date is before the as-of date and its status is neither completed nor deferred.
-- **Signatures.** A signature counts when its typed name is filled in; the date
-  alone does not sign.
+- **Signatures.** A signature counts when its typed name is filled in (the date
+  alone does not sign) or a digital signature is intact; a digital signature changed
+  after signing, or invalid, does not count and is a problem (``signature``), as is a
+  certificate whose name differs from the typed name. Statuses: :mod:`mentoring_docs.signatures.status`.
 - **Issued documents** (``manifest=``, the ``manifest.csv`` batch generation writes): see
-  :mod:`mentoring_docs.manifest`.
+  :mod:`mentoring_docs.manifest`; every issued pair gets a row (:mod:`.issued_pairs`).
+- **Roll-ups and warnings**: :mod:`.rollups` and :mod:`.alerts`.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from ..catalogue import catalogue
@@ -43,60 +48,47 @@ from ..extension import SECTION, extension_of
 from ..identity import pair_names_key
 from ..kinds import KINDS
 from ..manifest import Issued, read_manifest
+from ..record_values import date_of, text_of, value_at
+from . import alerts, issued_pairs, rollups
 from .collect import Returned, collect
-from .tables import ActivityRow, DocumentRow, PairRow, ProblemRow, QuestionRow, ReviewRow
+from .copies import Choice, choose
+from .tables import CLOSED, ActivityRow, DocumentRow, PairRow, ProblemRow, QuestionRow, ReviewRow
 from .tracker import Tracker
 
 __all__ = ["CLOSED", "build", "midpoint", "pair_names_key", "track"]
 
-#: Statuses that end an activity's claim on its target date.
-CLOSED = ("completed", "deferred")
-
 
 def track(paths: Iterable[str | os.PathLike[str]], *, as_of: dt.date | None = None,
           manifest: str | os.PathLike[str] | Sequence[Issued] | None = None,
-          password: str | None = None, extension: Any = None) -> Tracker:
+          password: str | None = None, trust_roots: Sequence[Any] = (), stale_days: int | None = None,
+          return_days: int | None = None, extension: Any = None) -> Tracker:
     """Read every returned form under ``paths`` into a :class:`Tracker`.
 
     ``as_of`` (default: today) is the day overdue activities and days-to counts are
     measured from. ``manifest`` is batch generation's ``manifest.csv`` (or the
     :class:`~mentoring_docs.manifest.Issued` rows read from it): issued documents that
     have not come back become problems. ``password`` opens PDFs encrypted with it
-    (the one password of a program's confidential copies). ``extension`` (a field
-    extension or its file) reads the program questions of forms made with it;
-    their answers are the questions table.
+    (the one password of a program's confidential copies). ``trust_roots`` are the
+    root certificates (files) digital signatures must chain to to be ``trusted``.
+    ``stale_days`` and ``return_days`` tune the early warnings (:mod:`.alerts`).
+    ``extension`` (a field extension or its file) reads the program questions of
+    forms made with it; their answers are the questions table.
     """
-    issued = read_manifest(manifest) if isinstance(manifest, (str, os.PathLike)) else manifest
-    documents, problems = collect(paths, password=password, extension=extension_of(extension))
-    return build(documents, as_of=as_of or dt.date.today(), issued=issued, unreadable=problems)
+    from ..signatures.hooks import trust_roots_of
 
+    issued = read_manifest(manifest) if isinstance(manifest, (str, os.PathLike)) else manifest
+    documents, problems = collect(paths, password=password, trust_roots=trust_roots_of(trust_roots),
+                                  extension=extension_of(extension))
+    return build(documents, as_of=as_of or dt.date.today(), issued=issued, unreadable=problems,
+                 read_issued=issued_pairs.issued_reader(password), stale_days=stale_days,
+                 return_days=return_days)
 
 
 # -- pairing ------------------------------------------------------------------------
 
 
 def _names(data: Mapping[str, Any]) -> tuple[str | None, str | None]:
-    return _text(_get(data, "mentor", "name")), _text(_get(data, "mentee", "name"))
-
-
-def _get(data: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(data, Mapping):
-            return None
-        data = data.get(key)
-    return data
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return None
-
-
-def _date(value: Any) -> dt.date | None:
-    # Data that failed validation is still typed by the reader, but be strict anyway.
-    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
+    return text_of(value_at(data, "mentor", "name")), text_of(value_at(data, "mentee", "name"))
 
 
 @dataclass
@@ -105,11 +97,17 @@ class _Pair:
     names: tuple[str, str] | None
     documents: dict[str, list[Returned]] = field(default_factory=dict)
     used: dict[str, Returned] = field(default_factory=dict)
+    rejected: dict[str, list[Returned]] = field(default_factory=dict)
+    #: The pair's documents in the manifest, and the issued agreement's data (names, dates) when read.
+    issued: list[Issued] = field(default_factory=list)
+    issued_data: Mapping[str, Any] | None = None
 
     def label(self) -> str:
         if self.agreement_id:
             return self.agreement_id
         mentor, mentee = self.display_names()
+        if mentor is None and mentee is None and self.issued:
+            return self.issued[0].folder  # issued without an ID, nothing read: the pair folder names it
         return f"{mentor} / {mentee}"
 
     def display_names(self) -> tuple[str | None, str | None]:
@@ -118,11 +116,9 @@ class _Pair:
                 mentor, mentee = _names(self.used[kind].data)
                 if mentor or mentee:
                     return mentor, mentee
+        if self.issued_data is not None:
+            return _names(self.issued_data)
         return None, None
-
-
-def _newest_first(docs: list[Returned]) -> list[Returned]:
-    return sorted(docs, key=lambda d: (d.modified, d.file), reverse=True)
 
 
 def midpoint(start: dt.date, end: dt.date) -> dt.date:
@@ -131,11 +127,13 @@ def midpoint(start: dt.date, end: dt.date) -> dt.date:
 
 
 def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Issued] | None = None,
-          unreadable: Iterable[Problem] = ()) -> Tracker:
+          unreadable: Iterable[Problem] = (), read_issued: issued_pairs.Reader | None = None,
+          stale_days: int | None = None, return_days: int | None = None) -> Tracker:
     """The tracker of ``documents`` as of ``as_of``: pairing, newest versions, and every table.
 
     This is the part of :func:`track` that does not touch files, so a program that
-    has already read its forms (or a test) can call it directly.
+    has already read its forms (or a test) can call it directly. ``read_issued``
+    reads an issued copy's data (names and dates of a pair nothing came back from).
     """
     problems = [ProblemRow.of(p) for p in unreadable]
     document_rows: list[DocumentRow] = []
@@ -145,11 +143,13 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
     pairs: dict[Any, _Pair] = {}
     by_names: dict[tuple[str, str], set[str]] = {}
     pending: list[Returned] = []
+    issued_copies: dict[str, Returned] = {}
     for doc in sorted(documents, key=lambda d: d.file):
-        aid = _text(doc.data.get("agreement_id"))
+        aid = text_of(doc.data.get("agreement_id"))
         names = pair_names_key(*_names(doc.data))
         if doc.sha256 in issued_hashes:
             document_rows.append(_document_row(doc, "issued_copy", aid))
+            issued_copies[doc.sha256] = doc
             continue
         if aid is None:
             pending.append(doc)
@@ -180,14 +180,22 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
         pair = pairs.setdefault(key, _Pair(None, names))
         pair.documents.setdefault(doc.kind, []).append(doc)
 
+    choices: dict[tuple[int, str], Choice] = {}
     for pair in pairs.values():
         for kind, docs in pair.documents.items():
-            pair.used[kind] = _newest_first(docs)[0]
+            choice = choices[id(pair), kind] = choose(docs)
+            pair.used[kind] = choice.used
+            if choice.rejected:
+                pair.rejected[kind] = list(choice.rejected)
+    issued_pairs.attach(pairs, issued, issued_pairs.reusing(issued_copies, read_issued),
+                        lambda aid, names: _Pair(aid, names))
     for pair in pairs.values():
-        for kind, docs in pair.documents.items():
-            newest, *older = _newest_first(docs)
-            for doc in older:
-                document_rows.append(_document_row(doc, "superseded", pair.label(), superseded_by=newest.file))
+        for kind in pair.documents:
+            choice = choices[id(pair), kind]
+            for doc in choice.superseded:
+                document_rows.append(_document_row(doc, "superseded", pair.label(), superseded_by=choice.used.file))
+            for doc in choice.rejected:
+                document_rows.append(_document_row(doc, "rejected", pair.label(), superseded_by=choice.used.file))
 
     pair_rows: list[PairRow] = []
     activity_rows: list[ActivityRow] = []
@@ -205,9 +213,20 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
                 ProblemRow.of(replace(p, file=used.file, category="invalid"), pair=label, document=used.kind)
                 for p in used.problems
             ]
+            pair_problems += _signature_problems(used, label)
+            pair_problems += [
+                ProblemRow.of(replace(p, file=bad.file, category="invalid",
+                                      message=f"{p.message} (newer copy, not used: "
+                                              f"{Path(used.file).name} is used instead)"),
+                              pair=label, document=bad.kind)
+                for bad in pair.rejected.get(kind, ()) for p in bad.problems
+            ]
         activities = list(_activities(pair, label, as_of))
         reviews = list(_reviews(pair, label))
-        pair_rows.append(_pair_row(pair, label, as_of, activities, reviews, len(pair_problems)))
+        row = _pair_row(pair, label, as_of, activities, reviews, len(pair_problems))
+        if issued:
+            row = issued_pairs.with_states(row, pair)
+        pair_rows.append(row)
         activity_rows += activities
         review_rows += reviews
         question_rows += _questions(pair, label)
@@ -215,7 +234,11 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
 
     problems += _not_returned(issued, pairs.values())
     document_rows.sort(key=lambda r: r.file)
-    return Tracker(as_of, pair_rows, activity_rows, review_rows, problems, document_rows, question_rows)
+    return Tracker(as_of, pair_rows, activity_rows, review_rows, problems, document_rows,
+                   questions=question_rows,
+                   programs=rollups.programs(pair_rows, as_of),
+                   alerts=alerts.alerts(pair_rows, activity_rows, as_of, stale_days=stale_days,
+                                        return_days=return_days))
 
 
 def _pair_order(pair: _Pair) -> tuple[str, str, str]:
@@ -236,16 +259,16 @@ def _activities(pair: _Pair, label: str, as_of: dt.date) -> Iterator[ActivityRow
     for g, goal in enumerate(_list(plan.data.get("goals")), start=1):
         for a, activity in enumerate(_list(goal.get("activities")), start=1):
             status = activity.get("status") or "not_started"
-            target = _date(activity.get("target_date"))
+            target = date_of(activity.get("target_date"))
             overdue = target is not None and target < as_of and status not in CLOSED
-            effort = _get(activity, "effort", "amount")
+            effort = value_at(activity, "effort", "amount")
             yield ActivityRow(
-                pair=label, mentor=mentor, mentee=mentee, goal=g, goal_title=_text(goal.get("title")),
-                goal_target=_date(goal.get("target_date")), activity=a,
-                description=_text(activity.get("description")), kind=_text(activity.get("kind")),
+                pair=label, mentor=mentor, mentee=mentee, goal=g, goal_title=text_of(goal.get("title")),
+                goal_target=date_of(goal.get("target_date")), activity=a,
+                description=text_of(activity.get("description")), kind=text_of(activity.get("kind")),
                 effort=effort if isinstance(effort, (int, float)) and not isinstance(effort, bool) else None,
-                effort_unit=_text(_get(activity, "effort", "unit")), target_date=target, status=status,
-                completed_on=_date(activity.get("completed_on")), overdue=overdue,
+                effort_unit=text_of(value_at(activity, "effort", "unit")), target_date=target, status=status,
+                completed_on=date_of(activity.get("completed_on")), overdue=overdue,
                 days_overdue=(as_of - target).days if overdue and target else None, file=plan.file,
             )
 
@@ -257,9 +280,9 @@ def _reviews(pair: _Pair, label: str) -> Iterator[ReviewRow]:
     mentor, mentee = pair.display_names()
     for n, review in enumerate(_list(plan.data.get("reviews")), start=1):
         yield ReviewRow(
-            pair=label, mentor=mentor, mentee=mentee, review=n, date=_date(review.get("date")),
-            objective=_text(review.get("objective")), progress=_text(review.get("progress")),
-            next_steps=_text(review.get("next_steps")), file=plan.file,
+            pair=label, mentor=mentor, mentee=mentee, review=n, date=date_of(review.get("date")),
+            objective=text_of(review.get("objective")), progress=text_of(review.get("progress")),
+            next_steps=text_of(review.get("next_steps")), file=plan.file,
         )
 
 
@@ -273,7 +296,7 @@ def _questions(pair: _Pair, label: str) -> Iterator[QuestionRow]:
         if doc.extension is not None:
             cat = catalogue(kind, doc.extension)
             for question in doc.extension.questions_for(kind):
-                value = _get(doc.data, *question.path.split("."))
+                value = value_at(doc.data, *question.path.split("."))
                 yield QuestionRow(pair=label, mentor=mentor, mentee=mentee, document=kind, question=question.path,
                                   label=question.label, answer=_answer(cat, question.path, value), checked=True,
                                   file=doc.file)
@@ -320,11 +343,12 @@ def _pair_row(pair: _Pair, label: str, as_of: dt.date, activities: list[Activity
               reviews: list[ReviewRow], problem_count: int) -> PairRow:
     agreement = pair.used.get("agreement")
     plan = pair.used.get("action_plan")
-    data: Mapping[str, Any] = agreement.data if agreement else {}
+    # A pair nothing came back from still has the names and dates it was issued with.
+    data: Mapping[str, Any] = agreement.data if agreement else (pair.issued_data or {})
     mentor, mentee = pair.display_names()
     timeframe = data.get("timeframe") or {}
-    start, end = _date(timeframe.get("start_date")), _date(timeframe.get("end_date"))
-    middle = _date(timeframe.get("midpoint_check"))
+    start, end = date_of(timeframe.get("start_date")), date_of(timeframe.get("end_date"))
+    middle = date_of(timeframe.get("midpoint_check"))
     estimated = middle is None and start is not None and end is not None and start < end
     if estimated:
         middle = midpoint(start, end)  # type: ignore[arg-type]
@@ -332,13 +356,17 @@ def _pair_row(pair: _Pair, label: str, as_of: dt.date, activities: list[Activity
     upcoming = [a.target_date for a in activities
                 if a.target_date is not None and a.status not in CLOSED and a.target_date >= as_of]
     review_dates = [r.date for r in reviews if r.date is not None]
-    aid = pair.agreement_id or _text((plan.data if plan else {}).get("agreement_id"))
+    aid = pair.agreement_id or text_of((plan.data if plan else {}).get("agreement_id"))
     return PairRow(
-        pair=label, agreement_id=aid, program=_text(_get(data, "program", "name")),
-        mentor=mentor, mentee=mentee, coordinator=_text(_get(data, "program", "coordinator", "name")),
+        pair=label, agreement_id=aid, program=text_of(value_at(data, "program", "name")),
+        mentor=mentor, mentee=mentee, coordinator=text_of(value_at(data, "program", "coordinator", "name")),
+        confidentiality=text_of(value_at(data, "confidentiality", "level")),
         agreement_returned=agreement is not None,
-        signed_mentor=_signed(data, "mentor"), signed_mentee=_signed(data, "mentee"),
-        signed_coordinator=_signed(data, "coordinator"),
+        signed_mentor=_signed(agreement, "mentor"), signed_mentee=_signed(agreement, "mentee"),
+        signed_coordinator=_signed(agreement, "coordinator"),
+        mentor_signature=_signature(agreement, "mentor"), mentee_signature=_signature(agreement, "mentee"),
+        coordinator_signature=_signature(agreement, "coordinator"),
+        signature_details=_signature_details(agreement),
         start=start, midpoint=middle, midpoint_estimated=estimated, end=end,
         days_to_midpoint=(middle - as_of).days if middle else None,
         days_to_end=(end - as_of).days if end else None,
@@ -356,8 +384,35 @@ def _pair_row(pair: _Pair, label: str, as_of: dt.date, activities: list[Activity
     )
 
 
-def _signed(data: Mapping[str, Any], who: str) -> bool:
-    return _text(_get(data, "signatures", who, "name")) is not None
+def _signed(doc: Returned | None, who: str) -> bool:
+    entry = doc.signatures.get(who) if doc else None
+    if entry is not None:
+        return bool(entry.signed)
+    return doc is not None and text_of(value_at(doc.data, "signatures", who, "name")) is not None
+
+
+def _signature(doc: Returned | None, who: str) -> str:
+    entry = doc.signatures.get(who) if doc else None
+    if entry is not None:
+        return str(entry.status)
+    return "typed" if _signed(doc, who) else "not_signed"
+
+
+def _signature_details(doc: Returned | None) -> str | None:
+    from ..signatures.hooks import summary
+
+    if doc is None:
+        return None
+    text = "; ".join(t for t in (doc.signature_note and f"Word file {doc.signature_note}",
+                                 summary(dict(doc.signatures))) if t)
+    return text or None
+
+
+def _signature_problems(doc: Returned, label: str) -> list[ProblemRow]:
+    from ..signatures.hooks import trouble
+
+    return [ProblemRow.of(Problem(path, message, file=doc.file, category="signature"), pair=label, document=doc.kind)
+            for path, message in trouble(dict(doc.signatures))]
 
 
 def _not_returned(issued: Sequence[Issued], pairs: Iterable[_Pair]) -> list[ProblemRow]:
@@ -368,7 +423,7 @@ def _not_returned(issued: Sequence[Issued], pairs: Iterable[_Pair]) -> list[Prob
     by_folder: set[tuple[str, str]] = set()
     for pair in pairs:
         for kind, doc in pair.used.items():
-            aid = pair.agreement_id or _text(doc.data.get("agreement_id"))
+            aid = pair.agreement_id or text_of(doc.data.get("agreement_id"))
             if aid:
                 by_id.add((aid, kind))
             by_folder.add((doc.folder, kind))
@@ -385,3 +440,4 @@ def _not_returned(issued: Sequence[Issued], pairs: Iterable[_Pair]) -> list[Prob
                 Problem("", f"issued ({where}) but not returned", file=item.file, category="not_returned"),
                 pair=item.agreement_id or item.folder, document=item.kind))
     return out
+

@@ -12,14 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from .. import forms
 from ..errors import FormError, MentoringDocsError, Problem
 from ..extension import Extension
 from ..kinds import Kind
+from ..safe_read import FileRefused, open_regular, read_limited
 
 __all__ = ["SUFFIXES", "Returned", "collect", "discover", "read_document"]
 
@@ -38,6 +39,10 @@ class Returned:
     problems: tuple[Problem, ...]
     modified: dt.datetime
     sha256: str
+    #: Agreements: :class:`~mentoring_docs.signatures.PartySignature` by party.
+    signatures: Mapping[str, Any] = field(default_factory=dict)
+    #: Set when a Word file carries a digital signature this library does not verify.
+    signature_note: str | None = None
     #: The field extension its program questions were read (typed and checked) with, if any.
     extension: Extension | None = None
 
@@ -83,21 +88,23 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
 
 
 def read_document(path: str | os.PathLike[str], *, password: str | None = None,
-                  extension: Extension | None = None) -> Returned | Problem:
+                  trust_roots: Sequence[Any] = (), extension: Extension | None = None) -> Returned | Problem:
     """Read one file: the form it holds, or the problem that stops it being read.
 
-    ``password`` opens encrypted PDFs. Never raises for a bad file: a damaged
+    ``password`` opens encrypted PDFs; ``trust_roots`` are the certificates a digital
+    signature must chain to to be ``trusted``. Never raises for a bad file: a damaged
     document can trip any reader, and one such file must not stop a
     coordinator's whole run.
     """
     label = str(path)
     try:
-        stat = os.stat(path)
-        if stat.st_size > forms.MAX_FORM_BYTES:
-            raise FormError(label, f"too large for a form ({stat.st_size // (1024 * 1024)} MiB)")
-        with open(path, "rb") as handle:
-            blob = handle.read()
-        result = forms.read(blob, name=label, password=password, extension=extension)
+        # Regular files only, bounded: a FIFO or a link to /dev/zero is a problem row.
+        with open_regular(path, label=label, limit=forms.MAX_FORM_BYTES) as handle:
+            stat = os.fstat(handle.fileno())
+            blob = read_limited(handle, forms.MAX_FORM_BYTES, label)
+        result = forms.read(blob, name=label, password=password, trust_roots=trust_roots, extension=extension)
+    except FileRefused as exc:  # gone since it was found, a FIFO, a device, too large
+        return _unreadable(label, f"cannot read the file: {exc.reason}" if exc.missing else exc.reason)
     except FormError as exc:
         return _unreadable(label, exc.reason)
     except MentoringDocsError as exc:
@@ -109,7 +116,8 @@ def read_document(path: str | os.PathLike[str], *, password: str | None = None,
     return Returned(
         file=label, format=result.format, kind=result.kind, data=result.data,
         problems=tuple(result.problems), modified=dt.datetime.fromtimestamp(stat.st_mtime),
-        sha256=hashlib.sha256(blob).hexdigest(), extension=result.extension,
+        sha256=hashlib.sha256(blob).hexdigest(), signatures=result.signatures,
+        signature_note=result.signature_note, extension=result.extension,
     )
 
 
@@ -118,12 +126,13 @@ def _unreadable(file: str, message: str) -> Problem:
 
 
 def collect(paths: Iterable[str | os.PathLike[str]], *, password: str | None = None,
+            trust_roots: Sequence[Any] = (),
             extension: Extension | None = None) -> tuple[list[Returned], list[Problem]]:
     """Read every form under ``paths``: the documents read, and a problem for each file that was not."""
     files, problems = discover(paths)
     documents: list[Returned] = []
     for path in files:
-        outcome = read_document(path, password=password, extension=extension)
+        outcome = read_document(path, password=password, trust_roots=trust_roots, extension=extension)
         if isinstance(outcome, Returned):
             documents.append(outcome)
         else:

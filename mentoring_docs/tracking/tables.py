@@ -12,14 +12,17 @@ from typing import Any, Mapping
 
 from ..errors import Problem
 from ..kinds import TITLES, Kind
+from ..signatures.status import LABELS as SIGNATURE_LABELS
 
 __all__ = [
-    "ActivityRow", "CATEGORY_TITLES", "DOCUMENT_STATUSES", "DocumentRow", "PROBLEM_CATEGORIES", "PairRow",
-    "ProblemRow", "QuestionRow", "ROW_TYPES", "ReviewRow", "STATUS_TITLES", "TABLES", "Tables", "column", "columns",
+    "ALERTS", "ActivityRow", "AlertRow", "CATEGORY_TITLES", "CLOSED", "DOCUMENT_STATUSES", "DocumentRow",
+    "PROBLEM_CATEGORIES", "PairRow", "ProblemRow", "ProgramRow", "QuestionRow", "RETURN_STATES",
+    "RETURN_STATE_TITLES", "ROW_TYPES", "ReviewRow", "STATUS_TITLES", "TABLES", "Tables", "column", "columns",
 ]
 
-#: The tables of a tracker, in the order outputs show them.
-TABLES = ("pairs", "activities", "reviews", "questions", "problems", "documents")
+#: The tables of a tracker, in the order outputs show them (``programs`` is filled by
+#: :mod:`.rollups`, ``alerts`` by :mod:`.alerts`).
+TABLES = ("pairs", "activities", "reviews", "questions", "problems", "documents", "programs", "alerts")
 
 
 def column(label: str, *, choices: tuple[Kind, str] | None = None, titles: Mapping[str, str] | None = None,
@@ -43,21 +46,46 @@ PROBLEM_CATEGORIES = {
     "unidentified": "the form does not say which pair it belongs to",
     "ambiguous": "the form has no agreement ID and its names match several agreements",
     "not_returned": "issued (listed in the manifest) but not found among the returned files",
+    "signature": "a digital signature changed after signing, invalid, or by someone other than the typed name",
 }
 CATEGORY_TITLES = {
     "unreadable": "Unreadable file", "invalid": "Invalid value", "unidentified": "Unknown pair",
     "ambiguous": "Ambiguous pair", "not_returned": "Not returned",
+    "signature": "Signature",
 }
 
 #: Statuses of the documents table.
 DOCUMENT_STATUSES = {
-    "used": "the pair's newest copy of this document; its values are in the tables",
+    "used": "the pair's newest valid copy of this document; its values are in the tables",
     "superseded": "an older copy; a newer one of the same pair is used",
+    "rejected": "a newer copy with invalid values; an older valid copy is used instead",
     "issued_copy": "byte for byte the copy that was issued (manifest): not filled in, not counted as returned",
     "unidentified": "cannot tell which pair it belongs to",
 }
 STATUS_TITLES = {
-    "used": "Used", "superseded": "Superseded", "issued_copy": "Issued copy, unchanged", "unidentified": "Unknown pair",
+    "used": "Used", "superseded": "Superseded", "rejected": "Newer but invalid: not used",
+    "issued_copy": "Issued copy, unchanged", "unidentified": "Unknown pair",
+}
+
+#: Whether an issued document came back (``agreement_state``, ``action_plan_state``; with a manifest only).
+RETURN_STATES = {
+    "not_returned": "issued, and no filled-in copy has come back",
+    "returned": "a filled-in copy came back and is used",
+    "returned_invalid": "a copy came back, but the one used or a newer one has invalid values (see problems)",
+}
+RETURN_STATE_TITLES = {"not_returned": "not returned", "returned": "returned", "returned_invalid": "returned, invalid"}
+
+#: Activity statuses that end an activity's claim on its target date.
+CLOSED = ("completed", "deferred")
+
+#: The kinds of early warning (the alerts table's ``alert`` column), as people read them;
+#: :mod:`.alerts` says when each is raised.
+ALERTS = {
+    "no_recent_review": "No recent review",
+    "midpoint_missed": "Midpoint passed without a review",
+    "ending_with_open_activities": "Ending with activities open",
+    "ended_without_closing_review": "Ended without a closing review",
+    "agreement_not_returned": "Agreement not returned",
 }
 
 
@@ -71,10 +99,17 @@ class PairRow:
     mentor: str | None = column("Mentor")
     mentee: str | None = column("Mentee")
     coordinator: str | None = column("Coordinator")
+    confidentiality: str | None = column("Confidentiality", choices=("agreement", "confidentiality.level"),
+                                         default=None)
     agreement_returned: bool = column("Agreement returned")
+    agreement_state: str | None = column("Agreement", titles=RETURN_STATE_TITLES, default=None)
     signed_mentor: bool = column("Signed by mentor")
     signed_mentee: bool = column("Signed by mentee")
     signed_coordinator: bool = column("Signed by coordinator")
+    mentor_signature: str = column("Mentor signature", titles=SIGNATURE_LABELS, default="not_signed")
+    mentee_signature: str = column("Mentee signature", titles=SIGNATURE_LABELS, default="not_signed")
+    coordinator_signature: str = column("Coordinator signature", titles=SIGNATURE_LABELS, default="not_signed")
+    signature_details: str | None = column("Digital signatures", wide=True, default=None)
     start: dt.date | None = column("Start")
     midpoint: dt.date | None = column("Midpoint check")
     midpoint_estimated: bool = column("Midpoint estimated")
@@ -82,6 +117,7 @@ class PairRow:
     days_to_midpoint: int | None = column("Days to midpoint")
     days_to_end: int | None = column("Days to end")
     action_plan_returned: bool = column("Action plan returned")
+    action_plan_state: str | None = column("Action plan", titles=RETURN_STATE_TITLES, default=None)
     goals: int | None = column("Goals")
     activities_completed: int | None = column("Activities completed")
     activities_total: int | None = column("Activities")
@@ -194,9 +230,38 @@ class DocumentRow:
     sha256: str = column("SHA-256")
 
 
+@dataclass(frozen=True, kw_only=True)
+class ProgramRow:
+    """The figures of one program, as a coordinator reports them upwards (see :mod:`.rollups`)."""
+
+    program: str | None = column("Program")
+    pairs: int = column("Pairs")
+    agreements_returned: float | None = column("Agreements returned", percent=True)
+    signed_by_both: float | None = column("Signed by both", percent=True)
+    action_plans_returned: float | None = column("Action plans returned", percent=True)
+    activities: int = column("Activities")
+    activities_completed: float | None = column("Activities completed", percent=True)
+    overdue_activities: int = column("Overdue activities")
+    past_midpoint_without_review: int = column("Past midpoint without a review")
+    average_progress: float | None = column("Average progress", percent=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertRow:
+    """A pair that needs attention: why, and since when (see :mod:`.alerts`)."""
+
+    pair: str = column("Pair")
+    program: str | None = column("Program")
+    mentor: str | None = column("Mentor")
+    mentee: str | None = column("Mentee")
+    alert: str = column("Alert", titles=ALERTS)
+    reason: str = column("Reason", wide=True)
+    date: dt.date = column("Date")
+
+
 ROW_TYPES: dict[str, type] = {
     "pairs": PairRow, "activities": ActivityRow, "reviews": ReviewRow, "questions": QuestionRow,
-    "problems": ProblemRow, "documents": DocumentRow,
+    "problems": ProblemRow, "documents": DocumentRow, "programs": ProgramRow, "alerts": AlertRow,
 }
 
 
@@ -216,6 +281,10 @@ class Tables:
     problems: list[ProblemRow]
     documents: list[DocumentRow]
     questions: list[QuestionRow] = field(default_factory=list)
+    programs: list[ProgramRow] = field(default_factory=list)
+    alerts: list[AlertRow] = field(default_factory=list)
+    #: Who the tables are for: ``coordinator`` (everything) or ``manager`` (see :mod:`.audience`).
+    audience: str = "coordinator"
 
     def tables(self) -> dict[str, list[Any]]:
         """The tables by name, in :data:`TABLES` order."""
@@ -224,6 +293,8 @@ class Tables:
     def to_dict(self) -> dict[str, Any]:
         """The tracker as one JSON-able object: ``as_of`` and each table as a list of objects."""
         out: dict[str, Any] = {"as_of": self.as_of.isoformat()}
+        if self.audience != "coordinator":
+            out["audience"] = self.audience
         for name, rows in self.tables().items():
             out[name] = [{k: _json_value(v) for k, v in asdict(row).items()} for row in rows]
         return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .audience import for_audience
 from .output import write
 from .tables import Tables
 
@@ -26,3 +27,8 @@ class Tracker(Tables):
         unless ``overwrite``.
         """
         return write(self, out, overwrite=overwrite)
+
+    def for_audience(self, audience: str) -> "Tracker":
+        """The same tables for ``audience``: ``coordinator`` (this tracker) or ``manager``
+        (no free text; pairs that chose ``private`` confidentiality show counts only)."""
+        return for_audience(self, audience)

@@ -1,27 +1,27 @@
 """The tracker as CSV: one file per table, next to the one named.
 
 ``tracker.csv`` holds the pairs table (the one most people open), and the other
-tables go beside it as ``tracker-activities.csv``, ``tracker-reviews.csv``, ``tracker-questions.csv``,
-``tracker-problems.csv`` and ``tracker-documents.csv``.
+tables go beside it as ``tracker-activities.csv``, ``tracker-reviews.csv``,
+``tracker-questions.csv``, ``tracker-problems.csv``, ``tracker-documents.csv``,
+``tracker-programs.csv`` and ``tracker-alerts.csv``.
 
 Values are data, not display text: ISO dates, plain numbers, ``true``/``false``,
 enumeration values as the data model spells them. Files are UTF-8 with a byte-order
 mark, so Excel opens any script correctly. Because spreadsheet programs run a cell
-that starts with ``=``, ``+``, ``-`` or ``@`` as a formula, text from a form that
-starts so is written with a leading apostrophe; the JSON output keeps it untouched.
+that starts with ``=``, ``+``, ``-`` or ``@`` as a formula, text is written through
+:mod:`mentoring_docs.csv_guard` (a leading apostrophe, also after any separator, and
+quotes around any separator); the JSON output keeps it untouched.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
 
+from ...csv_guard import GuardedWriter
 from ..tables import TABLES, Tables, columns
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_paths(out: Path) -> dict[str, Path]:
@@ -38,7 +38,7 @@ def render(tracker: Tables, out: Path) -> dict[Path, bytes]:
     paths = csv_paths(out)
     for name, rows in tracker.tables().items():
         buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer)
+        writer = GuardedWriter(buffer)
         cols = columns(name)
         writer.writerow([attr for attr, _ in cols])
         for row in rows:
@@ -47,13 +47,11 @@ def render(tracker: Tables, out: Path) -> dict[Path, bytes]:
     return files
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any) -> object:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    if isinstance(value, str):
-        return "'" + value if value.startswith(_FORMULA_START) else value
-    return str(value)
+    return value  # text is guarded by the writer; numbers are written as they are

@@ -20,10 +20,17 @@ from jinja2 import Environment, StrictUndefined
 
 from .cells import display, text
 
-from ..tables import ActivityRow, PairRow, Tables, columns
+from ..tables import ALERTS, ActivityRow, PairRow, Tables, columns
 
 #: Dates this many days ahead (or fewer) are highlighted as coming up.
 UPCOMING_DAYS = 14
+
+
+def signature_label(status: str) -> str:
+    """A party's signature status (``signed``) as the page shows it."""
+    from ...signatures.status import LABELS
+
+    return LABELS.get(status, status)
 
 
 def _resource(name: str) -> str:
@@ -35,6 +42,7 @@ def environment() -> Environment:
     env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
+    env.filters["signature"] = signature_label  # a party's signature status in words
     return env
 
 
@@ -119,6 +127,7 @@ def _summary(tracker: Tables, upcoming: list[Upcoming]) -> list[tuple[str, str, 
         ("Overdue activities", str(overdue), "alert" if overdue else ""),
         (f"Due in {UPCOMING_DAYS} days", str(len(upcoming)), "soon" if upcoming else ""),
         ("Problems", str(problems), "alert" if problems else ""),
+        ("Need attention", str(len({a.pair for a in tracker.alerts})), "alert" if tracker.alerts else ""),
     ]
 
 
@@ -148,6 +157,11 @@ def render(tracker: Tables, out: Path) -> dict[Path, bytes]:
         overdue=_overdue(tracker.activities),
         upcoming=upcoming,
         upcoming_days=UPCOMING_DAYS,
+        alerts=tracker.alerts,
+        alert_title=lambda code: ALERTS.get(code, code),
+        program_rows=tracker.programs,
+        program_columns=columns("programs"),
+        audience=tracker.audience,
         problems=tracker.problems,
         documents=tracker.documents,
         problem_columns=columns("problems"),
