@@ -7,6 +7,10 @@ a new ``DocxTemplate``, ``render`` and ``save`` per document, so the template is
 re-opened and re-parsed every time. Also measured: reading the filled forms back.
 
     python bench/bench_docx.py [--kind agreement|action_plan|both] [-n 400] [--naive-n 40] [--rounds 3]
+                               [--paper letter|a4] [--samples FOLDER]
+
+``--samples`` takes the records from another folder's ``<kind>.json`` (for example
+a copy of the samples from before a field was added, to compare like with like).
 """
 
 from __future__ import annotations
@@ -35,9 +39,13 @@ from mentoring_docs.docx.render import OP_DATE, OP_DID, OP_MARK, OP_SID, OP_TAG,
 from mentoring_docs.docx.package import Package, pack_parts, read_all, write_zip  # noqa: E402
 
 
+SAMPLES = ROOT / "samples"
+PAPER = "letter"
+
+
 def records(kind: str, n: int) -> list[dict[str, Any]]:
     """``n`` different valid records, variations of the bundled complete sample."""
-    base = json.loads((ROOT / "samples" / f"{kind}.json").read_text(encoding="utf-8"))
+    base = json.loads((SAMPLES / f"{kind}.json").read_text(encoding="utf-8"))
     out = []
     for i in range(n):
         record = copy.deepcopy(base)
@@ -129,9 +137,9 @@ def _jinja_slot(slot: Slot, scope: str) -> str:
 
 def docxtpl_template(kind: str) -> bytes:
     """The built-in template with Jinja tags where mentoring-docs has its slots."""
-    compiled = compile_template(kind)
+    compiled = compile_template(kind, paper=PAPER)
     body = _jinja(compiled._program, "d", 1)  # noqa: SLF001 - the bench mirrors our own program
-    parts = read_all(Package(blank_template(kind), "template"))
+    parts = read_all(Package(blank_template(kind, PAPER), "template"))
     parts["word/document.xml"] = body.encode("utf-8")
     return write_zip(pack_parts(parts))
 
@@ -149,7 +157,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=400, help="documents for mentoring-docs")
     parser.add_argument("--naive-n", type=int, default=40, help="documents for the naive docxtpl loop")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the best of each is kept")
+    parser.add_argument("--paper", default="letter", choices=["letter", "a4"], help="which built-in template")
+    parser.add_argument("--samples", type=Path, default=ROOT / "samples", help="folder of the sample records")
     args = parser.parse_args(argv)
+    global SAMPLES, PAPER
+    SAMPLES, PAPER = args.samples, args.paper
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the goal is stated
     for kind in (["agreement", "action_plan"] if args.kind == "both" else [args.kind]):
@@ -165,7 +177,7 @@ def bench(kind: str, args: argparse.Namespace) -> None:
     contexts = [{"d": dump(args.kind, record)} for record in data]
 
     start = time.perf_counter()
-    compiled = compile_template(args.kind)
+    compiled = compile_template(args.kind, paper=PAPER)
     compile_seconds = time.perf_counter() - start
 
     with tempfile.TemporaryDirectory() as tmp:

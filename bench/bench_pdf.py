@@ -36,13 +36,14 @@ from mentoring_docs.catalogue import FieldKind, catalogue, flatten  # noqa: E402
 from mentoring_docs.pdf import blank_template, compile_template, read_form  # noqa: E402
 
 KIND = "agreement"
+SAMPLES = ROOT / "samples"
 
 
 def records(n: int) -> list[dict[str, Any]]:
-    """``n`` different complete agreements, made from the bundled sample."""
+    """``n`` different complete agreements, made from the bundled sample (or ``--samples``)."""
     import json
 
-    base = json.loads((ROOT / "samples" / "agreement.json").read_text(encoding="utf-8"))
+    base = json.loads((SAMPLES / "agreement.json").read_text(encoding="utf-8"))
     out = []
     for i in range(n):
         rec = copy.deepcopy(base)
@@ -93,13 +94,18 @@ def timed(label: str, func: Callable[[Any], Any], items: list[Any]) -> tuple[flo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=60, help="documents per contender (default 60)")
+    parser.add_argument("--paper", default="letter", choices=["letter", "a4"], help="which built-in form")
+    parser.add_argument("--samples", type=Path, default=ROOT / "samples",
+                        help="folder whose agreement.json the records are made from")
     args = parser.parse_args()
+    global SAMPLES
+    SAMPLES = args.samples
     logging.disable(logging.WARNING)  # pypdf warns about every field it cannot find on a page
 
     from pypdf import PdfReader, PdfWriter
     from PyPDFForm import PdfWrapper
 
-    blank = blank_template(KIND)
+    blank = blank_template(KIND, args.paper)
     recs = records(args.docs)
     pypdf_vals = [peer_values(r, "pypdf") for r in recs]
     pyform_vals = [peer_values(r, "pypdfform") for r in recs]
@@ -107,7 +113,7 @@ def main() -> None:
           f"filled per record; {args.docs} documents each, one core\n")
 
     print("fill")
-    compiled = compile_template(KIND)
+    compiled = compile_template(KIND, paper=args.paper)
     ours, filled = timed("ours (compile once, render)", compiled.render, recs)
     mixed = mixed_records(args.docs)
     # Fonts are found and prepared for subsetting once per process (a font is
@@ -136,11 +142,11 @@ def main() -> None:
     read_rate, _ = timed("ours (read_form)", lambda b: read_form(b, name="bench.pdf"), filled)
     get_fields_rate, _ = timed("pypdf PdfReader.get_fields", lambda b: PdfReader(io.BytesIO(b)).get_fields(), filled)
     print(f"\n  ours / pypdf get_fields = {read_rate / get_fields_rate:6.1f}x")
-    extension_cost(recs)
+    extension_cost(recs, args.paper)
 
 
-def extension_cost(recs: list[dict[str, Any]]) -> None:
-    """What a field extension costs: its blank form is generated on demand (once per process)."""
+def extension_cost(recs: list[dict[str, Any]], paper: str = "letter") -> None:
+    """What a field extension costs: its blank form for ``paper`` is generated on demand (once per process)."""
     from mentoring_docs.extension import load_extension
     from mentoring_docs.pdf.generate import build
 
@@ -148,13 +154,13 @@ def extension_cost(recs: list[dict[str, Any]]) -> None:
     times = []
     for _ in range(3):
         start = time.perf_counter()
-        build(KIND, ext)
+        build(KIND, paper, ext)
         times.append(time.perf_counter() - start)
     print(f"\nfield extension (samples/program-questions.json)")
-    print(f"  generate its blank {KIND} form: {min(times) * 1000:7.1f} ms (best of 3; once per process)")
+    print(f"  generate its blank {KIND} form ({paper}): {min(times) * 1000:7.1f} ms (best of 3; once per process)")
     with_questions = [load(KIND, {**r, "program_questions": {"site": "Leeds", "cohort": "spring"}}, extension=ext)
                       for r in recs]
-    compiled = compile_template(KIND, extension=ext)
+    compiled = compile_template(KIND, paper=paper, extension=ext)
     timed("ours with the extension (render)", compiled.render, with_questions)
 
 

@@ -122,21 +122,26 @@ def validate_command(kind: str, file: str, fields_file: str | None) -> None:
 @click.option("--protect", is_flag=True, help="Word: allow editing of the form fields only.")
 @click.option("--password", envvar="MENTORING_DOCS_PASSWORD", help="PDF: encrypt with this password (AES-256). Also read from MENTORING_DOCS_PASSWORD.")
 @click.option("--flatten", is_flag=True, help="PDF: draw the values into the page; the copy can no longer be edited.")
+@click.option("--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), default="letter", show_default=True,
+              help="Page size of the built-in forms: letter (US, Canada) or a4 (Europe and most other countries).")
 @click.option("--font", "fonts", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
               help=FONT_HELP)
 @_fields_option
 @_reports_errors
 def fill(kind: str, data: str, out: str, template: str | None, force: bool, protect: bool,
-         password: str | None, flatten: bool, fonts: tuple[str, ...], fields_file: str | None) -> None:
+         password: str | None, flatten: bool, paper: str, fonts: tuple[str, ...], fields_file: str | None) -> None:
     """Fill a form of KIND with the JSON in DATA (a file, or - for stdin)."""
     kind = parse_kind(kind)
     extension = _extension(fields_file)
     blob, label = _read_input(data)
     record = validation.load_json(kind, blob, source=label, extension=extension)
+    if template is not None and paper.lower() != "letter":
+        raise click.UsageError("--paper chooses a built-in form; a customised --template keeps its own page size")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", MissingGlyphsWarning)
         written = forms.fill(kind, record, out, template=template, overwrite=force, extension=extension,
-                             protect=protect, password=password, flatten=flatten, fonts=fonts)
+                             protect=protect, password=password, flatten=flatten, fonts=fonts,
+                             paper=None if template is not None else paper)
     for warning in caught:
         if warning.category is MissingGlyphsWarning:
             click.echo(f"warning: {written}: {warning.message}", err=True)
@@ -200,7 +205,7 @@ def read(file: str, out: str | None, force: bool, password: str | None, trust_ro
 
 @main.command(name="sign")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--as", "party", required=True, type=click.Choice(["mentor", "mentee", "coordinator"]),
+@click.option("--as", "party", required=True, type=click.Choice(["mentor", "mentee", "coordinator", "line_manager"]),
               help="Whose signature field to sign.")
 @click.option("--key", required=True, type=click.Path(exists=True, dir_okay=False),
               help="A PKCS#12 digital ID (.p12/.pfx), or a PEM private key given with --cert.")
@@ -245,11 +250,14 @@ def sign_command(file: str, party: str, key: str, cert: str | None, password_fil
 @click.option("--format", "fmt", type=click.Choice(list(forms.FORMATS)), required=True, help="docx or pdf.")
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="File to write.")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@click.option("--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), default="letter", show_default=True,
+              help="Page size of the built-in forms: letter (US, Canada) or a4 (Europe and most other countries).")
 @_fields_option
 @_reports_errors
-def template(kind: str, fmt: str, out: str, force: bool, fields_file: str | None) -> None:
+def template(kind: str, fmt: str, out: str, force: bool, paper: str, fields_file: str | None) -> None:
     """Export the built-in template of KIND, to restyle and pass to fill --template."""
-    written = forms.export_template(parse_kind(kind), fmt, out, overwrite=force, extension=_extension(fields_file))
+    written = forms.export_template(parse_kind(kind), fmt, out, overwrite=force, paper=paper,
+                                    extension=_extension(fields_file))
     click.echo(f"wrote {written}", err=True)
 
 
@@ -292,12 +300,14 @@ def flatten_command(file: str, out: str, force: bool, password: str | None) -> N
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes to use (default: the number of CPUs).")
 @click.option("--force", is_flag=True, help="Replace documents that already exist.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; only errors and the summary.")
+@click.option("--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), default="letter", show_default=True,
+              help="Page size of the built-in forms: letter (US, Canada) or a4 (Europe and most other countries).")
 @click.option("--font", "fonts", multiple=True, type=click.Path(dir_okay=False), metavar="FILE", help=FONT_HELP)
 @_fields_option
 @_reports_errors
 def batch_command(roster: str, outdir: str, kinds: str, formats: str, defaults_file: str | None, pattern: str,
                   templates: tuple[str, ...], sheet: str | None, jobs: int | None, force: bool, quiet: bool,
-                  fonts: tuple[str, ...], fields_file: str | None) -> None:
+                  paper: str, fonts: tuple[str, ...], fields_file: str | None) -> None:
     """Make every pair's agreement and action plan from a ROSTER (CSV, XLSX or JSON Lines).
 
     Invalid rows are listed on stderr and in OUTDIR/errors.csv while the others are
@@ -325,7 +335,7 @@ def batch_command(roster: str, outdir: str, kinds: str, formats: str, defaults_f
         report = batch.generate(
             open_roster(roster, sheet=sheet, extension=extension), outdir, kinds=_split(kinds), formats=_split(formats),
             defaults=defaults, name=pattern, templates=pairs, jobs=jobs, force=force, observer=observer,
-            fonts=fonts,
+            paper=paper, fonts=fonts,
         )
     except KeyboardInterrupt:
         click.echo("interrupted: run the same command again to finish", err=True)

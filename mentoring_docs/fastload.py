@@ -34,7 +34,7 @@ from . import fields as ours
 #: ``validators``, exactly what ``Field.deserialize`` does for a present value. Only
 #: these exact classes: a subclass may change anything and goes to marshmallow.
 LEAF_FIELDS: frozenset[type[fields.Field]] = frozenset(
-    {ours.Text, ours.Date, ours.Choice, ours.ChoiceSet, ours.Integer, ours.Number}
+    {ours.Text, ours.Date, ours.Choice, ours.ChoiceSet, ours.Flag, ours.Integer, ours.Number}
 )
 
 # Marshmallow's Schema.load runs through these; a schema class that overrides any of

@@ -16,7 +16,7 @@ from typing import Any, Mapping, Sequence
 
 from marshmallow import ValidationError, fields, validate
 
-from . import text_values
+from . import currencies, text_values
 from .limits import MAX_LONG_TEXT_CHARS, MAX_TEXT_CHARS, too_long
 
 
@@ -119,6 +119,21 @@ class ChoiceSet(fields.List):
         return [v for v in order if v in set(items)]
 
 
+class Flag(fields.Boolean):
+    """A single yes/no checkbox: ``true`` when ticked.
+
+    A form cannot tell an unticked box from one never looked at, so ``false``
+    counts as "not given", like an empty text, and the canonical record leaves it out.
+    """
+
+    # None (not False) for an unticked box, so that pruning leaves it out like any empty value.
+    def _deserialize(self, value: Any, attr: str | None, data: Any,  # type: ignore[override]
+                     **kwargs: Any) -> bool | None:
+        if not isinstance(value, bool):
+            raise ValidationError("must be true or false")
+        return True if value else None
+
+
 class Integer(fields.Integer):
     """A whole number; refuses booleans and fractions."""
 
@@ -213,12 +228,43 @@ def checkboxes(label: str, help: str, choices: Choices) -> ChoiceSet:
     return ChoiceSet(choices, metadata=_meta(label, help, FieldKind.CHECKBOX, {"choices": tuple(choices)}))
 
 
-def integer(label: str, help: str, *, minimum: int | None = None, maximum: int | None = None) -> Integer:
-    """A whole number within ``minimum``..``maximum`` (inclusive)."""
+def flag(label: str, help: str) -> Flag:
+    """One checkbox, ticked or not (a yes/no statement the pair agrees to)."""
+    return Flag(allow_none=True, metadata=_meta(label, help, FieldKind.CHECKBOX))
+
+
+def integer(label: str, help: str, *, minimum: int | None = None, maximum: int | None = None,
+            scale: Choices | None = None) -> Integer:
+    """A whole number within ``minimum``..``maximum`` (inclusive).
+
+    ``scale`` names what each value means (``("1", "aware")``, ...) for a rating;
+    forms print it beside the box and the JSON Schema carries it.
+    """
+    extra: dict[str, Any] = {"integer": True, "minimum": minimum, "maximum": maximum}
+    if scale is not None:
+        extra["scale"] = tuple(scale)
     return Integer(
         validate=validate.Range(min=minimum, max=maximum, error=_range_message(minimum, maximum)),
-        metadata=_meta(label, help, FieldKind.NUMBER, {"integer": True, "minimum": minimum, "maximum": maximum}),
+        metadata=_meta(label, help, FieldKind.NUMBER, extra),
     )
+
+
+def amount(label: str, help: str) -> Number:
+    """A number of zero or more (a sum of money)."""
+    return Number(
+        validate=validate.Range(min=0, error="must be 0 or more"),
+        metadata=_meta(label, help, FieldKind.NUMBER, {"integer": False, "minimum": 0}),
+    )
+
+
+def currency(label: str, help: str) -> Text:
+    """One line of text that must be an ISO 4217 currency code such as ``EUR``."""
+    return Text(validate=_valid_currency, metadata=_meta(label, help, FieldKind.TEXT, {"format": "currency"}))
+
+
+def _valid_currency(value: str) -> None:
+    if value not in currencies.CODES:
+        raise ValidationError(f"not an ISO 4217 currency code such as 'EUR' or 'USD': {value!r}")
 
 
 def positive_number(label: str, help: str) -> Number:

@@ -68,15 +68,17 @@ class FormFormat(Protocol):
     def sniff(self, head: bytes) -> bool:
         """Whether a file starting with ``head`` is of this format."""
 
-    def blank_template(self, kind: str, extension: Extension | None = None) -> bytes:
-        """The built-in template (or blank form) of ``kind``, with an extension's questions when given."""
+    def blank_template(self, kind: str, paper: str = "letter", extension: Extension | None = None) -> bytes:
+        """The built-in template (or blank form) of ``kind`` for ``paper`` (``letter`` or ``a4``), with an
+        extension's questions when given."""
 
     def list_limits(self, kind: str, extension: Extension | None = None) -> Mapping[str, int]:
         """Rows per list pattern on the built-in form of ``kind``; empty when lists grow."""
 
-    def compile_template(self, kind: str, template: bytes | None = None, *, extension: Extension | None = None,
-                         **options: Any) -> CompiledForm:
-        """Prepare ``template`` (the built-in one when None) to render many records (of an extension's catalogue)."""
+    def compile_template(self, kind: str, template: bytes | None = None, *, paper: str = "letter",
+                         extension: Extension | None = None, **options: Any) -> CompiledForm:
+        """Prepare ``template`` (the built-in one for ``paper`` when None) to render many records (of an
+        extension's catalogue when given)."""
 
     def read_form(self, source: bytes, *, name: str, password: str | None = None) -> RawForm:
         """The kind, raw values and problems of a returned form; FormError naming ``name`` otherwise."""

@@ -22,6 +22,7 @@ from .extension import SECTION, Extension, FormExtension, extension_of
 from .flat_paths import pattern_of
 from .form_format import CompiledForm, FormFormat
 from .kinds import Kind, parse_kind
+from .paper import PaperName, parse_paper
 from .safe_read import FileRefused, read_regular
 from .validation import Record
 
@@ -76,9 +77,14 @@ class Filler:
     """
 
     def __init__(self, kind: str, fmt: str, *, template: str | os.PathLike[str] | bytes | None = None,
-                 extension: Extension | str | os.PathLike[str] | None = None, **options: Any) -> None:
+                 paper: str | None = None, extension: Extension | str | os.PathLike[str] | None = None,
+                 **options: Any) -> None:
         self.kind: Kind = parse_kind(kind)
         self.format = fmt.lower().lstrip(".")
+        #: The paper the built-in form is laid out for (``letter`` or ``a4``).
+        self.paper: PaperName = parse_paper(paper)
+        if template is not None and paper is not None:
+            raise MentoringDocsError("--paper chooses a built-in form; a customised template keeps its own page size")
         found = extension_of(extension)
         #: The field extension whose questions this form carries (None when it adds none to this kind).
         self.extension: Extension | None = found if found is not None and found.questions_for(self.kind) else None
@@ -96,7 +102,8 @@ class Filler:
             from .signatures.hooks import refuse_signed_template
 
             refuse_signed_template(source, _label(template), options)
-        self._compiled: CompiledForm = module.compile_template(self.kind, source, extension=self.extension, **options)
+        self._compiled: CompiledForm = module.compile_template(self.kind, source, paper=self.paper,
+                                                               extension=self.extension, **options)
 
     def record(self, data: Mapping[str, Any]) -> Record:
         """``data`` as a :class:`Record` of this filler's kind: a record as it is, anything else validated."""
@@ -142,15 +149,17 @@ def _template_bytes(template: str | os.PathLike[str] | bytes | None) -> bytes | 
 
 def fill(kind: str, data: Mapping[str, Any], out: str | os.PathLike[str], *,
          template: str | os.PathLike[str] | bytes | None = None, overwrite: bool = False,
-         extension: Extension | str | os.PathLike[str] | None = None, **options: Any) -> Path:
+         paper: str | None = None, extension: Extension | str | os.PathLike[str] | None = None,
+         **options: Any) -> Path:
     """Fill one form of ``kind`` with ``data`` and write it to ``out``.
 
     The format follows ``out``'s extension (``.docx`` or ``.pdf``). An existing
-    ``out`` is kept unless ``overwrite``. ``extension`` (a field extension or its
-    file) adds its Program questions. Options: ``protect`` (Word), ``password``,
+    ``out`` is kept unless ``overwrite``. ``paper`` is ``letter`` (the default) or
+    ``a4``, for the built-in forms. ``extension`` (a field extension or its file)
+    adds its Program questions. Options: ``protect`` (Word), ``password``,
     ``flatten`` and ``fonts`` (font files for characters the built-in font lacks) (PDF).
     """
-    return Filler(kind, format_of(out), template=template, extension=extension,
+    return Filler(kind, format_of(out), template=template, paper=paper, extension=extension,
                   **options).fill(data, out, overwrite=overwrite)
 
 
@@ -342,12 +351,14 @@ def _read_file(path: Path, label: str) -> bytes:
         raise FormError(label, exc.reason) from None
 
 
-def blank_template(kind: str, fmt: str, *, extension: Extension | str | os.PathLike[str] | None = None) -> bytes:
-    """The built-in template (Word) or blank form (PDF) of ``kind``, with an extension's Program questions."""
-    return backend(fmt).blank_template(parse_kind(kind), extension_of(extension))
+def blank_template(kind: str, fmt: str, paper: str | None = None, *,
+                   extension: Extension | str | os.PathLike[str] | None = None) -> bytes:
+    """The built-in template (Word) or blank form (PDF) of ``kind`` for ``paper`` (``letter`` or ``a4``),
+    with an extension's Program questions (generated on demand, for either paper)."""
+    return backend(fmt).blank_template(parse_kind(kind), parse_paper(paper), extension_of(extension))
 
 
 def export_template(kind: str, fmt: str, out: str | os.PathLike[str], *, overwrite: bool = False,
-                    extension: Extension | str | os.PathLike[str] | None = None) -> Path:
-    """Write the built-in template of ``kind`` in ``fmt`` to ``out``, for restyling."""
-    return atomic_write(out, blank_template(kind, fmt, extension=extension), overwrite=overwrite)
+                    paper: str | None = None, extension: Extension | str | os.PathLike[str] | None = None) -> Path:
+    """Write the built-in template of ``kind`` in ``fmt`` for ``paper`` to ``out``, for restyling."""
+    return atomic_write(out, blank_template(kind, fmt, paper, extension=extension), overwrite=overwrite)

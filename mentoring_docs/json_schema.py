@@ -13,7 +13,7 @@ from typing import Any
 
 from marshmallow import Schema, fields as mf, missing
 
-from . import fields as f
+from . import currencies, fields as f
 from .kinds import TITLES, parse_kind
 from .limits import MAX_LONG_TEXT_CHARS, MAX_TEXT_CHARS
 from .schema import SCHEMAS
@@ -25,6 +25,7 @@ _ONE_LINE = "^[^\\u0000-\\u0008\\u000a-\\u001f]*$"
 _RULES = {
     "TimeframeSchema": "end_date must be after start_date; midpoint_check, when given, falls between them.",
     "ActivitySchema": "completed_on is allowed only when status is 'completed'.",
+    "AgreementSchema": "ending.review_date, when given, is after timeframe.start_date and on or before timeframe.end_date.",
 }
 
 
@@ -40,6 +41,8 @@ def json_schema(kind: str, *, extension: Any = None) -> dict[str, Any]:
     kind = parse_kind(kind)
     cat = catalogue(kind, extension)
     schema = _object(cat.schema_class())
+    rule = schema.get("description")
+    about = (SCHEMAS[kind].__doc__ or "").strip()
     ident = f"urn:mentoring-docs:schema:{kind}"
     if cat.extension is not None:
         ident += f":extension:{cat.extension.id}:{cat.extension.digest}"
@@ -47,7 +50,7 @@ def json_schema(kind: str, *, extension: Any = None) -> dict[str, Any]:
         "$schema": DIALECT,
         "$id": ident,
         "title": TITLES[kind],
-        "description": (SCHEMAS[kind].__doc__ or "").strip(),
+        "description": f"{about} Rule: {rule}" if rule else about,
         **{k: v for k, v in schema.items() if k not in ("title", "description")},
     }
 
@@ -71,7 +74,8 @@ def _object(schema: Schema) -> dict[str, Any]:
     required = [name for name, field in schema.fields.items() if field.required]
     if required:
         out["required"] = required
-    rule = _RULES.get(type(schema).__name__)
+    # By the class or a base: an extension's schema subclasses the built-in one and keeps its rule.
+    rule = next((_RULES[c.__name__] for c in type(schema).__mro__ if c.__name__ in _RULES), None)
     if rule:
         out["description"] = rule
     return out
@@ -111,12 +115,17 @@ def _field(field: mf.Field) -> dict[str, Any]:
             out["default"] = field.load_default
     elif isinstance(field, f.Date):
         out = {"type": "string", "format": "date"}
+    elif isinstance(field, f.Flag):
+        # false is accepted and means "not ticked", which canonical records leave out.
+        out = {"type": "boolean"}
     elif isinstance(field, f.Integer):
         out = {"type": "integer"}
         if meta.get("minimum") is not None:
             out["minimum"] = meta["minimum"]
         if meta.get("maximum") is not None:
             out["maximum"] = meta["maximum"]
+        if meta.get("scale"):
+            out["x-scale-labels"] = dict(meta["scale"])
     elif isinstance(field, f.Number):
         out = {"type": "number"}
         if meta.get("exclusive_minimum") is not None:
@@ -130,6 +139,8 @@ def _field(field: mf.Field) -> dict[str, Any]:
                "maxLength": MAX_LONG_TEXT_CHARS if field.multiline else MAX_TEXT_CHARS}
         if meta.get("format") == "email":
             out["format"] = "email"
+        elif meta.get("format") == "currency":
+            out["enum"] = sorted(currencies.CODES)
     else:  # pragma: no cover - every field of the schemas is one of the above
         raise TypeError(f"no JSON Schema for {type(field).__name__}")
     return _annotate(out, field)

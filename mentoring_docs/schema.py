@@ -3,7 +3,7 @@
 Field order here is the order of the forms. Each field's label and help text
 (the question the pair answers) live in its metadata; the field catalogue, the
 JSON Schemas, the Word and PDF forms and the roster columns are all derived from
-these classes. The contract they implement is ``shared/data-model.md``.
+these classes. The contract they implement is ``docs/data-model.md``.
 """
 
 from __future__ import annotations
@@ -46,6 +46,31 @@ ACTIVITY_KINDS = (
     ("stretch_assignment", "Stretch assignment"),
 )
 EFFORT_UNITS = (("hours", "Hours"), ("days", "Days"), ("weeks", "Weeks"))
+NEXT_STEPS = (
+    ("continue", "Continue as agreed"),
+    ("continue_with_changes", "Continue with changes"),
+    ("close", "Close the partnership"),
+)
+MENTOR_COMMITMENTS = (
+    ("keep_meetings", "Keep scheduled meetings"),
+    ("honest_feedback", "Give honest and specific feedback"),
+    ("share_network", "Share contacts and opportunities"),
+    ("keep_confidential", "Respect confidentiality"),
+)
+MENTEE_COMMITMENTS = (
+    ("come_prepared", "Come prepared with an agenda"),
+    ("follow_through", "Follow through on agreed actions"),
+    ("respect_time", "Respect the mentor's time"),
+    ("ask_for_feedback", "Ask for feedback"),
+)
+#: What each competency rating means, from 1 to 5.
+RATING_SCALE = (
+    ("1", "aware"),
+    ("2", "learning"),
+    ("3", "practising"),
+    ("4", "proficient"),
+    ("5", "expert"),
+)
 STATUSES = (
     ("not_started", "Not started"),
     ("in_progress", "In progress"),
@@ -219,10 +244,55 @@ class AccountabilitySchema(_Strict):
     monitoring = f.long_text("Monitoring progress", "How will both of you keep track of the mentee's progress?")
 
 
+class CommitmentsSchema(_Strict):
+    mentor = f.checkboxes("The mentor commits to", "Tick each commitment the mentor makes.", MENTOR_COMMITMENTS)
+    mentor_other = f.text("Mentor's other commitment", "Anything else the mentor commits to, in a few words.")
+    mentee = f.checkboxes("The mentee commits to", "Tick each commitment the mentee makes.", MENTEE_COMMITMENTS)
+    mentee_other = f.text("Mentee's other commitment", "Anything else the mentee commits to, in a few words.")
+
+
+class EvaluationDateSchema(_Strict):
+    # Date first, as a schedule reads; it also keeps these rows from looking like the
+    # milestones' rows (name, date), which a Word form's row recovery tells apart by layout.
+    date = f.date("Date", "When it is due.")
+    name = f.text("Evaluation", "Which evaluation, for example the midpoint survey or the closing interview.")
+
+
+class EvaluationSchema(_Strict):
+    will_complete = f.flag(
+        "We will complete the program's evaluations",
+        "Tick to agree that both of you will answer the program's surveys or interviews.",
+    )
+    dates = f.rows(EvaluationDateSchema, "Evaluation dates", "The evaluations ahead and their dates, if known.", "Evaluation")
+
+
+class EndingSchema(_Strict):
+    no_fault = f.flag(
+        "No-fault ending",
+        "Tick to agree that either of you may end the partnership without blame, telling the coordinator.",
+    )
+    notice_days = f.integer(
+        "Notice to end (days)",
+        "How many days' notice either of you gives before ending the partnership early (0 to 90).",
+        minimum=0,
+        maximum=90,
+    )
+    review_date = f.date(
+        "Review date",
+        "When you will re-evaluate the partnership: after the start date, on or before the end date.",
+    )
+    next_step = f.choice(
+        "After the review",
+        "What you decided at the review: continue as agreed, continue with changes, or close.",
+        NEXT_STEPS,
+    )
+
+
 class SignaturesSchema(_Strict):
     mentor = f.group(SignatureSchema, "Mentor", "The mentor's signature.")
     mentee = f.group(SignatureSchema, "Mentee", "The mentee's signature.")
     coordinator = f.group(SignatureSchema, "Program coordinator", "The coordinator's signature, where the program asks for one.")
+    line_manager = f.group(SignatureSchema, "Line manager", "The mentee's manager's signature, where the program asks for one.")
 
 
 class AgreementSchema(_Strict):
@@ -246,14 +316,38 @@ class AgreementSchema(_Strict):
     feedback = f.group(FeedbackSchema, "Feedback", "How you give each other constructive feedback.")
     confidentiality = f.group(ConfidentialitySchema, "Confidentiality", "What may be shared outside your conversations.")
     accountability = f.group(AccountabilitySchema, "Accountability", "How progress is followed and commitments kept.")
+    commitments = f.group(CommitmentsSchema, "Commitments", "What each of you promises to do for the partnership.")
+    boundaries = f.long_text(
+        "Boundaries",
+        "The limits of the relationship: conflicts of interest, and what is out of scope (performance reviews, for example).",
+    )
+    evaluation = f.group(EvaluationSchema, "Evaluation", "How the program will hear how the partnership went.")
     conclusion = f.long_text(
         "Ending the partnership",
         "How the partnership ends, including how either of you may end it early without blame.",
     )
+    ending = f.group(EndingSchema, "Ending terms", "The terms of ending and reviewing the partnership, beside the words above.")
     signatures = f.group(SignaturesSchema, "Signatures", "By signing, each of you accepts this agreement.")
+
+    @validates_schema(skip_on_field_errors=False)
+    def _review_in_timeframe(self, data: dict[str, Any], **kwargs: Any) -> None:
+        review = (data.get("ending") or {}).get("review_date")
+        frame = data.get("timeframe") or {}
+        start, end = frame.get("start_date"), frame.get("end_date")
+        if review is None or start is None or end is None or end <= start:
+            return  # nothing to compare with, or the timeframe's own rule already reports the dates
+        if not (start < review <= end):
+            raise ValidationError({"ending": {"review_date": [
+                f"must be after the start date ({start.isoformat()}) and on or before the end date ({end.isoformat()})"
+            ]}})
 
 
 # --- the Mentoring Action Plan ---------------------------------------------------
+
+
+class CostSchema(_Strict):
+    amount = f.amount("Cost", "What the activity costs, if the program holds a budget.")
+    currency = f.currency("Currency", "The ISO 4217 code of the currency, for example EUR, USD or GBP.")
 
 
 class EffortSchema(_Strict):
@@ -270,6 +364,7 @@ class ActivitySchema(_Strict):
     )
     resources = f.long_text("Resources", "Outside resources the activity needs: books, courses, people, budget.")
     effort = f.group(EffortSchema, "Effort", "How many hours, days or weeks the activity will take.")
+    cost = f.group(CostSchema, "Cost", "What the activity costs, for programs that hold a budget.")
     target_date = f.date("Target date", "When the activity should be finished.")
     status = f.choice("Status", "Where the activity stands now.", STATUSES, default="not_started")
     completed_on = f.date("Completed on", "The day the activity was finished (only when its status is Completed).")
@@ -284,10 +379,28 @@ class ActivitySchema(_Strict):
 class GoalSchema(_Strict):
     title = f.text("Goal", "The goal, in a few words.", required=True)
     description = f.long_text("Description", "What reaching this goal means for the mentee.")
+    current_situation = f.long_text(
+        "Where the mentee is now", "The starting point (baseline): what the mentee does or knows today.")
     objectives = f.text_list("Objectives", "The steps that will achieve the goal.", "Objective")
+    measure = f.text("What we count", "The measure that shows progress, for example the time to close a support ticket.")
+    target_value = f.text("Target", "The value of that measure that means success, for example under 5 minutes.")
     success_measure = f.long_text("How we will know", "How you will both know the goal has been reached.")
     target_date = f.date("Target date", "When the goal should be reached.")
     activities = f.rows(ActivitySchema, "Learning activities", "What the mentee will do, with what, and by when.", "Activity")
+
+
+_SCALE_HELP = ", ".join(f"{n} {label}" for n, label in RATING_SCALE)
+
+
+class CompetencySchema(_Strict):
+    name = f.text("Competency", "A skill or behaviour the mentee develops, such as negotiating.", required=True)
+    baseline_rating = f.integer("Now (1-5)", f"The mentee's level at the start: {_SCALE_HELP}.",
+                                minimum=1, maximum=5, scale=RATING_SCALE)
+    target_rating = f.integer("Target (1-5)", f"The level the mentee aims for: {_SCALE_HELP}.",
+                              minimum=1, maximum=5, scale=RATING_SCALE)
+    final_rating = f.integer("Final (1-5)", f"The level reached at the end: {_SCALE_HELP}.",
+                             minimum=1, maximum=5, scale=RATING_SCALE)
+    notes = f.long_text("Notes", "What shows the level, or what helped it change.")
 
 
 class ReviewSchema(_Strict):
@@ -311,6 +424,14 @@ class ActionPlanSchema(_Strict):
         "The mentee's learning goals in order of priority, each with its objectives and activities.",
         "Goal",
     )
+    competencies = f.rows(
+        CompetencySchema,
+        "Competencies",
+        f"Rate each competency now, the level aimed for, and at the end. Scale: {_SCALE_HELP}.",
+        "Competency",
+    )
+    strengths = f.text_list("Strengths", "What the mentee already does well and can build on.", "Strength")
+    development_areas = f.text_list("Development areas", "What the mentee most needs to develop.", "Area")
     reviews = f.rows(
         ReviewSchema,
         "Progress reviews",

@@ -157,6 +157,8 @@ def prune(value: Any) -> Any:
     if isinstance(value, _Mapping):
         out = {}
         for key, inner in value.items():
+            if inner is False and key in _FLAG_NAMES:  # an unticked yes/no box: not given
+                continue
             inner = prune(inner)
             if not _empty(inner):
                 out[key] = inner
@@ -168,6 +170,33 @@ def prune(value: Any) -> Any:
 
 
 _LEAVES = frozenset({str, int, float, bool, type(None), dt.date})
+
+
+def _flag_names() -> frozenset[str]:
+    """The names of the yes/no boxes (``no_fault``, ``will_complete``) anywhere in the schemas.
+
+    ``false`` under one of these names is dropped like an empty text; anywhere else
+    it is left for the field to refuse (a number or a text given as ``false``).
+    """
+    from .fields import Flag
+    from .schema import SCHEMAS
+
+    names: set[str] = set()
+
+    def walk(schema: Any) -> None:
+        for name, field in schema.fields.items():
+            if isinstance(field, Flag):
+                names.add(name)
+            inner = getattr(field, "inner", field)
+            if hasattr(inner, "schema") and hasattr(inner.schema, "fields"):
+                walk(inner.schema)
+
+    for schema_class in SCHEMAS.values():
+        walk(schema_class())
+    return frozenset(names)
+
+
+_FLAG_NAMES = _flag_names()
 
 
 def _empty(value: Any) -> bool:

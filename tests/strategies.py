@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 from hypothesis import strategies as st
 
-from mentoring_docs import load
+from mentoring_docs import currencies, load
 from mentoring_docs.catalogue import Field, FieldKind, Node, catalogue
 
 # Every code point XML 1.0 accepts, except line breaks (added back for long text).
@@ -41,6 +41,8 @@ def _leaf(fd: Field) -> st.SearchStrategy[Any]:
             )
         if fd.format == "time_zone":
             return st.sampled_from(["Europe/Paris", "America/Chicago", "Asia/Tokyo", "Africa/Lagos", "UTC"])
+        if fd.format == "currency":
+            return st.sampled_from(sorted(currencies.CODES))
         return text()
     if fd.kind is FieldKind.LONG_TEXT:
         return text(multiline=True, max_size=80)
@@ -48,10 +50,13 @@ def _leaf(fd: Field) -> st.SearchStrategy[Any]:
         return DATES
     if fd.kind is FieldKind.CHOICE:
         return st.sampled_from([c.value for c in fd.choices])
+    if fd.kind is FieldKind.CHECKBOX:  # a yes/no box of its own: canonical records hold only true
+        return st.just(True)
     if fd.kind is FieldKind.NUMBER:
         if fd.integer:
             high = int(fd.maximum) if fd.maximum is not None else 10_000
             return st.integers(min_value=int(fd.minimum or 0), max_value=high)
+        # A cost may be 0; an effort must be more; an extension's number keeps to its own range.
         return st.floats(min_value=fd.minimum if fd.minimum is not None else 0, exclude_min=fd.minimum is None,
                          max_value=fd.maximum if fd.maximum is not None else 1e6, allow_nan=False,
                          allow_infinity=False)
@@ -114,6 +119,10 @@ def records(kind: str, rows: Mapping[str, int] | None = None, extension: Any = N
             frame.pop("midpoint_check", None)
             frame.update(draw(_timeframe()))
             record["timeframe"] = frame
+            ending = record.get("ending")
+            if ending and "review_date" in ending:  # the review falls after the start, on or before the end
+                span = (frame["end_date"] - frame["start_date"]).days
+                ending["review_date"] = frame["start_date"] + dt.timedelta(days=draw(st.integers(1, span)))
         else:
             _complete_only_when_completed(record)
         return load(kind, record, extension=extension)

@@ -345,3 +345,45 @@ def test_full_width_and_ordinary_names_are_one_pair_in_batch_and_tracking(tmp_pa
     tracker = mentoring_docs.track([tmp_path / "a", tmp_path / "b"], as_of=dt.date(2026, 3, 1))
     assert [p.pair for p in tracker.pairs] == list(ids)
     assert [p.category for p in tracker.problems] == []
+
+
+def _page_size(path: Path) -> tuple[int, int]:
+    """The first page's size: points for a PDF, twips for a Word form."""
+    if path.suffix == ".pdf":
+        import pikepdf
+
+        with pikepdf.open(path) as pdf:
+            box = [float(v) for v in pdf.pages[0].mediabox]
+            return round(box[2]), round(box[3])
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    size = root.find(".//w:sectPr/w:pgSz", ns)
+    return int(size.get(f"{{{ns['w']}}}w")), int(size.get(f"{{{ns['w']}}}h"))
+
+
+def test_a4_batch_and_the_line_manager_column(tmp_path: Path) -> None:
+    header = ["mentee.name", "mentor.name", "timeframe.start_date", "timeframe.end_date", "signatures.line_manager.name"]
+    roster = write_roster(tmp_path / "r.csv", header, [
+        {"mentee.name": "Ann", "mentor.name": "Bo", "timeframe.start_date": "2026-01-05",
+         "timeframe.end_date": "2026-06-05", "signatures.line_manager.name": "Cleo Manager"}])
+    # The command line and the Python option make the same A4 documents.
+    result = run_batch(roster, "-o", tmp_path / "cli", "--paper", "a4", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = batch.generate(open_roster(roster), tmp_path / "api", paper="a4", jobs=1)
+    assert report.ok
+    for out in ("cli", "api"):
+        for name in FILES:
+            path = tmp_path / out / "Ann - Bo" / name
+            assert _page_size(path) == ((595, 842) if path.suffix == ".pdf" else (11906, 16838)), path
+        data = read_back(tmp_path / out / "Ann - Bo" / "agreement.pdf").data
+        assert data["signatures"] == {"line_manager": {"name": "Cleo Manager"}}
+    letter = batch.generate(open_roster(roster), tmp_path / "letter", kinds=["agreement"], formats=["pdf"], jobs=1)
+    assert letter.ok and _page_size(tmp_path / "letter" / "Ann - Bo" / "agreement.pdf") == (612, 792)
+    with pytest.raises(MentoringDocsError, match="unknown paper size 'legal'"):
+        batch.generate(open_roster(roster), tmp_path / "bad", paper="legal", jobs=1)
+    assert not (tmp_path / "bad").exists()

@@ -35,11 +35,17 @@ def test_agreement_catalogue_covers_the_data_model():
         "timeframe.midpoint_check", "timeframe.milestones.*.name", "timeframe.milestones.*.date",
         "meetings.cancellation_notice_hours", "meetings.accommodations", "communication.follow_up",
         "feedback.disagreement", "confidentiality.exceptions", "accountability.monitoring", "conclusion",
-        "signatures.coordinator.date",
+        "signatures.coordinator.date", "commitments.mentor.keep_meetings", "commitments.mentee_other",
+        "boundaries", "evaluation.will_complete", "evaluation.dates.*.date", "ending.no_fault",
+        "ending.notice_days", "ending.review_date", "ending.next_step", "signatures.line_manager.name",
     ]:
         assert expected in paths
     # In the order of the data model: identification first, signatures last.
-    assert paths[0] == "agreement_id" and paths[-1] == "signatures.coordinator.date"
+    assert paths[0] == "agreement_id" and paths[-1] == "signatures.line_manager.date"
+    assert paths.index("conclusion") + 1 == paths.index("ending.no_fault")
+    flag = cat.field("ending.no_fault")
+    assert flag.kind is FieldKind.CHECKBOX and flag.set_path is None
+    assert (cat.field("ending.notice_days").minimum, cat.field("ending.notice_days").maximum) == (0, 90)
     assert cat.field("meetings.frequency").kind is FieldKind.CHOICE
     assert cat.field("meetings.duration_minutes").integer
     assert cat.field("purpose").kind is FieldKind.LONG_TEXT
@@ -55,9 +61,16 @@ def test_action_plan_catalogue_lists_nest():
     assert [ls.path for ls in goals.lists] == ["goals.*.objectives", "goals.*.activities"]
     activity = cat.lists_by_path["goals.*.activities"]
     assert activity.parent == "goals"
-    assert [fd.name for fd in activity.fields] == [
-        "description", "kind", "resources", "amount", "unit", "target_date", "status", "completed_on", "notes"
-    ]
+    assert [fd.path for fd in activity.fields] == [f"goals.*.activities.*.{name}" for name in (
+        "description", "kind", "resources", "effort.amount", "effort.unit", "cost.amount", "cost.currency",
+        "target_date", "status", "completed_on", "notes")]
+    assert [fd.name for fd in goals.fields] == [
+        "title", "description", "current_situation", "measure", "target_value", "success_measure", "target_date"]
+    competencies = cat.lists_by_path["competencies"]
+    assert [fd.name for fd in competencies.fields] == [
+        "name", "baseline_rating", "target_rating", "final_rating", "notes"]
+    assert all((fd.minimum, fd.maximum) == (1, 5) for fd in competencies.fields if fd.name.endswith("rating"))
+    assert cat.lists_by_path["strengths"].scalar and cat.lists_by_path["development_areas"].scalar
     assert cat.field("goals.*.activities.*.status").default == "not_started"
     assert cat.lookup("goals.2.activities.11.effort.unit").path == "goals.*.activities.*.effort.unit"
     assert cat.lookup("goals.0.nonsense") is None

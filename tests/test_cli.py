@@ -82,3 +82,47 @@ def test_schema_prints_the_json_schema(kind):
     assert schema["$schema"].endswith("2020-12/schema")
     expected = ["mentor", "mentee", "timeframe"] if kind == "agreement" else ["mentor", "mentee"]
     assert schema["required"] == expected
+
+
+def test_paper_option_on_fill_and_template(tmp_path):
+    from mentoring_docs import read
+    from mentoring_docs.forms import blank_template
+
+    for fmt in ("pdf", "docx"):
+        out = tmp_path / f"a4.{fmt}"
+        done = run("fill", "agreement", str(SAMPLES / "agreement.json"), "-o", str(out), "--paper", "A4")
+        assert done.returncode == 0, done.stderr
+        letter = tmp_path / f"letter.{fmt}"
+        assert run("fill", "agreement", str(SAMPLES / "agreement.json"), "-o", str(letter)).returncode == 0
+        assert read(out).data == read(letter).data
+        blank = tmp_path / f"blank-a4.{fmt}"
+        assert run("template", "action-plan", "--format", fmt, "-o", str(blank), "--paper", "a4").returncode == 0
+        assert blank.read_bytes() == blank_template("action_plan", fmt, "a4") != blank_template("action_plan", fmt)
+    done = run("fill", "agreement", str(SAMPLES / "agreement.json"), "-o", str(tmp_path / "x.pdf"), "--paper", "legal")
+    assert done.returncode == 2 and "legal" in done.stderr and "Traceback" not in done.stderr
+    done = run("fill", "agreement", str(SAMPLES / "agreement.json"), "-o", str(tmp_path / "y.pdf"), "--paper", "a4",
+               "--template", str(tmp_path / "blank-a4.pdf"))
+    assert done.returncode == 2 and "customised --template keeps its own page size" in done.stderr
+    assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "y.pdf").exists()
+
+
+def test_paper_option_in_python(tmp_path):
+    import mentoring_docs as md
+    from mentoring_docs.forms import blank_template
+
+    record = md.load("action_plan", json.loads((SAMPLES / "action_plan.json").read_text(encoding="utf-8")))
+    out = md.fill("action_plan", record, tmp_path / "plan.pdf", paper="a4")
+    assert b"/MediaBox [ 0 0 595.2756 841.8898 ]" in out.read_bytes()
+    assert md.read(out).data == record
+    assert md.Filler("action_plan", "docx", paper="a4").paper == "a4"
+    import io
+    import zipfile
+
+    word = zipfile.ZipFile(io.BytesIO(md.Filler("action_plan", "docx", paper="A4").render(record)))
+    assert b'<w:pgSz w:w="11906" w:h="16838"/>' in word.read("word/document.xml")
+    exported = md.export_template("agreement", "docx", tmp_path / "t.docx", paper="a4")
+    assert exported.read_bytes() == blank_template("agreement", "docx", "a4")
+    with pytest.raises(md.MentoringDocsError, match="customised template keeps its own page size"):
+        md.Filler("agreement", "pdf", template=blank_template("agreement", "pdf"), paper="a4")
+    with pytest.raises(md.MentoringDocsError, match="unknown paper size 'b5'"):
+        md.Filler("agreement", "pdf", paper="b5")

@@ -358,7 +358,7 @@ def test_empty_shares_are_empty() -> None:
 
     lonely = PairRow(pair="X", agreement_id="X", program=None, mentor="A", mentee="B", coordinator=None,
                      agreement_returned=True, signed_mentor=False, signed_mentee=False, signed_coordinator=False,
-                     start=None, midpoint=None, midpoint_estimated=False, end=None, days_to_midpoint=None,
+                     signed_line_manager=False, start=None, midpoint=None, midpoint_estimated=False, end=None, days_to_midpoint=None,
                      days_to_end=None, action_plan_returned=False, goals=None, activities_completed=None,
                      activities_total=None, progress=None, overdue=None, next_target=None, last_review=None,
                      problems=0, agreement_file="a.docx", action_plan_file=None)
@@ -366,6 +366,47 @@ def test_empty_shares_are_empty() -> None:
     assert (row.program, row.pairs, row.agreements_returned, row.activities) == (None, 1, 1.0, 0)
     assert (row.activities_completed, row.average_progress) == (None, None)
     assert programs([], AS_OF) == []
+
+
+def test_competencies_roll_up_per_program_and_the_manager_sees_ratings_without_names(tmp_path: Path) -> None:
+    import dataclasses
+
+    from mentoring_docs.tracking.rollups import programs
+    from mentoring_docs.tracking.tables import CompetencyRow, PairRow
+
+    base = PairRow(pair="A", agreement_id="A", program="Guild", mentor="Ana", mentee="Ben", coordinator=None,
+                   agreement_returned=True, signed_mentor=True, signed_mentee=True, signed_coordinator=False,
+                   signed_line_manager=False, start=None, midpoint=None, midpoint_estimated=False, end=None,
+                   days_to_midpoint=None, days_to_end=None, action_plan_returned=True, goals=1,
+                   activities_completed=0, activities_total=1, progress=0.0, overdue=0, next_target=None,
+                   last_review=None, problems=0, agreement_file="a.pdf", action_plan_file="p.pdf")
+    private = dataclasses.replace(base, pair="D", confidentiality="private")
+    other = dataclasses.replace(base, pair="X", program="Other")
+
+    def rated(pair: str, n: int, name: str, baseline: int | None, final: int | None) -> CompetencyRow:
+        change = final - baseline if baseline is not None and final is not None else None
+        return CompetencyRow(pair=pair, mentor="Ana", mentee="Ben", competency=n, name=name, baseline=baseline,
+                             target=4, final=final, change=change, file="p.pdf")
+
+    competencies = [rated("A", 1, "Negotiating", 2, 4), rated("A", 2, "Delegating", 3, None),
+                    rated("D", 1, "Public speaking", 1, 2)]
+    guild, rest = programs([base, private, other], AS_OF, competencies)
+    assert (guild.program, guild.average_competency_change) == ("Guild", 1.5)  # (2 + 1) / 2; unrated left out
+    assert (rest.program, rest.average_competency_change) == ("Other", None)
+    tracker = Tracker(AS_OF, [base, private, other], [], [], [], [], competencies=competencies,
+                      programs=[guild, rest])
+    assert tracker.average_competency_change == 1.5
+    manager = tracker.for_audience("manager")
+    # Names are the pair's own words; the private pair's ratings are left out; the roll-up stays.
+    assert [(c.pair, c.name, c.baseline, c.final) for c in manager.competencies] == [
+        ("A", None, 2, 4), ("A", None, 3, None)]
+    assert manager.programs == tracker.programs
+    for path in manager.write(tmp_path / "manager.csv") + manager.write(tmp_path / "manager.html"):
+        content = path.read_text(encoding="utf-8-sig")
+        assert not [w for w in ("Negotiating", "Delegating", "Public speaking") if w in content], path.name
+    assert "Public speaking" in json.dumps(tracker.to_dict())  # the coordinator's view keeps them
+    page = (tmp_path / "manager.html").read_text(encoding="utf-8")
+    assert "+1.5" in page and "Average competency change" in page
 
 
 # -- 6. calendars ------------------------------------------------------------------------

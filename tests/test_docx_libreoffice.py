@@ -68,8 +68,15 @@ def records() -> dict[str, tuple[str, dict]]:
         "tricky": ("agreement", tricky_agreement()),
         "plan": ("action_plan", load("action_plan", sample("action_plan.json"))),
         "busy": ("action_plan", busy_action_plan()),
+        # Names ending in -a4 are filled into the A4 forms.
+        "agreement-a4": ("agreement", load("agreement", sample("agreement.json"))),
+        "plan-a4": ("action_plan", load("action_plan", sample("action_plan.json"))),
         **random_records(),
     }
+
+
+def paper_of(name: str) -> str:
+    return "a4" if name.endswith("-a4") else "letter"
 
 
 @pytest.fixture(scope="module", params=FILTERS)
@@ -79,10 +86,10 @@ def resaved(request, tmp_path_factory) -> dict[str, Path]:
     sources = []
     for name, (kind, record) in records().items():
         path = folder / f"{name}.docx"
-        path.write_bytes(compile_template(kind).render(record))
+        path.write_bytes(compile_template(kind, paper=paper_of(name)).render(record))
         sources.append(path)
         protected = folder / f"{name}-protected.docx"
-        protected.write_bytes(compile_template(kind, protect=True).render(record))
+        protected.write_bytes(compile_template(kind, protect=True, paper=paper_of(name)).render(record))
         sources.append(protected)
     for kind in ("agreement", "action_plan"):
         path = folder / f"template-{kind}.docx"
@@ -98,6 +105,9 @@ def test_a_resaved_form_reads_back_the_same(resaved: dict[str, Path], name: str)
     root = dh.document(resaved[name].read_bytes())
     # The file really went through LibreOffice: it dropped every tag.
     assert root.xpath("//w:sdtPr/w:tag", namespaces=dh.NS) == []
+    size = root.find(".//w:sectPr/w:pgSz", dh.NS)  # and kept the paper size
+    assert (size.get(dh.q("w:w")), size.get(dh.q("w:h"))) == (("11906", "16838") if paper_of(name) == "a4"
+                                                              else ("12240", "15840"))
     result = forms.read(resaved[name])
     assert result.kind == kind
     assert result.problems == [], record

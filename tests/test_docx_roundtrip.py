@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from conftest import sample
-from hypothesis import given
+from hypothesis import given, settings
 from strategies import records
 
 from mentoring_docs import forms, load
@@ -36,6 +36,23 @@ def test_any_agreement_reads_back(record: dict) -> None:
 @given(records("action_plan"))
 def test_any_action_plan_reads_back(record: dict) -> None:
     assert read_back("action_plan", compile_template("action_plan").render(record)) == record
+
+
+@settings(max_examples=30)
+@given(records("agreement"), records("action_plan"))
+def test_a4_forms_read_back(agreement: dict, plan: dict) -> None:
+    for kind, record in (("agreement", agreement), ("action_plan", plan)):
+        assert read_back(kind, compile_template(kind, paper="a4").render(record)) == record
+
+
+@pytest.mark.parametrize("kind", ["agreement", "action_plan"])
+def test_the_samples_use_every_field(kind: str) -> None:
+    # The README promises it, and the forms, renders and benchmarks rely on it.
+    # A checkbox group counts as used when one of its boxes is ticked.
+    cat = catalogue(kind)
+    fields = [cat.lookup(p) for p in load(kind, sample(f"{kind}.json")).flat]
+    used = {fd.set_path or fd.path for fd in fields if fd is not None}
+    assert sorted({fd.set_path or fd.path for fd in cat.fields} - used) == []
 
 
 @pytest.mark.parametrize("kind, name", [

@@ -28,10 +28,26 @@ A4_HEIGHT = 16838
 INCH = 1440
 
 
+@pytest.mark.parametrize("paper", ["letter", "a4"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_committed_templates_are_what_the_generator_makes(kind: str) -> None:
-    assert blank_template(kind) == build_template(kind), (
+def test_committed_templates_are_what_the_generator_makes(kind: str, paper: str) -> None:
+    assert blank_template(kind, paper) == build_template(kind, paper), (
         "templates are stale: run python -m mentoring_docs.docx and commit mentoring_docs/templates/")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_a4_template_sets_the_a4_page_and_keeps_everything_else(kind: str) -> None:
+    letter, a4 = dh.document(blank_template(kind)), dh.document(blank_template(kind, "a4"))
+    size, margins = a4.find(".//w:sectPr/w:pgSz", dh.NS), a4.find(".//w:sectPr/w:pgMar", dh.NS)
+    assert (int(size.get(dh.q("w:w"))), int(size.get(dh.q("w:h")))) == (A4_WIDTH, A4_HEIGHT)
+    left, right = int(margins.get(dh.q("w:left"))), int(margins.get(dh.q("w:right")))
+    assert left == right and A4_WIDTH - left - right - CONTENT_WIDTH in (0, 1)  # same 7 inches of content
+    assert left >= INCH // 2
+    # Only the section differs: the same body, controls and tables.
+    for root in (letter, a4):
+        body = root.find(".//w:body", dh.NS)
+        body.remove(body.find("w:sectPr", dh.NS))
+    assert etree.tostring(letter) == etree.tostring(a4)
 
 
 @pytest.mark.parametrize("kind", KINDS)

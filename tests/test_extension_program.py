@@ -92,7 +92,7 @@ def test_a_program_with_its_own_questions_end_to_end(tmp_path: Path) -> None:
     result = runner.invoke(main, ["track", str(returned), "-o", str(xlsx), "--fields", FIELDS, "--as-of", "2026-03-02"])
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(xlsx)
-    assert book.sheetnames == ["Pairs", "Activities", "Reviews", "Questions", "Problems", "Documents", "Programs",
+    assert book.sheetnames == ["Pairs", "Activities", "Reviews", "Competencies", "Questions", "Problems", "Documents", "Programs",
                                "Alerts"]
     sheet = book["Questions"]
     cells = [[c.value for c in row] for row in sheet.iter_rows()]

@@ -29,9 +29,29 @@ def form(kind):
         yield pdf, {tf.name: tf for tf in terminal_fields(pdf)}
 
 
-def test_committed_forms_match_the_generator(kind):
-    assert generate.build(kind) == blank_template(kind), (
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_committed_forms_match_the_generator(kind, paper):
+    assert generate.build(kind, paper) == blank_template(kind, paper), (
         "the committed form is out of date: run python -m mentoring_docs.pdf.generate --write")
+
+
+def test_a4_forms_are_laid_out_for_a4_not_scaled(kind):
+    with pikepdf.open(io.BytesIO(blank_template(kind))) as letter, \
+            pikepdf.open(io.BytesIO(blank_template(kind, "a4"))) as a4:
+        assert all([round(float(v), 2) for v in page.mediabox] == [0, 0, 595.28, 841.89] for page in a4.pages)
+        assert "/UserUnit" not in a4.pages[0].obj
+        letter_fields = {tf.name: tf for tf in terminal_fields(letter)}
+        a4_fields = {tf.name: tf for tf in terminal_fields(a4)}
+        assert letter_fields.keys() == a4_fields.keys()
+        for name, tf in a4_fields.items():
+            for widget in tf.widgets:
+                x0, y0, x1, y1 = (float(v) for v in widget.Rect)
+                # Inside the page with a margin; boxes keep their Letter widths (nothing scaled).
+                assert 30 < x0 < x1 < 595.28 - 30 and 40 < y0 < y1 < 841.89 - 30, name
+            a, b = letter_fields[name].widgets[0].Rect, tf.widgets[0].Rect
+            assert abs((float(a[2]) - float(a[0])) - (float(b[2]) - float(b[0]))) < 0.02, name  # rects keep 2 decimals
+        # The taller page holds more: never more pages than on Letter.
+        assert len(a4.pages) <= len(letter.pages)
 
 
 def test_generation_is_deterministic(kind):
@@ -52,7 +72,7 @@ def test_every_catalogue_field_is_a_form_field_of_the_right_kind(kind, form):
     expected = catalogue(kind).expand(ROWS[kind])
     # Signature fields (/FT /Sig) are for digital IDs, not data (tests/test_signatures.py).
     signatures = {name for name, tf in fields.items() if tf.ftype == "/Sig"}
-    assert signatures == ({f"signatures.{p}.signature" for p in ("mentor", "mentee", "coordinator")}
+    assert signatures == ({f"signatures.{p}.signature" for p in ("mentor", "mentee", "coordinator", "line_manager")}
                           if kind == "agreement" else set())
     assert set(fields) - signatures == {name for name, _ in expected}
     for name, fd in expected:

@@ -22,7 +22,15 @@ VALUES = {
     "timeframe.end_date": "2026-07-10",
     "meetings.frequency": "monthly",
     "purpose": "Line one\nLine two {{ x }}",
+    "boundaries": "No performance reviews",
+    "commitments.mentee_other": "Send the agenda",
+    "ending.notice_days": "14",
+    "ending.review_date": "2026-06-26",
+    "ending.next_step": "continue_with_changes",
+    "evaluation.dates.0.name": "Midpoint survey",
+    "signatures.line_manager.name": "Owen Barrett",
 }
+TICKED = ("focus.areas.networking", "commitments.mentor.keep_meetings", "evaluation.will_complete", "ending.no_fault")
 EXPECTED = {
     "mentor": {"name": "Анна (Ann) \\ Müller & Co <x>"},
     "mentee": {"name": "王芳"},
@@ -30,6 +38,27 @@ EXPECTED = {
     "meetings": {"frequency": "monthly"},
     "purpose": "Line one\nLine two {{ x }}",
     "focus": {"areas": ["networking"]},
+    "boundaries": "No performance reviews",
+    "commitments": {"mentor": ["keep_meetings"], "mentee_other": "Send the agenda"},
+    "evaluation": {"will_complete": True, "dates": [{"name": "Midpoint survey"}]},
+    "ending": {"no_fault": True, "notice_days": 14, "review_date": "2026-06-26", "next_step": "continue_with_changes"},
+    "signatures": {"line_manager": {"name": "Owen Barrett"}},
+}
+PLAN_VALUES = {
+    "mentor.name": "Priya", "mentee.name": "Daniel", "goals.0.title": "Ship it",
+    "goals.0.current_situation": "Manual views", "goals.0.measure": "Failed loads", "goals.0.target_value": "under 1",
+    "goals.0.activities.0.description": "Pair", "goals.0.activities.0.cost.amount": "49.5",
+    "goals.0.activities.0.cost.currency": "EUR", "competencies.0.name": "Modelling",
+    "competencies.0.baseline_rating": "2", "competencies.0.final_rating": "4", "strengths.0": "Careful",
+    "development_areas.1": "Estimating",
+}
+PLAN_EXPECTED = {
+    "mentor": {"name": "Priya"}, "mentee": {"name": "Daniel"},
+    "goals": [{"title": "Ship it", "current_situation": "Manual views", "measure": "Failed loads",
+               "target_value": "under 1", "activities": [
+                   {"description": "Pair", "cost": {"amount": 49.5, "currency": "EUR"}}]}],
+    "competencies": [{"name": "Modelling", "baseline_rating": 2, "final_rating": 4}],
+    "strengths": ["Careful"], "development_areas": ["Estimating"],
 }
 
 
@@ -42,11 +71,31 @@ def _fdf_string(text: str) -> bytes:
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
 
+def _xfdf(values: dict[str, str], ticked: tuple[str, ...] = ()) -> str:
+    fields = "".join(f'<field name="{k}"><value>{_xml(v)}</value></field>' for k, v in values.items())
+    fields += "".join(f'<field name="{k}"><value>Yes</value></field>' for k in ticked)
+    return f'<?xml version="1.0" encoding="UTF-8"?><xfdf xmlns="http://ns.adobe.com/xfdf/"><fields>{fields}</fields></xfdf>'
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_pdftk_fills_the_new_parts_of_both_forms_on_both_papers(tmp_path, paper):
+    require("pdftk")
+    for kind, values, ticked, expected in (("agreement", VALUES, TICKED, EXPECTED),
+                                           ("action_plan", PLAN_VALUES, (), PLAN_EXPECTED)):
+        (tmp_path / "blank.pdf").write_bytes(blank_template(kind, paper))
+        (tmp_path / "v.xfdf").write_text(_xfdf(values, ticked), encoding="utf-8")
+        subprocess.run(["pdftk", "blank.pdf", "fill_form", "v.xfdf", "output", "out.pdf"], cwd=tmp_path, check=True,
+                       capture_output=True, timeout=120)
+        result = read((tmp_path / "out.pdf").read_bytes())
+        assert result.problems == []
+        assert result.data == load(kind, expected)
+
+
 def test_pdftk_fill_form_with_xfdf(tmp_path):
     require("pdftk")
     (tmp_path / "blank.pdf").write_bytes(blank_template("agreement"))
     fields = "".join(f'<field name="{k}"><value>{_xml(v)}</value></field>' for k, v in VALUES.items())
-    fields += '<field name="focus.areas.networking"><value>Yes</value></field>'
+    fields += "".join(f'<field name="{k}"><value>Yes</value></field>' for k in TICKED)
     (tmp_path / "v.xfdf").write_text('<?xml version="1.0" encoding="UTF-8"?><xfdf xmlns="http://ns.adobe.com/xfdf/">'
                                      f"<fields>{fields}</fields></xfdf>", encoding="utf-8")
     subprocess.run(["pdftk", "blank.pdf", "fill_form", "v.xfdf", "output", "out.pdf"], cwd=tmp_path, check=True,
@@ -60,7 +109,7 @@ def test_pdftk_fill_form_with_fdf(tmp_path):
     require("pdftk")
     (tmp_path / "blank.pdf").write_bytes(blank_template("agreement"))
     entries = b"".join(b"<< /T " + _fdf_string(k) + b" /V " + _fdf_string(v) + b" >>\n" for k, v in VALUES.items())
-    entries += b"<< /T (focus.areas.networking) /V /Yes >>\n"
+    entries += b"".join(b"<< /T (" + k.encode() + b") /V /Yes >>\n" for k in TICKED)
     (tmp_path / "v.fdf").write_bytes(b"%FDF-1.2\n1 0 obj\n<< /FDF << /Fields [\n" + entries
                                      + b"] >> >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
     subprocess.run(["pdftk", "blank.pdf", "fill_form", "v.fdf", "output", "out.pdf"], cwd=tmp_path, check=True,
@@ -88,7 +137,7 @@ def test_pyPDFForm_filled_form_reads_back():
 
     values = dict(VALUES)
     values["meetings.frequency"] = 3  # PyPDFForm picks dropdown options by index ("" is option 0)
-    values["focus.areas.networking"] = True
+    values.update({name: True for name in TICKED})
     blob = PdfWrapper(blank_template("agreement"), use_full_widget_name=True).fill(values).read()
     result = read(blob)
     assert result.problems == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 from mentoring_docs import DataError, load
 from mentoring_docs.pdf import compile_template
@@ -36,6 +36,17 @@ def test_action_plan_round_trip(record):
     assert result.problems == []
     assert result.kind == "action_plan"
     assert result.data == record
+
+
+A4 = {kind: compile_template(kind, paper="a4") for kind in ("agreement", "action_plan")}
+
+
+@settings(max_examples=30)
+@given(records("agreement", ROWS["agreement"]), records("action_plan", ROWS["action_plan"]))
+def test_a4_forms_round_trip(agreement, plan):
+    for kind, record in (("agreement", agreement), ("action_plan", plan)):
+        result = read(A4[kind].render(record))
+        assert (result.problems, result.kind, result.data) == ([], kind, record)
 
 
 @pytest.mark.parametrize("kind", ["agreement", "action_plan"])

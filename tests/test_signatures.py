@@ -24,7 +24,7 @@ from tools import require
 import mentoring_docs as md
 from mentoring_docs.signatures import is_signed, sign
 
-PARTIES = ("mentor", "mentee", "coordinator")
+PARTIES = ("mentor", "mentee", "coordinator", "line_manager")
 
 
 def run(*args: str, cwd: Path, block_pyhanko: bool = False) -> subprocess.CompletedProcess[str]:
@@ -54,12 +54,13 @@ def signed(tmp_path_factory: pytest.TempPathFactory, pki: PKI) -> dict[str, Path
 # -- the blank form ---------------------------------------------------------------------
 
 
-def test_agreement_has_an_unsigned_signature_field_per_party_above_the_typed_name() -> None:
-    blob = md.forms.blank_template("agreement", "pdf")
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_agreement_has_an_unsigned_signature_field_per_party_above_the_typed_name(paper: str) -> None:
+    blob = md.forms.blank_template("agreement", "pdf", paper)
     places = {name: (page, rect) for name, page, rect in widgets(blob)}
     with pikepdf.open(io.BytesIO(blob)) as pdf:
         sig = [a for p in pdf.pages for a in p.obj.get("/Annots", []) if a.get("/FT") == "/Sig"]
-        assert len(sig) == 3
+        assert len(sig) == 4
         assert all("/V" not in a and str(a.TU).endswith("digital signature (click to sign with your digital ID)")
                    for a in sig)
     for party in PARTIES:
@@ -76,12 +77,12 @@ def test_signature_fields_are_not_data_fill_read_and_custom_templates_ignore_the
     result = md.read(out)
     assert result.ok and result.data == record
     assert {p: s.status for p, s in result.signatures.items()} == {
-        "mentor": "typed", "mentee": "typed", "coordinator": "not_signed"}
+        "mentor": "typed", "mentee": "typed", "coordinator": "not_signed", "line_manager": "not_signed"}
     # A template exported for restyling keeps its signature fields and still fills.
     template = md.export_template("agreement", "pdf", tmp_path / "template.pdf")
     again = md.fill("agreement", record, tmp_path / "b.pdf", template=template)
     assert md.read(again).data == record
-    assert sum(1 for name, _, _ in widgets(again.read_bytes()) if name.endswith(".signature")) == 3
+    assert sum(1 for name, _, _ in widgets(again.read_bytes()) if name.endswith(".signature")) == 4
 
 
 def test_a_signature_field_someone_added_to_a_custom_template_is_not_an_unknown_field(tmp_path: Path) -> None:
@@ -106,8 +107,9 @@ def test_a_signature_field_someone_added_to_a_custom_template_is_not_an_unknown_
 def test_mentor_then_mentee_both_signed_and_trusted(signed: dict[str, Path], pki: PKI) -> None:
     result = md.read(signed["both"], trust_roots=[pki.ca_pem])
     assert result.ok and result.data == md.load("agreement", RECORD)
-    mentor, mentee, coordinator = (result.signatures[p] for p in PARTIES)
-    assert (mentor.status, mentee.status, coordinator.status) == ("trusted", "trusted", "not_signed")
+    mentor, mentee, coordinator, line_manager = (result.signatures[p] for p in PARTIES)
+    assert (mentor.status, mentee.status, coordinator.status, line_manager.status) == (
+        "trusted", "trusted", "not_signed", "not_signed")
     assert (mentor.signer, mentee.signer) == ("Ana Lima", "Ben Okafor")
     assert mentor.name_matches is True and mentee.name_matches is True
     assert mentor.signed_at and mentor.signed_at[:4].isdigit()
@@ -144,6 +146,32 @@ def test_signature_appearance_is_drawn_in_its_field(signed: dict[str, Path], too
         before = ink(render(tool, signed["filled"], page, tmp_path / f"{party}-0.png", dpi=200), rect, dpi=200)
         after = ink(render(tool, signed["both"], page, tmp_path / f"{party}-1.png", dpi=200), rect, dpi=200)
         assert (after > before + 200) is expect_ink, (party, before, after)
+
+
+def test_line_manager_signs_an_a4_agreement_in_its_own_field(tmp_path: Path, pki: PKI) -> None:
+    require("pdftoppm")
+    record = md.load("agreement", {**RECORD, "signatures": {
+        **RECORD["signatures"], "line_manager": {"name": "Rosa Diaz", "date": "2026-01-13"}}})
+    filled = md.fill("agreement", record, tmp_path / "a4.pdf", paper="a4")
+    done = run("sign", str(filled), "--as", "line_manager", "--key", str(pki.coordinator.key_pem),
+               "--cert", str(pki.coordinator.cert_pem), "-o", str(tmp_path / "signed.pdf"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    signed_file = tmp_path / "signed.pdf"
+    result = md.read(signed_file, trust_roots=[pki.ca_pem])
+    assert result.ok and result.data == record
+    manager = result.signatures["line_manager"]
+    assert (manager.status, manager.signer, manager.name_matches) == ("trusted", "Rosa Diaz", True)
+    assert result.signatures["coordinator"].status == "not_signed"
+    # The stamp is drawn inside the line manager's field of the A4 page, nowhere else's.
+    places = {name: (page, rect) for name, page, rect in widgets(signed_file.read_bytes())}
+    for party, expect_ink in (("line_manager", True), ("coordinator", False)):
+        page, rect = places[f"signatures.{party}.signature"]
+        before = ink(render("pdftoppm", filled, page, tmp_path / f"{party}-0.png", dpi=200), rect, dpi=200)
+        after = ink(render("pdftoppm", signed_file, page, tmp_path / f"{party}-1.png", dpi=200), rect, dpi=200)
+        assert (after > before + 200) is expect_ink, (party, before, after)
+    row = md.track([signed_file], trust_roots=[pki.ca_pem]).pairs[0]
+    assert row.signed_line_manager and row.line_manager_signature == "trusted"
+    assert row.coordinator_signature == "not_signed"
 
 
 def test_sign_from_the_command_line_in_place_and_refusals(tmp_path: Path, pki: PKI) -> None:

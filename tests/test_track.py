@@ -33,6 +33,7 @@ def agreement(**extra: Any) -> dict[str, Any]:
             "mentor": {"name": "Priya Raman", "date": "2026-01-12"},
             "mentee": {"name": "Daniel Okafor", "date": "2026-01-13"},
             "coordinator": {"date": "2026-01-14"},  # a date alone does not sign
+            "line_manager": {"name": "Owen Barrett"},  # a name without a date signs
         },
     }
     data.update(extra)
@@ -58,6 +59,11 @@ def plan(**extra: Any) -> dict[str, Any]:
                 {"description": "Write runbook", "target_date": "2026-03-20", "status": "not_started"},
             ]},
             {"title": "A goal with no activities"},
+        ],
+        "competencies": [
+            {"name": "Data modelling", "baseline_rating": 2, "target_rating": 4, "final_rating": 4},
+            {"name": "Presenting", "baseline_rating": 3, "final_rating": 2, "notes": "Harder than hoped"},
+            {"name": "Negotiating", "baseline_rating": 1, "target_rating": 3},
         ],
         "reviews": [
             {"date": "2026-01-27", "objective": "Rank goals"},
@@ -88,8 +94,9 @@ def test_pair_row_cell_by_cell() -> None:
     assert tracker.pairs == [PairRow(
         pair="MPA-1", agreement_id="MPA-1", program="Guild 2026", mentor="Priya Raman", mentee="Daniel Okafor",
         coordinator="Marta Kowalczyk", agreement_returned=True,
-        signed_mentor=True, signed_mentee=True, signed_coordinator=False,
+        signed_mentor=True, signed_mentee=True, signed_coordinator=False, signed_line_manager=True,
         mentor_signature="typed", mentee_signature="typed", coordinator_signature="not_signed",
+        line_manager_signature="typed",
         start=dt.date(2026, 1, 12), midpoint=dt.date(2026, 4, 10), midpoint_estimated=False, end=dt.date(2026, 7, 10),
         days_to_midpoint=39, days_to_end=130, action_plan_returned=True, goals=3,
         activities_completed=1, activities_total=7, progress=1 / 7,
@@ -168,6 +175,24 @@ def test_review_rows() -> None:
         (3, None, "Undated review", None, None),
     ]
     assert {r.pair for r in tracker.reviews} == {"MPA-1"}
+
+
+def test_competency_rows_show_baseline_to_final_and_the_average_change() -> None:
+    tracker = build([doc("p.pdf", "action_plan", plan())], as_of=AS_OF)
+    assert [(c.competency, c.name, c.baseline, c.target, c.final, c.change) for c in tracker.competencies] == [
+        (1, "Data modelling", 2, 4, 4, 2),
+        (2, "Presenting", 3, None, 2, -1),
+        (3, "Negotiating", 1, 3, None, None),  # not rated at the end yet: no change, and not in the average
+    ]
+    assert {(c.pair, c.file) for c in tracker.competencies} == {("MPA-1", "p.pdf")}
+    assert tracker.average_competency_change == 0.5
+    assert build([doc("p.pdf", "action_plan", plan(competencies=[]))], as_of=AS_OF).average_competency_change is None
+
+
+def test_line_manager_signs_like_the_other_parties() -> None:
+    unsigned = agreement(signatures={"mentor": {"name": "Priya Raman"}, "line_manager": {"date": "2026-01-15"}})
+    row = only(build([doc("a.docx", "agreement", unsigned)], as_of=AS_OF).pairs)
+    assert (row.signed_mentor, row.signed_mentee, row.signed_line_manager) == (True, False, False)
 
 
 # -- pairing and versions -----------------------------------------------------------

@@ -39,7 +39,8 @@ def test_xlsx_sheets_types_and_layout(tracker: Tracker, tmp_path: Path) -> None:
     out = tmp_path / "tracker.xlsx"
     assert tracker.write(out) == [out]
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Pairs", "Activities", "Reviews", "Questions", "Problems", "Documents", "Programs",
+    assert book.sheetnames == ["Pairs", "Activities", "Reviews", "Competencies", "Questions", "Problems", "Documents",
+                               "Programs",
                                "Alerts"]
     for name in TABLES:
         sheet = book[name.capitalize()]
@@ -84,8 +85,9 @@ def test_csv_one_file_per_table(tracker: Tracker, tmp_path: Path) -> None:
     out = tmp_path / "tracker.csv"
     written = tracker.write(out)
     assert [p.name for p in written] == [
-        "tracker.csv", "tracker-activities.csv", "tracker-reviews.csv", "tracker-questions.csv", "tracker-problems.csv",
-        "tracker-documents.csv", "tracker-programs.csv", "tracker-alerts.csv"]
+        "tracker.csv", "tracker-activities.csv", "tracker-reviews.csv", "tracker-competencies.csv",
+        "tracker-questions.csv", "tracker-problems.csv", "tracker-documents.csv", "tracker-programs.csv",
+        "tracker-alerts.csv"]
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     with out.open(encoding="utf-8-sig", newline="") as handle:
@@ -110,8 +112,12 @@ def test_json_one_object_with_the_tables(tracker: Tracker, tmp_path: Path) -> No
     out = tmp_path / "tracker.json"
     tracker.write(out)
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert list(data) == ["as_of", *TABLES]
+    assert list(data) == ["as_of", "average_competency_change", *TABLES]
     assert data["as_of"] == "2026-03-02"
+    # Both plans rate the same three competencies: +2, -1 and one not yet rated at the end, twice over.
+    assert data["average_competency_change"] == 0.5
+    assert [(c["name"], c["baseline"], c["final"], c["change"]) for c in data["competencies"]][:3] == [
+        ("Data modelling", 2, 4, 2), ("Presenting", 3, 2, -1), ("Negotiating", 1, None, None)]
     pair = next(p for p in data["pairs"] if p["pair"] == "MPA-1")
     assert pair["start"] == "2026-01-12" and pair["days_to_end"] == 130 and pair["signed_coordinator"] is False
     assert pair["progress"] == pytest.approx(1 / 7) and pair["next_target"] == "2026-03-02"
@@ -166,6 +172,10 @@ def test_html_is_self_contained_and_escapes_form_values(tracker: Tracker, tmp_pa
     assert page.count('role="progressbar"') == 2
     assert 'style="width: 14%"' in page  # 1 of 7 activities
     assert re.search(r'<td class="date soon" data-sort="2026-03-02">', page)  # next target today is upcoming
+    # The competencies section: baseline -> final per competency and the program's average change.
+    section = page[page.index("<h2>Competencies</h2>"):page.index("<h2>Problems</h2>")]
+    assert "<strong>+0.5</strong>" in section and section.count("Data modelling") == 2
+    assert "2 → 4" in section and "3 → 2" in section and "1 → –" in section and ">-1<" in section
 
 
 def test_outputs_refuse_to_overwrite_without_force(tracker: Tracker, tmp_path: Path) -> None:
@@ -175,7 +185,7 @@ def test_outputs_refuse_to_overwrite_without_force(tracker: Tracker, tmp_path: P
         tracker.write(tmp_path / "tracker.csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tracker-reviews.csv"]  # nothing else written
     assert side.read_text(encoding="utf-8") == "kept"
-    assert len(tracker.write(tmp_path / "tracker.csv", overwrite=True)) == 8
+    assert len(tracker.write(tmp_path / "tracker.csv", overwrite=True)) == 9
     assert side.read_text(encoding="utf-8-sig").startswith("pair,")
     with pytest.raises(MentoringDocsError, match="use .xlsx, .csv, .json, .html"):
         tracker.write(tmp_path / "tracker.txt")

@@ -150,6 +150,54 @@ def test_effort_amount_greater_than_zero(value, ok):
     assert paths("action_plan", data) == ([] if ok else ["goals.0.activities.0.effort.amount"])
 
 
+@pytest.mark.parametrize("review,ok", [
+    ("2026-01-13", True), ("2026-07-10", True), ("2026-01-12", False), ("2026-07-11", False), ("2025-06-01", False)])
+def test_review_date_after_start_on_or_before_end(review, ok):
+    data = agreement(ending={"review_date": review})
+    assert messages("agreement", data) == ({} if ok else {
+        "ending.review_date": "must be after the start date (2026-01-12) and on or before the end date (2026-07-10)"})
+
+
+def test_review_date_rule_reported_with_other_problems_and_skipped_without_dates():
+    data = agreement(ending={"review_date": "2027-01-01", "notice_days": 91}, meetings={"frequency": "daily"})
+    assert paths("agreement", data) == ["meetings.frequency", "ending.notice_days", "ending.review_date"]
+    # Without a valid start date there is nothing to compare with: only the start date is wrong.
+    assert paths("agreement", agreement(timeframe={"start_date": "soon"}, ending={"review_date": "2027-01-01"})) == [
+        "timeframe.start_date"]
+
+
+@pytest.mark.parametrize("value,ok", [(0, True), (90, True), (14, True), (-1, False), (91, False), (7.5, False)])
+def test_notice_days_from_0_to_90(value, ok):
+    assert paths("agreement", agreement(ending={"notice_days": value})) == ([] if ok else ["ending.notice_days"])
+
+
+def test_flags_are_true_false_and_false_means_not_given():
+    record = load("agreement", agreement(ending={"no_fault": False}, evaluation={"will_complete": True}))
+    assert "ending" not in record and record["evaluation"] == {"will_complete": True}
+    assert messages("agreement", agreement(ending={"no_fault": "yes"})) == {"ending.no_fault": "must be true or false"}
+
+
+@pytest.mark.parametrize("field", ["baseline_rating", "target_rating", "final_rating"])
+@pytest.mark.parametrize("value,ok", [(1, True), (5, True), (3.0, True), (0, False), (6, False), (2.5, False), ("3", False)])
+def test_competency_ratings_from_1_to_5(field, value, ok):
+    data = plan(competencies=[{"name": "Negotiating", field: value}])
+    assert paths("action_plan", data) == ([] if ok else [f"competencies.0.{field}"])
+
+
+def test_competencies_need_a_name_and_strengths_are_text():
+    assert paths("action_plan", plan(competencies=[{"baseline_rating": 2}], strengths=["ok", 3])) == [
+        "competencies.0.name", "strengths.1"]
+
+
+@pytest.mark.parametrize("currency,ok", [("EUR", True), ("USD", True), ("JPY", True), ("eur", False), ("EURO", False),
+                                         ("XXX", False), ("", True)])
+def test_cost_currency_is_an_iso_4217_code_and_amount_zero_or_more(currency, ok):
+    data = plan(goals=[{"title": "G", "activities": [{"description": "D", "cost": {"amount": 0, "currency": currency}}]}])
+    assert paths("action_plan", data) == ([] if ok else ["goals.0.activities.0.cost.currency"])
+    data["goals"][0]["activities"][0]["cost"] = {"amount": -5}
+    assert messages("action_plan", data) == {"goals.0.activities.0.cost.amount": "must be 0 or more"}
+
+
 @pytest.mark.parametrize("value", ["2026-13-01", "12/01/2026", "tomorrow", 20260112])
 def test_dates_are_iso(value):
     assert paths("agreement", agreement(timeframe={"start_date": value})) == ["timeframe.start_date"]

@@ -35,6 +35,7 @@ from ..catalogue import catalogue
 from ..errors import MentoringDocsError, TemplateError
 from ..extension import Extension, extension_of
 from ..kinds import KINDS, Kind, cli_name, parse_kind
+from ..paper import parse_paper
 from ..safe_read import FileRefused, read_regular
 from . import columns as cols
 from . import output_folder
@@ -75,6 +76,7 @@ def generate(
     jobs: int | None = None,
     force: bool = False,
     observer: Observer | None = None,
+    paper: str | None = None,
     fonts: Sequence[str | os.PathLike[str]] = (),
     extension: Extension | str | os.PathLike[str] | None = None,
 ) -> BatchReport:
@@ -89,7 +91,9 @@ def generate(
     defaults' one. ``name`` is the folder name pattern. ``templates`` maps a kind
     to a custom template (file name or bytes; the format is recognised), or is a
     list of ``(kind, template)`` pairs to give one per format. ``jobs`` is the
-    number of processes (default: the CPU count). ``fonts`` are font files for
+    number of processes (default: the CPU count). ``paper`` (``letter``, the
+    default, or ``a4``) picks the built-in forms' page size; a custom template
+    keeps its own. ``fonts`` are font files for
     PDF values the built-in font cannot draw (tried before the system's fonts);
     documents that still show a character as a box are listed in
     ``BatchReport.missing_glyphs``. ``extension`` (a field extension or its file)
@@ -102,6 +106,7 @@ def generate(
     is wrong (unknown columns, defaults or template; bad name pattern).
     """
     out = Path(outdir)
+    paper_name = parse_paper(paper)
     kinds_t = tuple(dict.fromkeys(parse_kind(k) for k in kinds))
     calendar = any(f.strip().lower().lstrip(".") == "ics" for f in formats)
     formats_t = tuple(dict.fromkeys(_parse_format(f) for f in formats if f.strip().lower().lstrip(".") != "ics"))
@@ -124,14 +129,14 @@ def generate(
         for fmt in formats_t:
             blob = template_bytes.get((kind, fmt))
             template_ids[(kind, fmt)] = hashlib.sha256(
-                blob if blob is not None else forms.blank_template(kind, fmt, extension=ext)
+                blob if blob is not None else forms.blank_template(kind, fmt, paper_name, extension=ext)
             ).hexdigest()
             if ext is not None and ext.questions_for(kind):
                 # A custom template with another extension's questions is another input.
                 template_ids[(kind, fmt)] += f"+{ext.id}:{ext.digest}"
             template_bytes.setdefault((kind, fmt), None)
-    settings = Settings(str(out), kinds_t, formats_t, template_bytes, template_ids, default_values, force, calendar,
-                        tuple(str(f) for f in fonts), ext)
+    settings = Settings(str(out), kinds_t, formats_t, template_bytes, template_ids, default_values, force,
+                        paper_name, calendar, tuple(str(f) for f in fonts), ext)
     # Compile every template here first: a broken custom template is one clear
     # error before anything is written (and forked workers inherit the result).
     for kind in kinds_t:

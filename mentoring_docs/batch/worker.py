@@ -47,6 +47,7 @@ class Settings:
     template_ids: dict[tuple[str, str], str]
     defaults: dict[str, dict[str, Any]]
     force: bool
+    paper: str | None = None
     #: Also make each pair's ``calendar.ics`` (``--formats ics``).
     calendar: bool = False
     fonts: tuple[str, ...] = ()
@@ -75,9 +76,12 @@ def filler_for(settings: Settings, kind: str, fmt: str) -> forms.Filler:
     key = (kind, fmt, settings.template_ids[(kind, fmt)])
     filler = _FILLERS.get(key)
     if filler is None:
+        template = settings.templates[(kind, fmt)]
+        # The paper picks a built-in form; a customised template keeps its own page size.
+        paper = settings.paper if template is None else None
         # Font files only reach the backends that draw with them (PDF).
         fonts = settings.fonts if "fonts" in forms.backend(fmt).OPTIONS else ()
-        filler = _FILLERS[key] = forms.Filler(kind, fmt, template=settings.templates[(kind, fmt)], fonts=fonts,
+        filler = _FILLERS[key] = forms.Filler(kind, fmt, template=template, paper=paper, fonts=fonts,
                                               extension=settings.extension)
     return filler
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from ..form_format import RawForm
 from ..kinds import Kind, parse_kind
+from ..paper import parse_paper
 from .compiler import Compiled, compile_docx
 from .reader import read_form as _read_form
 from .template import build_template, packaged_template
@@ -41,26 +42,27 @@ def sniff(head: bytes) -> bool:
     return head[:4] == b"PK\x03\x04"
 
 
-def blank_template(kind: str, extension: Extension | None = None) -> bytes:
-    """The built-in template of ``kind``: an empty form, ready to restyle or to send out.
+def blank_template(kind: str, paper: str = "letter", extension: Extension | None = None) -> bytes:
+    """The built-in template of ``kind`` for ``paper``: an empty form, ready to restyle or to send out.
 
     With a field extension that adds questions to ``kind``, the template is
-    generated with its Program questions section (once per process and extension).
+    generated for that paper with its Program questions section (once per
+    process, paper and extension).
     """
     kind = parse_kind(kind)
     if extension is not None and extension.questions_for(kind):
-        return _extended_template(kind, extension)
-    return packaged_template(kind)
+        return _extended_template(kind, parse_paper(paper), extension)
+    return packaged_template(kind, parse_paper(paper))
 
 
 @functools.lru_cache(maxsize=16)
-def _extended_template(kind: Kind, extension: Extension) -> bytes:
-    return build_template(kind, extension)
+def _extended_template(kind: Kind, paper: str, extension: Extension) -> bytes:
+    return build_template(kind, paper, extension)
 
 
-def compile_template(kind: str, template: bytes | None = None, *, extension: Extension | None = None,
-                     **options: Any) -> Compiled:
-    """Prepare a template (the built-in one when ``template`` is None) to render many forms.
+def compile_template(kind: str, template: bytes | None = None, *, paper: str = "letter",
+                     extension: Extension | None = None, **options: Any) -> Compiled:
+    """Prepare a template (the built-in one for ``paper`` when ``template`` is None) to render many forms.
 
     Raises :class:`~mentoring_docs.errors.TemplateError` naming the fields a
     custom template misses or does not know.
@@ -72,13 +74,13 @@ def compile_template(kind: str, template: bytes | None = None, *, extension: Ext
     if extension is not None and not extension.questions_for(kind):
         extension = None
     if template is None:
-        return _builtin(parse_kind(kind), protect, extension)
+        return _builtin(parse_kind(kind), protect, parse_paper(paper), extension)
     return compile_docx(parse_kind(kind), template, protect=protect, name="the template", extension=extension)
 
 
 @functools.lru_cache(maxsize=None)
-def _builtin(kind: Kind, protect: bool, extension: Extension | None = None) -> Compiled:
-    return compile_docx(kind, blank_template(kind, extension), protect=protect,
+def _builtin(kind: Kind, protect: bool, paper: str, extension: Extension | None = None) -> Compiled:
+    return compile_docx(kind, blank_template(kind, paper, extension), protect=protect,
                         name=f"the built-in {kind} template", extension=extension)
 
 

@@ -17,8 +17,9 @@ shape of data looks on paper:
 - a group of groups of the same shape (the signatures) becomes side-by-side columns
   with a line to sign on.
 
-Page: US Letter with 0.75" side margins, so the 7" wide content also fits A4
-(8.27") when printed; A4 is taller than Letter, so every page fits both.
+Page: US Letter with 0.75" side margins, or A4 (``paper="a4"``) with the side
+margins that keep the same 7" of content width; the section sets the size
+(``w:pgSz``) so Word and LibreOffice print on the paper asked for.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import re
 from dataclasses import dataclass, field as _dc_field
 from typing import TYPE_CHECKING, Iterator
 
+from ..paper import SIZES, parse_paper
 from ..catalogue import Catalogue, Field, FieldKind, ListSpec, Node, catalogue
 from .controls import ControlKind, IdSource, Spec, control_xml
 from .control_names import names
@@ -375,7 +377,8 @@ class Layout:
                 cells.append(cell(w, para(run(fd.label), "FieldCaption") + para(self.control(fd, indices), "Value"),
                                   borders=no_borders()))
             rows.append(row(cells))
-        return table(widths, rows, style="PlainTable")
+        # Signatures stay on one page: a signature line without its names reads as cut off.
+        return table(widths, [_keep_with_next(r) for r in rows[:-1]] + rows[-1:], style="PlainTable")
 
     # -- page ----------------------------------------------------------------------------
 
@@ -386,12 +389,14 @@ class Layout:
                     + field_code(" PAGE ", "1") + run(" of ") + field_code(" NUMPAGES ", "1"), "Footer", tabs)
 
     @staticmethod
-    def section_properties(footer_rel: str) -> str:
-        """``w:sectPr`` of the only section."""
+    def section_properties(footer_rel: str, paper: str = "letter") -> str:
+        """``w:sectPr`` of the only section, for ``paper`` (``letter`` or ``a4``)."""
+        width, height = SIZES[parse_paper(paper)].twips
+        side = (width - CONTENT_WIDTH) // 2  # every table is CONTENT_WIDTH wide, whatever the paper
         return (f'<w:sectPr><w:footerReference w:type="default" r:id="{footer_rel}"/>'
-                f'<w:pgSz w:w="{PAGE_WIDTH}" w:h="{PAGE_HEIGHT}"/>'
-                f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_SIDE}" w:bottom="{MARGIN_BOTTOM}" '
-                f'w:left="{MARGIN_SIDE}" w:header="500" w:footer="500" w:gutter="0"/>'
+                f'<w:pgSz w:w="{width}" w:h="{height}"/>'
+                f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{side}" w:bottom="{MARGIN_BOTTOM}" '
+                f'w:left="{side}" w:header="500" w:footer="500" w:gutter="0"/>'
                 '<w:cols w:space="720"/></w:sectPr>')
 
 

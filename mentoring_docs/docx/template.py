@@ -9,13 +9,14 @@ generates. After changing the catalogue or the layout, regenerate them with::
 
 from __future__ import annotations
 
+import functools
 import sys
 from importlib import resources
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from ..kinds import KINDS
+from ..paper import PAPERS, suffix
 from . import parts
 from .layout import Layout
 from .package import pack_parts, write_zip
@@ -27,8 +28,9 @@ if TYPE_CHECKING:
 RECORD_ITEM = 1
 
 
-def build_template(kind: str, extension: Extension | None = None) -> bytes:
-    """The built-in template of ``kind`` (with an extension's Program questions) as DOCX bytes (deterministic)."""
+def build_template(kind: str, paper: str = "letter", extension: Extension | None = None) -> bytes:
+    """The built-in template of ``kind`` for ``paper`` (with an extension's Program questions) as DOCX
+    bytes (deterministic)."""
     layout = Layout(kind, extension)
     body = layout.body()
     cat = layout.cat
@@ -36,7 +38,7 @@ def build_template(kind: str, extension: Extension | None = None) -> bytes:
     members = {
         "[Content_Types].xml": parts.content_types_xml(RECORD_ITEM),
         "_rels/.rels": parts.package_rels(),
-        "word/document.xml": parts.document_xml(body, layout.section_properties("rId4")),
+        "word/document.xml": parts.document_xml(body, layout.section_properties("rId4", paper)),
         "word/_rels/document.xml.rels": parts.document_rels(RECORD_ITEM),
         "word/styles.xml": parts.styles_xml(),
         "word/settings.xml": parts.settings_xml(),
@@ -51,14 +53,15 @@ def build_template(kind: str, extension: Extension | None = None) -> bytes:
     return write_zip(pack_parts(members, level=9))
 
 
-def template_file(kind: str) -> str:
-    """The file name of ``kind``'s built-in template inside the package."""
-    return f"{kind}.docx"
+def template_file(kind: str, paper: str = "letter") -> str:
+    """The file name of ``kind``'s built-in template for ``paper`` inside the package."""
+    return f"{kind}{suffix(paper)}.docx"
 
 
-def packaged_template(kind: str) -> bytes:
-    """The committed built-in template of ``kind``, read from the installed package."""
-    return resources.files("mentoring_docs").joinpath("templates").joinpath(template_file(kind)).read_bytes()
+@functools.lru_cache(maxsize=None)
+def packaged_template(kind: str, paper: str = "letter") -> bytes:
+    """The committed built-in template of ``kind`` for ``paper``, read from the installed package."""
+    return resources.files("mentoring_docs").joinpath("templates").joinpath(template_file(kind, paper)).read_bytes()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,9 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(__file__).resolve().parent.parent / "templates"
     folder.mkdir(exist_ok=True)
     for kind in KINDS:
-        target = folder / template_file(kind)
-        target.write_bytes(build_template(kind))
-        print(f"wrote {target}")
+        for paper in PAPERS:
+            target = folder / template_file(kind, paper)
+            target.write_bytes(build_template(kind, paper))
+            print(f"wrote {target}")
     return 0
 
 

@@ -17,6 +17,7 @@ from typing import Any, Mapping
 
 from ..extension import Extension
 from ..form_format import RawForm
+from ..paper import parse_paper
 from .filler import CompiledForm, compile_form
 from .reader import read_form as _read_form
 from .rows import rows
@@ -33,14 +34,14 @@ def sniff(head: bytes) -> bool:
     return head.lstrip(b"\x00\t\n\f\r ")[:5] == b"%PDF-"
 
 
-def blank_template(kind: str, extension: Extension | None = None) -> bytes:
-    """The built-in blank fillable form of ``kind`` (with an extension's Program questions)."""
-    return _blank_template(kind, extension)
+def blank_template(kind: str, paper: str = "letter", extension: Extension | None = None) -> bytes:
+    """The built-in blank fillable form of ``kind`` for ``paper`` (with an extension's Program questions)."""
+    return _blank_template(kind, parse_paper(paper), extension)
 
 
-def compile_template(kind: str, template: bytes | None = None, *, extension: Extension | None = None,
-                     **options: Any) -> CompiledForm:
-    """Prepare a blank form (ours, or a customised one) to fill many records.
+def compile_template(kind: str, template: bytes | None = None, *, paper: str = "letter",
+                     extension: Extension | None = None, **options: Any) -> CompiledForm:
+    """Prepare a blank form (ours for ``paper``, or a customised one) to fill many records.
 
     Options: ``password`` (encrypt each output with AES-256), ``flatten`` (draw
     the values into the page; the copy is no longer a form) and ``fonts`` (font
@@ -49,7 +50,7 @@ def compile_template(kind: str, template: bytes | None = None, *, extension: Ext
     if extension is not None and not extension.questions_for(kind):
         extension = None
     return compile_form(kind, template, password=options.get("password"), flatten=bool(options.get("flatten")),
-                        fonts=tuple(options.get("fonts") or ()), extension=extension)
+                        paper=parse_paper(paper), fonts=tuple(options.get("fonts") or ()), extension=extension)
 
 
 def list_limits(kind: str, extension: Extension | None = None) -> Mapping[str, int]:

@@ -425,8 +425,9 @@ def _first_line(exc: BaseException) -> str:
 
 def compile_form(kind: str, template: bytes | None, *, name: str = "template", password: str | None = None,
                  flatten: bool = False, fonts: tuple[str | os.PathLike[str], ...] = (),
-                 system_fonts: bool = True, extension: Extension | None = None) -> CompiledForm:
-    """Prepare ``template`` (or the built-in blank form, with an extension's questions) for filling many records.
+                 system_fonts: bool = True, paper: str = "letter", extension: Extension | None = None) -> CompiledForm:
+    """Prepare ``template`` (or the built-in blank form for ``paper``, with an extension's questions) for
+    filling many records.
 
     ``fonts``: font files to try, in order, for characters the bundled font lacks
     (before the system's fonts; ``system_fonts=False`` leaves those out).
@@ -434,7 +435,7 @@ def compile_form(kind: str, template: bytes | None, *, name: str = "template", p
     from .templates import blank_template
 
     if template is None:
-        return CompiledForm(kind, blank_template(kind, extension), name="built-in form", custom=False,
+        return CompiledForm(kind, blank_template(kind, paper, extension), name="built-in form", custom=False,
                             password=password, flatten=flatten, fonts=fonts, system_fonts=system_fonts,
                             extension=extension)
     return CompiledForm(kind, normalise(template, name=name), name=name, custom=True,

@@ -20,6 +20,7 @@ import pikepdf
 
 from ..catalogue import catalogue
 from ..kinds import KINDS
+from ..paper import PAPERS, SIZES, parse_paper, suffix
 from .assemble import add_fields, save
 from .extension_info import store_extension
 from .layout import draw
@@ -28,14 +29,15 @@ if TYPE_CHECKING:
     from ..extension import Extension
 
 
-def build(kind: str, extension: Extension | None = None) -> bytes:
-    """The blank fillable form of ``kind`` (with an extension's Program questions), byte for byte reproducible.
+def build(kind: str, paper: str = "letter", extension: Extension | None = None) -> bytes:
+    """The blank fillable form of ``kind`` for ``paper`` (with an extension's Program questions), byte for
+    byte reproducible.
 
     A form made with an extension keeps it in its document information (see
     :mod:`.extension_info`), so that it can be read without the extension file.
     """
     cat = catalogue(kind, extension)
-    art, widgets, _pages = draw(cat)
+    art, widgets, _pages = draw(cat, SIZES[parse_paper(paper)])
     with pikepdf.open(io.BytesIO(art)) as pdf:
         add_fields(pdf, widgets)
         if cat.extension is not None:
@@ -43,9 +45,9 @@ def build(kind: str, extension: Extension | None = None) -> bytes:
         return save(pdf)
 
 
-def template_name(kind: str) -> str:
-    """File name of the built-in blank form of ``kind``."""
-    return f"{kind}.pdf"
+def template_name(kind: str, paper: str = "letter") -> str:
+    """File name of the built-in blank form of ``kind`` for ``paper``."""
+    return f"{kind}{suffix(paper)}.pdf"
 
 
 def _template_dir() -> Path:
@@ -58,9 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a committed form is out of date")
     args = parser.parse_args(argv)
     stale = []
-    for kind in KINDS:
-        data = build(kind)
-        path = _template_dir() / template_name(kind)
+    for kind, paper in ((k, p) for k in KINDS for p in PAPERS):
+        data = build(kind, paper)
+        path = _template_dir() / template_name(kind, paper)
         current = path.read_bytes() if path.exists() else b""
         if current != data:
             stale.append(path)

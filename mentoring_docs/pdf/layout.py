@@ -17,14 +17,14 @@ import io
 from dataclasses import dataclass, field
 from typing import Callable
 
-from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ..catalogue import Catalogue, Field, FieldKind, Node
+from ..paper import SIZES, Paper
 from .rows import rows as rows_of
 
-PAGE_W, PAGE_H = LETTER
+PAGE_W, PAGE_H = SIZES["letter"].width, SIZES["letter"].height  # the layout's own width; see draw() for A4
 MARGIN_X = 48.0
 MARGIN_TOP = 46.0
 MARGIN_BOTTOM = 50.0
@@ -83,10 +83,13 @@ class Block:
 class Painter:
     """The reportlab canvas plus the page we are on and the widgets placed so far."""
 
-    def __init__(self, canvas: Canvas) -> None:
+    def __init__(self, canvas: Canvas, shift: float = 0.0) -> None:
         self.c = canvas
         self.page = 0
         self.widgets: list[Widget] = []
+        # How far right of the Letter layout the page art is drawn (the canvas is
+        # translated by it); form fields are placed on the page, so they move too.
+        self.shift = shift
 
     def box(self, path: str, fd: Field, x: float, y_top: float, w: float, h: float) -> None:
         c = self.c
@@ -94,7 +97,8 @@ class Painter:
         c.setStrokeColorRGB(*BOX_LINE)
         c.setFillColorRGB(*BOX_FILL)
         c.rect(x, y_top - h, w, h, stroke=1, fill=1)
-        self.widgets.append(Widget(path, fd, self.page, (x, y_top - h, x + w, y_top)))
+        dx = self.shift
+        self.widgets.append(Widget(path, fd, self.page, (x + dx, y_top - h, x + w + dx, y_top)))
 
     def text(self, x: float, y: float, text: str, font: str, size: float, color=MUTED) -> None:
         self.c.setFont(font, size)
@@ -142,6 +146,9 @@ def natural_width(fd: Field) -> float:
         return max(60.0, widest + 12.0)
     if fd.format == "email":
         return 190.0
+    if fd.required and fd.list_path is not None:
+        # The name of a list item (a goal's title, a competency): room for a phrase.
+        return 300.0
     return 160.0
 
 
@@ -392,6 +399,13 @@ class Layout:
             path = f"{concrete}.{child.key}" if concrete else child.key
             if child.leaf is not None:
                 fd = child.leaf
+                if fd.kind is FieldKind.CHECKBOX and fd.set_path is None:
+                    # A yes/no statement: its box and caption on a line of their own, the question below.
+                    flush()
+                    blocks[-1].rows += check_rows([(path, fd, fd.label)], width, columns=1)
+                    blocks[-1].rows.append(prompt_row(fd.help, width, PROMPT_SIZE))
+                    i += 1
+                    continue
                 if fd.kind is FieldKind.LONG_TEXT:
                     if pending_short or (not in_item and pending_long):
                         flush()
@@ -565,7 +579,7 @@ class Layout:
         return out
 
 
-def draw(cat: Catalogue) -> tuple[bytes, list[Widget], int]:
+def draw(cat: Catalogue, paper: Paper = SIZES["letter"]) -> tuple[bytes, list[Widget], int]:
     """Paint the form's pages; return the PDF bytes, the field placements and the page count."""
     # Units are what may not be split across pages: a kept block whole, otherwise a
     # row together with the headings and prompts before it.
@@ -584,37 +598,43 @@ def draw(cat: Catalogue) -> tuple[bytes, list[Widget], int]:
             units.append(pending)
     # First pass: paginate, so that the footer can say "page n of N".
     pages: list[list[tuple[Row, float]]] = [[]]
-    y = PAGE_H - MARGIN_TOP - 52  # room for the title on page 1
+    page_h = paper.height
+    y = page_h - MARGIN_TOP - 52  # room for the title on page 1
     for unit in units:
         height = sum(r.height for r in unit)
         if y - height < MARGIN_BOTTOM and pages[-1]:
             pages.append([])
-            y = PAGE_H - MARGIN_TOP
+            y = page_h - MARGIN_TOP
         for row in unit:
             pages[-1].append((row, y))
             y -= row.height
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=LETTER, invariant=1, pageCompression=1)
+    canvas = Canvas(buffer, pagesize=(paper.width, paper.height), invariant=1, pageCompression=1)
     canvas.setTitle(cat.title)
     canvas.setSubject((cat.schema_class.__doc__ or "").strip().splitlines()[0])
     canvas.setCreator("mentoring-docs")
     canvas.setAuthor("")
     canvas.setProducer("mentoring-docs (reportlab)")
-    painter = Painter(canvas)
+    # The same content width on every paper: a wider or narrower page moves the
+    # content sideways to keep equal side margins, nothing is scaled.
+    shift = (paper.width - CONTENT_W) / 2 - MARGIN_X
+    painter = Painter(canvas, shift)
     for number, page in enumerate(pages):
         painter.page = number
+        if shift:
+            canvas.translate(shift, 0)
         if number == 0:
-            _title(painter, cat)
+            _title(painter, cat, page_h)
         for row, top in page:
             row.paint(painter, top)
         _footer(painter, cat, number, len(pages))
-        canvas.showPage()
+        canvas.showPage()  # also resets the translation for the next page
     canvas.save()
     return buffer.getvalue(), painter.widgets, len(pages)
 
 
-def _title(p: Painter, cat: Catalogue) -> None:
-    top = PAGE_H - MARGIN_TOP
+def _title(p: Painter, cat: Catalogue, page_h: float) -> None:
+    top = page_h - MARGIN_TOP
     p.text(MARGIN_X, top - 20, cat.title, BOLD, 20, INK)
     doc = (cat.schema_class.__doc__ or "").strip().splitlines()[0]
     p.text(MARGIN_X, top - 35, doc + " Type in the boxes on screen, or print the form and write by hand.",

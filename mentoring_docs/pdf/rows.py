@@ -4,7 +4,9 @@ A PDF form cannot grow, so every list gets a fixed number of rows, chosen from t
 source guides: three top goals ("identify your top 3 goals"), a few short- and
 long-term goals and milestones, three action-plan goals with three objectives and
 five learning activities each, and six progress reviews (one a month for a typical
-six-month partnership). Data with more items than rows is refused with the list's
+six-month partnership). Individual development plans rate a handful of competencies
+and name a few strengths and development areas; a program evaluates at the midpoint,
+at the end and perhaps once after. Data with more items than rows is refused with the list's
 path and its limit, never cut silently.
 """
 
@@ -22,11 +24,15 @@ ROWS: Mapping[str, Mapping[str, int]] = MappingProxyType({
         "goals.short_term": 3,
         "goals.long_term": 3,
         "timeframe.milestones": 4,
+        "evaluation.dates": 3,
     }),
     "action_plan": MappingProxyType({
         "goals": 3,
         "goals.*.objectives": 3,
         "goals.*.activities": 5,
+        "competencies": 5,
+        "strengths": 3,
+        "development_areas": 3,
         "reviews": 6,
     }),
 })

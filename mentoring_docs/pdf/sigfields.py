@@ -1,9 +1,11 @@
 """Unsigned digital-signature fields (``/FT /Sig``) on the agreement form.
 
 Each party's signature group (``signatures.mentor``, ``signatures.mentee``,
-``signatures.coordinator``) has a typed name and a date; the form also gets one
-signature field per party, on the ruled "Signature" line above the typed name,
-for Acrobat, Reader or ``mentoring-docs sign`` to sign with a certificate.
+``signatures.coordinator``, ``signatures.line_manager``) has a typed name and a date;
+the form also gets one signature field per party, on the ruled "Signature" line above
+the typed name, for Acrobat, Reader or ``mentoring-docs sign`` to sign with a
+certificate. The field is placed from the typed name's widget as laid out for the
+form's paper, so it follows the name on Letter and A4 alike.
 
 Field names are hierarchical (a period separates partial names), and
 ``signatures.mentor`` is already the parent of ``signatures.mentor.name``; a PDF

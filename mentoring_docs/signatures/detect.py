@@ -19,12 +19,12 @@ from pikepdf import Array, Dictionary, Name
 from ..errors import MentoringDocsError
 
 #: The parties whose signatures the agreement holds, in form order.
-PARTIES: tuple[str, ...] = ("mentor", "mentee", "coordinator")
+PARTIES: tuple[str, ...] = ("mentor", "mentee", "coordinator", "line_manager")
 
 #: Word keeps XML digital signatures in parts under this folder of the package.
 DOCX_SIGNATURE_FOLDER = "_xmlsignatures/"
 
-_SIG_FIELD = re.compile(r"^signatures\.(mentor|mentee|coordinator)(?:\.signature)?$")
+_SIG_FIELD = re.compile(r"^signatures\.(mentor|mentee|coordinator|line_manager)(?:\.signature)?$")
 
 
 class SignedDocumentError(MentoringDocsError):

@@ -52,7 +52,7 @@ from ..record_values import date_of, text_of, value_at
 from . import alerts, issued_pairs, rollups
 from .collect import Returned, collect
 from .copies import Choice, choose
-from .tables import CLOSED, ActivityRow, DocumentRow, PairRow, ProblemRow, QuestionRow, ReviewRow
+from .tables import CLOSED, ActivityRow, CompetencyRow, DocumentRow, PairRow, ProblemRow, QuestionRow, ReviewRow
 from .tracker import Tracker
 
 __all__ = ["CLOSED", "build", "midpoint", "pair_names_key", "track"]
@@ -201,6 +201,7 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
     activity_rows: list[ActivityRow] = []
     review_rows: list[ReviewRow] = []
     question_rows: list[QuestionRow] = []
+    competency_rows: list[CompetencyRow] = []
     for pair in sorted(pairs.values(), key=_pair_order):
         label = pair.label()
         pair_problems: list[ProblemRow] = []
@@ -229,14 +230,16 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
         pair_rows.append(row)
         activity_rows += activities
         review_rows += reviews
+        competency_rows += _competencies(pair, label)
         question_rows += _questions(pair, label)
         problems += pair_problems
 
     problems += _not_returned(issued, pairs.values())
     document_rows.sort(key=lambda r: r.file)
     return Tracker(as_of, pair_rows, activity_rows, review_rows, problems, document_rows,
+                   competencies=competency_rows,
                    questions=question_rows,
-                   programs=rollups.programs(pair_rows, as_of),
+                   programs=rollups.programs(pair_rows, as_of, competency_rows),
                    alerts=alerts.alerts(pair_rows, activity_rows, as_of, stale_days=stale_days,
                                         return_days=return_days))
 
@@ -273,12 +276,18 @@ def _activities(pair: _Pair, label: str, as_of: dt.date) -> Iterator[ActivityRow
             )
 
 
-def _reviews(pair: _Pair, label: str) -> Iterator[ReviewRow]:
+def _plan_list(pair: _Pair, key: str) -> Iterator[tuple[Returned, str | None, str | None, int, Mapping[str, Any]]]:
+    """Each entry of the used action plan's list ``key``, numbered from 1, with the plan and the pair's names."""
     plan = pair.used.get("action_plan")
     if plan is None:
         return
     mentor, mentee = pair.display_names()
-    for n, review in enumerate(_list(plan.data.get("reviews")), start=1):
+    for n, item in enumerate(_list(plan.data.get(key)), start=1):
+        yield plan, mentor, mentee, n, item
+
+
+def _reviews(pair: _Pair, label: str) -> Iterator[ReviewRow]:
+    for plan, mentor, mentee, n, review in _plan_list(pair, "reviews"):
         yield ReviewRow(
             pair=label, mentor=mentor, mentee=mentee, review=n, date=date_of(review.get("date")),
             objective=text_of(review.get("objective")), progress=text_of(review.get("progress")),
@@ -286,6 +295,19 @@ def _reviews(pair: _Pair, label: str) -> Iterator[ReviewRow]:
         )
 
 
+def _competencies(pair: _Pair, label: str) -> Iterator[CompetencyRow]:
+    for plan, mentor, mentee, n, item in _plan_list(pair, "competencies"):
+        baseline, final = _rating(item.get("baseline_rating")), _rating(item.get("final_rating"))
+        yield CompetencyRow(
+            pair=label, mentor=mentor, mentee=mentee, competency=n, name=text_of(item.get("name")),
+            baseline=baseline, target=_rating(item.get("target_rating")), final=final,
+            change=final - baseline if baseline is not None and final is not None else None, file=plan.file,
+        )
+
+
+def _rating(value: Any) -> int | None:
+    # A form read with a problem may leave any value here; only a whole rating counts.
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 def _questions(pair: _Pair, label: str) -> Iterator[QuestionRow]:
     """A row per program question of each used document (see :class:`QuestionRow`)."""
     mentor, mentee = pair.display_names()
@@ -363,9 +385,10 @@ def _pair_row(pair: _Pair, label: str, as_of: dt.date, activities: list[Activity
         confidentiality=text_of(value_at(data, "confidentiality", "level")),
         agreement_returned=agreement is not None,
         signed_mentor=_signed(agreement, "mentor"), signed_mentee=_signed(agreement, "mentee"),
-        signed_coordinator=_signed(agreement, "coordinator"),
+        signed_coordinator=_signed(agreement, "coordinator"), signed_line_manager=_signed(agreement, "line_manager"),
         mentor_signature=_signature(agreement, "mentor"), mentee_signature=_signature(agreement, "mentee"),
         coordinator_signature=_signature(agreement, "coordinator"),
+        line_manager_signature=_signature(agreement, "line_manager"),
         signature_details=_signature_details(agreement),
         start=start, midpoint=middle, midpoint_estimated=estimated, end=end,
         days_to_midpoint=(middle - as_of).days if middle else None,

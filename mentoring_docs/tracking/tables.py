@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import MISSING, asdict, dataclass, field, fields
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from ..errors import Problem
 from ..kinds import TITLES, Kind
 from ..signatures.status import LABELS as SIGNATURE_LABELS
 
 __all__ = [
-    "ALERTS", "ActivityRow", "AlertRow", "CATEGORY_TITLES", "CLOSED", "DOCUMENT_STATUSES", "DocumentRow",
-    "PROBLEM_CATEGORIES", "PairRow", "ProblemRow", "ProgramRow", "QuestionRow", "RETURN_STATES",
-    "RETURN_STATE_TITLES", "ROW_TYPES", "ReviewRow", "STATUS_TITLES", "TABLES", "Tables", "column", "columns",
+    "ALERTS", "ActivityRow", "AlertRow", "CATEGORY_TITLES", "CLOSED", "CompetencyRow", "DOCUMENT_STATUSES",
+    "DocumentRow", "PROBLEM_CATEGORIES", "PairRow", "ProblemRow", "ProgramRow", "QuestionRow", "RETURN_STATES",
+    "RETURN_STATE_TITLES", "ROW_TYPES", "ReviewRow", "STATUS_TITLES", "TABLES", "Tables", "average_change", "column",
+    "columns",
 ]
 
 #: The tables of a tracker, in the order outputs show them (``programs`` is filled by
 #: :mod:`.rollups`, ``alerts`` by :mod:`.alerts`).
-TABLES = ("pairs", "activities", "reviews", "questions", "problems", "documents", "programs", "alerts")
+TABLES = ("pairs", "activities", "reviews", "competencies", "questions", "problems", "documents", "programs", "alerts")
 
 
 def column(label: str, *, choices: tuple[Kind, str] | None = None, titles: Mapping[str, str] | None = None,
@@ -106,9 +107,11 @@ class PairRow:
     signed_mentor: bool = column("Signed by mentor")
     signed_mentee: bool = column("Signed by mentee")
     signed_coordinator: bool = column("Signed by coordinator")
+    signed_line_manager: bool = column("Signed by line manager")
     mentor_signature: str = column("Mentor signature", titles=SIGNATURE_LABELS, default="not_signed")
     mentee_signature: str = column("Mentee signature", titles=SIGNATURE_LABELS, default="not_signed")
     coordinator_signature: str = column("Coordinator signature", titles=SIGNATURE_LABELS, default="not_signed")
+    line_manager_signature: str = column("Line manager signature", titles=SIGNATURE_LABELS, default="not_signed")
     signature_details: str | None = column("Digital signatures", wide=True, default=None)
     start: dt.date | None = column("Start")
     midpoint: dt.date | None = column("Midpoint check")
@@ -166,6 +169,28 @@ class ReviewRow:
     progress: str | None = column("Progress", wide=True)
     next_steps: str | None = column("Next steps", wide=True)
     file: str = column("File")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompetencyRow:
+    """One competency of an action plan: its ratings (1 to 5) and the change from baseline to final."""
+
+    pair: str = column("Pair")
+    mentor: str | None = column("Mentor")
+    mentee: str | None = column("Mentee")
+    competency: int = column("Competency no.")
+    name: str | None = column("Competency", wide=True)
+    baseline: int | None = column("Baseline rating")
+    target: int | None = column("Target rating")
+    final: int | None = column("Final rating")
+    change: int | None = column("Change")
+    file: str = column("File")
+
+
+def average_change(rows: Sequence[CompetencyRow]) -> float | None:
+    """The mean of ``rows``' changes (final minus baseline rating), over those rated both times."""
+    changes = [row.change for row in rows if row.change is not None]
+    return sum(changes) / len(changes) if changes else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -244,6 +269,7 @@ class ProgramRow:
     overdue_activities: int = column("Overdue activities")
     past_midpoint_without_review: int = column("Past midpoint without a review")
     average_progress: float | None = column("Average progress", percent=True)
+    average_competency_change: float | None = column("Average competency change", default=None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -260,7 +286,8 @@ class AlertRow:
 
 
 ROW_TYPES: dict[str, type] = {
-    "pairs": PairRow, "activities": ActivityRow, "reviews": ReviewRow, "questions": QuestionRow,
+    "pairs": PairRow, "activities": ActivityRow, "reviews": ReviewRow, "competencies": CompetencyRow,
+    "questions": QuestionRow,
     "problems": ProblemRow, "documents": DocumentRow, "programs": ProgramRow, "alerts": AlertRow,
 }
 
@@ -280,11 +307,18 @@ class Tables:
     reviews: list[ReviewRow]
     problems: list[ProblemRow]
     documents: list[DocumentRow]
+    # Defaulted, so that code building the tables positionally keeps working.
+    competencies: list[CompetencyRow] = field(default_factory=list)
     questions: list[QuestionRow] = field(default_factory=list)
     programs: list[ProgramRow] = field(default_factory=list)
     alerts: list[AlertRow] = field(default_factory=list)
     #: Who the tables are for: ``coordinator`` (everything) or ``manager`` (see :mod:`.audience`).
     audience: str = "coordinator"
+
+    @property
+    def average_competency_change(self) -> float | None:
+        """The mean change from baseline to final rating, over competencies rated both times."""
+        return average_change(self.competencies)
 
     def tables(self) -> dict[str, list[Any]]:
         """The tables by name, in :data:`TABLES` order."""
@@ -292,7 +326,8 @@ class Tables:
 
     def to_dict(self) -> dict[str, Any]:
         """The tracker as one JSON-able object: ``as_of`` and each table as a list of objects."""
-        out: dict[str, Any] = {"as_of": self.as_of.isoformat()}
+        out: dict[str, Any] = {"as_of": self.as_of.isoformat(),
+                               "average_competency_change": self.average_competency_change}
         if self.audience != "coordinator":
             out["audience"] = self.audience
         for name, rows in self.tables().items():

@@ -127,8 +127,14 @@ def _summary(tracker: Tables, upcoming: list[Upcoming]) -> list[tuple[str, str, 
         ("Overdue activities", str(overdue), "alert" if overdue else ""),
         (f"Due in {UPCOMING_DAYS} days", str(len(upcoming)), "soon" if upcoming else ""),
         ("Problems", str(problems), "alert" if problems else ""),
+        ("Average competency change", _change(tracker.average_competency_change), ""),
         ("Need attention", str(len({a.pair for a in tracker.alerts})), "alert" if tracker.alerts else ""),
     ]
+
+
+def _change(value: float | None) -> str:
+    """A mean rating change as people read it: signed, one decimal, a dash when nothing was rated twice."""
+    return "–" if value is None else f"{value:+.1f}"
 
 
 def _overdue(activities: Iterable["ActivityRow"]) -> list["ActivityRow"]:
@@ -155,6 +161,8 @@ def render(tracker: Tables, out: Path) -> dict[Path, bytes]:
                 _when(p.end, as_of), _when(p.next_target, as_of), _when(p.last_review, as_of))
                for p in tracker.pairs],
         overdue=_overdue(tracker.activities),
+        competencies=tracker.competencies,
+        average_change=_change(tracker.average_competency_change),
         upcoming=upcoming,
         upcoming_days=UPCOMING_DAYS,
         alerts=tracker.alerts,
@@ -167,6 +175,7 @@ def render(tracker: Tables, out: Path) -> dict[Path, bytes]:
         problem_columns=columns("problems"),
         document_columns=columns("documents"),
         cell=text,
+        change=_change,
         status_label=lambda value: display({"choices": ("action_plan", "goals.*.activities.*.status")}, value),
         style=_resource("tracker.css"),
         script=script,
