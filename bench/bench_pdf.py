@@ -142,6 +142,26 @@ def main() -> None:
     read_rate, _ = timed("ours (read_form)", lambda b: read_form(b, name="bench.pdf"), filled)
     get_fields_rate, _ = timed("pypdf PdfReader.get_fields", lambda b: PdfReader(io.BytesIO(b)).get_fields(), filled)
     print(f"\n  ours / pypdf get_fields = {read_rate / get_fields_rate:6.1f}x")
+    extension_cost(recs, args.paper)
+
+
+def extension_cost(recs: list[dict[str, Any]], paper: str = "letter") -> None:
+    """What a field extension costs: its blank form for ``paper`` is generated on demand (once per process)."""
+    from mentoring_docs.extension import load_extension
+    from mentoring_docs.pdf.generate import build
+
+    ext = load_extension(ROOT / "samples" / "program-questions.json")
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        build(KIND, paper, ext)
+        times.append(time.perf_counter() - start)
+    print(f"\nfield extension (samples/program-questions.json)")
+    print(f"  generate its blank {KIND} form ({paper}): {min(times) * 1000:7.1f} ms (best of 3; once per process)")
+    with_questions = [load(KIND, {**r, "program_questions": {"site": "Leeds", "cohort": "spring"}}, extension=ext)
+                      for r in recs]
+    compiled = compile_template(KIND, paper=paper, extension=ext)
+    timed("ours with the extension (render)", compiled.render, with_questions)
 
 
 if __name__ == "__main__":
