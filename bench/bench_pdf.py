@@ -32,6 +32,7 @@ import copy
 import io
 import logging
 import sys
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -265,6 +266,7 @@ def main() -> None:
     print(f"  {'raw read / pikepdf walk':<44} {rates.best('read: ours (read_form, raw)') / walk:7.2f}x")
     print(f"  {'raw read / pypdf get_fields':<44} "
           f"{rates.best('read: ours (read_form, raw)') / rates.best('read: pypdf PdfReader.get_fields'):7.2f}x")
+    extension_cost(recs, args.paper)
     print(f"  after: {load_line()}")
 
 

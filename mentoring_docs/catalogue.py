@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field as _dc_field
-from typing import Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from marshmallow import Schema, fields as mf, missing
 
@@ -26,6 +26,9 @@ from .flat_paths import pattern_of
 from .fields import ChoiceSet, FieldKind
 from .kinds import TITLES, Kind, parse_kind
 from .schema import SCHEMAS
+
+if TYPE_CHECKING:
+    from .extension import Extension
 
 __all__ = [
     "Catalogue", "Choice", "Field", "FieldKind", "Group", "ListSpec", "Section",
@@ -197,10 +200,12 @@ class Node:
 class Catalogue:
     """All fields of one kind of document, flat and in form order."""
 
-    def __init__(self, kind: Kind) -> None:
+    def __init__(self, kind: Kind, extension: Extension | None = None) -> None:
         self.kind: Kind = kind
         self.title = TITLES[kind]
-        self.schema_class: type[Schema] = SCHEMAS[kind]
+        #: The field extension whose ``program_questions`` this catalogue includes, if any.
+        self.extension: Extension | None = extension if extension and extension.questions_for(kind) else None
+        self.schema_class: type[Schema] = self.extension.schema_class(kind) if self.extension else SCHEMAS[kind]
         self._fields: list[Field] = []
         self._groups: dict[str, Group] = {}
         self._list_meta: dict[str, tuple[str, str, str, int | None]] = {}
@@ -364,23 +369,44 @@ def _parent_list(path: str, lists: Mapping[str, Any]) -> str | None:
     return None
 
 
+def catalogue(kind: str, extension: Any = None) -> Catalogue:
+    """The field catalogue of ``kind`` (``agreement`` or ``action_plan``), built once.
+
+    ``extension`` (an :class:`~mentoring_docs.extension.Extension` or the path of
+    an extension file) adds its ``program_questions`` fields for ``kind``.
+    """
+    if extension is None:
+        return _builtin(kind)
+    from .extension import extension_of
+
+    return _extended(parse_kind(kind), extension_of(extension))
+
+
 @functools.lru_cache(maxsize=None)
-def catalogue(kind: str) -> Catalogue:
-    """The field catalogue of ``kind`` (``agreement`` or ``action_plan``), built once."""
+def _builtin(kind: str) -> Catalogue:
+    # Keyed by the name as given, as before extensions: readers ask for it per field.
     return Catalogue(parse_kind(kind))
 
 
-def flatten(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+@functools.lru_cache(maxsize=None)
+def _extended(kind: Kind, extension: Extension) -> Catalogue:
+    if not extension.questions_for(kind):
+        return _builtin(kind)  # one catalogue for the kind when the extension adds nothing to it
+    return Catalogue(kind, extension)
+
+
+def flatten(kind: str, data: Mapping[str, Any], extension: Extension | None = None) -> dict[str, Any]:
     """``{concrete dotted path: value}`` for every value in ``data`` (see :func:`.flat_paths.flatten`)."""
-    return flat_paths.flatten(catalogue(kind), data)
+    return flat_paths.flatten(catalogue(kind, extension), data)
 
 
-def unflatten(kind: str, flat: Mapping[str, Any]) -> dict[str, Any]:
+def unflatten(kind: str, flat: Mapping[str, Any], extension: Extension | None = None) -> dict[str, Any]:
     """The nested record a ``{concrete path: value}`` map describes (see :func:`.flat_paths.unflatten`)."""
-    return flat_paths.unflatten(catalogue(kind), flat)
+    return flat_paths.unflatten(catalogue(kind, extension), flat)
 
 
-def parse_flat(kind: str, raw: Mapping[str, str | bool | None]) -> tuple[dict[str, Any], list[Problem]]:
+def parse_flat(kind: str, raw: Mapping[str, str | bool | None],
+               extension: Extension | None = None) -> tuple[dict[str, Any], list[Problem]]:
     """Typed data from the raw text of a form, and a problem for each value that cannot be read
     (see :func:`.flat_paths.parse_flat`)."""
-    return flat_paths.parse_flat(catalogue(kind), raw)
+    return flat_paths.parse_flat(catalogue(kind, extension), raw)

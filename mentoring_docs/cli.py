@@ -34,6 +34,24 @@ FONT_HELP = ("PDF: a font file (.ttf, .otf, .ttc) for characters the built-in fo
 KIND_CHOICE = click.Choice([cli_name(k) for k in KINDS] + ["action_plan"], case_sensitive=False)
 
 
+def _fields_option(func: F) -> F:
+    """``--fields FILE``: a field extension (the program's own questions), read and checked up front."""
+    return click.option(
+        "--fields", "fields_file", type=click.Path(dir_okay=False), metavar="FILE",
+        help="A field extension file (.json or .toml): the program's own questions.")(func)
+
+
+def _extension(fields_file: str | None) -> Any:
+    """The extension a ``--fields`` file declares; a bad file is one error per problem, by path."""
+    if fields_file is None:
+        return None
+    if not Path(fields_file).is_file():
+        raise click.UsageError(f"{fields_file}: no such file")
+    from .extension import load_extension
+
+    return load_extension(fields_file)
+
+
 def _reports_errors(func: F) -> F:
     """Turn user errors into one-line messages and exit codes instead of tracebacks."""
 
@@ -76,24 +94,27 @@ def main() -> None:
 
 @main.command()
 @click.argument("kind", type=KIND_CHOICE)
+@_fields_option
 @_reports_errors
-def schema(kind: str) -> None:
+def schema(kind: str, fields_file: str | None) -> None:
     """Print the JSON Schema of KIND (agreement or action-plan)."""
     from .json_schema import json_schema_text
 
-    click.echo(json_schema_text(parse_kind(kind)), nl=False)
+    click.echo(json_schema_text(parse_kind(kind), extension=_extension(fields_file)), nl=False)
 
 
 @main.command(name="validate")
 @click.argument("kind", type=KIND_CHOICE)
 @click.argument("file")
+@_fields_option
 @_reports_errors
-def validate_command(kind: str, file: str) -> None:
+def validate_command(kind: str, file: str, fields_file: str | None) -> None:
     """Check a JSON FILE (or - for stdin) against the data model of KIND."""
     from . import validation
 
+    extension = _extension(fields_file)
     blob, label = _read_input(file)
-    validation.load_json(parse_kind(kind), blob, source=label)
+    validation.load_json(parse_kind(kind), blob, source=label, extension=extension)
     click.echo(f"{label}: OK")
 
 
@@ -111,20 +132,22 @@ def validate_command(kind: str, file: str) -> None:
               help="Page size of the built-in forms: letter (US, Canada) or a4 (Europe and most other countries).")
 @click.option("--font", "fonts", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
               help=FONT_HELP)
+@_fields_option
 @_reports_errors
 def fill(kind: str, data: str, out: str, template: str | None, force: bool, protect: bool,
-         password: str | None, flatten: bool, paper: str, fonts: tuple[str, ...]) -> None:
+         password: str | None, flatten: bool, paper: str, fonts: tuple[str, ...], fields_file: str | None) -> None:
     """Fill a form of KIND with the JSON in DATA (a file, or - for stdin)."""
     from . import forms, validation
 
     kind = parse_kind(kind)
+    extension = _extension(fields_file)
     blob, label = _read_input(data)
-    record = validation.load_json(kind, blob, source=label)
+    record = validation.load_json(kind, blob, source=label, extension=extension)
     if template is not None and paper.lower() != "letter":
         raise click.UsageError("--paper chooses a built-in form; a customised --template keeps its own page size")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", MissingGlyphsWarning)
-        written = forms.fill(kind, record, out, template=template, overwrite=force,
+        written = forms.fill(kind, record, out, template=template, overwrite=force, extension=extension,
                              protect=protect, password=password, flatten=flatten, fonts=fonts,
                              paper=None if template is not None else paper)
     for warning in caught:
@@ -146,9 +169,10 @@ _TRUST_ROOT = click.option(
 @_TRUST_ROOT
 @click.option("--signatures", "show_signatures", is_flag=True,
               help="Print each party's signature status as JSON instead of the form's data.")
+@_fields_option
 @_reports_errors
 def read(file: str, out: str | None, force: bool, password: str | None, trust_roots: tuple[str, ...],
-         show_signatures: bool) -> None:
+         show_signatures: bool, fields_file: str | None) -> None:
     """Read a completed Word or PDF form and print its data as JSON.
 
     Values that could not be read, or that break a rule, are listed on stderr with
@@ -161,7 +185,8 @@ def read(file: str, out: str | None, force: bool, password: str | None, trust_ro
 
     if not Path(file).exists():
         raise click.UsageError(f"{file}: no such file")
-    result = forms.read(file, password=password, trust_roots=trust_roots)
+    extension = _extension(fields_file)
+    result = forms.read(file, password=password, trust_roots=trust_roots, extension=extension)
     if show_signatures:
         text = json.dumps({"file": result.file, "note": result.signature_note,
                            "signatures": {p: s.to_dict() for p, s in result.signatures.items()}},
@@ -174,6 +199,8 @@ def read(file: str, out: str | None, force: bool, password: str | None, trust_ro
         atomic_write(out, text.encode("utf-8"), overwrite=force)
     else:
         click.echo(text, nl=False)
+    for note in result.notes:
+        click.echo(f"{result.file}: note: {note}", err=True)
     for line in capped(f"{result.file}: {problem}" for problem in result.problems):
         click.echo(line, err=True)
     if result.signature_note:
@@ -234,12 +261,14 @@ def sign_command(file: str, party: str, key: str, cert: str | None, password_fil
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
 @click.option("--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), default="letter", show_default=True,
               help="Page size of the built-in forms: letter (US, Canada) or a4 (Europe and most other countries).")
+@_fields_option
 @_reports_errors
-def template(kind: str, fmt: str, out: str, force: bool, paper: str) -> None:
+def template(kind: str, fmt: str, out: str, force: bool, paper: str, fields_file: str | None) -> None:
     """Export the built-in template of KIND, to restyle and pass to fill --template."""
     from . import forms
 
-    written = forms.export_template(parse_kind(kind), fmt, out, overwrite=force, paper=paper)
+    written = forms.export_template(parse_kind(kind), fmt, out, overwrite=force, paper=paper,
+                                    extension=_extension(fields_file))
     click.echo(f"wrote {written}", err=True)
 
 
@@ -285,10 +314,11 @@ def flatten_command(file: str, out: str, force: bool, password: str | None) -> N
 @click.option("--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), default="letter", show_default=True,
               help="Page size of the built-in forms: letter (US, Canada) or a4 (Europe and most other countries).")
 @click.option("--font", "fonts", multiple=True, type=click.Path(dir_okay=False), metavar="FILE", help=FONT_HELP)
+@_fields_option
 @_reports_errors
 def batch_command(roster: str, outdir: str, kinds: str, formats: str, defaults_file: str | None, pattern: str,
                   templates: tuple[str, ...], sheet: str | None, jobs: int | None, force: bool, quiet: bool,
-                  paper: str, fonts: tuple[str, ...]) -> None:
+                  paper: str, fonts: tuple[str, ...], fields_file: str | None) -> None:
     """Make every pair's agreement and action plan from a ROSTER (CSV, XLSX or JSON Lines).
 
     Invalid rows are listed on stderr and in OUTDIR/errors.csv while the others are
@@ -298,6 +328,7 @@ def batch_command(roster: str, outdir: str, kinds: str, formats: str, defaults_f
     from .batch.progress import ConsoleObserver
     from .batch.roster import open_roster
 
+    extension = _extension(fields_file)
     defaults = None
     if defaults_file:
         blob, label = _read_input(defaults_file)
@@ -313,7 +344,7 @@ def batch_command(roster: str, outdir: str, kinds: str, formats: str, defaults_f
     observer = ConsoleObserver(bar=not quiet and sys.stderr.isatty(), source=roster)
     try:
         report = batch.generate(
-            open_roster(roster, sheet=sheet), outdir, kinds=_split(kinds), formats=_split(formats),
+            open_roster(roster, sheet=sheet, extension=extension), outdir, kinds=_split(kinds), formats=_split(formats),
             defaults=defaults, name=pattern, templates=pairs, jobs=jobs, force=force, observer=observer,
             paper=paper, fonts=fonts,
         )
@@ -358,10 +389,11 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
 @click.option("--ics", "ics", type=click.Path(dir_okay=False), help="Also write a calendar (.ics) of the due dates.")
 @click.option("--force", is_flag=True, help="Replace the output file(s) if they exist.")
 @_TRUST_ROOT
+@_fields_option
 @_reports_errors
 def track(paths: tuple[str, ...], out: str, as_of: Any, manifest: str | None, password: str | None,
           stale_days: int | None, return_days: int | None, audience: str, ics: str | None, force: bool,
-          trust_roots: tuple[str, ...]) -> None:
+          trust_roots: tuple[str, ...], fields_file: str | None) -> None:
     """Read every returned form under PATHS (folders searched recursively) into one tracker.
 
     A file that cannot be read, or holds invalid values, is listed in the tracker's
@@ -370,11 +402,13 @@ def track(paths: tuple[str, ...], out: str, as_of: Any, manifest: str | None, pa
     from .tracking import track as build_tracker
     from .tracking.output import check
 
+    extension = _extension(fields_file)
     check(out, overwrite=force)  # fail before reading a thousand forms, not after
     if ics:
         _check_ics(ics, force)
     tracker = build_tracker(paths, as_of=as_of, manifest=manifest, password=password, trust_roots=trust_roots,
-                            stale_days=stale_days, return_days=return_days).for_audience(audience)
+                            stale_days=stale_days, return_days=return_days,
+                            extension=extension).for_audience(audience)
     written = tracker.write(out, overwrite=force)
     if ics:
         from .calendar import calendar_bytes, tracker_events

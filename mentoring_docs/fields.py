@@ -275,7 +275,17 @@ def positive_number(label: str, help: str) -> Number:
     )
 
 
-def _range_message(minimum: int | None, maximum: int | None) -> str:
+def number(label: str, help: str, *, minimum: float | None = None, maximum: float | None = None) -> Number:
+    """A number within ``minimum``..``maximum`` (inclusive), when they are given."""
+    return Number(
+        validate=validate.Range(min=minimum, max=maximum, error=_range_message(minimum, maximum)),
+        metadata=_meta(label, help, FieldKind.NUMBER, {"integer": False, "minimum": minimum, "maximum": maximum}),
+    )
+
+
+def _range_message(minimum: float | None, maximum: float | None) -> str:
+    if minimum is None and maximum is None:
+        return "must be a number"
     if minimum is not None and maximum is not None:
         return f"must be from {minimum} to {maximum}"
     if minimum is not None:

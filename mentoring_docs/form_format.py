@@ -8,27 +8,42 @@ the registry names it.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Protocol
 
 from .errors import Problem
 from .kinds import Kind
 from .validation import Record
 
+if TYPE_CHECKING:
+    from .extension import Extension
+
 __all__ = ["CompiledForm", "FormFormat", "RawForm"]
 
 
-class RawForm(NamedTuple):
+class _RawValues(NamedTuple):
+    kind: Kind
+    values: dict[str, str | bool | None]
+    problems: list[Problem]
+
+
+class RawForm(_RawValues):
     """What a backend reads from a returned form, the same shape for every format.
 
     ``values`` maps concrete dotted paths to the text (or checkbox state) found;
     ``problems`` lists what the document holds that has no place in the data (a
     control that lost its name, a field answered twice), so nothing is dropped
-    in silence.
+    in silence. It unpacks as ``(kind, values, problems)``; :attr:`extension` is
+    the field extension the form says it was made with (its ``program_questions``
+    are among ``values``), or None.
     """
 
-    kind: Kind
-    values: dict[str, str | bool | None]
-    problems: list[Problem]
+    extension: Extension | None
+
+    def __new__(cls, kind: Kind, values: dict[str, str | bool | None], problems: list[Problem],
+                extension: Extension | None = None) -> "RawForm":
+        form = super().__new__(cls, kind, values, problems)
+        form.extension = extension
+        return form
 
 
 class CompiledForm(Protocol):
@@ -53,15 +68,17 @@ class FormFormat(Protocol):
     def sniff(self, head: bytes) -> bool:
         """Whether a file starting with ``head`` is of this format."""
 
-    def blank_template(self, kind: str, paper: str = "letter") -> bytes:
-        """The built-in template (or blank form) of ``kind`` for ``paper`` (``letter`` or ``a4``)."""
+    def blank_template(self, kind: str, paper: str = "letter", extension: Extension | None = None) -> bytes:
+        """The built-in template (or blank form) of ``kind`` for ``paper`` (``letter`` or ``a4``), with an
+        extension's questions when given."""
 
-    def list_limits(self, kind: str) -> Mapping[str, int]:
+    def list_limits(self, kind: str, extension: Extension | None = None) -> Mapping[str, int]:
         """Rows per list pattern on the built-in form of ``kind``; empty when lists grow."""
 
     def compile_template(self, kind: str, template: bytes | None = None, *, paper: str = "letter",
-                         **options: Any) -> CompiledForm:
-        """Prepare ``template`` (the built-in one for ``paper`` when None) to render many records."""
+                         extension: Extension | None = None, **options: Any) -> CompiledForm:
+        """Prepare ``template`` (the built-in one for ``paper`` when None) to render many records (of an
+        extension's catalogue when given)."""
 
     def read_form(self, source: bytes, *, name: str, password: str | None = None) -> RawForm:
         """The kind, raw values and problems of a returned form; FormError naming ``name`` otherwise."""

@@ -29,24 +29,35 @@ _RULES = {
 }
 
 
-def json_schema(kind: str) -> dict[str, Any]:
-    """The JSON Schema of ``kind`` as a dict."""
+def json_schema(kind: str, *, extension: Any = None) -> dict[str, Any]:
+    """The JSON Schema of ``kind`` as a dict.
+
+    With ``extension`` (an :class:`~mentoring_docs.extension.Extension` or the path
+    of an extension file), it includes the extension's ``program_questions`` and
+    its ``$id`` names the extension and its digest.
+    """
+    from .catalogue import catalogue
+
     kind = parse_kind(kind)
-    schema = _object(SCHEMAS[kind]())
+    cat = catalogue(kind, extension)
+    schema = _object(cat.schema_class())
     rule = schema.get("description")
     about = (SCHEMAS[kind].__doc__ or "").strip()
+    ident = f"urn:mentoring-docs:schema:{kind}"
+    if cat.extension is not None:
+        ident += f":extension:{cat.extension.id}:{cat.extension.digest}"
     return {
         "$schema": DIALECT,
-        "$id": f"urn:mentoring-docs:schema:{kind}",
+        "$id": ident,
         "title": TITLES[kind],
         "description": f"{about} Rule: {rule}" if rule else about,
         **{k: v for k, v in schema.items() if k not in ("title", "description")},
     }
 
 
-def json_schema_text(kind: str) -> str:
-    """The JSON Schema of ``kind`` as the text stored in ``schemas/``."""
-    return json.dumps(json_schema(kind), ensure_ascii=False, indent=2) + "\n"
+def json_schema_text(kind: str, *, extension: Any = None) -> str:
+    """The JSON Schema of ``kind`` as the text stored in ``schemas/`` (with an extension's fields when given)."""
+    return json.dumps(json_schema(kind, extension=extension), ensure_ascii=False, indent=2) + "\n"
 
 
 def schema_file_name(kind: str) -> str:
@@ -63,7 +74,8 @@ def _object(schema: Schema) -> dict[str, Any]:
     required = [name for name, field in schema.fields.items() if field.required]
     if required:
         out["required"] = required
-    rule = _RULES.get(type(schema).__name__)
+    # By the class or a base: an extension's schema subclasses the built-in one and keeps its rule.
+    rule = next((_RULES[c.__name__] for c in type(schema).__mro__ if c.__name__ in _RULES), None)
     if rule:
         out["description"] = rule
     return out
@@ -120,6 +132,8 @@ def _field(field: mf.Field) -> dict[str, Any]:
             out["exclusiveMinimum"] = meta["exclusive_minimum"]
         if meta.get("minimum") is not None:
             out["minimum"] = meta["minimum"]
+        if meta.get("maximum") is not None:
+            out["maximum"] = meta["maximum"]
     elif isinstance(field, f.Text):
         out = {"type": "string", "pattern": _NO_CONTROL if field.multiline else _ONE_LINE,
                "maxLength": MAX_LONG_TEXT_CHARS if field.multiline else MAX_TEXT_CHARS}

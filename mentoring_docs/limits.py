@@ -42,6 +42,12 @@ MAX_LONG_TEXT_CHARS = 20_000
 MAX_FIELD_NAME_CHARS = 512
 #: A key, certificate, trust root or password file (``sign``, ``--trust-root``, ``--password-file``).
 MAX_KEY_BYTES = 1 * _MiB
+#: A field extension file (``--fields``); a few dozen questions take a few kilobytes.
+MAX_EXTENSION_BYTES = 1 * _MiB
+#: An extension's definition as a form keeps it (canonical JSON, in characters): an
+#: extension whose definition is longer is refused when loaded, and a form that says
+#: it keeps a longer one is not believed (its program questions are read as text).
+MAX_EXTENSION_DEFINITION_CHARS = 100_000
 #: Problems printed on the terminal before "... and N more" (every one still goes to errors.csv).
 MAX_PRINTED_PROBLEMS = 50
 

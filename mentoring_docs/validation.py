@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import json
 from collections.abc import Mapping as _Mapping
-from typing import Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from marshmallow import Schema, ValidationError
 
@@ -23,6 +23,9 @@ from .fastload import FastLoader
 from .kinds import Kind, parse_kind
 from .limits import MAX_DATA_BYTES
 from .schema import SCHEMAS
+
+if TYPE_CHECKING:
+    from .extension import Extension
 
 _PLAIN = {
     "Missing data for required field.": "is required",
@@ -42,26 +45,28 @@ class Record(dict[str, Any]):
     for, and shared by every format the record is rendered to. Changing a top-level
     key (item assignment, ``del``, ``update``, ``pop``...) makes it :attr:`changed`
     (it is validated again before it is rendered);
-    values inside must not be changed in place.
+    values inside must not be changed in place. :attr:`extension` is the field
+    extension it was validated with (its ``program_questions``), or None.
     """
 
-    __slots__ = ("kind", "changed", "_flat")
+    __slots__ = ("kind", "changed", "_flat", "extension")
 
-    def __init__(self, kind: Kind, data: Mapping[str, Any]) -> None:
+    def __init__(self, kind: Kind, data: Mapping[str, Any], extension: Extension | None = None) -> None:
         dict.__init__(self, data)
         self.kind = kind
         self.changed = False
         self._flat: dict[str, Any] | None = None
+        self.extension = extension
 
     @property
     def flat(self) -> Mapping[str, Any]:
         """``{concrete dotted path: value}`` of every value, computed once."""
         if self._flat is None:
-            self._flat = flatten(self.kind, self)
+            self._flat = flatten(self.kind, self, self.extension)
         return self._flat
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Record, (self.kind, dict(self)))
+        return (Record, (self.kind, dict(self), self.extension))
 
     def _changed(self) -> None:
         self.changed = True
@@ -128,17 +133,17 @@ def _lists(value: Any, parts: list[str], prefix: str) -> Iterator[tuple[str, int
 
 
 @functools.lru_cache(maxsize=None)
-def _schema(kind: str) -> Schema:
-    """One schema instance per kind, reused: building one (with its nested
+def _schema(kind: str, extension: Extension | None = None) -> Schema:
+    """One schema instance per kind (and extension), reused: building one (with its nested
     schemas) costs more than validating a record, and a batch validates thousands."""
-    return SCHEMAS[kind]()
+    return (extension.schema_class(kind) if extension else SCHEMAS[kind])()
 
 
 @functools.lru_cache(maxsize=None)
-def _loader(kind: str) -> FastLoader:
+def _loader(kind: str, extension: Extension | None = None) -> FastLoader:
     """The schema of ``kind`` compiled for valid records; invalid ones still get
     marshmallow's own errors (see :mod:`mentoring_docs.fastload`)."""
-    return FastLoader(_schema(kind))
+    return FastLoader(_schema(kind, extension))
 
 
 def prune(value: Any) -> Any:
@@ -198,56 +203,74 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, (str, list, dict)) and len(value) == 0)
 
 
-def load(kind: str, data: Mapping[str, Any], *, source: str | None = None) -> Record:
+def _extension(kind: str, extension: Any) -> Extension | None:
+    """The extension to use for ``kind``: None when there is none or it adds nothing to ``kind``."""
+    if extension is None:
+        return None
+    from .extension import extension_of
+
+    found = extension_of(extension)
+    return found if found is not None and found.questions_for(kind) else None
+
+
+def load(kind: str, data: Mapping[str, Any], *, source: str | None = None, extension: Any = None) -> Record:
     """Validate ``data`` and return the typed, canonical :class:`Record` (dates as :class:`datetime.date`).
 
     Raises :class:`DataError` listing every problem at once, each as
     ``dotted.path: message``. ``source`` (a file name) prefixes each message.
+    ``extension`` (an :class:`~mentoring_docs.extension.Extension` or the path of an
+    extension file) adds its ``program_questions`` fields.
     """
     if not isinstance(data, Mapping):
         raise DataError([Problem("", "the document must be a JSON object")], source)
-    return _load(parse_kind(kind), prune(data), source)
+    kind = parse_kind(kind)
+    return _load(kind, prune(data), source, _extension(kind, extension))
 
 
-def load_parsed(kind: Kind, data: Mapping[str, Any]) -> Record:
+def load_parsed(kind: Kind, data: Mapping[str, Any], extension: Extension | None = None) -> Record:
     """:func:`load` for what :func:`~mentoring_docs.catalogue.parse_flat` returns.
 
     Such data holds nothing :func:`prune` would drop, so that pass is skipped
     (reading forms back is where the time goes when tracking).
     """
-    return _load(kind, data, None)
+    return _load(kind, data, None, _extension(kind, extension))
 
 
-def _load(kind: Kind, data: Mapping[str, Any], source: str | None) -> Record:
+def _load(kind: Kind, data: Mapping[str, Any], source: str | None, extension: Extension | None = None) -> Record:
     try:
-        return Record(kind, _loader(kind).load(data))
+        return Record(kind, _loader(kind, extension).load(data), extension)
     except ValidationError as exc:
-        raise DataError(_problems(kind, exc.messages), source) from None
+        raise DataError(_problems(kind, exc.messages, extension=extension), source) from None
 
 
-def problems(kind: str, data: Mapping[str, Any]) -> list[Problem]:
+def problems(kind: str, data: Mapping[str, Any], *, extension: Any = None) -> list[Problem]:
     """Every problem with ``data``, or an empty list when it is valid."""
     try:
-        load(kind, data)
+        load(kind, data, extension=extension)
     except DataError as exc:
         return exc.problems
     return []
 
 
-def is_valid(kind: str, data: Mapping[str, Any]) -> bool:
+def is_valid(kind: str, data: Mapping[str, Any], *, extension: Any = None) -> bool:
     """Whether ``data`` satisfies the data model."""
-    return not problems(kind, data)
+    return not problems(kind, data, extension=extension)
 
 
-def dump(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The JSON form of a record: ISO dates, keys in form order, empty values left out."""
+def dump(kind: str, data: Mapping[str, Any], *, extension: Any = None) -> dict[str, Any]:
+    """The JSON form of a record: ISO dates, keys in form order, empty values left out.
+
+    A :class:`Record` is dumped with the extension it was loaded with.
+    """
     kind = parse_kind(kind)
-    return prune(_schema(kind).dump(data))
+    if extension is None and isinstance(data, Record):
+        extension = data.extension
+    return prune(_schema(kind, _extension(kind, extension)).dump(data))
 
 
-def to_json(kind: str, data: Mapping[str, Any]) -> str:
+def to_json(kind: str, data: Mapping[str, Any], *, extension: Any = None) -> str:
     """A record as pretty-printed JSON text (UTF-8 characters kept as they are)."""
-    return json.dumps(dump(kind, data), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(dump(kind, data, extension=extension), ensure_ascii=False, indent=2) + "\n"
 
 
 def parse_json(text: str | bytes, *, source: str = "<input>") -> Any:
@@ -271,13 +294,13 @@ def parse_json(text: str | bytes, *, source: str = "<input>") -> Any:
         raise DataError(exc.problems, source) from None
 
 
-def load_json(kind: str, text: str | bytes, *, source: str = "<input>") -> Record:
+def load_json(kind: str, text: str | bytes, *, source: str = "<input>", extension: Any = None) -> Record:
     """Parse and validate a JSON document of ``kind``."""
-    return load(kind, parse_json(text, source=source), source=source)
+    return load(kind, parse_json(text, source=source), source=source, extension=extension)
 
 
-def _problems(kind: str, messages: Any, prefix: str = "") -> list[Problem]:
-    cat = catalogue(kind)
+def _problems(kind: str, messages: Any, prefix: str = "", extension: Extension | None = None) -> list[Problem]:
+    cat = catalogue(kind, extension)
     found: list[Problem] = []
 
     def walk(node: Any, path: str) -> None:

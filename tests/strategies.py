@@ -56,27 +56,28 @@ def _leaf(fd: Field) -> st.SearchStrategy[Any]:
         if fd.integer:
             high = int(fd.maximum) if fd.maximum is not None else 10_000
             return st.integers(min_value=int(fd.minimum or 0), max_value=high)
-        # A cost may be 0; an effort must be more.
-        return st.floats(min_value=0, exclude_min=fd.minimum is None, max_value=1e6, allow_nan=False,
+        # A cost may be 0; an effort must be more; an extension's number keeps to its own range.
+        return st.floats(min_value=fd.minimum if fd.minimum is not None else 0, exclude_min=fd.minimum is None,
+                         max_value=fd.maximum if fd.maximum is not None else 1e6, allow_nan=False,
                          allow_infinity=False)
     raise AssertionError(fd.kind)
 
 
-def _node(kind: str, node: Node, rows: Mapping[str, int]) -> st.SearchStrategy[Any]:
-    cat = catalogue(kind)
+def _node(kind: str, node: Node, rows: Mapping[str, int], extension: Any = None) -> st.SearchStrategy[Any]:
+    cat = catalogue(kind, extension)
     if node.leaf is not None:
         return _leaf(node.leaf)
     if node.is_list:
         spec = cat.lists_by_path[node.pattern]
         limit = rows.get(node.pattern, spec.max_items if spec.max_items is not None else 3)
-        return st.lists(_node(kind, node.children[0], rows), max_size=limit)
+        return st.lists(_node(kind, node.children[0], rows, extension), max_size=limit)
     if node.pattern in cat.choice_sets:
         options = [fd.name for fd in cat.choice_sets[node.pattern]]
         return st.lists(st.sampled_from(options), unique=True).map(lambda xs: [o for o in options if o in xs])
     required = {}
     optional = {}
     for child in node.children:
-        strategy = _node(kind, child, rows)
+        strategy = _node(kind, child, rows, extension)
         group = cat.groups.get(child.pattern)
         if (child.leaf is not None and child.leaf.required) or (group is not None and group.required):
             required[child.key] = strategy
@@ -104,10 +105,11 @@ def _complete_only_when_completed(record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def records(kind: str, rows: Mapping[str, int] | None = None) -> st.SearchStrategy[dict[str, Any]]:
-    """Valid, canonical records of ``kind`` (as :func:`mentoring_docs.load` returns them)."""
-    cat = catalogue(kind)
-    base = _node(kind, cat.root, rows or {})
+def records(kind: str, rows: Mapping[str, int] | None = None, extension: Any = None) -> st.SearchStrategy[dict[str, Any]]:
+    """Valid, canonical records of ``kind`` (as :func:`mentoring_docs.load` returns them),
+    with a field extension's program questions when given."""
+    cat = catalogue(kind, extension)
+    base = _node(kind, cat.root, rows or {}, extension)
 
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
@@ -123,6 +125,6 @@ def records(kind: str, rows: Mapping[str, int] | None = None) -> st.SearchStrate
                 ending["review_date"] = frame["start_date"] + dt.timedelta(days=draw(st.integers(1, span)))
         else:
             _complete_only_when_completed(record)
-        return load(kind, record)
+        return load(kind, record, extension=extension)
 
     return build()

@@ -39,7 +39,8 @@ def test_xlsx_sheets_types_and_layout(tracker: Tracker, tmp_path: Path) -> None:
     out = tmp_path / "tracker.xlsx"
     assert tracker.write(out) == [out]
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Pairs", "Activities", "Reviews", "Competencies", "Problems", "Documents", "Programs",
+    assert book.sheetnames == ["Pairs", "Activities", "Reviews", "Competencies", "Questions", "Problems", "Documents",
+                               "Programs",
                                "Alerts"]
     for name in TABLES:
         sheet = book[name.capitalize()]
@@ -85,7 +86,8 @@ def test_csv_one_file_per_table(tracker: Tracker, tmp_path: Path) -> None:
     written = tracker.write(out)
     assert [p.name for p in written] == [
         "tracker.csv", "tracker-activities.csv", "tracker-reviews.csv", "tracker-competencies.csv",
-        "tracker-problems.csv", "tracker-documents.csv", "tracker-programs.csv", "tracker-alerts.csv"]
+        "tracker-questions.csv", "tracker-problems.csv", "tracker-documents.csv", "tracker-programs.csv",
+        "tracker-alerts.csv"]
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     with out.open(encoding="utf-8-sig", newline="") as handle:
@@ -183,7 +185,7 @@ def test_outputs_refuse_to_overwrite_without_force(tracker: Tracker, tmp_path: P
         tracker.write(tmp_path / "tracker.csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tracker-reviews.csv"]  # nothing else written
     assert side.read_text(encoding="utf-8") == "kept"
-    assert len(tracker.write(tmp_path / "tracker.csv", overwrite=True)) == 8
+    assert len(tracker.write(tmp_path / "tracker.csv", overwrite=True)) == 9
     assert side.read_text(encoding="utf-8-sig").startswith("pair,")
     with pytest.raises(MentoringDocsError, match="use .xlsx, .csv, .json, .html"):
         tracker.write(tmp_path / "tracker.txt")

@@ -27,6 +27,7 @@ from typing import Any, Iterator, Mapping, Sequence
 from .. import text_values
 from ..catalogue import Field, FieldKind, catalogue
 from ..errors import MentoringDocsError
+from ..extension import Extension
 from ..kinds import KINDS, Kind
 from ..limits import MAX_COLUMNS, MAX_HEADER_CHARS
 
@@ -139,14 +140,14 @@ _PREFIXES: dict[str, Kind] = {norm(kind) + ".": kind for kind in KINDS}
 
 
 class _Index:
-    """Every name a column may have, for both documents."""
+    """Every name a column may have, for both documents (with a field extension's questions)."""
 
-    def __init__(self) -> None:
+    def __init__(self, extension: Extension | None = None) -> None:
         self.paths: dict[str, list[_Entry]] = {}
         self.labels: dict[str, list[_Entry]] = {}
         self.display: dict[str, str] = {}  # normalised name -> how to write it, for suggestions
         for kind in KINDS:
-            cat = catalogue(kind)
+            cat = catalogue(kind, extension)
             for fd in cat.fields:
                 if fd.set_path is not None:
                     continue
@@ -204,14 +205,15 @@ class _Index:
         return self.display[match[0]] if match else None
 
 
-@functools.lru_cache(maxsize=1)
-def _index() -> _Index:
-    return _Index()
+@functools.lru_cache(maxsize=4)
+def _index(extension: Extension | None = None) -> _Index:
+    return _Index(extension)
 
 
-def resolve(header: str) -> Column:
-    """The :class:`Column` a header names. Raises :class:`ColumnError` naming the closest known column."""
-    index = _index()
+def resolve(header: str, extension: Extension | None = None) -> Column:
+    """The :class:`Column` a header names (a field extension's questions included).
+    Raises :class:`ColumnError` naming the closest known column."""
+    index = _index(extension)
     entries, indices, specific = index.lookup(header)
     if not entries:
         hint = index.suggest(header)
@@ -229,7 +231,8 @@ def resolve(header: str) -> Column:
     return Column(header, tuple(targets), specific)
 
 
-def resolve_all(headers: Sequence[str], *, where: str = "", skip_blank: bool = False) -> list[Column]:
+def resolve_all(headers: Sequence[str], *, where: str = "", skip_blank: bool = False,
+                extension: Extension | None = None) -> list[Column]:
     """Columns for every header, checking them all before anything is done.
 
     Raises one :class:`ColumnError` listing every unknown or ambiguous header, every
@@ -258,7 +261,7 @@ def resolve_all(headers: Sequence[str], *, where: str = "", skip_blank: bool = F
             continue
         positions[header] = position
         try:
-            columns.append(resolve(header))
+            columns.append(resolve(header, extension))
         except ColumnError as exc:
             problems.append(f"{prefix}column {column_letter(position)}: {exc}")
     seen: dict[tuple[str, str, bool], str] = {}
@@ -285,13 +288,14 @@ def column_letter(position: int) -> str:
     return letters
 
 
-def is_choice_set(key: str) -> bool:
+def is_choice_set(key: str, extension: Extension | None = None) -> bool:
     """Whether ``key`` names a checkbox group, whose value is a list of choices."""
-    entries, _, _ = _index().lookup(key)
+    entries, _, _ = _index(extension).lookup(key)
     return bool(entries) and all(e.field is None for e in entries)
 
 
-def flat_items(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+def flat_items(data: Mapping[str, Any], prefix: str = "",
+               extension: Extension | None = None) -> Iterator[tuple[str, Any]]:
     """``(dotted key, value)`` for every value in nested ``data``; lists become indices.
 
     A defaults file, a JSON Lines record or a row handed to the Python API may be
@@ -301,11 +305,11 @@ def flat_items(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str,
     for key, value in data.items():
         name = f"{prefix}{key}"
         if isinstance(value, Mapping):
-            yield from flat_items(value, name + ".")
-        elif isinstance(value, list) and not is_choice_set(name):
+            yield from flat_items(value, name + ".", extension)
+        elif isinstance(value, list) and not is_choice_set(name, extension):
             for position, item in enumerate(value):
                 if isinstance(item, Mapping):
-                    yield from flat_items(item, f"{name}.{position}.")
+                    yield from flat_items(item, f"{name}.{position}.", extension)
                 else:
                     yield f"{name}.{position}", item
         else:

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any, Iterable, Iterator, Mapping
 
 from ..errors import Problem
+from ..extension import Extension
 from ..kinds import KINDS
 from . import columns as cols
 from . import output_folder
@@ -37,7 +38,7 @@ class Planner:
         found = self.columns.get(header)
         if found is None:
             try:
-                found = cols.resolve(header)
+                found = cols.resolve(header, self.settings.extension)
             except cols.ColumnError as exc:
                 found = exc
             if len(self.columns) < 10_000:  # a program sending ever new keys must not grow memory
@@ -68,7 +69,7 @@ class Planner:
                 try:
                     pairs = target.convert(value)
                 except ValueError as exc:
-                    path = shown_path(target.kind, target.path)
+                    path = shown_path(target.kind, target.path, self.settings.extension)
                     if (path, str(exc)) not in seen_problems:
                         seen_problems.add((path, str(exc)))
                         problems.append(Problem(path, str(exc), row=number, column=column.header))
@@ -125,12 +126,13 @@ class Planner:
 
 
 
-def numbered_rows(rows: Iterable[Any]) -> Iterator[tuple[int, Mapping[str, Any], list[Problem]]]:
+def numbered_rows(rows: Iterable[Any], extension: Extension | None = None
+                  ) -> Iterator[tuple[int, Mapping[str, Any], list[Problem]]]:
     """``(row number, flat cells, reading problems)`` for roster rows and plain mappings alike."""
     for position, row in enumerate(rows, start=1):
         if isinstance(row, RosterRow):
             yield row.number, row.cells, row.problems
         elif isinstance(row, Mapping):
-            yield position, dict(cols.flat_items(row)), []
+            yield position, dict(cols.flat_items(row, "", extension)), []
         else:
             yield position, {}, [Problem("", f"expected a mapping of column to value, got {type(row).__name__}")]

@@ -21,6 +21,7 @@ from typing import Any, BinaryIO, Iterator
 from . import columns as cols
 from .. import jsontext
 from ..errors import MentoringDocsError, Problem
+from ..extension import Extension, extension_of
 from ..limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_LINE_BYTES, MAX_ROSTER_BYTES, MAX_ROSTER_ROWS
 from ..safe_read import FileRefused, open_regular, open_text
 
@@ -60,9 +61,11 @@ class Roster:
 
     format: str = ""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, extension: Extension | None = None) -> None:
         self.path = path
         self.name = str(path)
+        #: The field extension whose questions may be columns of this roster.
+        self.extension = extension
         self.headers: list[str] = []
         self.columns: list[cols.Column] = []
         self.count: int | None = None
@@ -74,16 +77,19 @@ class Roster:
         named = [h for h in self.headers if h]
         if not named:
             raise RosterError(f"{self.name}: no column headers found")
-        self.columns = cols.resolve_all(self.headers, where=self.name, skip_blank=True)
+        self.columns = cols.resolve_all(self.headers, where=self.name, skip_blank=True, extension=self.extension)
 
 
-def open_roster(path: str | os.PathLike[str], *, sheet: str | None = None) -> Roster:
+def open_roster(path: str | os.PathLike[str], *, sheet: str | None = None,
+                extension: Extension | str | os.PathLike[str] | None = None) -> Roster:
     """Open a roster, recognising CSV, XLSX or JSON Lines from its content.
 
     Raises :class:`RosterError` for a file that cannot be read and
     :class:`~mentoring_docs.batch.columns.ColumnError` for unknown columns, both before
     any row is handed out. ``sheet`` picks an XLSX worksheet by name (default: the first).
+    ``extension`` (a field extension or its file) lets its questions be columns.
     """
+    ext = extension_of(extension)
     target = Path(path)
     try:
         with _open_binary(target) as handle:
@@ -94,15 +100,15 @@ def open_roster(path: str | os.PathLike[str], *, sheet: str | None = None) -> Ro
         from .xlsx_guard import check_workbook  # only XLSX rosters need it
 
         check_workbook(target, sheet)
-        return XlsxRoster(target, sheet)
+        return XlsxRoster(target, sheet, ext)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise RosterError(f"{target}: an old Excel .xls file; save it as .xlsx or as CSV UTF-8")
     if sheet is not None:
         raise RosterError(f"{target}: --sheet applies to XLSX workbooks only")
     text_head = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if text_head.startswith(b"{") or target.suffix.lower() in (".jsonl", ".ndjson"):
-        return JsonLinesRoster(target)
-    return CsvRoster(target)
+        return JsonLinesRoster(target, ext)
+    return CsvRoster(target, ext)
 
 
 def _open_binary(path: Path) -> BinaryIO:
@@ -127,8 +133,8 @@ class CsvRoster(Roster):
 
     format = "csv"
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
+    def __init__(self, path: Path, extension: Extension | None = None) -> None:
+        super().__init__(path, extension)
         self.delimiter, self._skip_sep = self._sniff()
         # One pass over the whole file up front: an encoding or quoting error
         # stops the run before anything is written, and the count feeds the
@@ -225,8 +231,8 @@ class XlsxRoster(Roster):
 
     format = "xlsx"
 
-    def __init__(self, path: Path, sheet: str | None) -> None:
-        super().__init__(path)
+    def __init__(self, path: Path, sheet: str | None, extension: Extension | None = None) -> None:
+        super().__init__(path, extension)
         self.sheet = sheet
         workbook, worksheet = self._open()
         try:
@@ -305,8 +311,8 @@ class JsonLinesRoster(Roster):
 
     format = "jsonl"
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
+    def __init__(self, path: Path, extension: Extension | None = None) -> None:
+        super().__init__(path, extension)
         seen: dict[str, int] = {}
         count = 0
         for number, obj in self._objects():
@@ -314,7 +320,7 @@ class JsonLinesRoster(Roster):
             if count > MAX_ROSTER_ROWS:
                 raise RosterError(f"{self.name}: line {number:,}: a roster may have at most {MAX_ROSTER_ROWS:,} rows")
             if isinstance(obj, dict):
-                for key, _ in cols.flat_items(obj):
+                for key, _ in cols.flat_items(obj, "", extension):
                     seen.setdefault(key, number)
                 if len(seen) > MAX_COLUMNS:  # stop at once: matching each key costs time
                     raise cols.ColumnError(
@@ -326,12 +332,12 @@ class JsonLinesRoster(Roster):
         problems = []
         for key, number in seen.items():
             try:
-                cols.resolve(key)
+                cols.resolve(key, extension)
             except cols.ColumnError as exc:
                 problems.append(f"{self.name}: line {number}: {exc}")
         if problems:
             raise cols.ColumnError("\n".join(problems))
-        self.columns = [cols.resolve(key) for key in self.headers]
+        self.columns = [cols.resolve(key, extension) for key in self.headers]
 
     def _objects(self) -> Iterator[tuple[int, Any]]:
         """``(line number, parsed object or the error text)`` for every non-blank line."""
@@ -357,7 +363,7 @@ class JsonLinesRoster(Roster):
             elif not isinstance(obj, dict):
                 yield RosterRow(number, {}, [Problem("", "each line must be a JSON object", row=number)])
             else:
-                yield RosterRow(number, dict(cols.flat_items(obj)))
+                yield RosterRow(number, dict(cols.flat_items(obj, "", self.extension)))
 
 
 def _json_problem(problem: Problem) -> str:

@@ -33,6 +33,7 @@ from .. import forms, manifest
 from ..atomic import AtomicCsv
 from ..catalogue import catalogue
 from ..errors import MentoringDocsError, TemplateError
+from ..extension import Extension, extension_of
 from ..kinds import KINDS, Kind, cli_name, parse_kind
 from ..paper import parse_paper
 from ..safe_read import FileRefused, read_regular
@@ -74,6 +75,7 @@ def generate(
     observer: Observer | None = None,
     paper: str | None = None,
     fonts: Sequence[str | os.PathLike[str]] = (),
+    extension: Extension | str | os.PathLike[str] | None = None,
 ) -> BatchReport:
     """Make every pair's documents from ``rows`` into ``outdir``; return what happened.
 
@@ -91,7 +93,9 @@ def generate(
     keeps its own. ``fonts`` are font files for
     PDF values the built-in font cannot draw (tried before the system's fonts);
     documents that still show a character as a box are listed in
-    ``BatchReport.missing_glyphs``.
+    ``BatchReport.missing_glyphs``. ``extension`` (a field extension or its file)
+    adds its Program questions to the documents and lets them be columns; a
+    :class:`Roster` opened with an extension brings its own.
 
     Invalid rows are reported in the result and in ``outdir/errors.csv`` while the
     valid rows are made. Existing files are never replaced unless ``force``.
@@ -105,19 +109,31 @@ def generate(
     formats_t = tuple(dict.fromkeys(_parse_format(f) for f in formats if f.strip().lower().lstrip(".") != "ics"))
     if not kinds_t or not (formats_t or calendar):
         raise MentoringDocsError("nothing to make: give at least one kind and one format")
-    pattern, pattern_columns = _name_pattern(name)
-    default_values = _defaults(defaults or {})
+    ext = extension_of(extension)
+    if isinstance(rows, Roster) and rows.extension is not None:
+        if ext is not None and ext != rows.extension:
+            raise MentoringDocsError(f"{rows.name}: opened with the field extension {rows.extension.id!r}, "
+                                     f"but the batch was given {ext.id!r}")
+        ext = rows.extension
+    elif isinstance(rows, Roster) and ext is not None:
+        raise MentoringDocsError(f"{rows.name}: open the roster with the same field extension "
+                                 f"(open_roster(..., extension=...)) so that its columns are known")
+    pattern, pattern_columns = _name_pattern(name, ext)
+    default_values = _defaults(defaults or {}, ext)
     template_bytes, template_labels = _templates(templates, kinds_t, formats_t)
     template_ids: dict[tuple[str, str], str] = {}
     for kind in kinds_t:
         for fmt in formats_t:
             blob = template_bytes.get((kind, fmt))
             template_ids[(kind, fmt)] = hashlib.sha256(
-                blob if blob is not None else forms.blank_template(kind, fmt, paper_name)
+                blob if blob is not None else forms.blank_template(kind, fmt, paper_name, extension=ext)
             ).hexdigest()
+            if ext is not None and ext.questions_for(kind):
+                # A custom template with another extension's questions is another input.
+                template_ids[(kind, fmt)] += f"+{ext.id}:{ext.digest}"
             template_bytes.setdefault((kind, fmt), None)
     settings = Settings(str(out), kinds_t, formats_t, template_bytes, template_ids, default_values, force,
-                        paper_name, calendar, tuple(str(f) for f in fonts))
+                        paper_name, calendar, tuple(str(f) for f in fonts), ext)
     # Compile every template here first: a broken custom template is one clear
     # error before anything is written (and forked workers inherit the result).
     for kind in kinds_t:
@@ -134,10 +150,10 @@ def generate(
     columns: dict[str, cols.Column] = {}
     if isinstance(rows, Roster):
         columns = {c.header: c for c in rows.columns}
-        _check_required_columns(rows, kinds_t, default_values)
+        _check_required_columns(rows, kinds_t, default_values, ext)
     else:
-        row_iter, first_keys = _peek_keys(rows)
-        cols.resolve_all(first_keys, where="first row")
+        row_iter, first_keys = _peek_keys(rows, ext)
+        cols.resolve_all(first_keys, where="first row", extension=ext)
 
     if out.exists() and not out.is_dir():
         raise MentoringDocsError(f"{out}: exists and is not a folder")
@@ -167,7 +183,7 @@ def _run(rows: Any, row_iter: Iterable[Any], out: Path, settings: Settings, patt
     pool = None
     finished = False
     try:
-        chunks = _chunked(planner.tasks(numbered_rows(row_iter)), _CHUNK)
+        chunks = _chunked(planner.tasks(numbered_rows(row_iter, settings.extension)), _CHUNK)
         if jobs == 1:
             init_worker(settings, in_pool=False)
             done: Iterator[list[RowResult]] = map(make_pairs, chunks)
@@ -233,12 +249,13 @@ def _account(report: BatchReport, result: RowResult, made: manifest.ManifestWrit
             errors_csv.write((error.row, error.column, error.path, error.message))
 
 
-def _check_required_columns(roster: Roster, kinds: Sequence[Kind], defaults: Mapping[str, Mapping[str, Any]]) -> None:
+def _check_required_columns(roster: Roster, kinds: Sequence[Kind], defaults: Mapping[str, Mapping[str, Any]],
+                            extension: Extension | None = None) -> None:
     """A roster without a column for a required field would fail on every row: say so once, up front."""
     given = {(t.kind, t.path) for column in roster.columns for t in column.targets}
     missing = []
     for kind in kinds:
-        cat = catalogue(kind)
+        cat = catalogue(kind, extension)
         for fd in cat.fields:
             if not fd.required or fd.list_path or not _groups_required(cat, fd.path):
                 continue
@@ -268,7 +285,7 @@ def _parse_format(fmt: str) -> str:
     return name
 
 
-def _name_pattern(name: str) -> tuple[NamePattern, dict[str, cols.Column]]:
+def _name_pattern(name: str, extension: Extension | None = None) -> tuple[NamePattern, dict[str, cols.Column]]:
     try:
         pattern = NamePattern(name)
     except ValueError as exc:
@@ -278,19 +295,19 @@ def _name_pattern(name: str) -> tuple[NamePattern, dict[str, cols.Column]]:
         if key in ("row", "agreement_id"):
             continue
         try:
-            found[key] = cols.resolve(key)
+            found[key] = cols.resolve(key, extension)
         except cols.ColumnError as exc:
             raise MentoringDocsError(f"name pattern {name!r}: {exc}") from None
     return pattern, found
 
 
-def _defaults(data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def _defaults(data: Mapping[str, Any], extension: Extension | None = None) -> dict[str, dict[str, Any]]:
     """The defaults as typed values per document; every mistake is reported at once."""
     out: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
     problems = []
-    for key, value in cols.flat_items(data):
+    for key, value in cols.flat_items(data, "", extension):
         try:
-            column = cols.resolve(key)
+            column = cols.resolve(key, extension)
         except cols.ColumnError as exc:
             problems.append(f"defaults: {exc}")
             continue
@@ -341,12 +358,12 @@ def _templates(templates: Any, kinds: Sequence[str], formats: Sequence[str]
     return out, labels
 
 
-def _peek_keys(rows: Iterable[Any]) -> tuple[Iterable[Any], list[str]]:
+def _peek_keys(rows: Iterable[Any], extension: Extension | None = None) -> tuple[Iterable[Any], list[str]]:
     """The first row's keys (to check them before anything is written) and the rows, intact."""
     iterator = iter(rows)
     try:
         first = next(iterator)
     except StopIteration:
         return iter(()), []
-    keys = [key for key, _ in cols.flat_items(first)] if isinstance(first, Mapping) else []
+    keys = [key for key, _ in cols.flat_items(first, "", extension)] if isinstance(first, Mapping) else []
     return itertools.chain([first], iterator), keys

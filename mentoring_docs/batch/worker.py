@@ -26,6 +26,7 @@ from ..flat_paths import merge
 from ..errors import (
     FROM_DEFAULTS, MISSING_GLYPHS, DataError, MentoringDocsError, MissingGlyphsWarning, OutputExistsError, Problem,
 )
+from ..extension import Extension
 from ..kinds import Kind
 from ..signatures.hooks import SIGNED_KEPT, is_signed_file
 from . import columns as cols
@@ -50,6 +51,8 @@ class Settings:
     #: Also make each pair's ``calendar.ics`` (``--formats ics``).
     calendar: bool = False
     fonts: tuple[str, ...] = ()
+    #: The field extension whose questions the documents carry.
+    extension: Extension | None = None
 
 
 @dataclass
@@ -78,7 +81,8 @@ def filler_for(settings: Settings, kind: str, fmt: str) -> forms.Filler:
         paper = settings.paper if template is None else None
         # Font files only reach the backends that draw with them (PDF).
         fonts = settings.fonts if "fonts" in forms.backend(fmt).OPTIONS else ()
-        filler = _FILLERS[key] = forms.Filler(kind, fmt, template=template, paper=paper, fonts=fonts)
+        filler = _FILLERS[key] = forms.Filler(kind, fmt, template=template, paper=paper, fonts=fonts,
+                                              extension=settings.extension)
     return filler
 
 
@@ -161,11 +165,11 @@ def _records(settings: Settings, task: Task, result: RowResult) -> dict[str, Rec
     reported = {(e.path, e.message) for e in result.errors}
     bad_cells = {e.path for e in result.errors if e.path}
     for kind in settings.kinds:
-        flat = merge(catalogue(kind), settings.defaults.get(kind, {}), task.values.get(kind, {}))
+        flat = merge(catalogue(kind, settings.extension), settings.defaults.get(kind, {}), task.values.get(kind, {}))
         flat.setdefault("agreement_id", task.agreement_id)
         origins = task.origins.get(kind, {})
         try:
-            record = validation.load(kind, unflatten(kind, flat))
+            record = validation.load(kind, unflatten(kind, flat, settings.extension), extension=settings.extension)
             problems = [p for fmt in settings.formats for p in filler_for(settings, kind, fmt).limit_problems(record)]
             if problems:
                 raise DataError(problems)
@@ -181,9 +185,14 @@ def _records(settings: Settings, task: Task, result: RowResult) -> dict[str, Rec
     return records
 
 
-def shown_path(kind: str, path: str) -> str:
+def _extension() -> Extension | None:
+    return _SETTINGS.extension if _SETTINGS is not None else None
+
+
+def shown_path(kind: str, path: str, extension: Extension | None = None) -> str:
     """A path as a column header would name it: action-plan-only fields get a prefix."""
-    if kind == "agreement" or not path or catalogue("agreement").lookup(path) is not None:
+    cat = catalogue("agreement", extension if extension is not None else _extension())
+    if kind == "agreement" or not path or cat.lookup(path) is not None:
         return path
     return f"{kind}.{path}"
 

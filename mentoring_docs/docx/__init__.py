@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import functools
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..form_format import RawForm
 from ..kinds import Kind, parse_kind
 from ..paper import parse_paper
 from .compiler import Compiled, compile_docx
 from .reader import read_form as _read_form
-from .template import packaged_template
+from .template import build_template, packaged_template
+
+if TYPE_CHECKING:
+    from ..extension import Extension
 
 FORMAT = "docx"
 
@@ -39,12 +42,26 @@ def sniff(head: bytes) -> bool:
     return head[:4] == b"PK\x03\x04"
 
 
-def blank_template(kind: str, paper: str = "letter") -> bytes:
-    """The built-in template of ``kind`` for ``paper``: an empty form, ready to restyle or to send out."""
-    return packaged_template(parse_kind(kind), parse_paper(paper))
+def blank_template(kind: str, paper: str = "letter", extension: Extension | None = None) -> bytes:
+    """The built-in template of ``kind`` for ``paper``: an empty form, ready to restyle or to send out.
+
+    With a field extension that adds questions to ``kind``, the template is
+    generated for that paper with its Program questions section (once per
+    process, paper and extension).
+    """
+    kind = parse_kind(kind)
+    if extension is not None and extension.questions_for(kind):
+        return _extended_template(kind, parse_paper(paper), extension)
+    return packaged_template(kind, parse_paper(paper))
 
 
-def compile_template(kind: str, template: bytes | None = None, *, paper: str = "letter", **options: Any) -> Compiled:
+@functools.lru_cache(maxsize=16)
+def _extended_template(kind: Kind, paper: str, extension: Extension) -> bytes:
+    return build_template(kind, paper, extension)
+
+
+def compile_template(kind: str, template: bytes | None = None, *, paper: str = "letter",
+                     extension: Extension | None = None, **options: Any) -> Compiled:
     """Prepare a template (the built-in one for ``paper`` when ``template`` is None) to render many forms.
 
     Raises :class:`~mentoring_docs.errors.TemplateError` naming the fields a
@@ -54,17 +71,20 @@ def compile_template(kind: str, template: bytes | None = None, *, paper: str = "
     if unknown:
         raise TypeError(f"unknown Word fill options: {', '.join(sorted(unknown))}")
     protect = bool(options.get("protect"))
+    if extension is not None and not extension.questions_for(kind):
+        extension = None
     if template is None:
-        return _builtin(parse_kind(kind), protect, parse_paper(paper))
-    return compile_docx(parse_kind(kind), template, protect=protect, name="the template")
+        return _builtin(parse_kind(kind), protect, parse_paper(paper), extension)
+    return compile_docx(parse_kind(kind), template, protect=protect, name="the template", extension=extension)
 
 
 @functools.lru_cache(maxsize=None)
-def _builtin(kind: Kind, protect: bool, paper: str) -> Compiled:
-    return compile_docx(kind, blank_template(kind, paper), protect=protect, name=f"the built-in {kind} template")
+def _builtin(kind: Kind, protect: bool, paper: str, extension: Extension | None = None) -> Compiled:
+    return compile_docx(kind, blank_template(kind, paper, extension), protect=protect,
+                        name=f"the built-in {kind} template", extension=extension)
 
 
-def list_limits(kind: str) -> Mapping[str, int]:
+def list_limits(kind: str, extension: Extension | None = None) -> Mapping[str, int]:
     """A Word form's lists grow with the data: no limits."""
     return MappingProxyType({})
 
@@ -78,4 +98,5 @@ def read_form(source: bytes, *, name: str, password: str | None = None) -> RawFo
     :class:`~mentoring_docs.errors.FormError` naming ``name`` for anything that is
     not a readable form of ours.
     """
-    return RawForm(*_read_form(source, name=name))
+    kind, values, problems, extension = _read_form(source, name=name)
+    return RawForm(kind, values, problems, extension)

@@ -23,7 +23,7 @@ are added by :mod:`.package_edits`.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from lxml import etree
 
@@ -51,6 +51,9 @@ from .render import (
 from .scripts import RunProps
 from .structure import Located, Marks, Structure, leaf_controls
 
+if TYPE_CHECKING:
+    from ..extension import Extension
+
 __all__ = ["Compiled", "compile_docx"]
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
@@ -64,8 +67,10 @@ _SPLIT = re.compile(r"(@@md:(?:sid|did|tag|date)@@|<\?md-[a-z]+(?: \d+)? ?\?>)")
 # -- compiling -------------------------------------------------------------------------------
 
 
-def compile_docx(kind: str, template: bytes, *, protect: bool = False, name: str = "template") -> Compiled:
-    """Compile ``template`` (DOCX bytes) for ``kind``; TemplateError when it does not fit the catalogue."""
+def compile_docx(kind: str, template: bytes, *, protect: bool = False, name: str = "template",
+                 extension: Extension | None = None) -> Compiled:
+    """Compile ``template`` (DOCX bytes) for ``kind`` (and a field extension's questions);
+    TemplateError when it does not fit the catalogue."""
     try:
         package = Package(template, name)
         parts = read_all(package)
@@ -78,10 +83,10 @@ def compile_docx(kind: str, template: bytes, *, protect: bool = False, name: str
     except etree.XMLSyntaxError as exc:
         raise TemplateError(f"{name}: word/document.xml is damaged ({exc})") from None
     _check_record(kind, parts, name)
-    compiler = _Compiler(kind, root, name)
+    compiler = _Compiler(kind, root, name, extension)
     program, placeholders = compiler.compile()
     first_bookmark = compiler.first_bookmark_id
-    parts = with_record(parts, kind, placeholders)
+    parts = with_record(parts, kind, placeholders, compiler.cat.extension)
     if protect:
         parts["word/settings.xml"] = protected_settings(parts.get("word/settings.xml"))
     members: list[Member | None] = []
@@ -105,10 +110,10 @@ def _check_record(kind: str, parts: Mapping[str, bytes], name: str) -> None:
 
 
 class _Compiler:
-    def __init__(self, kind: str, root: etree._Element, name: str) -> None:
+    def __init__(self, kind: str, root: etree._Element, name: str, extension: Extension | None = None) -> None:
         self.kind = kind
-        self.cat = catalogue(kind)
-        self.names = names(kind)
+        self.cat = catalogue(kind, extension)
+        self.names = names(kind, extension)
         self.structure = Structure(self.cat)
         self.root = root
         self.name = name

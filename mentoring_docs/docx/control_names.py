@@ -21,10 +21,14 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
 from ..catalogue import Catalogue, catalogue
 from ..flat_paths import pattern_of
 from ..kinds import KINDS
+
+if TYPE_CHECKING:
+    from ..extension import Extension
 
 #: Word refuses longer bookmark names.
 BOOKMARK_MAX = 40
@@ -88,10 +92,14 @@ class Names:
         return self.catalogue.field(pattern).full_label
 
 
+def names(kind: str, extension: Extension | None = None) -> Names:
+    """The :class:`Names` of ``kind`` (with an extension's fields), built once."""
+    return _names(catalogue(kind, extension))
+
+
 @functools.lru_cache(maxsize=None)
-def names(kind: str) -> Names:
-    """The :class:`Names` of ``kind``, built once."""
-    return Names(catalogue(kind))
+def _names(cat: Catalogue) -> Names:
+    return Names(cat)
 
 
 def all_names() -> tuple[Names, ...]:

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field as _dc_field
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..paper import SIZES, parse_paper
 from ..catalogue import Catalogue, Field, FieldKind, ListSpec, Node, catalogue
 from .controls import ControlKind, IdSource, Spec, control_xml
 from .control_names import names
+if TYPE_CHECKING:
+    from ..extension import Extension
 from .xmlbuild import ACCENT, LABEL_FILL, RULE, cell, field_code, no_borders, numbered, para, row, run, table
 
 PAGE_WIDTH = 12240      # US Letter, twips
@@ -109,10 +111,10 @@ def _concrete(pattern: str, indices: tuple[int, ...]) -> str:
 class Layout:
     """Builds the body XML of one kind's template."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, extension: Extension | None = None) -> None:
         self.kind = kind
-        self.cat: Catalogue = catalogue(kind)
-        self.names = names(kind)
+        self.cat: Catalogue = catalogue(kind, extension)
+        self.names = names(kind, extension)
         self.sdt_ids = IdSource(1000)
         self.bookmark_ids = IdSource(1)
         self.numbering = NumberingPlan()

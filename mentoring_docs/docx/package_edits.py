@@ -6,12 +6,17 @@ Next to :mod:`.package` (reading and writing the ZIP package itself).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lxml import etree
 
 from .ooxml import (
     CT_CUSTOM_XML_PROPS, CT_NS, PKG_REL_NS, REL_CUSTOM_XML, REL_CUSTOM_XML_PROPS, W_NS, XML_HEADER, qn,
 )
 from .record import free_item_number, is_item, item_props_xml, parse_record, record_xml
+
+if TYPE_CHECKING:
+    from ..extension import Extension
 
 __all__ = ["protected_settings", "with_record"]
 
@@ -35,16 +40,17 @@ _SETTINGS_AFTER_PROTECTION = (
 )
 
 
-def with_record(parts: dict[str, bytes], kind: str, placeholders: dict[str, str]) -> dict[str, bytes]:
-    """``parts`` with our record (kind and prompts) written in, added if the template had none."""
+def with_record(parts: dict[str, bytes], kind: str, placeholders: dict[str, str],
+                extension: Extension | None = None) -> dict[str, bytes]:
+    """``parts`` with our record (kind, prompts, field extension) written in, added if the template had none."""
     for part, content in parts.items():
         if is_item(part) and parse_record(content):
             out = dict(parts)
-            out[part] = record_xml(kind, placeholders)
+            out[part] = record_xml(kind, placeholders, extension)
             return out
     number = free_item_number(list(parts))
     out = dict(parts)
-    out[f"customXml/item{number}.xml"] = record_xml(kind, placeholders)
+    out[f"customXml/item{number}.xml"] = record_xml(kind, placeholders, extension)
     out[f"customXml/itemProps{number}.xml"] = item_props_xml()
     out[f"customXml/_rels/item{number}.xml.rels"] = (
         XML_HEADER + f'<Relationships xmlns="{PKG_REL_NS}"><Relationship Id="rId1" '

@@ -13,6 +13,7 @@ from lxml import etree
 
 from ..catalogue import Catalogue, Field, FieldKind, catalogue
 from ..errors import FormError, Problem
+from ..extension import Extension, stored_extension
 from ..kinds import KINDS, Kind
 from . import controls as ctl
 from .controls import ControlKind
@@ -28,8 +29,12 @@ _MAX_RECORD = 1024 * 1024
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
-def read_form(source: bytes, *, name: str) -> tuple[Kind, dict[str, str | bool | None], list[Problem]]:
-    """``(kind, {concrete path: raw value}, problems)`` of a filled Word form; FormError naming ``name`` otherwise.
+def read_form(source: bytes, *, name: str
+              ) -> tuple[Kind, dict[str, str | bool | None], list[Problem], Extension | None]:
+    """``(kind, {concrete path: raw value}, problems, extension)`` of a filled Word form; FormError naming ``name`` otherwise.
+
+    ``extension`` is the field extension the form was made with, as its record
+    part stores it; its ``program_questions`` controls are read like every other.
 
     ``problems`` are answers found in the document that have no place in the
     data: a control whose field cannot be told, or a second, different answer
@@ -45,18 +50,19 @@ def read_form(source: bytes, *, name: str) -> tuple[Kind, dict[str, str | bool |
     record = _record(package)
     marks = list(leaf_controls(root))
     kind = record.kind or _guess_kind(marks, name)
-    field_names = names(kind)
+    extension = record.extension if record.kind == kind else None
+    field_names = names(kind, extension)
     patterns = recover(marks, _identify(marks, field_names))
     identified = [(m, p) for m, p in zip(marks, patterns) if p is not None]
     if not identified:
         raise FormError(name, f"no fields of a {catalogue(kind).title} found: was it made by mentoring-docs?")
-    cat = catalogue(kind)
-    problems = _lost([m for m, p in zip(marks, patterns) if p is None], cat, record)
+    cat = field_names.catalogue
+    problems = list(record.problems) + _lost([m for m, p in zip(marks, patterns) if p is None], cat, record)
     raw: dict[str, str | bool | None] = {}
     fields = cat.by_path
     text_kind = ControlKind.TEXT
     known = record.known_prompts
-    for (m, pattern), path in zip(identified, _structure(kind).paths(identified)):
+    for (m, pattern), path in zip(identified, _structure(cat).paths(identified)):
         text = m.text
         if m.kind is text_kind and text and text not in (known.get(pattern) or record.prompts(fields[pattern])):
             value: str | bool | None = text  # what read_value gives, without the call: most fields
@@ -70,12 +76,12 @@ def read_form(source: bytes, *, name: str) -> tuple[Kind, dict[str, str | bool |
         elif value not in (None, "", False, True) and value != before:
             problems.append(Problem(path, f"the form holds this field twice (a copied row?): "
                                           f"{before!r} was read, {value!r} was not"))
-    return kind, raw, problems
+    return kind, raw, problems, extension
 
 
 @functools.lru_cache(maxsize=None)
-def _structure(kind: Kind) -> Structure:
-    return Structure(catalogue(kind))
+def _structure(cat: Catalogue) -> Structure:
+    return Structure(cat)
 
 
 class _Record:
@@ -86,9 +92,14 @@ class _Record:
     and the places of drop-down items are remembered (and checked) across forms.
     """
 
-    def __init__(self, kind: Kind | None, placeholders: dict[str, str]) -> None:
+    def __init__(self, kind: Kind | None, placeholders: dict[str, str], extension: Extension | None = None,
+                 problems: tuple[Problem, ...] = ()) -> None:
         self.kind = kind
         self.placeholders = placeholders
+        #: The field extension the form was made with, rebuilt from the definition the record keeps.
+        self.extension = extension
+        #: What is wrong with the record itself (a damaged extension definition).
+        self.problems = problems
         #: The prompt sets worked out so far, by field pattern (see :meth:`prompts`).
         self.known_prompts: dict[str, frozenset[str]] = {}
         self._choices: dict[str, dict[str, int]] = {}
@@ -128,7 +139,12 @@ _CACHED_RECORD = 64 * 1024
 def _parse_record(blob: bytes) -> _Record | None:
     found = parse_record(blob)
     if found and found[0] in KINDS:
-        return _Record(found[0], found[1])  # type: ignore[arg-type]
+        extension: Extension | None = None
+        problems: tuple[Problem, ...] = ()
+        if found[2] is not None:
+            extension, problem = stored_extension(*found[2])  # bounded: over-long or malformed is a problem
+            problems = (problem,) if problem is not None else ()
+        return _Record(found[0], found[1], extension, problems)  # type: ignore[arg-type]
     return None
 
 

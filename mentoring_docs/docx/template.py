@@ -13,8 +13,8 @@ import functools
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..catalogue import catalogue
 from ..kinds import KINDS
 from ..paper import PAPERS, suffix
 from . import parts
@@ -22,14 +22,18 @@ from .layout import Layout
 from .package import pack_parts, write_zip
 from .record import item_props_xml, record_xml
 
+if TYPE_CHECKING:
+    from ..extension import Extension
+
 RECORD_ITEM = 1
 
 
-def build_template(kind: str, paper: str = "letter") -> bytes:
-    """The built-in template of ``kind`` for ``paper`` as DOCX bytes (deterministic)."""
-    layout = Layout(kind)
+def build_template(kind: str, paper: str = "letter", extension: Extension | None = None) -> bytes:
+    """The built-in template of ``kind`` for ``paper`` (with an extension's Program questions) as DOCX
+    bytes (deterministic)."""
+    layout = Layout(kind, extension)
     body = layout.body()
-    cat = catalogue(kind)
+    cat = layout.cat
     placeholders = {fd.path: fd.help for fd in cat.fields}
     members = {
         "[Content_Types].xml": parts.content_types_xml(RECORD_ITEM),
@@ -40,7 +44,7 @@ def build_template(kind: str, paper: str = "letter") -> bytes:
         "word/settings.xml": parts.settings_xml(),
         "word/numbering.xml": parts.numbering_xml(layout.numbering),
         "word/footer1.xml": parts.footer_xml(layout.footer()),
-        f"customXml/item{RECORD_ITEM}.xml": record_xml(kind, placeholders),
+        f"customXml/item{RECORD_ITEM}.xml": record_xml(kind, placeholders, cat.extension),
         f"customXml/itemProps{RECORD_ITEM}.xml": item_props_xml(),
         f"customXml/_rels/item{RECORD_ITEM}.xml.rels": parts.item_rels(RECORD_ITEM),
         "docProps/core.xml": parts.core_xml(cat.title),

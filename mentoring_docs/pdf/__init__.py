@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from ..extension import Extension
 from ..form_format import RawForm
 from ..paper import parse_paper
 from .filler import CompiledForm, compile_form
@@ -33,28 +34,31 @@ def sniff(head: bytes) -> bool:
     return head.lstrip(b"\x00\t\n\f\r ")[:5] == b"%PDF-"
 
 
-def blank_template(kind: str, paper: str = "letter") -> bytes:
-    """The built-in blank fillable form of ``kind`` for ``paper``."""
-    return _blank_template(kind, parse_paper(paper))
+def blank_template(kind: str, paper: str = "letter", extension: Extension | None = None) -> bytes:
+    """The built-in blank fillable form of ``kind`` for ``paper`` (with an extension's Program questions)."""
+    return _blank_template(kind, parse_paper(paper), extension)
 
 
 def compile_template(kind: str, template: bytes | None = None, *, paper: str = "letter",
-                     **options: Any) -> CompiledForm:
+                     extension: Extension | None = None, **options: Any) -> CompiledForm:
     """Prepare a blank form (ours for ``paper``, or a customised one) to fill many records.
 
     Options: ``password`` (encrypt each output with AES-256), ``flatten`` (draw
     the values into the page; the copy is no longer a form) and ``fonts`` (font
     files to draw characters the bundled font lacks, tried before system fonts).
     """
+    if extension is not None and not extension.questions_for(kind):
+        extension = None
     return compile_form(kind, template, password=options.get("password"), flatten=bool(options.get("flatten")),
-                        paper=parse_paper(paper), fonts=tuple(options.get("fonts") or ()))
+                        paper=parse_paper(paper), fonts=tuple(options.get("fonts") or ()), extension=extension)
 
 
-def list_limits(kind: str) -> Mapping[str, int]:
+def list_limits(kind: str, extension: Extension | None = None) -> Mapping[str, int]:
     """Rows per list on the built-in PDF form of ``kind`` (see :mod:`.rows`)."""
-    return rows(kind)
+    return rows(kind, extension if extension is not None and extension.questions_for(kind) else None)
 
 
 def read_form(source: bytes, *, name: str, password: str | None = None) -> RawForm:
-    """The kind, raw field values and problems (values not read: over-long, not text) of a completed PDF form."""
+    """The kind, raw field values and problems (values not read: over-long, not text; a damaged
+    record of the field extension) of a completed PDF form, and the extension it was made with."""
     return _read_form(source, name=name, password=password)

@@ -27,6 +27,7 @@ import pikepdf
 from pikepdf import Name
 
 from ..catalogue import Catalogue, Field, FieldKind, catalogue
+from ..extension import Extension
 from ..flat_paths import pattern_of
 from ..errors import DataError, FormError, MissingGlyphsWarning, Problem, TemplateError
 from ..validation import Record, list_limit_problems
@@ -101,9 +102,10 @@ class CompiledForm:
 
     def __init__(self, kind: str, base: bytes, *, name: str, custom: bool, password: str | None = None,
                  flatten: bool = False, font: Metrics | None = None,
-                 fonts: tuple[str | os.PathLike[str], ...] = (), system_fonts: bool = True) -> None:
+                 fonts: tuple[str | os.PathLike[str], ...] = (), system_fonts: bool = True,
+                 extension: Extension | None = None) -> None:
         self.kind = kind
-        self.cat: Catalogue = catalogue(kind)
+        self.cat: Catalogue = catalogue(kind, extension)
         self.password = password or None
         self.flatten = bool(flatten)
         self.metrics = font or metrics()
@@ -437,8 +439,9 @@ def _first_line(exc: BaseException) -> str:
 
 def compile_form(kind: str, template: bytes | None, *, name: str = "template", password: str | None = None,
                  flatten: bool = False, fonts: tuple[str | os.PathLike[str], ...] = (),
-                 system_fonts: bool = True, paper: str = "letter") -> CompiledForm:
-    """Prepare ``template`` (or the built-in blank form for ``paper``) for filling many records.
+                 system_fonts: bool = True, paper: str = "letter", extension: Extension | None = None) -> CompiledForm:
+    """Prepare ``template`` (or the built-in blank form for ``paper``, with an extension's questions) for
+    filling many records.
 
     ``fonts``: font files to try, in order, for characters the bundled font lacks
     (before the system's fonts; ``system_fonts=False`` leaves those out).
@@ -446,7 +449,9 @@ def compile_form(kind: str, template: bytes | None, *, name: str = "template", p
     from .templates import blank_template
 
     if template is None:
-        return CompiledForm(kind, blank_template(kind, paper), name="built-in form", custom=False,
-                            password=password, flatten=flatten, fonts=fonts, system_fonts=system_fonts)
+        return CompiledForm(kind, blank_template(kind, paper, extension), name="built-in form", custom=False,
+                            password=password, flatten=flatten, fonts=fonts, system_fonts=system_fonts,
+                            extension=extension)
     return CompiledForm(kind, normalise(template, name=name), name=name, custom=True,
-                        password=password, flatten=flatten, fonts=fonts, system_fonts=system_fonts)
+                        password=password, flatten=flatten, fonts=fonts, system_fonts=system_fonts,
+                        extension=extension)

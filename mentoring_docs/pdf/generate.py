@@ -13,6 +13,7 @@ import argparse
 import io
 import sys
 from importlib import resources
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 import pikepdf
@@ -21,15 +22,26 @@ from ..catalogue import catalogue
 from ..kinds import KINDS
 from ..paper import PAPERS, SIZES, parse_paper, suffix
 from .assemble import add_fields, save
+from .extension_info import store_extension
 from .layout import draw
 
+if TYPE_CHECKING:
+    from ..extension import Extension
 
-def build(kind: str, paper: str = "letter") -> bytes:
-    """The blank fillable form of ``kind`` for ``paper``, byte for byte reproducible."""
-    cat = catalogue(kind)
+
+def build(kind: str, paper: str = "letter", extension: Extension | None = None) -> bytes:
+    """The blank fillable form of ``kind`` for ``paper`` (with an extension's Program questions), byte for
+    byte reproducible.
+
+    A form made with an extension keeps it in its document information (see
+    :mod:`.extension_info`), so that it can be read without the extension file.
+    """
+    cat = catalogue(kind, extension)
     art, widgets, _pages = draw(cat, SIZES[parse_paper(paper)])
     with pikepdf.open(io.BytesIO(art)) as pdf:
         add_fields(pdf, widgets)
+        if cat.extension is not None:
+            store_extension(pdf, cat.extension)
         return save(pdf)
 
 

@@ -367,7 +367,7 @@ class Layout:
 
     def __init__(self, cat: Catalogue) -> None:
         self.cat = cat
-        self.rows = rows_of(cat.kind)
+        self.rows = rows_of(cat.kind, cat.extension)
 
     # The content of a group node (or list item) as blocks; ``width`` is the column width.
     def content(self, node: Node, concrete: str, width: float, in_item: bool, prompts: bool = True) -> list[Block]:

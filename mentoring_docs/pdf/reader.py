@@ -25,7 +25,9 @@ from ..errors import FormError, Problem
 from ..flat_paths import pattern_of
 from ..form_format import RawForm
 from ..kinds import KINDS, TITLES, Kind
+from ..extension import Extension
 from ..limits import MAX_FIELD_NAME_CHARS, MAX_LONG_TEXT_CHARS
+from .extension_info import stored_extension
 from .fields import FieldTreeError, TerminalField, terminal_fields
 
 _DAMAGE = ("reconstruct", "damaged", "xref not found", "unable to find trailer", "EOF")
@@ -151,11 +153,13 @@ def _input(source: bytes) -> Iterator[tuple[BinaryIO, pikepdf.AccessMode]]:
 
 
 def read_form(source: bytes, *, name: str, password: str | None = None) -> RawForm:
-    """The kind of a completed form, its raw values by concrete dotted path, and values not read.
+    """The kind of a completed form, its raw values by concrete dotted path, values not
+    read, and the field extension it was made with (see :mod:`.extension_info`).
 
     A value that is not text (a dictionary) or is longer than any field may hold
     is not read but returned as a problem with its path; a stream is never
-    inflated past that length.
+    inflated past that length. A damaged or over-long record of the extension is
+    a problem on ``program_questions``.
 
     Raises :class:`FormError` naming ``name`` for a file that is not a readable
     form of ours: not a PDF, damaged or cut short, encrypted without the right
@@ -201,7 +205,10 @@ def _read(stream: BinaryIO, mode: pikepdf.AccessMode, *, name: str,
         kind = _kind(patterns, lambda: _title(pdf))
         if kind is None:
             raise FormError(name, "none of the PDF's form fields belongs to a mentoring agreement or action plan")
-        ours = catalogue(kind).by_path
+        extension, damaged = stored_extension(pdf)
+        if damaged is not None:
+            found.append(damaged)
+        ours = catalogue(kind, extension).by_path
         raw: dict[str, str | bool | None] = {}
         for tf, pattern in zip(fields, patterns):
             try:
@@ -214,7 +221,7 @@ def _read(stream: BinaryIO, mode: pikepdf.AccessMode, *, name: str,
             if pattern not in ours and value in (None, "", False):
                 continue
             raw[tf.name] = value
-        return RawForm(kind, raw, found)
+        return RawForm(kind, raw, found, extension)
 
 
 def _title(pdf: pikepdf.Pdf) -> str:

@@ -13,7 +13,10 @@ path and its limit, never cut silently.
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
+
+if TYPE_CHECKING:
+    from ..extension import Extension
 
 ROWS: Mapping[str, Mapping[str, int]] = MappingProxyType({
     "agreement": MappingProxyType({
@@ -35,6 +38,9 @@ ROWS: Mapping[str, Mapping[str, int]] = MappingProxyType({
 })
 
 
-def rows(kind: str) -> Mapping[str, int]:
-    """Rows per list pattern on the built-in PDF form of ``kind``."""
-    return ROWS[kind]
+def rows(kind: str, extension: Extension | None = None) -> Mapping[str, int]:
+    """Rows per list pattern on the built-in PDF form of ``kind`` (and of an extension's lists,
+    whose rows the extension file sets)."""
+    if extension is None:
+        return ROWS[kind]
+    return MappingProxyType({**ROWS[kind], **extension.pdf_rows(kind)})

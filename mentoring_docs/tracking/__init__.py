@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from .build import build, midpoint, pair_names_key, track
 from .collect import Returned, collect, discover, read_document
-from .tables import TABLES, ActivityRow, DocumentRow, PairRow, ProblemRow, ReviewRow
+from .tables import TABLES, ActivityRow, DocumentRow, PairRow, ProblemRow, QuestionRow, ReviewRow
 from .tracker import Tracker
 
 __all__ = [
-    "ActivityRow", "DocumentRow", "PairRow", "ProblemRow", "Returned", "ReviewRow", "TABLES", "Tracker",
+    "ActivityRow", "DocumentRow", "PairRow", "ProblemRow", "QuestionRow", "Returned", "ReviewRow", "TABLES", "Tracker",
     "build", "collect", "discover", "midpoint", "pair_names_key", "read_document", "track",
 ]

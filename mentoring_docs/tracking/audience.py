@@ -5,14 +5,16 @@ the coordinator:
 
 - **No free text.** Whatever a pair wrote in their own words is left out: goal
   titles and activity descriptions (the plan's wording), review objectives, progress
-  and next steps, competency names (the ratings stay), and problem messages (they may quote a value from a form; the
+  and next steps, competency names (the ratings stay), the answers to the program's
+  own questions (a field extension's: a question may ask for anything, and read
+  without its extension every answer is the form's text), and problem messages (they may quote a value from a form; the
   problem's category is said instead). The tracker's tables never hold the
   agreement's purpose or the activities' notes, in any audience.
 - **Private pairs show counts only.** A pair whose agreement chose
   ``confidentiality.level = private`` ("what we discuss stays between the two of
   us") keeps its pair row with its counts (goals, activities, completed, overdue,
   progress) and its agreed dates (start, midpoint, end), but not the dates of its
-  activities and reviews: its activity, review and competency rows are left out, as are the
+  activities and reviews: its activity, review, competency and question rows are left out, as are the
   next target date and the last review date, and its warnings give their kind
   without details.
 
@@ -40,6 +42,7 @@ FREE_TEXT = {
     "activities": ("goal_title", "description"),
     "reviews": ("objective", "progress", "next_steps"),
     "competencies": ("name",),
+    "questions": ("answer",),
     "problems": ("problem",),
 }
 
@@ -62,6 +65,7 @@ def for_audience(tracker: T, audience: str) -> T:
         activities=[blank(a, "activities") for a in tracker.activities if a.pair not in private],
         reviews=[blank(r, "reviews") for r in tracker.reviews if r.pair not in private],
         competencies=[blank(c, "competencies") for c in tracker.competencies if c.pair not in private],
+        questions=[blank(q, "questions") for q in tracker.questions if q.pair not in private],
         problems=[dataclasses.replace(p, problem=PROBLEM_CATEGORIES[p.category]) for p in tracker.problems],
         alerts=[dataclasses.replace(a, reason=ALERTS[a.alert]) if a.pair in private else a
                 for a in tracker.alerts],

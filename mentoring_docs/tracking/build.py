@@ -42,7 +42,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+from ..catalogue import catalogue
 from ..errors import Problem
+from ..extension import SECTION, extension_of
 from ..identity import pair_names_key
 from ..kinds import KINDS
 from ..manifest import Issued, read_manifest
@@ -50,7 +52,7 @@ from ..record_values import date_of, text_of, value_at
 from . import alerts, issued_pairs, rollups
 from .collect import Returned, collect
 from .copies import Choice, choose
-from .tables import CLOSED, ActivityRow, CompetencyRow, DocumentRow, PairRow, ProblemRow, ReviewRow
+from .tables import CLOSED, ActivityRow, CompetencyRow, DocumentRow, PairRow, ProblemRow, QuestionRow, ReviewRow
 from .tracker import Tracker
 
 __all__ = ["CLOSED", "build", "midpoint", "pair_names_key", "track"]
@@ -59,7 +61,7 @@ __all__ = ["CLOSED", "build", "midpoint", "pair_names_key", "track"]
 def track(paths: Iterable[str | os.PathLike[str]], *, as_of: dt.date | None = None,
           manifest: str | os.PathLike[str] | Sequence[Issued] | None = None,
           password: str | None = None, trust_roots: Sequence[Any] = (), stale_days: int | None = None,
-          return_days: int | None = None) -> Tracker:
+          return_days: int | None = None, extension: Any = None) -> Tracker:
     """Read every returned form under ``paths`` into a :class:`Tracker`.
 
     ``as_of`` (default: today) is the day overdue activities and days-to counts are
@@ -69,11 +71,14 @@ def track(paths: Iterable[str | os.PathLike[str]], *, as_of: dt.date | None = No
     (the one password of a program's confidential copies). ``trust_roots`` are the
     root certificates (files) digital signatures must chain to to be ``trusted``.
     ``stale_days`` and ``return_days`` tune the early warnings (:mod:`.alerts`).
+    ``extension`` (a field extension or its file) reads the program questions of
+    forms made with it; their answers are the questions table.
     """
     from ..signatures.hooks import trust_roots_of
 
     issued = read_manifest(manifest) if isinstance(manifest, (str, os.PathLike)) else manifest
-    documents, problems = collect(paths, password=password, trust_roots=trust_roots_of(trust_roots))
+    documents, problems = collect(paths, password=password, trust_roots=trust_roots_of(trust_roots),
+                                  extension=extension_of(extension))
     return build(documents, as_of=as_of or dt.date.today(), issued=issued, unreadable=problems,
                  read_issued=issued_pairs.issued_reader(password), stale_days=stale_days,
                  return_days=return_days)
@@ -195,6 +200,7 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
     pair_rows: list[PairRow] = []
     activity_rows: list[ActivityRow] = []
     review_rows: list[ReviewRow] = []
+    question_rows: list[QuestionRow] = []
     competency_rows: list[CompetencyRow] = []
     for pair in sorted(pairs.values(), key=_pair_order):
         label = pair.label()
@@ -225,12 +231,14 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
         activity_rows += activities
         review_rows += reviews
         competency_rows += _competencies(pair, label)
+        question_rows += _questions(pair, label)
         problems += pair_problems
 
     problems += _not_returned(issued, pairs.values())
     document_rows.sort(key=lambda r: r.file)
     return Tracker(as_of, pair_rows, activity_rows, review_rows, problems, document_rows,
                    competencies=competency_rows,
+                   questions=question_rows,
                    programs=rollups.programs(pair_rows, as_of, competency_rows),
                    alerts=alerts.alerts(pair_rows, activity_rows, as_of, stale_days=stale_days,
                                         return_days=return_days))
@@ -300,6 +308,53 @@ def _competencies(pair: _Pair, label: str) -> Iterator[CompetencyRow]:
 def _rating(value: Any) -> int | None:
     # A form read with a problem may leave any value here; only a whole rating counts.
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+def _questions(pair: _Pair, label: str) -> Iterator[QuestionRow]:
+    """A row per program question of each used document (see :class:`QuestionRow`)."""
+    mentor, mentee = pair.display_names()
+    for kind in KINDS:
+        doc = pair.used.get(kind)
+        if doc is None or not isinstance(doc.data.get(SECTION), Mapping):
+            continue
+        if doc.extension is not None:
+            cat = catalogue(kind, doc.extension)
+            for question in doc.extension.questions_for(kind):
+                value = value_at(doc.data, *question.path.split("."))
+                yield QuestionRow(pair=label, mentor=mentor, mentee=mentee, document=kind, question=question.path,
+                                  label=question.label, answer=_answer(cat, question.path, value), checked=True,
+                                  file=doc.file)
+        else:  # read as text: the form's own paths, in the order it holds them
+            for path, text in _text_answers(doc.data[SECTION], SECTION):
+                yield QuestionRow(pair=label, mentor=mentor, mentee=mentee, document=kind, question=path,
+                                  label=None, answer=text, checked=False, file=doc.file)
+
+
+def _answer(cat: Any, path: str, value: Any) -> Any:
+    """A typed answer as a cell shows it: choices by their labels, several values one per line."""
+    if value is None:
+        return None
+    if path in cat.choice_sets:  # a checkbox group: the labels of the ticked boxes
+        labels = {fd.path.rsplit(".", 1)[1]: fd.label for fd in cat.choice_sets[path]}
+        return "\n".join(labels.get(v, v) for v in value) or None
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value) or None
+    fd = cat.by_path.get(path)
+    if fd is not None and fd.choices:
+        return fd.choice_label(value)
+    return value
+
+
+def _text_answers(node: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, Mapping):
+        for key, inner in node.items():
+            yield from _text_answers(inner, f"{path}.{key}")
+    elif isinstance(node, list):
+        if all(isinstance(item, str) for item in node):
+            yield path, "\n".join(node)
+        else:
+            for index, item in enumerate(node):
+                yield from _text_answers(item, f"{path}.{index}")
+    elif node is not None:
+        yield path, str(node)
 
 
 def _list(value: Any) -> list[Mapping[str, Any]]:

@@ -18,6 +18,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from .. import forms
 from ..errors import FormError, MentoringDocsError, Problem
+from ..extension import Extension
 from ..kinds import Kind
 from ..safe_read import FileRefused, open_regular, read_limited
 
@@ -42,6 +43,8 @@ class Returned:
     signatures: Mapping[str, Any] = field(default_factory=dict)
     #: Set when a Word file carries a digital signature this library does not verify.
     signature_note: str | None = None
+    #: The field extension its program questions were read (typed and checked) with, if any.
+    extension: Extension | None = None
 
     @property
     def folder(self) -> str:
@@ -85,7 +88,7 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
 
 
 def read_document(path: str | os.PathLike[str], *, password: str | None = None,
-                  trust_roots: Sequence[Any] = ()) -> Returned | Problem:
+                  trust_roots: Sequence[Any] = (), extension: Extension | None = None) -> Returned | Problem:
     """Read one file: the form it holds, or the problem that stops it being read.
 
     ``password`` opens encrypted PDFs; ``trust_roots`` are the certificates a digital
@@ -99,7 +102,7 @@ def read_document(path: str | os.PathLike[str], *, password: str | None = None,
         with open_regular(path, label=label, limit=forms.MAX_FORM_BYTES) as handle:
             stat = os.fstat(handle.fileno())
             blob = read_limited(handle, forms.MAX_FORM_BYTES, label)
-        result = forms.read(blob, name=label, password=password, trust_roots=trust_roots)
+        result = forms.read(blob, name=label, password=password, trust_roots=trust_roots, extension=extension)
     except FileRefused as exc:  # gone since it was found, a FIFO, a device, too large
         return _unreadable(label, f"cannot read the file: {exc.reason}" if exc.missing else exc.reason)
     except FormError as exc:
@@ -114,7 +117,7 @@ def read_document(path: str | os.PathLike[str], *, password: str | None = None,
         file=label, format=result.format, kind=result.kind, data=result.data,
         problems=tuple(result.problems), modified=dt.datetime.fromtimestamp(stat.st_mtime),
         sha256=hashlib.sha256(blob).hexdigest(), signatures=result.signatures,
-        signature_note=result.signature_note,
+        signature_note=result.signature_note, extension=result.extension,
     )
 
 
@@ -123,12 +126,13 @@ def _unreadable(file: str, message: str) -> Problem:
 
 
 def collect(paths: Iterable[str | os.PathLike[str]], *, password: str | None = None,
-            trust_roots: Sequence[Any] = ()) -> tuple[list[Returned], list[Problem]]:
+            trust_roots: Sequence[Any] = (),
+            extension: Extension | None = None) -> tuple[list[Returned], list[Problem]]:
     """Read every form under ``paths``: the documents read, and a problem for each file that was not."""
     files, problems = discover(paths)
     documents: list[Returned] = []
     for path in files:
-        outcome = read_document(path, password=password, trust_roots=trust_roots)
+        outcome = read_document(path, password=password, trust_roots=trust_roots, extension=extension)
         if isinstance(outcome, Returned):
             documents.append(outcome)
         else:

@@ -16,13 +16,14 @@ from ..signatures.status import LABELS as SIGNATURE_LABELS
 
 __all__ = [
     "ALERTS", "ActivityRow", "AlertRow", "CATEGORY_TITLES", "CLOSED", "CompetencyRow", "DOCUMENT_STATUSES",
-    "DocumentRow", "PROBLEM_CATEGORIES", "PairRow", "ProblemRow", "ProgramRow", "RETURN_STATES",
-    "RETURN_STATE_TITLES", "ROW_TYPES", "ReviewRow", "STATUS_TITLES", "TABLES", "Tables", "average_change", "column", "columns",
+    "DocumentRow", "PROBLEM_CATEGORIES", "PairRow", "ProblemRow", "ProgramRow", "QuestionRow", "RETURN_STATES",
+    "RETURN_STATE_TITLES", "ROW_TYPES", "ReviewRow", "STATUS_TITLES", "TABLES", "Tables", "average_change", "column",
+    "columns",
 ]
 
 #: The tables of a tracker, in the order outputs show them (``programs`` is filled by
 #: :mod:`.rollups`, ``alerts`` by :mod:`.alerts`).
-TABLES = ("pairs", "activities", "reviews", "competencies", "problems", "documents", "programs", "alerts")
+TABLES = ("pairs", "activities", "reviews", "competencies", "questions", "problems", "documents", "programs", "alerts")
 
 
 def column(label: str, *, choices: tuple[Kind, str] | None = None, titles: Mapping[str, str] | None = None,
@@ -193,6 +194,30 @@ def average_change(rows: Sequence[CompetencyRow]) -> float | None:
 
 
 @dataclass(frozen=True, kw_only=True)
+class QuestionRow:
+    """One answer to a program question (a field extension's ``program_questions``) in a used form.
+
+    A table of its own, one row per question and document, rather than a column per
+    question in the pairs table: a program's questions differ from one extension to
+    the next and per document, and a long table keeps every writer's columns fixed.
+    ``answer`` is typed (a date, a number, a choice's label, several labels or list
+    items one per line) when the form was read with its extension; ``checked``
+    is false when it was read without it (or with another one), and the answer is
+    then the text the form holds.
+    """
+
+    pair: str = column("Pair")
+    mentor: str | None = column("Mentor")
+    mentee: str | None = column("Mentee")
+    document: str = column("Document", titles=TITLES)
+    question: str = column("Question")
+    label: str | None = column("Label")
+    answer: Any = column("Answer", wide=True)
+    checked: bool = column("Checked")
+    file: str = column("File")
+
+
+@dataclass(frozen=True, kw_only=True)
 class ProblemRow:
     """A row of the problems table: one :class:`~mentoring_docs.errors.Problem` and the pair it concerns.
 
@@ -262,6 +287,7 @@ class AlertRow:
 
 ROW_TYPES: dict[str, type] = {
     "pairs": PairRow, "activities": ActivityRow, "reviews": ReviewRow, "competencies": CompetencyRow,
+    "questions": QuestionRow,
     "problems": ProblemRow, "documents": DocumentRow, "programs": ProgramRow, "alerts": AlertRow,
 }
 
@@ -283,6 +309,7 @@ class Tables:
     documents: list[DocumentRow]
     # Defaulted, so that code building the tables positionally keeps working.
     competencies: list[CompetencyRow] = field(default_factory=list)
+    questions: list[QuestionRow] = field(default_factory=list)
     programs: list[ProgramRow] = field(default_factory=list)
     alerts: list[AlertRow] = field(default_factory=list)
     #: Who the tables are for: ``coordinator`` (everything) or ``manager`` (see :mod:`.audience`).

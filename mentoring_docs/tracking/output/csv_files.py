@@ -2,8 +2,8 @@
 
 ``tracker.csv`` holds the pairs table (the one most people open), and the other
 tables go beside it as ``tracker-activities.csv``, ``tracker-reviews.csv``,
-``tracker-problems.csv``, ``tracker-documents.csv``, ``tracker-programs.csv`` and
-``tracker-alerts.csv``.
+``tracker-questions.csv``, ``tracker-problems.csv``, ``tracker-documents.csv``,
+``tracker-programs.csv`` and ``tracker-alerts.csv``.
 
 Values are data, not display text: ISO dates, plain numbers, ``true``/``false``,
 enumeration values as the data model spells them. Files are UTF-8 with a byte-order

@@ -22,7 +22,8 @@ DATE_FORMAT, DATETIME_FORMAT, PERCENT_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm",
 
 
 def render(tracker: Tables, out: Path) -> dict[Path, bytes]:
-    """The workbook's bytes: sheets Pairs, Activities, Reviews, Problems, Documents."""
+    """The workbook's bytes: one sheet per table (Pairs, Activities, Reviews, Questions, Problems, Documents,
+    Programs, Alerts)."""
 
     book = Workbook()
     book.remove(book.active)
