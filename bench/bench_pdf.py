@@ -270,5 +270,35 @@ def main() -> None:
     print(f"  after: {load_line()}")
 
 
+def timed(label: str, func: Callable[[Any], Any], items: list[Any]) -> tuple[float, list[Any]]:
+    """One timed pass of ``func`` over ``items`` after a warm-up call; prints and returns docs/s."""
+    func(items[0])
+    start = time.perf_counter()
+    outputs = [func(item) for item in items]
+    elapsed = time.perf_counter() - start
+    print(f"  {label:<34} {len(items) / elapsed:9.1f} docs/s   {1000 * elapsed / len(items):8.2f} ms/doc")
+    return len(items) / elapsed, outputs
+
+
+def extension_cost(recs: list[dict[str, Any]], paper: str = "letter") -> None:
+    """What a field extension costs: its blank form for ``paper`` is generated on demand (once per process)."""
+    from mentoring_docs.extension import load_extension
+    from mentoring_docs.pdf.generate import build
+
+    ext = load_extension(ROOT / "samples" / "program-questions.json")
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        build(KIND, paper, ext)
+        times.append(time.perf_counter() - start)
+    print(f"\nfield extension (samples/program-questions.json)")
+    print(f"  generate its blank {KIND} form ({paper}): {min(times) * 1000:7.1f} ms (best of 3; once per process)")
+    with_questions = [load(KIND, {**r, "program_questions": {"site": "Leeds", "cohort": "spring"}}, extension=ext)
+                      for r in recs]
+    compiled = compile_template(KIND, paper=paper, extension=ext)
+    timed("ours with the extension (render)", compiled.render, with_questions)
+
+
+
 if __name__ == "__main__":
     main()
