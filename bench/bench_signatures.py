@@ -25,10 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from certs import PASSWORD, make_pki  # noqa: E402
 
 import mentoring_docs as md  # noqa: E402
+from _common import load_line, pin_one_core  # noqa: E402
 from mentoring_docs.signatures import load_trust_roots  # noqa: E402
 
 
@@ -37,6 +39,7 @@ def main() -> None:
     parser.add_argument("--forms", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    print(f"{pin_one_core()}; {load_line()}")
     record = md.load("agreement", json.loads((ROOT / "samples" / "agreement.json").read_text(encoding="utf-8")))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

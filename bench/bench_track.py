@@ -12,7 +12,13 @@ read the same folder, in the same process, pinned to one CPU core:
   controls, pypdf's ``PdfReader(...).get_fields()`` for each PDF. It does no typing,
   validation, pairing or tables, so the comparison flatters the peer.
 
+With ``--scale 1000,10000,...`` it instead measures how tracking grows: for each
+size, the forms are made, then a fresh process tracks them and reports files/s and
+its peak resident set size (the process's high-water mark), so memory and cost
+per file can be read across sizes.
+
     python bench/bench_track.py [--forms N] [--rounds R]
+    python bench/bench_track.py --scale 10000,100000
 """
 
 from __future__ import annotations
@@ -103,12 +109,50 @@ def timed(func: Callable[[], Any], rounds: int) -> tuple[float, Any]:
     return best, result
 
 
+# Run in a fresh process per size: tracks the folder once, prints seconds and peak RSS (KiB).
+_CHILD = """
+import datetime as dt, os, resource, sys, time
+sys.path.insert(0, {root!r})
+os.sched_setaffinity(0, {{min(os.sched_getaffinity(0))}})
+from mentoring_docs import track
+start = time.perf_counter()
+tracker = track([{folder!r}], as_of=dt.date(2026, 3, 2))
+seconds = time.perf_counter() - start
+assert not tracker.problems, tracker.problems[:3]
+print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(tracker.pairs))
+"""
+
+
+def scale(sizes: list[int]) -> None:
+    """Files/s and peak RSS of tracking folders of each size, each in a fresh process."""
+    import subprocess
+
+    print(f"tracking at scale, one core, a fresh process per size; load average "
+          f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            make_forms(Path(tmp), n)
+            made = time.perf_counter() - start
+            done = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(ROOT), folder=tmp)],
+                                  capture_output=True, text=True, check=True)
+            seconds, rss_kib, pairs = done.stdout.split()
+            print(f"  {n:7d} files ({int(pairs):6d} pairs; made in {made:6.1f} s): "
+                  f"{n / float(seconds):8.1f} files/s, {1000 * float(seconds) / n:6.2f} ms/file, "
+                  f"peak RSS {int(rss_kib) / 1024:7.1f} MiB")
+    print(f"  after: load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--forms", type=int, default=1000, help="number of returned forms (default 1000)")
     parser.add_argument("--rounds", type=int, default=3, help="best of R timed runs each (default 3)")
+    parser.add_argument("--scale", help="comma-separated folder sizes: files/s and peak RSS of each")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)  # pypdf warns about every widget it does not like
+    if args.scale:
+        scale([int(n) for n in args.scale.split(",")])
+        return 0
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 

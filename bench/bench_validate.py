@@ -24,7 +24,9 @@ from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from _common import load_line, pin_one_core  # noqa: E402
 from mentoring_docs import Filler, forms, load, validation  # noqa: E402
 from mentoring_docs.catalogue import parse_flat  # noqa: E402
 from mentoring_docs.schema import SCHEMAS  # noqa: E402
@@ -60,6 +62,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2000, help="loads of each record (default 2000)")
     args = parser.parse_args()
+    print(f"{pin_one_core()}; {load_line()}")
     batch = records()
     schemas = {kind: SCHEMAS[kind]() for kind in SCHEMAS}
 

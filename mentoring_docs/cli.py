@@ -16,11 +16,13 @@ from typing import Any, Callable, TypeVar
 
 import click
 
-from . import __version__, forms, validation
-from .batch.run import DEFAULT_NAME
+# Only what every command needs is imported here; each command imports the rest of
+# the library it uses, so ``--version`` or a Word fill does not pay for the schemas,
+# the PDF libraries, batch or tracking (bench/bench_startup.py measures the start).
+from . import __version__
+from .batch.folder_names import DEFAULT_NAME
 from .errors import DataError, MentoringDocsError, MissingGlyphsWarning
-from .json_schema import json_schema_text
-from .kinds import KINDS, cli_name, parse_kind
+from .kinds import FORMATS, KINDS, cli_name, parse_kind
 from .limits import MAX_DATA_BYTES, MAX_KEY_BYTES, capped
 from .safe_read import FileRefused, read_limited, read_regular
 
@@ -96,6 +98,8 @@ def main() -> None:
 @_reports_errors
 def schema(kind: str, fields_file: str | None) -> None:
     """Print the JSON Schema of KIND (agreement or action-plan)."""
+    from .json_schema import json_schema_text
+
     click.echo(json_schema_text(parse_kind(kind), extension=_extension(fields_file)), nl=False)
 
 
@@ -106,6 +110,8 @@ def schema(kind: str, fields_file: str | None) -> None:
 @_reports_errors
 def validate_command(kind: str, file: str, fields_file: str | None) -> None:
     """Check a JSON FILE (or - for stdin) against the data model of KIND."""
+    from . import validation
+
     extension = _extension(fields_file)
     blob, label = _read_input(file)
     validation.load_json(parse_kind(kind), blob, source=label, extension=extension)
@@ -131,6 +137,8 @@ def validate_command(kind: str, file: str, fields_file: str | None) -> None:
 def fill(kind: str, data: str, out: str, template: str | None, force: bool, protect: bool,
          password: str | None, flatten: bool, paper: str, fonts: tuple[str, ...], fields_file: str | None) -> None:
     """Fill a form of KIND with the JSON in DATA (a file, or - for stdin)."""
+    from . import forms, validation
+
     kind = parse_kind(kind)
     extension = _extension(fields_file)
     blob, label = _read_input(data)
@@ -172,6 +180,7 @@ def read(file: str, out: str | None, force: bool, password: str | None, trust_ro
     signatures are reported on stderr, one line per party; a signature changed
     after signing, or invalid, also makes the exit code 1.
     """
+    from . import forms
     from .signatures.status import TROUBLE
 
     if not Path(file).exists():
@@ -247,7 +256,7 @@ def sign_command(file: str, party: str, key: str, cert: str | None, password_fil
 
 @main.command()
 @click.argument("kind", type=KIND_CHOICE)
-@click.option("--format", "fmt", type=click.Choice(list(forms.FORMATS)), required=True, help="docx or pdf.")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), required=True, help="docx or pdf.")
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="File to write.")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
 @click.option("--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), default="letter", show_default=True,
@@ -256,6 +265,8 @@ def sign_command(file: str, party: str, key: str, cert: str | None, password_fil
 @_reports_errors
 def template(kind: str, fmt: str, out: str, force: bool, paper: str, fields_file: str | None) -> None:
     """Export the built-in template of KIND, to restyle and pass to fill --template."""
+    from . import forms
+
     written = forms.export_template(parse_kind(kind), fmt, out, overwrite=force, paper=paper,
                                     extension=_extension(fields_file))
     click.echo(f"wrote {written}", err=True)
@@ -313,7 +324,7 @@ def batch_command(roster: str, outdir: str, kinds: str, formats: str, defaults_f
     Invalid rows are listed on stderr and in OUTDIR/errors.csv while the others are
     made; the exit code is 1 if any row failed.
     """
-    from . import batch
+    from . import batch, validation
     from .batch.progress import ConsoleObserver
     from .batch.roster import open_roster
 

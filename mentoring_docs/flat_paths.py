@@ -77,7 +77,8 @@ def flatten(cat: PathCatalogue, data: Mapping[str, Any]) -> dict[str, Any]:
         if pattern in cat.choice_sets:
             for item in value:
                 out[f"{path}.{item}"] = True
-        elif isinstance(value, Mapping):
+        elif isinstance(value, dict) or (not isinstance(value, (str, list)) and isinstance(value, Mapping)):
+            # dict first: typing.Mapping's isinstance is slow, and most values are plain text
             for key, inner in value.items():
                 walk(inner, f"{path}.{key}" if path else key, f"{pattern}.{key}" if pattern else key)
         elif isinstance(value, list):

@@ -21,13 +21,10 @@ from .errors import DataError, FormError, MentoringDocsError, Problem
 from .extension import SECTION, Extension, FormExtension, extension_of
 from .flat_paths import pattern_of
 from .form_format import CompiledForm, FormFormat
-from .kinds import Kind, parse_kind
+from .kinds import FORMATS, Kind, parse_kind
 from .paper import PaperName, parse_paper
 from .safe_read import FileRefused, read_regular
 from .validation import Record
-
-#: Output formats, by file extension.
-FORMATS: tuple[str, ...] = ("docx", "pdf")
 
 #: Largest file :func:`read` accepts; a returned form is a few hundred kilobytes.
 MAX_FORM_BYTES = limits.MAX_FORM_BYTES

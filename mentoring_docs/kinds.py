@@ -35,3 +35,7 @@ def parse_kind(name: str) -> Kind:
 def cli_name(kind: str) -> str:
     """The spelling of ``kind`` used on the command line and in file names."""
     return kind.replace("_", "-")
+
+#: Output formats of the forms, by file extension (here, not in ``forms``, so that the
+#: command line can list them without loading the form machinery).
+FORMATS: tuple[str, ...] = ("docx", "pdf")

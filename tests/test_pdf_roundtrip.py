@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+import pikepdf
 import pytest
 from hypothesis import given, settings
 
 from mentoring_docs import DataError, load
 from mentoring_docs.pdf import compile_template
 from mentoring_docs.pdf.rows import ROWS
-from pdfutil import fill, read, sample
+from pdfutil import fill, read, sample, sample_with
 from strategies import records
 
 # Random text holds unassigned code points no font has: the fill says so (tested in
@@ -110,3 +112,30 @@ def test_invalid_values_typed_into_the_form_are_reported_not_dropped():
     paths = {p.path for p in result.problems}
     assert {"timeframe.start_date", "meetings.duration_minutes", "meetings.frequency"} <= paths
     assert any("next Tuesday" in p.message for p in result.problems)
+
+
+
+def _appearance(blob: bytes, name: str) -> bytes:
+    """The normal appearance stream of the (single-widget) field with this full name."""
+    with pikepdf.open(io.BytesIO(blob)) as pdf:
+        stack = [(field, "") for field in pdf.Root.AcroForm.Fields]
+        while stack:
+            node, prefix = stack.pop()
+            full = prefix + str(node.T) if "/T" in node else prefix.rstrip(".")
+            if full == name:
+                return bytes(node.AP.N.read_bytes())
+            stack.extend((kid, full + ".") for kid in node.get("/Kids", []))
+    raise AssertionError(f"no field {name}")
+
+
+def test_an_appearance_drawn_for_an_earlier_document_is_reused_only_for_the_same_value():
+    # The compiled form keeps the appearances it drew; a later document with the same
+    # value gets the same bytes, and one with another value is drawn anew.
+    form = compile_template("agreement")
+    ana = sample_with("agreement", {"mentor.name": "Ana Lima"})
+    bo = sample_with("agreement", {"mentor.name": "Bo Chen"})
+    first, other, again = (form.render(record) for record in (ana, bo, ana))
+    assert _appearance(first, "mentor.name") == _appearance(again, "mentor.name")
+    assert _appearance(other, "mentor.name") != _appearance(first, "mentor.name")
+    assert read(other).data["mentor"]["name"] == "Bo Chen"
+    assert read(again).data["mentor"]["name"] == "Ana Lima"

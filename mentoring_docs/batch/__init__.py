@@ -10,12 +10,40 @@ processes), :mod:`.report` (what a run reports), :mod:`.roster` and
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from ..errors import Problem
-from .report import BatchReport, FileRecord, Observer, RowResult
-from .roster import Roster, RosterError, RosterRow, open_roster
-from .run import DEFAULT_NAME, generate
+
+if TYPE_CHECKING:
+    from .folder_names import DEFAULT_NAME
+    from .report import BatchReport, FileRecord, Observer, RowResult
+    from .roster import Roster, RosterError, RosterRow, open_roster
+    from .run import generate
+
+# The modules load on first use, so that ``from mentoring_docs.batch.folder_names
+# import DEFAULT_NAME`` (the command line's help) does not load the whole batch machinery.
+_LAZY = {
+    "DEFAULT_NAME": ".folder_names", "BatchReport": ".report", "FileRecord": ".report", "Observer": ".report",
+    "RowResult": ".report", "Roster": ".roster", "RosterError": ".roster", "RosterRow": ".roster",
+    "open_roster": ".roster", "generate": ".run",
+}
 
 __all__ = [
     "DEFAULT_NAME", "BatchReport", "FileRecord", "Observer", "Roster", "RosterError", "RosterRow",
     "Problem", "RowResult", "generate", "open_roster",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Load the module that defines a public name the first time the name is used."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mentoring_docs.batch' has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

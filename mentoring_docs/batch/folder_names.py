@@ -15,6 +15,9 @@ import unicodedata
 from ..kinds import cli_name
 from .digests import DigestSet, digest
 
+#: The default folder name: the mentee's name, then the mentor's.
+DEFAULT_NAME = "{mentee.name} - {mentor.name}"
+
 #: Longest folder name, in UTF-8 bytes. File systems allow 255 bytes (ext4, APFS)
 #: or 255 UTF-16 units (NTFS); staying well below leaves room for the rest of a
 #: path on Windows, where whole paths are limited too.

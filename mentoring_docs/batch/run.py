@@ -39,16 +39,13 @@ from ..paper import parse_paper
 from ..safe_read import FileRefused, read_regular
 from . import columns as cols
 from . import output_folder
-from .folder_names import NamePattern
+from .folder_names import DEFAULT_NAME, NamePattern
 from .planning import Planner, numbered_rows
 from .report import BatchReport, Observer, RowResult
 from .roster import Roster, RosterRow
 from .worker import Settings, Task, close_journal, filler_for, init_worker, make_pairs
 
 __all__ = ["DEFAULT_NAME", "generate"]
-
-#: The default folder name: the mentee's name, then the mentor's.
-DEFAULT_NAME = "{mentee.name} - {mentor.name}"
 
 # Rows handed to a worker at a time. Their files reach the disk with one flush
 # (see atomic.StagedWrites), which is what makes writing thousands of small files

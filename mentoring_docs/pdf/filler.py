@@ -63,6 +63,10 @@ def _scalar(value: int | float | bool) -> bytes:
     return number(value)
 
 
+#: Most appearances a compiled form keeps for reuse (a few MB at most).
+_DRAWN_LIMIT = 4096
+
+
 @dataclass
 class Widget:
     """One widget of a slot: its object number, prepared bytes and box size."""
@@ -138,6 +142,10 @@ class CompiledForm:
             self.slots = self._slots(found, name, custom)
         self.by_path = {slot.path: slot for slot in self.slots}
         self.rows = _rows_of(self.slots)
+        # Appearances already drawn, by (width, height, text, multiline, size): in a
+        # batch the same program, coordinator, dates and choices come back in most
+        # documents, and drawing (wrapping, number formatting) is most of a fill.
+        self._drawn: dict[tuple[float, float, str, bool, float], bytes] = {}
 
     # -- preparing ---------------------------------------------------------------------
 
@@ -291,8 +299,14 @@ class CompiledForm:
                     content = drawn.get((slot.path, i)) if drawn else None
                     res = resources if content is not None else self.resources
                     if content is None:
-                        content = appearance.text_stream(m, w.width, w.height, shown, multiline=slot.kind == "long",
-                                                         size=slot.size)
+                        key = (w.width, w.height, shown, slot.kind == "long", slot.size)
+                        content = self._drawn.get(key)
+                        if content is None:
+                            content = appearance.text_stream(m, w.width, w.height, shown,
+                                                             multiline=slot.kind == "long", size=slot.size)
+                            if len(self._drawn) >= _DRAWN_LIMIT:
+                                self._drawn.clear()  # bounded: long free texts rarely repeat
+                            self._drawn[key] = content
                     stream = (b"%d 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 %s %s] %s /Length %d >>\n"
                               b"stream\n" % (nxt, number(w.width), number(w.height), res, len(content))
                               + content + b"\nendstream\nendobj\n")

@@ -15,10 +15,37 @@ pyHanko is an optional extra: ``pip install "mentoring-docs[signatures]"``.
 
 from __future__ import annotations
 
-from .detect import PARTIES, SignedDocumentError, is_signed
-from .flatten import FlatCopy, flatten_copy
-from .sign import SigningUnavailable, sign
-from .status import STATUSES, PartySignature, load_trust_roots, signature_report
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .detect import PARTIES, SignedDocumentError, is_signed
+    from .flatten import FlatCopy, flatten_copy
+    from .sign import SigningUnavailable, sign
+    from .status import STATUSES, PartySignature, load_trust_roots, signature_report
+
+# The modules load on first use: ``forms`` calls into :mod:`.hooks` on every fill,
+# and a Word fill must not load the PDF filler that :mod:`.flatten` needs.
+_LAZY = {
+    "PARTIES": ".detect", "SignedDocumentError": ".detect", "is_signed": ".detect",
+    "FlatCopy": ".flatten", "flatten_copy": ".flatten", "SigningUnavailable": ".sign", "sign": ".sign",
+    "STATUSES": ".status", "PartySignature": ".status", "load_trust_roots": ".status",
+    "signature_report": ".status",
+}
 
 __all__ = ["PARTIES", "STATUSES", "FlatCopy", "PartySignature", "SignedDocumentError", "SigningUnavailable",
            "flatten_copy", "is_signed", "load_trust_roots", "sign", "signature_report"]
+
+
+def __getattr__(name: str) -> Any:
+    """Load the module that defines a public name the first time the name is used."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mentoring_docs.signatures' has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -12,9 +12,10 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pikepdf
-from pikepdf import Array, Dictionary, Name
+if TYPE_CHECKING:
+    import pikepdf
 
 from ..errors import MentoringDocsError
 
@@ -83,10 +84,11 @@ def refuse_if_signed(blob: bytes, what: str, action: str) -> None:
 
 
 def _field_name(obj: pikepdf.Object) -> str:
+    import pikepdf  # here, not at module level: a Word fill must not load it
     parts: list[str] = []
     seen = set()
     node: pikepdf.Object | None = obj
-    while isinstance(node, Dictionary) and len(parts) < 32:
+    while isinstance(node, pikepdf.Dictionary) and len(parts) < 32:
         if node.objgen != (0, 0):
             if node.objgen in seen:
                 break
@@ -98,9 +100,10 @@ def _field_name(obj: pikepdf.Object) -> str:
 
 
 def _inherited(obj: pikepdf.Object, key: str) -> pikepdf.Object | None:
+    import pikepdf  # here, not at module level: a Word fill must not load it
     node: pikepdf.Object | None = obj
     for _ in range(32):
-        if not isinstance(node, Dictionary):
+        if not isinstance(node, pikepdf.Dictionary):
             return None
         if key in node:
             return node.get(key)
@@ -110,15 +113,16 @@ def _inherited(obj: pikepdf.Object, key: str) -> pikepdf.Object | None:
 
 def signature_widgets(pdf: pikepdf.Pdf) -> list[tuple[pikepdf.Object, int, str]]:
     """Every signature widget on the pages: (widget, page index, field name)."""
+    import pikepdf  # here, not at module level: a Word fill must not load it
     found: list[tuple[pikepdf.Object, int, str]] = []
     for index, page in enumerate(pdf.pages):
         annots = page.obj.get("/Annots")
-        if not isinstance(annots, Array):
+        if not isinstance(annots, pikepdf.Array):
             continue
         for annot in annots:
-            if not isinstance(annot, Dictionary) or annot.get("/Subtype") != Name.Widget:
+            if not isinstance(annot, pikepdf.Dictionary) or annot.get("/Subtype") != pikepdf.Name.Widget:
                 continue
-            if _inherited(annot, "/FT") != Name.Sig:
+            if _inherited(annot, "/FT") != pikepdf.Name.Sig:
                 continue
             found.append((annot, index, _field_name(annot)))
     return found
@@ -131,8 +135,9 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
 
 
 def _rect(obj: pikepdf.Object) -> tuple[float, float, float, float] | None:
+    import pikepdf  # here, not at module level: a Word fill must not load it
     rect = obj.get("/Rect")
-    if not isinstance(rect, Array) or len(rect) != 4:
+    if not isinstance(rect, pikepdf.Array) or len(rect) != 4:
         return None
     x1, y1, x2, y2 = (float(v) for v in rect)
     return (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
@@ -144,6 +149,7 @@ def seen_signatures(blob: bytes, password: str | None = None) -> list[SeenSignat
     A signature made in a field of its own (some tools draw a new box rather than
     use ours) belongs to the party whose signature field it overlaps most.
     """
+    import pikepdf  # here, not at module level: a Word fill must not load it
     try:
         pdf = pikepdf.open(io.BytesIO(blob), password=password or "")
     except (pikepdf.PdfError, ValueError, RuntimeError):
@@ -158,7 +164,7 @@ def seen_signatures(blob: bytes, password: str | None = None) -> list[SeenSignat
         out = []
         for annot, page, name in widgets:
             value = _inherited(annot, "/V")
-            if not isinstance(value, Dictionary) or "/ByteRange" not in value:
+            if not isinstance(value, pikepdf.Dictionary) or "/ByteRange" not in value:
                 continue
             rect = _rect(annot)
             party = party_of_field(name)
