@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import sys
 import types
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 # A constant, not importlib.metadata: reading the installed metadata costs tens of
 # milliseconds on every start of the command (tests/test_package.py keeps them equal).
+from ._lazy import lazy_names
 from ._version import __version__
 
 from .errors import DataError, FormError, MentoringDocsError, OutputExistsError, Problem, TemplateError
@@ -88,15 +88,4 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 
-def __getattr__(name: str) -> Any:
-    """Load the module of a public name the first time the name is used."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'mentoring_docs' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())

@@ -15,8 +15,9 @@ pyHanko is an optional extra: ``pip install "mentoring-docs[signatures]"``.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_names
 
 if TYPE_CHECKING:
     from .detect import PARTIES, SignedDocumentError, is_signed
@@ -37,15 +38,4 @@ __all__ = ["PARTIES", "STATUSES", "FlatCopy", "PartySignature", "SignedDocumentE
            "flatten_copy", "is_signed", "load_trust_roots", "sign", "signature_report"]
 
 
-def __getattr__(name: str) -> Any:
-    """Load the module that defines a public name the first time the name is used."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'mentoring_docs.signatures' has no attribute {name!r}")
-    value = getattr(import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())
