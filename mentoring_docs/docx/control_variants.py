@@ -15,7 +15,7 @@ from lxml import etree
 from . import controls as ctl
 from .controls import ControlKind
 from .ooxml import (
-    BM_END, BM_START,
+    BM_END, BM_START, insert_in_order,
     W14_CHECKBOX, W14_CHECKED, W14_CHECKED_STATE, W14_UNCHECKED_STATE, W14_VAL, W_DATE, W_FULL_DATE, W_P, W_R,
     W_RPR, W_RSTYLE, W_SDT_CONTENT, W_SDT_PR, W_SHOWING, W_T, W_VAL, qn,
 )
@@ -122,12 +122,7 @@ def turn_right_to_left(paragraph: etree._Element) -> None:
         paragraph.insert(0, ppr)
     if ppr.find(_W_BIDI) is not None:
         return  # the template's own direction stays
-    position = len(ppr)
-    for index, child in enumerate(ppr):
-        if child.tag in _AFTER_BIDI:
-            position = index
-            break
-    ppr.insert(position, etree.Element(_W_BIDI))
+    insert_in_order(ppr, etree.Element(_W_BIDI), _AFTER_BIDI)
 
 
 def in_paragraph(paragraph: etree._Element, sdt: etree._Element, variant: etree._Element) -> etree._Element:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from .ooxml import (
-    CT_CUSTOM_XML_PROPS, CT_NS, PKG_REL_NS, REL_CUSTOM_XML, REL_CUSTOM_XML_PROPS, W_NS, XML_HEADER, qn,
+    CT_CUSTOM_XML_PROPS, CT_NS, PKG_REL_NS, REL_CUSTOM_XML, REL_CUSTOM_XML_PROPS, W_NS, XML_HEADER, insert_in_order, qn,
 )
 from .record import free_item_number, is_item, item_props_xml, parse_record, record_xml
 
@@ -96,13 +96,7 @@ def protected_settings(settings: bytes | None) -> bytes:
     protection = etree.Element(qn("w:documentProtection"))
     protection.set(qn("w:edit"), "forms")
     protection.set(qn("w:enforcement"), "1")
-    after = {qn(f"w:{name}") for name in _SETTINGS_AFTER_PROTECTION}
-    position = len(root)
-    for i, child in enumerate(root):
-        if child.tag in after:
-            position = i
-            break
-    root.insert(position, protection)
+    insert_in_order(root, protection, {qn(f"w:{name}") for name in _SETTINGS_AFTER_PROTECTION})
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 

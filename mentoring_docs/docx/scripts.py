@@ -26,7 +26,7 @@ import unicodedata
 
 from lxml import etree
 
-from .ooxml import NSMAP, qn, text_runs_content
+from .ooxml import NSMAP, insert_in_order, qn, text_runs_content
 
 #: Blocks whose characters need marks: right-to-left scripts, the complex scripts of
 #: South and South-East Asia, and the East Asian ones (CJK, kana, Hangul, full-width forms).
@@ -198,13 +198,7 @@ def _marked(run_props: str, cls: str, font: str | None) -> str:
         if font is not None and _CS not in fonts.attrib:
             fonts.set(_CS, font)
     if cls == RTL and props.find(_RTL) is None:
-        mark = etree.Element(_RTL)
-        position = len(props)
-        for index, child in enumerate(props):
-            if child.tag in _AFTER_RTL:
-                position = index
-                break
-        props.insert(position, mark)
+        insert_in_order(props, etree.Element(_RTL), _AFTER_RTL)
     text = etree.tostring(props, encoding="unicode")
     return re.sub(r' xmlns:\w+="[^"]*"', "", text)
 
