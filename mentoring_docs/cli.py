@@ -45,8 +45,6 @@ def _extension(fields_file: str | None) -> Any:
     """The extension a ``--fields`` file declares; a bad file is one error per problem, by path."""
     if fields_file is None:
         return None
-    if not Path(fields_file).is_file():
-        raise click.UsageError(f"{fields_file}: no such file")
     from .extension import load_extension
 
     return load_extension(fields_file)

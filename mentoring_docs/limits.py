@@ -42,6 +42,8 @@ MAX_LONG_TEXT_CHARS = 20_000
 MAX_FIELD_NAME_CHARS = 512
 #: A key, certificate, trust root or password file (``sign``, ``--trust-root``, ``--password-file``).
 MAX_KEY_BYTES = 1 * _MiB
+#: A font file given with ``--font`` (Noto CJK's collection is about 20 MiB).
+MAX_FONT_BYTES = 128 * _MiB
 #: A field extension file (``--fields``); a few dozen questions take a few kilobytes.
 MAX_EXTENSION_BYTES = 1 * _MiB
 #: An extension's definition as a form keeps it (canonical JSON, in characters): an

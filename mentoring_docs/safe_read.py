@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from .errors import MentoringDocsError
 
-__all__ = ["FileRefused", "open_regular", "open_text", "read_limited", "read_regular"]
+__all__ = ["FileRefused", "check_regular", "open_regular", "open_text", "read_limited", "read_regular"]
 
 
 class FileRefused(MentoringDocsError):
@@ -49,14 +49,11 @@ def _mib(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MiB" if size >= 1024 * 1024 else f"{size:,} bytes"
 
 
-def open_regular(path: str | os.PathLike[str], *, label: str | None = None,
-                 limit: int | None = None) -> BinaryIO:
-    """Open ``path`` for reading if it is (or links to) a regular file of at most ``limit`` bytes.
+def check_regular(path: str | os.PathLike[str], *, label: str | None = None, limit: int | None = None) -> None:
+    """Refuse ``path`` (:class:`FileRefused`) unless it is, or links to, a regular file of at most ``limit`` bytes.
 
-    Raises :class:`FileRefused` otherwise. The file is checked before it is
-    opened (opening some devices does something) and again through the open
-    handle (the name may have been swapped in between); the open itself never
-    blocks, even on a FIFO.
+    For files another library opens by name (a font HarfBuzz maps): the same
+    refusals as :func:`open_regular`, without opening the file.
     """
     name = label if label is not None else str(path)
     try:
@@ -67,6 +64,21 @@ def open_regular(path: str | os.PathLike[str], *, label: str | None = None,
         raise FileRefused(name, f"cannot read the file: {exc.strerror or exc}") from None
     if not stat.S_ISREG(before.st_mode):
         raise FileRefused(name, _kind_of(before.st_mode))
+    if limit is not None and before.st_size > limit:
+        raise FileRefused(name, f"too large ({_mib(before.st_size)}; the limit is {_mib(limit)})")
+
+
+def open_regular(path: str | os.PathLike[str], *, label: str | None = None,
+                 limit: int | None = None) -> BinaryIO:
+    """Open ``path`` for reading if it is (or links to) a regular file of at most ``limit`` bytes.
+
+    Raises :class:`FileRefused` otherwise. The file is checked before it is
+    opened (opening some devices does something) and again through the open
+    handle (the name may have been swapped in between); the open itself never
+    blocks, even on a FIFO.
+    """
+    name = label if label is not None else str(path)
+    check_regular(path, label=name)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:

@@ -52,11 +52,10 @@ def read_source(path: str | os.PathLike[str], *, password: str | None = None) ->
     """
     from .. import forms, validation
     from ..limits import MAX_DATA_BYTES
-    from ..safe_read import read_regular
+    from ..safe_read import check_regular, read_regular
 
     source = Path(path)
-    if not source.is_file():
-        raise MentoringDocsError(f"{source}: no such file")
+    check_regular(source)  # missing, a folder, a FIFO or a device: one line naming the file
     if source.suffix.lower() == ".json":
         # Bounded like every JSON data file: a regular file of at most MAX_DATA_BYTES (README, Limits).
         raw = validation.parse_json(read_regular(source, MAX_DATA_BYTES), source=str(source))

@@ -28,6 +28,8 @@ from typing import Iterable
 import uharfbuzz as hb
 
 from ..errors import MentoringDocsError
+from ..limits import MAX_FONT_BYTES
+from ..safe_read import FileRefused, check_regular
 from .font import metrics
 
 #: Font file extensions we load.
@@ -105,8 +107,11 @@ def user_faces(files: Iterable[str | os.PathLike[str]]) -> list[Face]:
     faces: list[Face] = []
     for file in files:
         path = Path(file)
-        if not path.is_file():
-            raise MentoringDocsError(f"{path}: font file not found")
+        try:  # HarfBuzz maps the file by name: refuse FIFOs, devices and huge files first
+            check_regular(path, limit=MAX_FONT_BYTES)
+        except FileRefused as exc:
+            raise MentoringDocsError(f"{path}: font file not found" if exc.missing
+                                     else f"{path}: font file {exc.reason}") from None
         if path.suffix.lower() not in FONT_SUFFIXES:
             raise MentoringDocsError(f"{path}: not a font file (use .ttf, .otf or .ttc)")
         first = load_face(str(path.resolve()), 0)

@@ -110,3 +110,28 @@ def test_flatten_refuses_a_special_file(tmp_path):
     result = run_cli("flatten", tmp_path / "x.pdf", "-o", tmp_path / "flat.pdf", cwd=tmp_path)
     result.clean_failure("is a pipe (FIFO)")
     assert not (tmp_path / "flat.pdf").exists()
+
+
+@pytest.mark.parametrize("name,message", [("x.pdf", "is a pipe (FIFO)"), ("x.docx", "is a device")])
+def test_fonts_extensions_and_calendar_sources_name_what_the_special_file_is(tmp_path, name, message):
+    """``--font``, ``--fields`` and ``calendar`` say what the file is (not "not found") and never block on it."""
+    _specials(tmp_path)
+    special = tmp_path / name
+    data = SAMPLES / "agreement.json"
+    run_cli("fill", "agreement", data, "-o", tmp_path / "out.pdf", "--font", special,
+            cwd=tmp_path).clean_failure(f"{special}: font file {message}")
+    run_cli("fill", "agreement", data, "-o", tmp_path / "out.docx", "--fields", special,
+            cwd=tmp_path).clean_failure(f"{special}: extension file {message}")
+    run_cli("calendar", special, "-o", tmp_path / "pair.ics", cwd=tmp_path).clean_failure(f"{special}: {message}")
+    assert not any((tmp_path / out).exists() for out in ("out.pdf", "out.docx", "pair.ics"))
+
+
+def test_a_font_file_over_the_limit_is_refused_before_it_is_mapped(tmp_path):
+    from mentoring_docs.limits import MAX_FONT_BYTES
+
+    huge = tmp_path / "huge.ttf"
+    with huge.open("wb") as handle:  # sparse: no disk used
+        handle.truncate(MAX_FONT_BYTES + 1)
+    result = run_cli("fill", "agreement", SAMPLES / "agreement.json", "-o", tmp_path / "out.pdf", "--font", huge,
+                     cwd=tmp_path)
+    result.clean_failure(f"{huge}: font file too large")
