@@ -1,8 +1,16 @@
-"""Rendering a compiled Word template: join its text pieces with one record's values.
+"""Rendering a compiled Word template: join its byte pieces with one record's values.
 
 A compiled *program* (see :mod:`.compiler`) is literal XML text, a :class:`Slot` for
 each control and a :class:`Loop` for list rows and goal blocks. Rendering walks it
 once per record: no XML parsing, no template engine.
+
+The program is kept as the compiler made it (the benchmarks read it); what a render
+walks is a *plan* made from it once: the literal text as UTF-8 bytes, and for each
+control, at each place it occurs (its list indices), every state it can be in cut
+into six byte pieces around its five holes (control id, date, bookmark id twice,
+value), with its tag and bookmark name written in. Rendering a control then costs
+a dictionary look-up, the value's own text, and one ``list +=`` of eleven pieces;
+the body is joined once, as bytes, and handed to :class:`~.package.BodyWriter`.
 """
 
 from __future__ import annotations
@@ -19,13 +27,12 @@ from . import controls as ctl
 from .control_names import bookmark_name
 from .controls import ControlKind
 from .ooxml import text_runs_content
-from .package import Member, write_zip
+from .package import BodyWriter, Member
 from .scripts import SPECIAL, RunProps, starts_right_to_left, value_runs
 
 __all__ = ["BODY_LEVEL", "Compiled", "Loop", "Slot"]
 
-#: zlib level for the document body: level 1 is several times faster than the
-#: default and the files are only a little larger.
+#: Deflate level for the document body (ISA-L's level 1: see :class:`~.package.BodyWriter`).
 BODY_LEVEL = 1
 
 # Markers put into the XML before it is serialised, found again when splitting it.
@@ -72,8 +79,8 @@ class Compiled:
         self.kind = kind
         self._first_bookmark = first_bookmark
         self._program = program
-        self._members = members
-        self._body_index = body_index
+        self._plan = _plan(program)
+        self._writer = BodyWriter([m for m in members if m is not None], "word/document.xml", BODY_LEVEL)
         self.placeholders = placeholders
 
     #: A Word form grows with its lists: no list has a limit.
@@ -81,21 +88,16 @@ class Compiled:
 
     def render(self, record: Record) -> bytes:
         """The DOCX bytes of a form filled with ``record``."""
-        return write_zip(self._with_body(self.render_body(record)))
+        return self._writer.write(self.render_body(record))
 
     def render_body(self, record: Record) -> bytes:
         """Only ``word/document.xml`` of the filled form (for tests and benchmarks)."""
-        out: list[str] = []
+        out: list[bytes] = []
         state = _RenderState(record.flat, self._first_bookmark)
-        _run(self._program, record, (), out, state)
+        _run(self._plan, record, (), out, state)
         if state.problems:
             raise DataError(state.problems)
-        return "".join(out).encode("utf-8")
-
-    def _with_body(self, body: bytes) -> list[Member]:
-        members = list(self._members)
-        members[self._body_index] = Member.pack("word/document.xml", body, BODY_LEVEL)
-        return members  # type: ignore[return-value]
+        return b"".join(out)
 
 
 class _RenderState:
@@ -109,25 +111,192 @@ class _RenderState:
         self.problems: list[Problem] = []
 
 
-def _run(program: list[Any], item: Any, indices: tuple[int, ...], out: list[str], state: _RenderState) -> None:
-    append = out.append
+# -- the plan ----------------------------------------------------------------------------------
+
+#: Instances a slot keeps (one per list position seen); past this the cache starts again,
+#: so that a document with huge lists cannot grow it for ever.
+_MAX_INSTANCES = 4096
+
+# What a value of a slot is, decided once per slot rather than per value.
+_BOX, _TEXT, _DATE_PICKER, _DATE_TEXT, _CHOICE, _NUMBER = range(6)
+
+# The five holes of a prepared state, in the order they appear in the XML: the control's
+# w:id (in w:sdtPr), its w:fullDate (in w:date, after w:id), the bookmark's w:id
+# (w:bookmarkStart and w:bookmarkEnd, first in w:sdtContent) and the value (after it).
+_H_SID, _H_DATE, _H_BID, _H_BID_END, _H_VALUE = range(5)
+_BOOKMARK_START, _BOOKMARK_NAME, _BOOKMARK_END, _BOOKMARK_CLOSE = (
+    '<w:bookmarkStart w:id="', '" w:name="', '"/><w:bookmarkEnd w:id="', '"/>')
+
+#: Six byte pieces around the five holes of one state of one control.
+Pieces = tuple[bytes, bytes, bytes, bytes, bytes, bytes]
+
+
+class _SlotPlan:
+    """A slot as a render uses it: what kind of value it takes, and its instances by list position."""
+
+    __slots__ = ("slot", "field", "value", "display", "instances")
+
+    def __init__(self, slot: Slot) -> None:
+        self.slot = slot
+        self.field = slot.field
+        fd_kind = slot.field.kind
+        if slot.kind is ControlKind.CHECKBOX:
+            self.value = _BOX
+        elif fd_kind is FieldKind.DATE:
+            self.value = _DATE_PICKER if slot.kind is ControlKind.DATE else _DATE_TEXT
+        elif fd_kind is FieldKind.CHOICE:
+            self.value = _CHOICE
+        elif fd_kind is FieldKind.NUMBER:
+            self.value = _NUMBER
+        else:
+            self.value = _TEXT
+        self.display = slot.display
+        self.instances: dict[tuple[int, ...], _Instance] = {}
+
+    def instance(self, indices: tuple[int, ...]) -> "_Instance":
+        """The slot at list position ``indices``, prepared on first use."""
+        if len(self.instances) >= _MAX_INSTANCES:
+            self.instances = {}
+        made = self.instances[indices] = _Instance(self, indices)
+        return made
+
+
+class _Instance:
+    """One control at one list position: its path, and each of its states cut into pieces.
+
+    ``simple`` states take the escaped text of a one-run value (the run and its
+    ``w:t`` written in); ``runs`` states take the runs themselves (values with
+    line breaks, tabs or marked scripts). A state that does not fit the five
+    holes (a custom template's control holding a drawing or another control)
+    leaves ``pieces`` False and the control rendered piece by piece.
+    """
+
+    __slots__ = ("path", "marked", "pieces", "empty", "simple", "runs", "simple_rtl", "runs_rtl")
+
+    def __init__(self, plan: _SlotPlan, indices: tuple[int, ...]) -> None:
+        slot = plan.slot
+        self.path = path = slot.path_format.format(*indices) if indices else slot.path_format
+        name = bookmark_name(path)
+        self.marked = name is not None
+        with_value = plan.value != _BOX
+        with_date = plan.value == _DATE_PICKER
+        run_open = f'<w:r>{slot.run_props}<w:t xml:space="preserve">'
+        empty = _cut(slot.empty, path, name, date=False, value=False)
+        filled = _cut(slot.filled, path, name, date=with_date, value=with_value)
+        turned = (filled if slot.filled_rtl is None
+                  else _cut(slot.filled_rtl, path, name, date=with_date, value=with_value))
+        self.pieces = empty is not None and filled is not None and turned is not None
+        self.empty = _encode(empty)
+        self.runs = _encode(filled)
+        self.runs_rtl = _encode(turned)
+        self.simple = _encode(_wrap(filled, run_open) if with_value else filled)
+        self.simple_rtl = _encode(_wrap(turned, run_open) if with_value else turned)
+
+
+def _cut(pieces: list[Any], path: str, name: str | None, *, date: bool, value: bool) -> list[str] | None:
+    """One state's program pieces as six texts around the five holes, or None if they do not fit.
+
+    The tag and the bookmark's name are written in; a hole the state does not
+    have (no date, no value, no bookmark) is left between two texts, and the
+    render fills it with nothing.
+    """
+    holes: list[int | str] = []
+    for piece in pieces:
+        if piece.__class__ is str:
+            holes.append(piece)
+        elif piece == OP_TAG:
+            holes.append(path)
+        elif piece == OP_MARK:
+            if name is not None:
+                holes += [_BOOKMARK_START, _H_BID, f"{_BOOKMARK_NAME}{name}{_BOOKMARK_END}", _H_BID_END,
+                          _BOOKMARK_CLOSE]
+        elif piece == OP_SID:
+            holes.append(_H_SID)
+        elif piece == OP_DATE:
+            holes.append(_H_DATE)
+        elif piece == OP_VALUE:
+            holes.append(_H_VALUE)
+        else:  # a drawing's id inside the control: left to the piece-by-piece render
+            return None
+    found = [h for h in holes if h.__class__ is int]
+    expected = [_H_SID] + ([_H_DATE] if date else []) + ([_H_BID, _H_BID_END] if name is not None else []) \
+        + ([_H_VALUE] if value else [])
+    if found != expected:
+        return None
+    texts = ["", "", "", "", "", ""]
+    at = 0
+    for h in holes:
+        if h.__class__ is int:
+            at = h + 1  # type: ignore[operator]
+        else:
+            texts[at] += h  # type: ignore[operator]
+    return texts
+
+
+def _wrap(texts: list[str] | None, run_open: str) -> list[str] | None:
+    """``texts`` with the value's run and ``w:t`` around the value hole (for one-run values)."""
+    if texts is None:
+        return None
+    out = list(texts)
+    out[_H_VALUE] += run_open
+    out[_H_VALUE + 1] = "</w:t></w:r>" + out[_H_VALUE + 1]
+    return out
+
+
+def _encode(texts: list[str] | None) -> Pieces:
+    if texts is None:
+        return (b"", b"", b"", b"", b"", b"")
+    return tuple(t.encode("utf-8") for t in texts)  # type: ignore[return-value]
+
+
+class _LoopPlan:
+    __slots__ = ("keys", "minimum", "body", "separator")
+
+    def __init__(self, loop: Loop) -> None:
+        self.keys = loop.keys
+        self.minimum = loop.minimum
+        self.body = _plan(loop.body)
+        self.separator = _plan(loop.separator)
+
+
+def _plan(program: list[Any]) -> list[Any]:
+    """``program`` as a render walks it: text as UTF-8 bytes, slots and loops prepared."""
+    out: list[Any] = []
     for piece in program:
         if piece.__class__ is str:
-            append(piece)
-        elif piece.__class__ is int:
-            if piece == OP_SID:
-                state.sid += 1
-                append(str(state.sid))
-            else:  # OP_DID
-                state.did += 1
-                append(str(state.did))
+            out.append(piece.encode("utf-8"))
         elif piece.__class__ is Slot:
-            _render_slot(piece, indices, out, state)
+            out.append(_SlotPlan(piece))
+        elif piece.__class__ is Loop:
+            out.append(_LoopPlan(piece))
         else:
+            out.append(piece)
+    return out
+
+
+# -- rendering ---------------------------------------------------------------------------------
+
+
+def _run(plan: list[Any], item: Any, indices: tuple[int, ...], out: list[bytes], state: _RenderState) -> None:
+    append = out.append
+    for piece in plan:
+        cls = piece.__class__
+        if cls is bytes:
+            append(piece)
+        elif cls is _SlotPlan:
+            _render_slot(piece, indices, out, state)
+        elif cls is _LoopPlan:
             _render_loop(piece, item, indices, out, state)
+        elif piece == OP_SID:
+            state.sid += 1
+            append(b"%d" % state.sid)
+        else:  # OP_DID
+            state.did += 1
+            append(b"%d" % state.did)
 
 
-def _render_loop(loop: Loop, item: Any, indices: tuple[int, ...], out: list[str], state: _RenderState) -> None:
+def _render_loop(loop: _LoopPlan, item: Any, indices: tuple[int, ...], out: list[bytes],
+                 state: _RenderState) -> None:
     value: Any = item
     for key in loop.keys:
         value = value.get(key) if value.__class__ is dict or isinstance(value, Mapping) else None
@@ -138,8 +307,69 @@ def _render_loop(loop: Loop, item: Any, indices: tuple[int, ...], out: list[str]
         _run(loop.body, items[i] if i < len(items) else {}, indices + (i,), out, state)
 
 
-def _render_slot(slot: Slot, indices: tuple[int, ...], out: list[str], state: _RenderState) -> None:
-    path = slot.path_format.format(*indices) if indices else slot.path_format
+def _escaped(text: str) -> bytes:
+    """``text`` escaped for XML character data, as UTF-8 (as :func:`.ooxml.esc`, faster on text without markup)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text.encode("utf-8")
+
+
+def _render_slot(plan: _SlotPlan, indices: tuple[int, ...], out: list[bytes], state: _RenderState) -> None:
+    inst = plan.instances.get(indices)
+    if inst is None:
+        inst = plan.instance(indices)
+    if not inst.pieces:
+        _render_slot_pieces(plan.slot, inst.path, out, state)
+        return
+    value = state.flat.get(inst.path)
+    date = data = b""
+    kind = plan.value
+    if kind == _BOX:
+        pieces = inst.simple if value else inst.empty
+    elif value is None:
+        pieces = inst.empty
+    else:
+        if kind == _TEXT:
+            text = value
+            bad = illegal_character(text)
+            if bad is not None:
+                state.problems.append(Problem(inst.path, illegal_character_message(bad, "Word documents")))
+                text = ""  # no document is made; the rest is still checked, so every problem is told
+        elif kind == _DATE_PICKER:
+            date = b"%sT00:00:00Z" % value.isoformat().encode("ascii")
+            text = ctl.format_date(value, plan.slot.date_format)
+        elif kind == _DATE_TEXT:
+            text = value.isoformat()
+        elif kind == _CHOICE:
+            text = plan.display.get(value) or plan.field.choice_label(value)
+        else:
+            text = plan.field.to_text(value)
+        if not text.isascii() and SPECIAL.search(text) is not None:
+            # A script Word marks: several runs, and maybe a right-to-left paragraph.
+            data = value_runs(text, plan.slot.marked).encode("utf-8")
+            pieces = inst.runs_rtl if starts_right_to_left(text) else inst.runs
+        elif text and "\n" not in text and "\t" not in text:
+            data = _escaped(text)
+            pieces = inst.simple
+        else:
+            data = f"<w:r>{plan.slot.run_props}{text_runs_content(text)}</w:r>".encode("utf-8")
+            pieces = inst.runs
+    state.sid += 1
+    if inst.marked:
+        state.bid += 1
+        bid = b"%d" % state.bid
+    else:
+        bid = b""
+    out += (pieces[0], b"%d" % state.sid, pieces[1], date, pieces[2], bid, pieces[3], bid, pieces[4], data,
+            pieces[5])
+
+
+def _render_slot_pieces(slot: Slot, path: str, out: list[bytes], state: _RenderState) -> None:
+    """A control whose states do not fit the five holes, rendered piece by piece from the program."""
     value = state.flat.get(path)
     text = ""
     full_date = ""
@@ -163,11 +393,13 @@ def _render_slot(slot: Slot, indices: tuple[int, ...], out: list[str], state: _R
             bad = illegal_character(text)
             if bad is not None:
                 state.problems.append(Problem(path, illegal_character_message(bad, "Word documents")))
+                text = ""  # no document is made; the rest is still checked, so every problem is told
         if not text.isascii() and SPECIAL.search(text) is not None:
             marked = True
             if slot.filled_rtl is not None and starts_right_to_left(text):
                 pieces = slot.filled_rtl
-    append = out.append
+    parts: list[str] = []
+    append = parts.append
     for piece in pieces:
         if piece.__class__ is str:
             append(piece)
@@ -180,7 +412,7 @@ def _render_slot(slot: Slot, indices: tuple[int, ...], out: list[str], state: _R
             name = bookmark_name(path)
             if name is not None:
                 state.bid += 1
-                append(f'<w:bookmarkStart w:id="{state.bid}" w:name="{name}"/><w:bookmarkEnd w:id="{state.bid}"/>')
+                append(f"{_BOOKMARK_START}{state.bid}{_BOOKMARK_NAME}{name}{_BOOKMARK_END}{state.bid}{_BOOKMARK_CLOSE}")
         elif piece == OP_VALUE:
             if marked:
                 append(value_runs(text, slot.marked))
@@ -191,3 +423,4 @@ def _render_slot(slot: Slot, indices: tuple[int, ...], out: list[str], state: _R
         elif piece == OP_DID:
             state.did += 1
             append(str(state.did))
+    out.append("".join(parts).encode("utf-8"))
