@@ -21,12 +21,12 @@ from typing import Any, Mapping
 
 from ..catalogue import Field, FieldKind
 from ..errors import DataError, Problem
-from ..text_values import illegal_character, illegal_character_message
+from ..text_values import format_number, illegal_character, illegal_character_message
 from ..validation import Record
 from . import controls as ctl
 from .control_names import bookmark_name
 from .controls import ControlKind
-from .ooxml import text_runs_content
+from .ooxml import esc, text_runs_content
 from .package import BodyWriter, Member
 from .scripts import SPECIAL, RunProps, starts_right_to_left, value_runs
 
@@ -118,7 +118,10 @@ class _RenderState:
 _MAX_INSTANCES = 4096
 
 # What a value of a slot is, decided once per slot rather than per value.
-_BOX, _TEXT, _DATE_PICKER, _DATE_TEXT, _CHOICE, _NUMBER = range(6)
+_BOX, _TEXT, _DATE_ISO, _DATE_PICKER, _DATE_TEXT, _CHOICE, _NUMBER = range(7)
+
+# States of an instance, by index in ``_Instance.states``.
+_EMPTY, _SIMPLE, _RUNS, _RUNS_RTL = range(4)
 
 # The five holes of a prepared state, in the order they appear in the XML: the control's
 # w:id (in w:sdtPr), its w:fullDate (in w:date, after w:id), the bookmark's w:id
@@ -134,16 +137,20 @@ Pieces = tuple[bytes, bytes, bytes, bytes, bytes, bytes]
 class _SlotPlan:
     """A slot as a render uses it: what kind of value it takes, and its instances by list position."""
 
-    __slots__ = ("slot", "field", "value", "display", "instances")
+    __slots__ = ("slot", "before", "field", "value", "display", "choices", "instances")
 
-    def __init__(self, slot: Slot) -> None:
+    def __init__(self, slot: Slot, before: str = "") -> None:
         self.slot = slot
+        self.before = before  # the program's text right before the control
         self.field = slot.field
         fd_kind = slot.field.kind
         if slot.kind is ControlKind.CHECKBOX:
             self.value = _BOX
         elif fd_kind is FieldKind.DATE:
-            self.value = _DATE_PICKER if slot.kind is ControlKind.DATE else _DATE_TEXT
+            if slot.kind is not ControlKind.DATE:
+                self.value = _DATE_TEXT
+            else:  # the picker's own text: ISO dates (the built-in templates') need no formatting
+                self.value = _DATE_ISO if slot.date_format == ctl.DATE_FORMAT else _DATE_PICKER
         elif fd_kind is FieldKind.CHOICE:
             self.value = _CHOICE
         elif fd_kind is FieldKind.NUMBER:
@@ -151,6 +158,8 @@ class _SlotPlan:
         else:
             self.value = _TEXT
         self.display = slot.display
+        #: ``(state, value XML)`` of each choice rendered so far (a field has few choices).
+        self.choices: dict[str, tuple[int, bytes, bytes]] = {}
         self.instances: dict[tuple[int, ...], _Instance] = {}
 
     def instance(self, indices: tuple[int, ...]) -> "_Instance":
@@ -171,7 +180,7 @@ class _Instance:
     leaves ``pieces`` False and the control rendered piece by piece.
     """
 
-    __slots__ = ("path", "marked", "pieces", "empty", "simple", "runs", "simple_rtl", "runs_rtl")
+    __slots__ = ("path", "marked", "pieces", "empty", "simple", "runs", "runs_rtl", "states")
 
     def __init__(self, plan: _SlotPlan, indices: tuple[int, ...]) -> None:
         slot = plan.slot
@@ -179,28 +188,31 @@ class _Instance:
         name = bookmark_name(path)
         self.marked = name is not None
         with_value = plan.value != _BOX
-        with_date = plan.value == _DATE_PICKER
+        with_date = plan.value in (_DATE_ISO, _DATE_PICKER)
         run_open = f'<w:r>{slot.run_props}<w:t xml:space="preserve">'
-        empty = _cut(slot.empty, path, name, date=False, value=False)
-        filled = _cut(slot.filled, path, name, date=with_date, value=with_value)
+        before = plan.before
+        empty = _cut(before, slot.empty, path, name, date=False, value=False)
+        filled = _cut(before, slot.filled, path, name, date=with_date, value=with_value)
         turned = (filled if slot.filled_rtl is None
-                  else _cut(slot.filled_rtl, path, name, date=with_date, value=with_value))
+                  else _cut(before, slot.filled_rtl, path, name, date=with_date, value=with_value))
         self.pieces = empty is not None and filled is not None and turned is not None
         self.empty = _encode(empty)
         self.runs = _encode(filled)
         self.runs_rtl = _encode(turned)
         self.simple = _encode(_wrap(filled, run_open) if with_value else filled)
-        self.simple_rtl = _encode(_wrap(turned, run_open) if with_value else turned)
+        self.states = (self.empty, self.simple, self.runs, self.runs_rtl)
 
 
-def _cut(pieces: list[Any], path: str, name: str | None, *, date: bool, value: bool) -> list[str] | None:
-    """One state's program pieces as six texts around the five holes, or None if they do not fit.
+def _cut(before: str, pieces: list[Any], path: str, name: str | None, *, date: bool,
+         value: bool) -> list[str] | None:
+    """One state's program pieces, after the text ``before``, as six texts around the five holes,
+    or None if they do not fit.
 
     The tag and the bookmark's name are written in; a hole the state does not
     have (no date, no value, no bookmark) is left between two texts, and the
     render fills it with nothing.
     """
-    holes: list[int | str] = []
+    holes: list[int | str] = [before]
     for piece in pieces:
         if piece.__class__ is str:
             holes.append(piece)
@@ -260,17 +272,26 @@ class _LoopPlan:
 
 
 def _plan(program: list[Any]) -> list[Any]:
-    """``program`` as a render walks it: text as UTF-8 bytes, slots and loops prepared."""
+    """``program`` as a render walks it: slots and loops prepared, text as UTF-8 bytes.
+
+    Text right before a control goes into the control's pieces (one list entry less
+    to walk per control); other text stays an entry of its own.
+    """
     out: list[Any] = []
+    text = ""
     for piece in program:
         if piece.__class__ is str:
-            out.append(piece.encode("utf-8"))
-        elif piece.__class__ is Slot:
-            out.append(_SlotPlan(piece))
-        elif piece.__class__ is Loop:
-            out.append(_LoopPlan(piece))
+            text += piece
+            continue
+        if piece.__class__ is Slot:
+            out.append(_SlotPlan(piece, text))
         else:
-            out.append(piece)
+            if text:
+                out.append(text.encode("utf-8"))
+            out.append(_LoopPlan(piece) if piece.__class__ is Loop else piece)
+        text = ""
+    if text:
+        out.append(text.encode("utf-8"))
     return out
 
 
@@ -278,21 +299,83 @@ def _plan(program: list[Any]) -> list[Any]:
 
 
 def _run(plan: list[Any], item: Any, indices: tuple[int, ...], out: list[bytes], state: _RenderState) -> None:
+    # One function for text, controls and the ids between them: a control is the
+    # inner loop of every render, so its work is written out here, the counters
+    # kept in locals (written back around a list, which renders through the state).
     append = out.append
+    flat = state.flat
+    sid = state.sid
+    bid = state.bid
     for piece in plan:
         cls = piece.__class__
         if cls is bytes:
             append(piece)
-        elif cls is _SlotPlan:
-            _render_slot(piece, indices, out, state)
-        elif cls is _LoopPlan:
-            _render_loop(piece, item, indices, out, state)
-        elif piece == OP_SID:
-            state.sid += 1
-            append(b"%d" % state.sid)
-        else:  # OP_DID
-            state.did += 1
-            append(b"%d" % state.did)
+            continue
+        if cls is not _SlotPlan:
+            state.sid, state.bid = sid, bid
+            if cls is _LoopPlan:
+                _render_loop(piece, item, indices, out, state)
+            elif piece == OP_SID:
+                state.sid += 1
+                append(b"%d" % state.sid)
+            else:  # OP_DID
+                state.did += 1
+                append(b"%d" % state.did)
+            sid, bid = state.sid, state.bid
+            continue
+        inst = piece.instances.get(indices)
+        if inst is None:
+            inst = piece.instance(indices)
+        if not inst.pieces:
+            state.sid, state.bid = sid, bid
+            append(piece.before.encode("utf-8"))
+            _render_slot_pieces(piece.slot, inst.path, out, state)
+            sid, bid = state.sid, state.bid
+            continue
+        value = flat.get(inst.path)
+        date = data = b""
+        kind = piece.value
+        if kind == _BOX:
+            pieces = inst.simple if value else inst.empty
+        elif value is None:
+            pieces = inst.empty
+        elif kind == _TEXT and value.isascii() and value.isprintable() and value:
+            # Most values: printable ASCII in one run, with only &, < and > to escape
+            # (as ooxml.esc does, faster on text without them).
+            if "&" in value:
+                value = value.replace("&", "&amp;")
+            if "<" in value:
+                value = value.replace("<", "&lt;")
+            if ">" in value:
+                value = value.replace(">", "&gt;")
+            data = value.encode("ascii")
+            pieces = inst.simple
+        elif kind == _DATE_ISO:
+            text = value.isoformat()
+            data = text.encode("ascii")
+            date = data + b"T00:00:00Z"
+            pieces = inst.simple
+        elif kind == _NUMBER and (value.__class__ is int or value.__class__ is float):
+            data = format_number(value).encode("ascii")  # digits, a sign, a point or an exponent
+            pieces = inst.simple
+        elif kind == _CHOICE:
+            known = piece.choices.get(value)
+            if known is None:
+                known = piece.choices[value] = _value(piece, inst.path, value, state.problems)
+            pieces = inst.states[known[0]]
+            data = known[1]
+        else:
+            which, data, date = _value(piece, inst.path, value, state.problems)
+            pieces = inst.states[which]
+        sid += 1
+        if inst.marked:
+            bid += 1
+            mark = b"%d" % bid
+        else:
+            mark = b""
+        out += (pieces[0], b"%d" % sid, pieces[1], date, pieces[2], mark, pieces[3], mark, pieces[4], data,
+                pieces[5])
+    state.sid, state.bid = sid, bid
 
 
 def _render_loop(loop: _LoopPlan, item: Any, indices: tuple[int, ...], out: list[bytes],
@@ -307,65 +390,32 @@ def _render_loop(loop: _LoopPlan, item: Any, indices: tuple[int, ...], out: list
         _run(loop.body, items[i] if i < len(items) else {}, indices + (i,), out, state)
 
 
-def _escaped(text: str) -> bytes:
-    """``text`` escaped for XML character data, as UTF-8 (as :func:`.ooxml.esc`, faster on text without markup)."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text.encode("utf-8")
-
-
-def _render_slot(plan: _SlotPlan, indices: tuple[int, ...], out: list[bytes], state: _RenderState) -> None:
-    inst = plan.instances.get(indices)
-    if inst is None:
-        inst = plan.instance(indices)
-    if not inst.pieces:
-        _render_slot_pieces(plan.slot, inst.path, out, state)
-        return
-    value = state.flat.get(inst.path)
-    date = data = b""
+def _value(plan: _SlotPlan, path: str, value: Any, problems: list[Problem]) -> tuple[int, bytes, bytes]:
+    """``(state, value XML, full date)`` of a value the quick paths of :func:`_run` do not take."""
     kind = plan.value
-    if kind == _BOX:
-        pieces = inst.simple if value else inst.empty
-    elif value is None:
-        pieces = inst.empty
+    date = b""
+    if kind == _TEXT:
+        text = value
+        bad = illegal_character(text)
+        if bad is not None:
+            problems.append(Problem(path, illegal_character_message(bad, "Word documents")))
+            text = ""  # no document is made; the rest is still checked, so every problem is told
+    elif kind == _DATE_PICKER or kind == _DATE_ISO:
+        date = b"%sT00:00:00Z" % value.isoformat().encode("ascii")
+        text = ctl.format_date(value, plan.slot.date_format)
+    elif kind == _DATE_TEXT:
+        text = value.isoformat()
+    elif kind == _CHOICE:
+        text = plan.display.get(value) or plan.field.choice_label(value)
     else:
-        if kind == _TEXT:
-            text = value
-            bad = illegal_character(text)
-            if bad is not None:
-                state.problems.append(Problem(inst.path, illegal_character_message(bad, "Word documents")))
-                text = ""  # no document is made; the rest is still checked, so every problem is told
-        elif kind == _DATE_PICKER:
-            date = b"%sT00:00:00Z" % value.isoformat().encode("ascii")
-            text = ctl.format_date(value, plan.slot.date_format)
-        elif kind == _DATE_TEXT:
-            text = value.isoformat()
-        elif kind == _CHOICE:
-            text = plan.display.get(value) or plan.field.choice_label(value)
-        else:
-            text = plan.field.to_text(value)
-        if not text.isascii() and SPECIAL.search(text) is not None:
-            # A script Word marks: several runs, and maybe a right-to-left paragraph.
-            data = value_runs(text, plan.slot.marked).encode("utf-8")
-            pieces = inst.runs_rtl if starts_right_to_left(text) else inst.runs
-        elif text and "\n" not in text and "\t" not in text:
-            data = _escaped(text)
-            pieces = inst.simple
-        else:
-            data = f"<w:r>{plan.slot.run_props}{text_runs_content(text)}</w:r>".encode("utf-8")
-            pieces = inst.runs
-    state.sid += 1
-    if inst.marked:
-        state.bid += 1
-        bid = b"%d" % state.bid
-    else:
-        bid = b""
-    out += (pieces[0], b"%d" % state.sid, pieces[1], date, pieces[2], bid, pieces[3], bid, pieces[4], data,
-            pieces[5])
+        text = plan.field.to_text(value)
+    if not text.isascii() and SPECIAL.search(text) is not None:
+        # A script Word marks: several runs, and maybe a right-to-left paragraph.
+        data = value_runs(text, plan.slot.marked).encode("utf-8")
+        return (_RUNS_RTL if starts_right_to_left(text) else _RUNS), data, date
+    if text and "\n" not in text and "\t" not in text:
+        return _SIMPLE, esc(text).encode("utf-8"), date
+    return _RUNS, f"<w:r>{plan.slot.run_props}{text_runs_content(text)}</w:r>".encode("utf-8"), date
 
 
 def _render_slot_pieces(slot: Slot, path: str, out: list[bytes], state: _RenderState) -> None:
