@@ -79,7 +79,7 @@ class Compiled:
         self.kind = kind
         self._first_bookmark = first_bookmark
         self._program = program
-        self._plan = _plan(program)
+        self._row = _row(_plan(program), ())
         self._writer = BodyWriter([m for m in members if m is not None], "word/document.xml", BODY_LEVEL)
         self.placeholders = placeholders
 
@@ -94,7 +94,7 @@ class Compiled:
         """Only ``word/document.xml`` of the filled form (for tests and benchmarks)."""
         out: list[bytes] = []
         state = _RenderState(record.flat, self._first_bookmark)
-        _run(self._plan, record, (), out, state)
+        _run(self._row, record, (), out, state)
         if state.problems:
             raise DataError(state.problems)
         return b"".join(out)
@@ -112,10 +112,17 @@ class _RenderState:
 
 
 # -- the plan ----------------------------------------------------------------------------------
+#
+# A plan is the program with its slots and loops prepared (_SlotPlan, _LoopPlan) and its
+# text as bytes. A *row* is a plan at one list position: each slot replaced by its
+# _Instance there (path, tag and bookmark name written in). The top level is one row,
+# made with the template; a list item's row is made the first time that position is
+# rendered and kept by its loop, so a render looks up one row per list item, not one
+# instance per control.
 
-#: Instances a slot keeps (one per list position seen); past this the cache starts again,
-#: so that a document with huge lists cannot grow it for ever.
-_MAX_INSTANCES = 4096
+#: Rows a loop keeps (one per list position seen); past this it starts again, so that
+#: documents with huge lists cannot grow it for ever.
+_MAX_ROWS = 2048
 
 # What a value of a slot is, decided once per slot rather than per value.
 _BOX, _TEXT, _DATE_ISO, _DATE_PICKER, _DATE_TEXT, _CHOICE, _NUMBER = range(7)
@@ -135,9 +142,9 @@ Pieces = tuple[bytes, bytes, bytes, bytes, bytes, bytes]
 
 
 class _SlotPlan:
-    """A slot as a render uses it: what kind of value it takes, and its instances by list position."""
+    """A slot as a render uses it: the text before it, and what kind of value it takes."""
 
-    __slots__ = ("slot", "before", "field", "value", "display", "choices", "instances")
+    __slots__ = ("slot", "before", "field", "value", "display", "choices")
 
     def __init__(self, slot: Slot, before: str = "") -> None:
         self.slot = slot
@@ -158,16 +165,8 @@ class _SlotPlan:
         else:
             self.value = _TEXT
         self.display = slot.display
-        #: ``(state, value XML)`` of each choice rendered so far (a field has few choices).
+        #: ``(state, value XML, date)`` of each choice rendered so far (a field has few choices).
         self.choices: dict[str, tuple[int, bytes, bytes]] = {}
-        self.instances: dict[tuple[int, ...], _Instance] = {}
-
-    def instance(self, indices: tuple[int, ...]) -> "_Instance":
-        """The slot at list position ``indices``, prepared on first use."""
-        if len(self.instances) >= _MAX_INSTANCES:
-            self.instances = {}
-        made = self.instances[indices] = _Instance(self, indices)
-        return made
 
 
 class _Instance:
@@ -180,10 +179,12 @@ class _Instance:
     leaves ``pieces`` False and the control rendered piece by piece.
     """
 
-    __slots__ = ("path", "marked", "pieces", "empty", "simple", "runs", "runs_rtl", "states")
+    __slots__ = ("plan", "value", "path", "marked", "pieces", "empty", "simple", "runs", "runs_rtl", "states")
 
     def __init__(self, plan: _SlotPlan, indices: tuple[int, ...]) -> None:
         slot = plan.slot
+        self.plan = plan
+        self.value = plan.value
         self.path = path = slot.path_format.format(*indices) if indices else slot.path_format
         name = bookmark_name(path)
         self.marked = name is not None
@@ -262,13 +263,31 @@ def _encode(texts: list[str] | None) -> Pieces:
 
 
 class _LoopPlan:
-    __slots__ = ("keys", "minimum", "body", "separator")
+    """A loop as a render uses it: its body and separator plans, and their rows by list position."""
+
+    __slots__ = ("keys", "minimum", "body", "separator", "rows", "separators")
 
     def __init__(self, loop: Loop) -> None:
         self.keys = loop.keys
         self.minimum = loop.minimum
         self.body = _plan(loop.body)
         self.separator = _plan(loop.separator)
+        self.rows: dict[tuple[int, ...], list[Any]] = {}        # item position -> row of the body
+        self.separators: dict[tuple[int, ...], list[Any]] = {}  # position of the list -> row of the separator
+
+    def row(self, indices: tuple[int, ...]) -> list[Any]:
+        """The body's row for the item at ``indices``, made on first use."""
+        if len(self.rows) >= _MAX_ROWS:
+            self.rows = {}
+        made = self.rows[indices] = _row(self.body, indices)
+        return made
+
+    def separator_row(self, indices: tuple[int, ...]) -> list[Any]:
+        """The separator's row inside the list at ``indices``, made on first use."""
+        if len(self.separators) >= _MAX_ROWS:
+            self.separators = {}
+        made = self.separators[indices] = _row(self.separator, indices)
+        return made
 
 
 def _plan(program: list[Any]) -> list[Any]:
@@ -295,27 +314,44 @@ def _plan(program: list[Any]) -> list[Any]:
     return out
 
 
+def _row(plan: list[Any], indices: tuple[int, ...]) -> list[Any]:
+    """``plan`` at list position ``indices``: each slot replaced by its instance there."""
+    return [_Instance(piece, indices) if piece.__class__ is _SlotPlan else piece for piece in plan]
+
+
 # -- rendering ---------------------------------------------------------------------------------
 
+#: Ids below this are written from a table (a look-up is several times as fast as ``b"%d" % n``).
+_IDS_KEPT = 4096
+_ID_TABLE: list[tuple[bytes, ...]] = []
 
-def _run(plan: list[Any], item: Any, indices: tuple[int, ...], out: list[bytes], state: _RenderState) -> None:
+
+def _ids() -> tuple[bytes, ...]:
+    """``b"0"``, ``b"1"``... up to :data:`_IDS_KEPT`, made on the first render (not on import)."""
+    if not _ID_TABLE:
+        _ID_TABLE.append(tuple(b"%d" % n for n in range(_IDS_KEPT)))
+    return _ID_TABLE[0]
+
+
+
+def _run(row: list[Any], item: Any, indices: tuple[int, ...], out: list[bytes], state: _RenderState) -> None:
     # One function for text, controls and the ids between them: a control is the
     # inner loop of every render, so its work is written out here, the counters
     # kept in locals (written back around a list, which renders through the state).
     append = out.append
     flat = state.flat
+    ids = _ids()
     sid = state.sid
     bid = state.bid
-    for piece in plan:
-        cls = piece.__class__
-        if cls is bytes:
-            append(piece)
-            continue
-        if cls is not _SlotPlan:
+    for inst in row:
+        if inst.__class__ is not _Instance:
+            if inst.__class__ is bytes:
+                append(inst)
+                continue
             state.sid, state.bid = sid, bid
-            if cls is _LoopPlan:
-                _render_loop(piece, item, indices, out, state)
-            elif piece == OP_SID:
+            if inst.__class__ is _LoopPlan:
+                _render_loop(inst, item, indices, out, state)
+            elif inst == OP_SID:
                 state.sid += 1
                 append(b"%d" % state.sid)
             else:  # OP_DID
@@ -323,18 +359,15 @@ def _run(plan: list[Any], item: Any, indices: tuple[int, ...], out: list[bytes],
                 append(b"%d" % state.did)
             sid, bid = state.sid, state.bid
             continue
-        inst = piece.instances.get(indices)
-        if inst is None:
-            inst = piece.instance(indices)
         if not inst.pieces:
             state.sid, state.bid = sid, bid
-            append(piece.before.encode("utf-8"))
-            _render_slot_pieces(piece.slot, inst.path, out, state)
+            append(inst.plan.before.encode("utf-8"))
+            _render_slot_pieces(inst.plan.slot, inst.path, out, state)
             sid, bid = state.sid, state.bid
             continue
         value = flat.get(inst.path)
         date = data = b""
-        kind = piece.value
+        kind = inst.value
         if kind == _BOX:
             pieces = inst.simple if value else inst.empty
         elif value is None:
@@ -351,30 +384,30 @@ def _run(plan: list[Any], item: Any, indices: tuple[int, ...], out: list[bytes],
             data = value.encode("ascii")
             pieces = inst.simple
         elif kind == _DATE_ISO:
-            text = value.isoformat()
-            data = text.encode("ascii")
+            data = value.isoformat().encode("ascii")
             date = data + b"T00:00:00Z"
             pieces = inst.simple
         elif kind == _NUMBER and (value.__class__ is int or value.__class__ is float):
             data = format_number(value).encode("ascii")  # digits, a sign, a point or an exponent
             pieces = inst.simple
         elif kind == _CHOICE:
-            known = piece.choices.get(value)
+            choices = inst.plan.choices
+            known = choices.get(value)
             if known is None:
-                known = piece.choices[value] = _value(piece, inst.path, value, state.problems)
+                known = choices[value] = _value(inst.plan, inst.path, value, state.problems)
             pieces = inst.states[known[0]]
             data = known[1]
         else:
-            which, data, date = _value(piece, inst.path, value, state.problems)
+            which, data, date = _value(inst.plan, inst.path, value, state.problems)
             pieces = inst.states[which]
         sid += 1
         if inst.marked:
             bid += 1
-            mark = b"%d" % bid
+            mark = ids[bid] if bid < _IDS_KEPT else b"%d" % bid
         else:
             mark = b""
-        out += (pieces[0], b"%d" % sid, pieces[1], date, pieces[2], mark, pieces[3], mark, pieces[4], data,
-                pieces[5])
+        out += (pieces[0], ids[sid] if sid < _IDS_KEPT else b"%d" % sid, pieces[1], date, pieces[2], mark, pieces[3],
+                mark, pieces[4], data, pieces[5])
     state.sid, state.bid = sid, bid
 
 
@@ -384,10 +417,19 @@ def _render_loop(loop: _LoopPlan, item: Any, indices: tuple[int, ...], out: list
     for key in loop.keys:
         value = value.get(key) if value.__class__ is dict or isinstance(value, Mapping) else None
     items = value if isinstance(value, list) else []
+    rows = loop.rows
     for i in range(max(len(items), loop.minimum)):
         if i:
-            _run(loop.separator, None, indices, out, state)
-        _run(loop.body, items[i] if i < len(items) else {}, indices + (i,), out, state)
+            separator = loop.separators.get(indices)
+            if separator is None:
+                separator = loop.separator_row(indices)
+            _run(separator, None, indices, out, state)
+        at = indices + (i,)
+        row = rows.get(at)
+        if row is None:
+            row = loop.row(at)
+            rows = loop.rows
+        _run(row, items[i] if i < len(items) else {}, at, out, state)
 
 
 def _value(plan: _SlotPlan, path: str, value: Any, problems: list[Problem]) -> tuple[int, bytes, bytes]:
