@@ -63,18 +63,23 @@ def qn(tag: str) -> str:
     return f"{{{NSMAP[prefix]}}}{local}"
 
 
-_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
-
-
 def esc(text: str) -> str:
     """``text`` escaped for XML character data."""
-    return text.translate(_TEXT_ESCAPES)
+    # str.replace, not str.translate: translate looks every character up in a dict when
+    # a character maps to several, ~25 ns each; a replace that finds nothing is a memchr.
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
 
 
 def esc_attr(text: str) -> str:
     """``text`` escaped for a double-quoted XML attribute value."""
-    return text.translate(_ATTR_ESCAPES)
+    text = esc(text)
+    return text.replace('"', "&quot;") if '"' in text else text
 
 
 def insert_in_order(parent: etree._Element, node: etree._Element, later: Collection[str]) -> None:
@@ -99,7 +104,7 @@ def text_runs_content(text: str) -> str:
     trailing and repeated spaces read back exactly.
     """
     if "\n" not in text and "\t" not in text:
-        return f'<w:t xml:space="preserve">{text.translate(_TEXT_ESCAPES)}</w:t>' if text else ""
+        return f'<w:t xml:space="preserve">{esc(text)}</w:t>' if text else ""
     # Split by str.split rather than a regular expression (this runs for every long
     # text of every filled form); an empty piece between two breaks writes nothing.
     lines = []
@@ -112,7 +117,7 @@ def text_runs_content(text: str) -> str:
 
 
 def _text_element(text: str) -> str:
-    return f'<w:t xml:space="preserve">{text.translate(_TEXT_ESCAPES)}</w:t>' if text else ""
+    return f'<w:t xml:space="preserve">{esc(text)}</w:t>' if text else ""
 
 
 # Clark names (``{namespace}local``) of the elements and attributes the template
