@@ -114,37 +114,48 @@ class _RenderState:
 # -- the plan ----------------------------------------------------------------------------------
 #
 # A plan is the program with its slots and loops prepared (_SlotPlan, _LoopPlan) and its
-# text as bytes. A *row* is a plan at one list position: each slot replaced by its
-# _Instance there (path, tag and bookmark name written in). The top level is one row,
-# made with the template; a list item's row is made the first time that position is
-# rendered and kept by its loop, so a render looks up one row per list item, not one
-# instance per control.
+# text as bytes. Each slot cuts every state its control can be in into six byte pieces
+# around five holes, once. A *row* is a plan at one list position: each slot replaced
+# by its _Instance there (the path, its tag and bookmark name as bytes). The top level
+# is one row, made with the template; a list item's row is made the first time that
+# position is rendered and kept by its loop, so a render looks up one row per list
+# item, not one instance per control.
 
 #: Rows a loop keeps (one per list position seen); past this it starts again, so that
-#: documents with huge lists cannot grow it for ever.
-_MAX_ROWS = 2048
+#: documents with huge lists cannot grow it for ever. A row holds only paths and names
+#: (the pieces belong to the slots), so even a full one is small.
+_MAX_ROWS = 4096
 
 # What a value of a slot is, decided once per slot rather than per value.
 _BOX, _TEXT, _DATE_ISO, _DATE_PICKER, _DATE_TEXT, _CHOICE, _NUMBER = range(7)
 
-# States of an instance, by index in ``_Instance.states``.
+# States of a slot, by index in ``_SlotPlan.states``.
 _EMPTY, _SIMPLE, _RUNS, _RUNS_RTL = range(4)
 
-# The five holes of a prepared state, in the order they appear in the XML: the control's
-# w:id (in w:sdtPr), its w:fullDate (in w:date, after w:id), the bookmark's w:id
-# (w:bookmarkStart and w:bookmarkEnd, first in w:sdtContent) and the value (after it).
-_H_SID, _H_DATE, _H_BID, _H_BID_END, _H_VALUE = range(5)
-_BOOKMARK_START, _BOOKMARK_NAME, _BOOKMARK_END, _BOOKMARK_CLOSE = (
-    '<w:bookmarkStart w:id="', '" w:name="', '"/><w:bookmarkEnd w:id="', '"/>')
+# The five holes of a state, in the order the compiler writes them: the control's w:tag
+# and w:id (in w:sdtPr, in the schema's order), its w:fullDate (in w:date, after them),
+# the bookmark naming it (first in w:sdtContent) and the value (after the bookmark).
+_H_TAG, _H_SID, _H_DATE, _H_MARK, _H_VALUE = range(5)
+_BOOKMARK_START = b'<w:bookmarkStart w:id="'
+_BOOKMARK_CLOSE = b'"/>'
 
 #: Six byte pieces around the five holes of one state of one control.
 Pieces = tuple[bytes, bytes, bytes, bytes, bytes, bytes]
 
 
 class _SlotPlan:
-    """A slot as a render uses it: the text before it, and what kind of value it takes."""
+    """A slot as a render uses it: what kind of value it takes, and its states cut into pieces.
 
-    __slots__ = ("slot", "before", "field", "value", "display", "choices")
+    ``simple`` states take the escaped text of a one-run value (the run and its
+    ``w:t`` written in); ``runs`` states take the runs themselves (values with
+    line breaks, tabs or marked scripts). When a state does not fit the five holes
+    (a custom template's control holding a drawing or another control, or its
+    w:id before its w:tag), ``pieces`` is False and the control is rendered piece
+    by piece from the program.
+    """
+
+    __slots__ = ("slot", "before", "field", "value", "display", "choices", "pieces", "empty", "simple", "runs",
+                 "runs_rtl", "states")
 
     def __init__(self, slot: Slot, before: str = "") -> None:
         self.slot = slot
@@ -167,73 +178,66 @@ class _SlotPlan:
         self.display = slot.display
         #: ``(state, value XML, date)`` of each choice rendered so far (a field has few choices).
         self.choices: dict[str, tuple[int, bytes, bytes]] = {}
-
-
-class _Instance:
-    """One control at one list position: its path, and each of its states cut into pieces.
-
-    ``simple`` states take the escaped text of a one-run value (the run and its
-    ``w:t`` written in); ``runs`` states take the runs themselves (values with
-    line breaks, tabs or marked scripts). A state that does not fit the five
-    holes (a custom template's control holding a drawing or another control)
-    leaves ``pieces`` False and the control rendered piece by piece.
-    """
-
-    __slots__ = ("plan", "value", "path", "marked", "pieces", "empty", "simple", "runs", "runs_rtl", "states")
-
-    def __init__(self, plan: _SlotPlan, indices: tuple[int, ...]) -> None:
-        slot = plan.slot
-        self.plan = plan
-        self.value = plan.value
-        self.path = path = slot.path_format.format(*indices) if indices else slot.path_format
-        name = bookmark_name(path)
-        self.marked = name is not None
-        with_value = plan.value != _BOX
-        with_date = plan.value in (_DATE_ISO, _DATE_PICKER)
-        run_open = f'<w:r>{slot.run_props}<w:t xml:space="preserve">'
-        before = plan.before
-        empty = _cut(before, slot.empty, path, name, date=False, value=False)
-        filled = _cut(before, slot.filled, path, name, date=with_date, value=with_value)
-        turned = (filled if slot.filled_rtl is None
-                  else _cut(before, slot.filled_rtl, path, name, date=with_date, value=with_value))
+        with_value = self.value != _BOX
+        with_date = self.value in (_DATE_ISO, _DATE_PICKER)
+        empty = _cut(before, slot.empty, date=False, value=False)
+        filled = _cut(before, slot.filled, date=with_date, value=with_value)
+        turned = filled if slot.filled_rtl is None else _cut(before, slot.filled_rtl, date=with_date,
+                                                             value=with_value)
         self.pieces = empty is not None and filled is not None and turned is not None
         self.empty = _encode(empty)
         self.runs = _encode(filled)
         self.runs_rtl = _encode(turned)
+        run_open = f'<w:r>{slot.run_props}<w:t xml:space="preserve">'
         self.simple = _encode(_wrap(filled, run_open) if with_value else filled)
         self.states = (self.empty, self.simple, self.runs, self.runs_rtl)
 
 
-def _cut(before: str, pieces: list[Any], path: str, name: str | None, *, date: bool,
-         value: bool) -> list[str] | None:
+class _Instance:
+    """One control at one list position: its path, and its tag and bookmark as bytes."""
+
+    __slots__ = ("plan", "value", "path", "tag", "mark_open", "mark_name", "mark_close", "marked")
+
+    def __init__(self, plan: _SlotPlan, indices: tuple[int, ...]) -> None:
+        self.plan = plan
+        self.value = plan.value
+        self.path = path = plan.slot.path_format.format(*indices) if indices else plan.slot.path_format
+        self.tag = path.encode("utf-8")
+        name = bookmark_name(path)
+        self.marked = name is not None
+        if name is None:  # too long for Word: no bookmark, the tag alone names the field
+            self.mark_open = self.mark_name = self.mark_close = b""
+        else:  # <w:bookmarkStart w:id="ID" w:name="NAME"/><w:bookmarkEnd w:id="ID"/>
+            self.mark_open = _BOOKMARK_START
+            self.mark_name = f'" w:name="{name}"/><w:bookmarkEnd w:id="'.encode("utf-8")
+            self.mark_close = _BOOKMARK_CLOSE
+
+
+def _cut(before: str, pieces: list[Any], *, date: bool, value: bool) -> list[str] | None:
     """One state's program pieces, after the text ``before``, as six texts around the five holes,
     or None if they do not fit.
 
-    The tag and the bookmark's name are written in; a hole the state does not
-    have (no date, no value, no bookmark) is left between two texts, and the
-    render fills it with nothing.
+    A hole the state does not have (no date, no value) is left between two
+    texts, and the render fills it with nothing.
     """
     holes: list[int | str] = [before]
     for piece in pieces:
         if piece.__class__ is str:
             holes.append(piece)
         elif piece == OP_TAG:
-            holes.append(path)
-        elif piece == OP_MARK:
-            if name is not None:
-                holes += [_BOOKMARK_START, _H_BID, f"{_BOOKMARK_NAME}{name}{_BOOKMARK_END}", _H_BID_END,
-                          _BOOKMARK_CLOSE]
+            holes.append(_H_TAG)
         elif piece == OP_SID:
             holes.append(_H_SID)
         elif piece == OP_DATE:
             holes.append(_H_DATE)
+        elif piece == OP_MARK:
+            holes.append(_H_MARK)
         elif piece == OP_VALUE:
             holes.append(_H_VALUE)
         else:  # a drawing's id inside the control: left to the piece-by-piece render
             return None
     found = [h for h in holes if h.__class__ is int]
-    expected = [_H_SID] + ([_H_DATE] if date else []) + ([_H_BID, _H_BID_END] if name is not None else []) \
-        + ([_H_VALUE] if value else [])
+    expected = [_H_TAG, _H_SID] + ([_H_DATE] if date else []) + [_H_MARK] + ([_H_VALUE] if value else [])
     if found != expected:
         return None
     texts = ["", "", "", "", "", ""]
@@ -359,19 +363,20 @@ def _run(row: list[Any], item: Any, indices: tuple[int, ...], out: list[bytes], 
                 append(b"%d" % state.did)
             sid, bid = state.sid, state.bid
             continue
-        if not inst.pieces:
+        plan = inst.plan
+        if not plan.pieces:
             state.sid, state.bid = sid, bid
-            append(inst.plan.before.encode("utf-8"))
-            _render_slot_pieces(inst.plan.slot, inst.path, out, state)
+            append(plan.before.encode("utf-8"))
+            _render_slot_pieces(plan.slot, inst.path, out, state)
             sid, bid = state.sid, state.bid
             continue
         value = flat.get(inst.path)
         date = data = b""
         kind = inst.value
         if kind == _BOX:
-            pieces = inst.simple if value else inst.empty
+            pieces = plan.simple if value else plan.empty
         elif value is None:
-            pieces = inst.empty
+            pieces = plan.empty
         elif kind == _TEXT and value.isascii() and value.isprintable() and value:
             # Most values: printable ASCII in one run, with only &, < and > to escape
             # (as ooxml.esc does, faster on text without them).
@@ -382,32 +387,32 @@ def _run(row: list[Any], item: Any, indices: tuple[int, ...], out: list[bytes], 
             if ">" in value:
                 value = value.replace(">", "&gt;")
             data = value.encode("ascii")
-            pieces = inst.simple
+            pieces = plan.simple
         elif kind == _DATE_ISO:
             data = value.isoformat().encode("ascii")
             date = data + b"T00:00:00Z"
-            pieces = inst.simple
+            pieces = plan.simple
         elif kind == _NUMBER and (value.__class__ is int or value.__class__ is float):
             data = format_number(value).encode("ascii")  # digits, a sign, a point or an exponent
-            pieces = inst.simple
+            pieces = plan.simple
         elif kind == _CHOICE:
-            choices = inst.plan.choices
+            choices = plan.choices
             known = choices.get(value)
             if known is None:
-                known = choices[value] = _value(inst.plan, inst.path, value, state.problems)
-            pieces = inst.states[known[0]]
+                known = choices[value] = _value(plan, inst.path, value, state.problems)
+            pieces = plan.states[known[0]]
             data = known[1]
         else:
-            which, data, date = _value(inst.plan, inst.path, value, state.problems)
-            pieces = inst.states[which]
+            which, data, date = _value(plan, inst.path, value, state.problems)
+            pieces = plan.states[which]
         sid += 1
         if inst.marked:
             bid += 1
             mark = ids[bid] if bid < _IDS_KEPT else b"%d" % bid
         else:
             mark = b""
-        out += (pieces[0], ids[sid] if sid < _IDS_KEPT else b"%d" % sid, pieces[1], date, pieces[2], mark, pieces[3],
-                mark, pieces[4], data, pieces[5])
+        out += (pieces[0], inst.tag, pieces[1], ids[sid] if sid < _IDS_KEPT else b"%d" % sid, pieces[2], date,
+                pieces[3], inst.mark_open, mark, inst.mark_name, mark, inst.mark_close, pieces[4], data, pieces[5])
     state.sid, state.bid = sid, bid
 
 
@@ -504,7 +509,7 @@ def _render_slot_pieces(slot: Slot, path: str, out: list[bytes], state: _RenderS
             name = bookmark_name(path)
             if name is not None:
                 state.bid += 1
-                append(f"{_BOOKMARK_START}{state.bid}{_BOOKMARK_NAME}{name}{_BOOKMARK_END}{state.bid}{_BOOKMARK_CLOSE}")
+                append(f'<w:bookmarkStart w:id="{state.bid}" w:name="{name}"/><w:bookmarkEnd w:id="{state.bid}"/>')
         elif piece == OP_VALUE:
             if marked:
                 append(value_runs(text, slot.marked))
