@@ -6,11 +6,12 @@ once per record: no XML parsing, no template engine.
 
 The program is kept as the compiler made it (the benchmarks read it); what a render
 walks is a *plan* made from it once: the literal text as UTF-8 bytes, and for each
-control, at each place it occurs (its list indices), every state it can be in cut
-into six byte pieces around its five holes (control id, date, bookmark id twice,
-value), with its tag and bookmark name written in. Rendering a control then costs
-a dictionary look-up, the value's own text, and one ``list +=`` of eleven pieces;
-the body is joined once, as bytes, and handed to :class:`~.package.BodyWriter`.
+control every state it can be in (empty, filled, filled right-to-left...) cut into
+six byte pieces around five holes (its tag, its id, its date, its bookmark, its
+value). Each list position gets a row of the controls' paths and bookmark names,
+made the first time it is rendered. Rendering a control then costs a dictionary
+look-up, the value's own text and one ``list +=`` of its pieces and holes; the body
+is joined once, as bytes, and handed to :class:`~.package.BodyWriter`.
 """
 
 from __future__ import annotations
