@@ -11,7 +11,8 @@ what each contender is and why the comparison is fair):
 - naive docxtpl loop: what the docxtpl documentation shows, a new ``DocxTemplate``,
   ``render`` and ``save`` per record;
 - floor: only the filled ``word/document.xml`` deflated at level 1 with its CRC,
-  joined with the other parts compressed once up front.
+  joined with the other parts compressed once up front (zlib; the same with
+  ISA-L's deflate, which ours uses, is printed next to it).
 
 Reading back: ours (raw fields, and typed + validated) against ``zipfile`` + an
 lxml walk over every ``w:sdt`` (tag and text).
@@ -40,6 +41,7 @@ import zipfile
 import zlib
 
 import jinja2
+from isal import isal_zlib
 from docxtpl import DocxTemplate
 from lxml import etree
 
@@ -203,6 +205,18 @@ class Floor:
         return b"".join((self.rest, zlib.crc32(xml).to_bytes(4, "little"), body))
 
 
+class IsalFloor(Floor):
+    """The floor with ISA-L's deflate and CRC-32 (level 1), as ours deflates the body: shown, not a goal.
+
+    Ours deflates with ISA-L, three times as fast as zlib on this XML, so it can
+    pass the zlib floor; this line says how close it is to the floor of the
+    deflater it actually uses.
+    """
+
+    def fill(self, xml: bytes) -> bytes:
+        return b"".join((self.rest, isal_zlib.crc32(xml).to_bytes(4, "little"), isal_zlib.compress(xml, 1, -15)))
+
+
 def lxml_walk(blob: bytes) -> dict[str, str]:
     """The competent reader: every content control's tag and its text, by ``zipfile`` and lxml."""
     with zipfile.ZipFile(io.BytesIO(blob)) as zf:
@@ -248,6 +262,7 @@ def bench(kind: str, args: argparse.Namespace) -> None:
     compiled = compile_template(kind, paper=PAPER)
     compile_seconds = time.perf_counter() - start
     floor = Floor(blank_template(kind, PAPER))
+    isal_floor = IsalFloor(blank_template(kind, PAPER))
     rates = Rates()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -273,6 +288,7 @@ def bench(kind: str, args: argparse.Namespace) -> None:
             peer_out = rates.run("competent peer: Jinja once + zipfile", peer.fill, contexts[: args.n])
             rates.run("naive docxtpl loop", naive, contexts[: args.naive_n])
             rates.run("floor: deflate document.xml + join", floor.fill, xmls)
+            rates.run("floor with ISA-L deflate (as ours)", isal_floor.fill, xmls)
             rates.run("read: ours, raw fields", lambda b: read_form(b, name="bench.docx"), ours)
             rates.run("read: ours, typed + validated", lambda b: forms.read(b, name="bench.docx"), ours)
             rates.run("read: zipfile + lxml walk over w:sdt", lxml_walk, ours)
@@ -281,12 +297,14 @@ def bench(kind: str, args: argparse.Namespace) -> None:
           f" output {len(ours[0]) / 1024:.1f} KiB ours, {len(peer_out[0]) / 1024:.1f} KiB peer")
     print("fill")
     for label in ("ours: compiled template", "ours: Arabic/CJK/Hindi values", "competent peer: Jinja once + zipfile",
-                  "naive docxtpl loop", "floor: deflate document.xml + join"):
+                  "naive docxtpl loop", "floor: deflate document.xml + join", "floor with ISA-L deflate (as ours)"):
         print(rates.line(label))
     ours_rate = rates.best("ours: compiled template")
     print(goal("ours / competent Jinja peer", ours_rate / rates.best("competent peer: Jinja once + zipfile"), 3))
     print(goal("ours / floor (share of the floor's speed)",
                100 * ours_rate / rates.best("floor: deflate document.xml + join"), 80, "%"))
+    print(f"  {'ours / floor with ISA-L deflate (shown)':<44} "
+          f"{100 * ours_rate / rates.best('floor with ISA-L deflate (as ours)'):7.2f}%")
     print(f"  {'ours / naive docxtpl loop (what users do today)':<44} "
           f"{ours_rate / rates.best('naive docxtpl loop'):7.2f}x")
     print("read back")

@@ -119,28 +119,80 @@ class Member:
         return cls(name.encode("utf-8"), zipfile.ZIP_DEFLATED, zlib.crc32(content), len(content), data)
 
 
+def _local_header(name: bytes, method: int, crc: int, stored: int, size: int) -> bytes:
+    flags = _UTF8_FLAG if not name.isascii() else 0
+    return struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, method, _DOS_TIME, _DOS_DATE,
+                       crc, stored, size, len(name), 0) + name
+
+
+def _central_entry(name: bytes, method: int, crc: int, stored: int, size: int, offset: int) -> bytes:
+    flags = _UTF8_FLAG if not name.isascii() else 0
+    return struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, flags, method, _DOS_TIME, _DOS_DATE,
+                       crc, stored, size, len(name), 0, 0, 0, 0, 0, offset) + name
+
+
+def _end_record(count: int, directory_size: int, directory_offset: int) -> bytes:
+    return struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, directory_size, directory_offset, 0)
+
+
 def write_zip(members: Iterable[Member]) -> bytes:
     """A ZIP archive of ``members``, in order, with fixed timestamps."""
     local: list[bytes] = []
     central: list[bytes] = []
     offset = 0
-    count = 0
     for m in members:
-        flags = _UTF8_FLAG if not m.name.isascii() else 0
-        header = struct.pack(
-            "<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, m.method, _DOS_TIME, _DOS_DATE,
-            m.crc, len(m.data), m.size, len(m.name), 0,
-        )
-        local += (header, m.name, m.data)
-        central.append(struct.pack(
-            "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, flags, m.method, _DOS_TIME, _DOS_DATE,
-            m.crc, len(m.data), m.size, len(m.name), 0, 0, 0, 0, 0, offset,
-        ) + m.name)
-        offset += len(header) + len(m.name) + len(m.data)
-        count += 1
+        header = _local_header(m.name, m.method, m.crc, len(m.data), m.size)
+        local += (header, m.data)
+        central.append(_central_entry(m.name, m.method, m.crc, len(m.data), m.size, offset))
+        offset += len(header) + len(m.data)
     directory = b"".join(central)
-    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
-    return b"".join(local) + directory + end
+    return b"".join(local) + directory + _end_record(len(central), len(directory), offset)
+
+
+class BodyWriter:
+    """Writes packages that differ only in one part, the document body, each in one join.
+
+    Every other part is compressed once, and its local header, data and directory
+    entry are laid out once: the body goes last, so nothing before it moves. Per
+    file only the body is deflated and its two headers and the end record packed.
+
+    The body is deflated by ISA-L (the ``isal`` package) rather than zlib: at its
+    level 1 it is about three times as fast as zlib's level 1 on a form's XML
+    (0.07 against 0.2 ms for 100 KiB on the benchmark machine), for files the same
+    size within 1%, and its CRC-32 about ten times as fast; deflating is most of
+    what a Word fill costs once the XML is joined.
+    """
+
+    def __init__(self, members: list[Member], body: str, level: int) -> None:
+        from isal import isal_zlib  # imported with the first compiled template, not with the package
+
+        self._compress = isal_zlib.compress
+        self._crc32 = isal_zlib.crc32
+        self._level = level
+        self._name = body.encode("utf-8")
+        local: list[bytes] = []
+        central: list[bytes] = []
+        offset = 0
+        for m in members:
+            header = _local_header(m.name, m.method, m.crc, len(m.data), m.size)
+            local += (header, m.data)
+            central.append(_central_entry(m.name, m.method, m.crc, len(m.data), m.size, offset))
+            offset += len(header) + len(m.data)
+        self._before = b"".join(local)
+        self._directory = b"".join(central)
+        self._body_offset = offset
+        self._count = len(members) + 1
+
+    def write(self, body: bytes) -> bytes:
+        """The whole package with ``body`` (uncompressed XML) as its last part."""
+        data = self._compress(body, self._level, -15)
+        crc = self._crc32(body)
+        name = self._name
+        header = _local_header(name, zipfile.ZIP_DEFLATED, crc, len(data), len(body))
+        entry = _central_entry(name, zipfile.ZIP_DEFLATED, crc, len(data), len(body), self._body_offset)
+        directory_offset = self._body_offset + len(header) + len(data)
+        end = _end_record(self._count, len(self._directory) + len(entry), directory_offset)
+        return b"".join((self._before, header, data, self._directory, entry, end))
 
 
 def pack_parts(parts: Mapping[str, bytes], level: int = 6) -> list[Member]:
