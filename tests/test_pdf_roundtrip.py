@@ -67,8 +67,12 @@ def test_safe_with_any_text():
     })
     blob = fill("agreement", record)
     assert read(blob).data == record
-    # The values sit in the file as PDF strings, never as raw markup or template text.
-    assert b"{{ jinja }}" in blob and b"\\(unbalanced \\( paren\\)" in blob
+    # The values sit in the file as PDF strings (in its compressed object streams), never as raw
+    # markup or template text.
+    with pikepdf.open(io.BytesIO(blob)) as pdf:
+        stored = b"".join(obj.read_bytes() for obj in pdf.objects
+                          if isinstance(obj, pikepdf.Stream) and obj.get("/Type") == "/ObjStm")
+    assert b"{{ jinja }}" in stored and b"\\(unbalanced \\( paren\\)" in stored
 
 
 def test_line_breaks_from_other_programs_read_as_newlines():

@@ -8,6 +8,9 @@ a chosen option, a tick for a checked box.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from itertools import accumulate
+
 from .font import RESOURCE_NAME, Metrics
 from .syntax import number
 
@@ -56,6 +59,17 @@ def _wrap_words(metrics: Metrics, paras: list[list[tuple[str, float]]], max_widt
         if total <= max_width:
             lines.append(" ".join(word for word, _ in words))
             continue
+        if max(w for _, w in words) <= max_width:
+            # Every word fits a line: each line ends where the running width (words and
+            # the spaces after them) passes the line's start plus the box, found by bisection.
+            ends = list(accumulate(w + space for _, w in words))
+            texts = [word for word, _ in words]
+            start, at = 0, 0.0
+            while start < len(texts):
+                end = bisect_right(ends, at + max_width + space, lo=start + 1)
+                lines.append(" ".join(texts[start:end]))
+                start, at = end, ends[end - 1]
+            continue
         current: list[str] = []
         current_width = 0.0
         for word, word_width in words:
@@ -95,6 +109,16 @@ def _head(width: float, height: float, size: float, leading: float, baseline: fl
     return (b"/Tx BMC q 1 1 " + number(width - 2) + b" " + number(height - 2) + b" re W n BT "
             + _FONT + b" " + number(size) + b" Tf 0 g " + (number(leading) + b" TL " if leading else b"")
             + number(PAD) + b" " + number(baseline) + b" Td")
+
+
+def line_head(metrics: Metrics, width: float, height: float, size: float = SIZE) -> tuple[float, bytes]:
+    """For a one-line box: the widest text (1/1000 em) drawn at its full size, and the content up
+    to the text at that size. A filler computes both once per box; :func:`text_stream` with a text
+    no wider gives ``head + b" (" + literal + b") Tj ET Q EMC"``."""
+    avail_w = max(width - 2 * PAD, 1.0)
+    size = min(size, max(height - 2 * PAD, 1.0) / 1.1)
+    baseline = (height - size * (metrics.ascent - metrics.descent) / 1000) / 2 - size * metrics.descent / 1000
+    return avail_w * 1000 / size, _head(width, height, size, 0.0, baseline)
 
 
 def text_stream(metrics: Metrics, width: float, height: float, text: str, *, multiline: bool,

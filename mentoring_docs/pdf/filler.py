@@ -23,10 +23,12 @@ import hashlib
 import io
 import os
 import re
+import struct
 import dataclasses
 import warnings
 import zlib
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Mapping
 
 import pikepdf
@@ -52,10 +54,7 @@ _VALUE_KEYS = ("/V", "/AS", "/AP")
 _COMPRESS_FROM = 160
 # A small window and little memory: appearance streams are short, and setting up a
 # full-size deflate state costs ten times more than compressing them. Copied, never used.
-_SMALL_DEFLATE = zlib.compressobj(6, zlib.DEFLATED, 12, 4)
-# For the object stream of field dictionaries (tens of kilobytes): fast, and a window
-# that sees the repeats between dictionaries.
-_FAST_DEFLATE = zlib.compressobj(1, zlib.DEFLATED, 15, 8)
+_SMALL_DEFLATE = zlib.compressobj(1, zlib.DEFLATED, 12, 4)
 
 
 def _deflate(template: "zlib._Compress", data: bytes) -> bytes:
@@ -97,6 +96,10 @@ class Widget:
     width: float
     height: float
     form: bytes = b""   # an appearance stream's dictionary entries for this box (all but /Length)
+    pnum: int = 0       # its number in the update's list of dictionaries: negative when not in the object stream
+    vhead: bytes = b""  # ``head`` followed by `` /V ``
+    widest: float = 0.0  # one-line box: the widest text drawn at full size (1/1000 em)
+    line: bytes = b""   # one-line box: the appearance's content up to its text, at full size
 
 
 @dataclass
@@ -115,6 +118,7 @@ class Slot:
     size: float = appearance.SIZE
     on_state: bytes = b"/Yes"
     dirty: bool = False              # the template itself holds a value: always rewrite
+    pnum: int = 0                    # as Widget.pnum
 
 
 class CompiledForm:
@@ -164,6 +168,7 @@ class CompiledForm:
                 raise FormError(name, str(exc)) from None
             self.slots = self._slots(found, name, custom)
         self.by_path = {slot.path: slot for slot in self.slots}
+        self._ascii_labels = all(label.isascii() for slot in self.slots for label in slot.labels.values())
         # Generation of each object the update may rewrite (0 for all of ours).
         self._generation = {n: g for slot in self.slots
                             for n, g in [(slot.num, slot.gen)] + [(w.num, w.gen) for w in slot.widgets]}
@@ -171,7 +176,8 @@ class CompiledForm:
         # Appearances already drawn, by (width, height, text, multiline, size): in a
         # batch the same program, coordinator, dates and choices come back in most
         # documents, and drawing (wrapping, number formatting) is most of a fill.
-        self._drawn: dict[tuple[float, float, str, bool, float], tuple[bytes, bytes]] = {}
+        # Kept as the stream object's bytes after ``N 0 obj``, compressed where that pays.
+        self._drawn: dict[tuple[float, float, str, bool, float], bytes] = {}
 
     # -- preparing ---------------------------------------------------------------------
 
@@ -212,6 +218,7 @@ class CompiledForm:
         drop = _VALUE_KEYS if merged else ("/V",)
         slot = Slot(path=tf.name, field=fd, kind=kind, merged=merged, num=num, gen=gen,
                     head=unparse_dict(tf.obj, drop), widgets=[])
+        slot.pnum = num if not gen else -num
         slot.dirty = "/V" in tf.obj and str(tf.obj.get("/V")) not in ("", "/Off")
         if kind == "choice":
             for option in tf.obj.get("/Opt", []):
@@ -228,8 +235,13 @@ class CompiledForm:
             wnum, wgen = widget.objgen
             head = unparse_dict(widget, _VALUE_KEYS)
             w = Widget(wnum, wgen, head, abs(x2 - x1), abs(y2 - y1))
+            # Objects of a generation other than 0 cannot go in an object stream.
+            w.pnum = wnum if not wgen else -wnum
+            w.vhead = head + b" /V "
             w.form = (b"/Subtype /Form /BBox [0 0 " + number(w.width) + b" " + number(w.height) + b"] "
                       + self.resources)
+            if kind in ("text", "choice"):
+                w.widest, w.line = appearance.line_head(self.metrics, w.width, w.height, slot.size)
             if kind == "check":
                 ap = widget.get("/AP")
                 normal = ap.get("/N") if isinstance(ap, pikepdf.Dictionary) else None
@@ -288,8 +300,17 @@ class CompiledForm:
         packed: list[tuple[int, bytes]] = []          # (number, body) of objects in the object stream
         nxt = self.size
         m = self.metrics
+        text_width = m.text_width
+        literal = m.literal
         cache = self._drawn
-        drawn, fonts_objs, resources = self._complex(values)
+        # Appearances already written in this document, by what they show: equal boxes
+        # with equal text (dates, choices, statuses) share one stream object.
+        written: dict[tuple[float, float, str, bool, float], bytes] = {}
+        if self._ascii_labels and all(value is True or value is False or value.isascii()
+                                      for value in values.values()):
+            drawn, fonts_objs, resources = {}, [], self.resources  # ASCII: all on the fast path
+        else:
+            drawn, fonts_objs, resources = self._complex(values)
         for num, obj in fonts_objs:
             plain.append((num, 0, pos))
             out.append(obj)
@@ -304,46 +325,58 @@ class CompiledForm:
             if slot.kind == "check":
                 state = slot.on_state if value else b"/Off"
                 if not slot.merged:
-                    packed.append((slot.num if not slot.gen else -slot.num, slot.head + b" /V " + state + b" >>"))
+                    packed.append((slot.pnum, slot.head + b" /V " + state + b" >>"))
                 for w in slot.widgets:
                     extra = (b" /V " + state) if slot.merged else b""
-                    packed.append((w.num if not w.gen else -w.num, w.head + extra + b" /AS " + state + b" >>"))
+                    packed.append((w.pnum, w.head + extra + b" /AS " + state + b" >>"))
                 continue
             text = str(value)
             shown = slot.labels.get(text, text) if slot.kind == "choice" else text
             encoded = text_string(text)
             if not slot.merged:
-                packed.append((slot.num if not slot.gen else -slot.num, slot.head + b" /V " + encoded + b" >>"))
+                packed.append((slot.pnum, slot.head + b" /V " + encoded + b" >>"))
+            long = slot.kind == "long"
             for i, w in enumerate(slot.widgets):
-                extra = b" /V " + encoded if slot.merged else b""
-                if shown:
-                    content = drawn.get((slot.path, i)) if drawn else None
-                    if content is not None:
-                        head = (b"/Subtype /Form /BBox [0 0 " + number(w.width) + b" " + number(w.height) + b"] "
-                                + resources)
-                        stream = self._stream_bytes(content)
-                    else:
-                        head = w.form
-                        key = (w.width, w.height, shown, slot.kind == "long", slot.size)
-                        stream = cache.get(key)
-                        if stream is None:
-                            stream = self._stream_bytes(appearance.text_stream(
-                                m, w.width, w.height, shown, multiline=slot.kind == "long", size=slot.size))
-                            if len(cache) >= _DRAWN_LIMIT:
-                                cache.clear()  # bounded: long free texts rarely repeat
-                            cache[key] = stream
-                    obj = b"%d 0 obj\n<< %s %s >>\nstream\n%s\nendstream\nendobj\n" % (nxt, head, stream[0], stream[1])
-                    plain.append((nxt, 0, pos))
-                    out.append(obj)
-                    pos += len(obj)
-                    packed.append((w.num if not w.gen else -w.num,
-                                   w.head + extra + b" /AP << /N %d 0 R >> >>" % nxt))
-                    nxt += 1
+                # /V goes into the widget when field and widget are one object
+                start = w.vhead + encoded if slot.merged else w.head
+                if not shown:
+                    packed.append((w.pnum, start + b" >>"))
+                    continue
+                content = drawn.get((slot.path, i)) if drawn else None
+                if content is not None:
+                    length, data = self._stream_bytes(content)
+                    tail = (b"<< /Subtype /Form /BBox [0 0 " + number(w.width) + b" " + number(w.height) + b"] "
+                            + resources + b" " + length + b" >>\nstream\n" + data + b"\nendstream\nendobj\n")
                 else:
-                    packed.append((w.num if not w.gen else -w.num, w.head + extra + b" >>"))
+                    key = (w.width, w.height, shown, long, slot.size)
+                    same = written.get(key)
+                    if same is not None:
+                        packed.append((w.pnum, start + same))
+                        continue
+                    tail = cache.get(key)
+                    if tail is None:
+                        if w.line and text_width(shown) <= w.widest and not (
+                                "\n" in shown or "\r" in shown or "\t" in shown):
+                            # One line at full size: the box's prepared start and the text.
+                            content = w.line + b" (" + literal(shown) + b") Tj ET Q EMC"
+                        else:
+                            content = appearance.text_stream(m, w.width, w.height, shown, multiline=long,
+                                                             size=slot.size)
+                        length, data = self._stream_bytes(content)
+                        tail = b"<< " + w.form + b" " + length + b" >>\nstream\n" + data + b"\nendstream\nendobj\n"
+                        if len(cache) >= _DRAWN_LIMIT:
+                            cache.clear()  # bounded: long free texts rarely repeat
+                        cache[key] = tail
+                    written[key] = b" /AP << /N %d 0 R >> >>" % nxt
+                obj = b"%d 0 obj\n" % nxt + tail
+                plain.append((nxt, 0, pos))
+                out.append(obj)
+                pos += len(obj)
+                packed.append((w.pnum, start + b" /AP << /N %d 0 R >> >>" % nxt))
+                nxt += 1
         if not packed and not plain:
             return self.base
-        return self._finish(out, pos, plain, packed, nxt, values)
+        return self._finish(out, pos, plain, packed, nxt)
 
     @staticmethod
     def _stream_bytes(content: bytes) -> tuple[bytes, bytes]:
@@ -354,15 +387,19 @@ class CompiledForm:
         return b"/Length %d" % len(content), content
 
     def _finish(self, out: list[bytes], pos: int, plain: list[tuple[int, int, int]],
-                packed: list[tuple[int, bytes]], nxt: int, values: Mapping[str, str | bool]) -> bytes:
+                packed: list[tuple[int, bytes]], nxt: int) -> bytes:
         """The object stream of the new dictionaries, then the cross-reference stream and trailer.
 
         A dictionary whose generation is not 0 (a custom template may have some)
         cannot live in an object stream: it is written as a whole object.
         """
         in_stream = [(num, body) for num, body in packed if num >= 0]
+        # The update's own ID: a digest of the new dictionaries, which hold every value
+        # (everything else in the update is drawn from them), so equal fills are equal files.
+        digest = hashlib.md5()
         for num, body in packed:
             if num < 0:
+                digest.update(body)
                 gen = self._generation[-num]
                 obj = b"%d %d obj\n%s\nendobj\n" % (-num, gen, body)
                 plain.append((-num, gen, pos))
@@ -372,13 +409,14 @@ class CompiledForm:
         if in_stream:
             stream_num = nxt
             nxt += 1
-            offsets = []
-            at = 0
-            for num, body in in_stream:
-                offsets.append(b"%d %d" % (num, at))
-                at += len(body) + 1
-            index = b" ".join(offsets) + b"\n"
-            data = _deflate(_FAST_DEFLATE, index + b"\n".join(body for _, body in in_stream) + b"\n")
+            nums = [num for num, _ in in_stream]
+            bodies = [body for _, body in in_stream]
+            starts = accumulate((len(body) + 1 for body in bodies), initial=0)
+            index = b" ".join(map(b"%d %d".__mod__, zip(nums, starts))) + b"\n"
+            # Level 1 on the whole stream (tens of kilobytes): fast, and the window sees the
+            # repeats between dictionaries.
+            data = zlib.compress(index + b"\n".join(bodies) + b"\n", 1)
+            digest.update(data)
             obj = (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
                    % (stream_num, len(in_stream), len(index), len(data)) + data + b"\nendstream\nendobj\n")
             entries.append((stream_num, 1, pos, 0))
@@ -388,7 +426,7 @@ class CompiledForm:
         xref_num = nxt
         entries.append((xref_num, 1, pos, 0))
         entries.sort()
-        rows = b"".join(b"%c%s%s" % (kind, a.to_bytes(4, "big"), b.to_bytes(2, "big")) for _n, kind, a, b in entries)
+        rows = struct.pack(">" + "BIH" * len(entries), *[v for entry in entries for v in entry[1:]])
         runs: list[bytes] = []
         i = 0
         while i < len(entries):
@@ -397,9 +435,6 @@ class CompiledForm:
                 j += 1
             runs.append(b"%d %d" % (entries[i][0], j - i + 1))
             i = j + 1
-        digest = hashlib.md5()
-        for chunk in out[1:]:
-            digest.update(chunk)
         data = _deflate(_SMALL_DEFLATE, rows)
         info = b" /Info %d %d R" % self.info if self.info else b""
         out.append(b"%d 0 obj\n<< /Type /XRef /Size %d /Root %d %d R%s /Prev %d /ID [<%s> <%s>] /Index [%s] "

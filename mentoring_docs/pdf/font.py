@@ -17,6 +17,7 @@ with fonts of the fallback chain (:mod:`.fontset`, :mod:`.textlayout`).
 
 from __future__ import annotations
 
+import codecs
 import functools
 import io
 from importlib import resources
@@ -86,6 +87,16 @@ class Metrics:
             self.width[chr(code)] = widths[gid]
             self.hexgid[code] = "%04x" % gid
             self.glyph_bytes[code] = _literal_bytes(gid)
+        # Glyph ids under 256 (all of them in the embedded Latin font): a charmap codec turns
+        # text into one byte per glyph in C, and UTF-16 puts the zero high byte in front.
+        table = ["\ufffe"] * 256
+        for code, gid in sorted(self.cmap.items()):
+            if gid < 256 and table[gid] == "\ufffe":
+                table[gid] = chr(code)
+        self._charmap = codecs.charmap_build("".join(table)) if max(self.cmap.values(), default=0) < 256 else None
+        #: characters drawn with the glyph of another one (the no-break space with the space's)
+        self._aliases = [(chr(code), table[gid]) for code, gid in sorted(self.cmap.items())
+                         if gid < 256 and table[gid] != chr(code)]
         self.ascent = round(ttf.ascent)
         self.descent = round(ttf.descent)
         self.cap_height = round(ttf.capHeight)
@@ -111,6 +122,22 @@ class Metrics:
         Half the bytes of the hex form, and made by one ``str.translate``: the
         escapes are part of the table.
         """
+        if self._charmap is not None:
+            for alias, same in self._aliases:
+                if alias in text:
+                    text = text.replace(alias, same)
+            try:
+                one = codecs.charmap_encode(text, "strict", self._charmap)[0]
+            except UnicodeEncodeError:
+                return text.translate(self.glyph_bytes).encode("latin-1")
+            two = one.decode("latin-1").encode("utf-16-be")
+            if b"\\" in two:
+                two = two.replace(b"\\", b"\\\\")
+            if b"(" in two or b")" in two:
+                two = two.replace(b"(", b"\\(").replace(b")", b"\\)")
+            if b"\r" in two:
+                two = two.replace(b"\r", b"\\r")
+            return two
         return text.translate(self.glyph_bytes).encode("latin-1")
 
     def to_unicode_cmap(self) -> bytes:
