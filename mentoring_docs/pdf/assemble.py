@@ -20,6 +20,7 @@ contain a period): ``goals`` > ``0`` > ``title`` is the field ``goals.0.title``.
 from __future__ import annotations
 
 import io
+import re
 import zlib
 from typing import Iterable
 
@@ -200,4 +201,37 @@ def save(pdf: pikepdf.Pdf) -> bytes:
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
              compress_streams=True, recompress_flate=True, fix_metadata_version=False)
-    return out.getvalue()
+    return hybrid(out.getvalue())
+
+
+def hybrid(blob: bytes) -> bytes:
+    """``blob`` (ending with a cross-reference stream, as qpdf writes it) ending instead with a
+    classic table that lists only that stream, its trailer pointing at it (``/XRefStm``): a
+    hybrid-reference file (PDF 32000-1, 7.5.8.4). Every other entry stays in the stream.
+
+    The filler appends its updates the same way. Some tools read or append only when the
+    last section is a classic table: pdftk cannot follow ``/Prev`` from a table to a
+    stream, and endesive writes a broken update after a stream. Readers of PDF 1.5 find
+    every object through ``/XRefStm``.
+    """
+    tail = re.search(rb"startxref\s+(\d+)\s*%%EOF\s*$", blob[-64:])
+    if tail is None:
+        raise ValueError("no startxref at the end")
+    end = len(blob) - 64 + tail.start() if len(blob) > 64 else tail.start()
+    at = int(tail.group(1))
+    head = re.match(rb"\d+ \d+ obj\s*<<(.*?)>>\s*stream\r?\n", blob[at:at + 4096], re.S)
+    if head is None:
+        raise ValueError("the last cross-reference section is not a stream")
+    info = head.group(1)
+
+    def value(key: bytes) -> bytes | None:
+        found = re.search(rb"/" + key + rb"\s*(\[[^\]]*\]|\d+ \d+ R|\d+)", info)
+        return found.group(1) if found else None
+
+    number, generation = (int(v) for v in blob[at:at + 40].split()[:2])
+    table = [b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d %05d n \n" % (number, at, generation)]
+    size = int(value(b"Size") or 0)
+    keys = b"".join(b" /" + key + b" " + found for key in (b"Root", b"Info", b"ID")
+                    if (found := value(key)) is not None)
+    table.append(b"trailer\n<< /Size %d%s /XRefStm %d >>\nstartxref\n%d\n%%%%EOF\n" % (size, keys, at, end))
+    return blob[:end] + b"".join(table)

@@ -10,8 +10,10 @@ is parsed per record, which is what makes filling thousands of forms fast.
 
 The update is written compactly, as the blank forms are (:func:`.assemble.save`):
 the new field dictionaries go into one compressed object stream, a cross-reference
-stream ends the update, and an appearance stream long enough to gain from it is
-compressed (each one once: a drawn appearance is kept, compressed, for reuse).
+stream lists those and a classic table the others (a hybrid section, see
+:meth:`CompiledForm._finish`), and an appearance stream long enough to
+gain from it is compressed (each one once: a drawn appearance is kept, compressed,
+for reuse).
 
 ``password`` and ``flatten`` need a full rewrite of the document; they go through
 pikepdf (qpdf) after the fast path.
@@ -95,7 +97,7 @@ class Widget:
     head: bytes         # the dictionary without /V /AS /AP and without its closing ``>>``
     width: float
     height: float
-    form: bytes = b""   # an appearance stream's dictionary entries for this box (all but /Length)
+    form: bytes = b""   # an appearance stream's dictionary entries for this box (all but /Length), unspaced
     pnum: int = 0       # its number in the update's list of dictionaries: negative when not in the object stream
     vhead: bytes = b""  # ``head`` followed by `` /V ``
     widest: float = 0.0  # one-line box: the widest text drawn at full size (1/1000 em)
@@ -238,8 +240,7 @@ class CompiledForm:
             # Objects of a generation other than 0 cannot go in an object stream.
             w.pnum = wnum if not wgen else -wnum
             w.vhead = head + b" /V "
-            w.form = (b"/Subtype /Form /BBox [0 0 " + number(w.width) + b" " + number(w.height) + b"] "
-                      + self.resources)
+            w.form = b"/Subtype/Form/BBox[0 0 " + number(w.width) + b" " + number(w.height) + b"]" + self.resources
             if kind in ("text", "choice"):
                 w.widest, w.line = appearance.line_head(self.metrics, w.width, w.height, slot.size)
             if kind == "check":
@@ -345,8 +346,8 @@ class CompiledForm:
                 content = drawn.get((slot.path, i)) if drawn else None
                 if content is not None:
                     length, data = self._stream_bytes(content)
-                    tail = (b"<< /Subtype /Form /BBox [0 0 " + number(w.width) + b" " + number(w.height) + b"] "
-                            + resources + b" " + length + b" >>\nstream\n" + data + b"\nendstream\nendobj\n")
+                    tail = (b"<</Subtype/Form/BBox[0 0 " + number(w.width) + b" " + number(w.height) + b"]"
+                            + resources + length + b">>stream\n" + data + b"\nendstream\nendobj\n")
                 else:
                     key = (w.width, w.height, shown, long, slot.size)
                     same = written.get(key)
@@ -363,7 +364,7 @@ class CompiledForm:
                             content = appearance.text_stream(m, w.width, w.height, shown, multiline=long,
                                                              size=slot.size)
                         length, data = self._stream_bytes(content)
-                        tail = b"<< " + w.form + b" " + length + b" >>\nstream\n" + data + b"\nendstream\nendobj\n"
+                        tail = b"<<" + w.form + length + b">>stream\n" + data + b"\nendstream\nendobj\n"
                         if len(cache) >= _DRAWN_LIMIT:
                             cache.clear()  # bounded: long free texts rarely repeat
                         cache[key] = tail
@@ -383,12 +384,12 @@ class CompiledForm:
         """The /Length (and /Filter) entries and the data of an appearance stream."""
         if len(content) >= _COMPRESS_FROM:
             data = _deflate(_SMALL_DEFLATE, content)
-            return b"/Filter /FlateDecode /Length %d" % len(data), data
+            return b"/Filter/FlateDecode/Length %d" % len(data), data
         return b"/Length %d" % len(content), content
 
     def _finish(self, out: list[bytes], pos: int, plain: list[tuple[int, int, int]],
                 packed: list[tuple[int, bytes]], nxt: int) -> bytes:
-        """The object stream of the new dictionaries, then the cross-reference stream and trailer.
+        """The object stream of the new dictionaries, then the cross-reference stream, table and trailer.
 
         A dictionary whose generation is not 0 (a custom template may have some)
         cannot live in an object stream: it is written as a whole object.
@@ -424,24 +425,25 @@ class CompiledForm:
             pos += len(obj)
             entries += [(num, 2, stream_num, i) for i, (num, _) in enumerate(in_stream)]
         xref_num = nxt
-        entries.append((xref_num, 1, pos, 0))
+        # A hybrid section (PDF 32000-1, 7.5.8.4): a cross-reference stream lists the
+        # update's objects and a classic table only that stream, its trailer pointing at
+        # it (/XRefStm). The update ends like a classic one, so tools that read or append
+        # only after a classic table (pdftk, endesive) can; readers of PDF 1.5 find every
+        # entry in the stream, where each costs 7 bytes before compression, not 20.
         entries.sort()
         rows = struct.pack(">" + "BIH" * len(entries), *[v for entry in entries for v in entry[1:]])
-        runs: list[bytes] = []
-        i = 0
-        while i < len(entries):
-            j = i
-            while j + 1 < len(entries) and entries[j + 1][0] == entries[j][0] + 1:
-                j += 1
-            runs.append(b"%d %d" % (entries[i][0], j - i + 1))
-            i = j + 1
         data = _deflate(_SMALL_DEFLATE, rows)
+        stream = (b"%d 0 obj\n<< /Type /XRef /Size %d /Index [%s] /W [1 4 2] /Filter /FlateDecode /Length %d >>\n"
+                  b"stream\n%s\nendstream\nendobj\n"
+                  % (xref_num, xref_num + 1, b" ".join(_runs([entry[0] for entry in entries])), len(data), data))
+        out.append(stream)
+        table = [b"xref\n%d 1\n%010d 00000 n \n" % (xref_num, pos)]
         info = b" /Info %d %d R" % self.info if self.info else b""
-        out.append(b"%d 0 obj\n<< /Type /XRef /Size %d /Root %d %d R%s /Prev %d /ID [<%s> <%s>] /Index [%s] "
-                   b"/W [1 4 2] /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\nendobj\n"
-                   b"startxref\n%d\n%%%%EOF\n"
-                   % (xref_num, max(self.size, xref_num + 1), self.root[0], self.root[1], info, self.prev, self.id0,
-                      digest.hexdigest().encode(), b" ".join(runs), len(data), data, pos))
+        hybrid = b" /XRefStm %d" % pos
+        table.append(b"trailer\n<< /Size %d /Root %d %d R%s /Prev %d /ID [<%s> <%s>]%s >>\nstartxref\n%d\n%%%%EOF\n"
+                     % (max(self.size, xref_num + 1), self.root[0], self.root[1], info, self.prev, self.id0,
+                        digest.hexdigest().encode(), hybrid, pos + len(stream)))
+        out.append(b"".join(table))
         return b"".join(out)
 
     def _complex(self, values: Mapping[str, str | bool]) -> tuple[dict[tuple[str, int], bytes],
@@ -477,6 +479,19 @@ class CompiledForm:
             return {}, [], self.resources
         objs, resources = fonts.objects(self.size, self.font_ref)
         return {key: fonts.finish(drawing) for key, drawing in drawings.items()}, objs, resources
+
+
+def _runs(numbers: list[int]) -> list[bytes]:
+    """``first count`` for each run of consecutive numbers in a sorted list (a cross-reference subsection)."""
+    runs: list[bytes] = []
+    i = 0
+    while i < len(numbers):
+        j = i
+        while j + 1 < len(numbers) and numbers[j + 1] == numbers[j] + 1:
+            j += 1
+        runs.append(b"%d %d" % (numbers[i], j - i + 1))
+        i = j + 1
+    return runs
 
 
 def _simple_chars(m: Metrics) -> frozenset[str]:
