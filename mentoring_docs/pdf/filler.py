@@ -307,6 +307,8 @@ class CompiledForm:
         # Appearances already written in this document, by what they show: equal boxes
         # with equal text (dates, choices, statuses) share one stream object.
         written: dict[tuple[float, float, str, bool, float], bytes] = {}
+        drawn: dict[tuple[str, int], bytes]
+        fonts_objs: list[tuple[int, bytes]]
         if self._ascii_labels and all(value is True or value is False or value.isascii()
                                       for value in values.values()):
             drawn, fonts_objs, resources = {}, [], self.resources  # ASCII: all on the fast path
@@ -354,8 +356,10 @@ class CompiledForm:
                     if same is not None:
                         packed.append((w.pnum, start + same))
                         continue
-                    tail = cache.get(key)
-                    if tail is None:
+                    cached = cache.get(key)
+                    if cached is not None:
+                        tail = cached
+                    else:
                         if w.line and text_width(shown) <= w.widest and not (
                                 "\n" in shown or "\r" in shown or "\t" in shown):
                             # One line at full size: the box's prepared start and the text.
