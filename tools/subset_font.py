@@ -48,14 +48,14 @@ def latin_codepoints() -> list[int]:
     return sorted({ord(c) for c in chars if c.isprintable() or c == "\xa0"} - {0xAD})
 
 
-def _options(names: list[int] | str) -> subset.Options:
+def _options(names: list[int] | list[str], drop: tuple[str, ...] = ()) -> subset.Options:
     options = subset.Options()
     options.hinting = False  # form text is small and screen-rendered; hints double the size
     options.layout_features = []
     options.name_IDs = names
     options.notdef_outline = True  # a visible box for characters the subset lacks
     options.glyph_names = False
-    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM", "MATH", "gasp"]
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM", *drop]
     return options
 
 
@@ -71,8 +71,9 @@ def main(source: str) -> None:
 
 def latin() -> None:
     """Cut the Latin font from the committed forms font (names kept: copyright, family, PostScript name)."""
-    font = TTFont(OUT)
-    subsetter = subset.Subsetter(_options([0, 1, 2, 3, 4, 5, 6]))
+    font = TTFont(OUT, recalcTimestamp=False)  # the same bytes on every run, for the same forms font
+    # No math layout or grid-fitting table either: a PDF viewer uses neither.
+    subsetter = subset.Subsetter(_options([0, 1, 2, 3, 4, 5, 6], drop=("MATH", "gasp")))
     subsetter.populate(unicodes=latin_codepoints())
     subsetter.subset(font)
     font.save(LATIN_OUT)
