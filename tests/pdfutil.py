@@ -89,3 +89,11 @@ def ink(image: Image.Image, rect: tuple[float, float, float, float], dpi: int = 
     if box[2] <= box[0] or box[3] <= box[1]:
         return 0
     return sum(image.crop(box).histogram()[:128])
+
+
+def stored(blob: bytes) -> bytes:
+    """The file's bytes followed by the inflated content of its object streams (where our
+    forms keep their dictionaries), for tests that look for PDF syntax as written."""
+    with pikepdf.open(io.BytesIO(blob)) as pdf:
+        return blob + b"".join(obj.read_bytes() for obj in pdf.objects
+                               if isinstance(obj, pikepdf.Stream) and obj.get("/Type") == "/ObjStm")

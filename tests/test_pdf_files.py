@@ -28,6 +28,27 @@ def _one_line_error(blob: bytes, name: str = "returned.pdf", **kwargs) -> str:
 # -- passwords and flattening ----------------------------------------------------------
 
 
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("kind, most", [("agreement", 60), ("action_plan", 80)])
+def test_a_filled_sample_is_small_and_an_incremental_update_of_the_blank(kind, most, paper, tmp_path):
+    # The README's sizes: the bundled complete samples, every field drawn.
+    require("qpdf")
+    blob = compile_template(kind, paper=paper).render(load(kind, sample(kind)))
+    assert len(blob) <= most * 1024, f"{kind} ({paper}): {len(blob) / 1024:.1f} KiB"
+    blank = blank_template(kind, paper)
+    assert blob.startswith(blank) and len(blob) > len(blank)
+    with pikepdf.open(io.BytesIO(blob)) as pdf:
+        # The update ends with a hybrid section (its objects in a cross-reference stream behind a
+        # one-entry classic table), pointing back at the blank's.
+        assert "/XRefStm" in pdf.trailer and len(blank) < int(pdf.trailer.XRefStm) < len(blob)
+        assert int(pdf.trailer.Prev) < len(blank)
+    assert blob[blob.rindex(b"startxref"):].split()[1] == str(blob.rindex(b"\nxref\n") + 1).encode()
+    (tmp_path / "filled.pdf").write_bytes(blob)
+    check = subprocess.run(["qpdf", "--check", str(tmp_path / "filled.pdf")], capture_output=True, timeout=60)
+    assert check.returncode == 0 and not check.stderr, check.stdout + check.stderr
+    assert read(blob).data == sample(kind)
+
+
 def test_password_encrypts_with_aes256_and_reads_back_with_it():
     record = sample("agreement")
     blob = fill("agreement", record, password="s3cret (pass)")

@@ -119,14 +119,60 @@ def test_trap_every_page_has_content_besides_fields(form):
 
 def test_trap_form_resources_embed_a_truetype_font(form):
     # pypdf and other tools draw appearances with the /DR fonts; without an embedded
-    # TrueType font they turn Cyrillic and CJK into "?".
+    # TrueType font they turn accented letters into "?". The blank embeds the
+    # Windows-1252 repertoire (wider scripts are embedded per document, as used).
+    from fontTools.ttLib import TTFont
+
     pdf, _fields = form
     font = pdf.Root.AcroForm.DR.Font[f"/{RESOURCE_NAME}"]
     assert font.Subtype == "/Type0" and str(font.BaseFont) == f"/{BASE_FONT}"
     descendant = font.DescendantFonts[0]
     assert descendant.Subtype == "/CIDFontType2"
-    assert len(descendant.FontDescriptor.FontFile2.read_bytes()) > 50_000
+    program = TTFont(io.BytesIO(descendant.FontDescriptor.FontFile2.read_bytes()))
+    assert set("Zoë Müller-Østergård, naïve façade: “quotes” – 12 € … Œuvre Šťá".replace("ť", "")) <= {
+        chr(code) for code in program.getBestCmap()}
     assert "/ToUnicode" in font
+
+
+def test_the_embedded_font_is_small_and_holds_exactly_windows_1252(form):
+    # Every filled form carries the blank's bytes: its font is the biggest part of them.
+    import sys
+    from pathlib import Path
+
+    from fontTools.ttLib import TTFont
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    from subset_font import latin_codepoints
+
+    pdf, _fields = form
+    descriptor = pdf.Root.AcroForm.DR.Font[f"/{RESOURCE_NAME}"].DescendantFonts[0].FontDescriptor
+    assert len(descriptor.FontFile2.read_raw_bytes()) < 12_000
+    program = TTFont(io.BytesIO(descriptor.FontFile2.read_bytes()))
+    assert set(program.getBestCmap()) == set(latin_codepoints())
+    # The same outlines as the wider shipped font it was cut from.
+    wider = TTFont(Path(__file__).resolve().parent.parent / "mentoring_docs" / "fonts" / "DejaVuSans-forms.ttf")
+    for code in (ord("A"), ord("é"), ord("€"), ord("—")):
+        ours, theirs = program.getBestCmap()[code], wider.getBestCmap()[code]
+        glyph, other = program["glyf"][ours], wider["glyf"][theirs]
+        glyph.expand(program["glyf"])
+        other.expand(wider["glyf"])
+        assert program["hmtx"][ours] == wider["hmtx"][theirs]
+        if glyph.numberOfContours > 0:
+            assert list(glyph.coordinates) == list(other.coordinates)
+
+
+def test_the_blank_forms_are_compact(kind):
+    # Dictionaries in compressed object streams, a cross-reference stream, checkbox
+    # appearances shared between boxes of one size: a filled form is mostly the blank.
+    for paper in ("letter", "a4"):
+        blob = blank_template(kind, paper)
+        assert len(blob) < 36 * 1024, (kind, paper, len(blob))
+        with pikepdf.open(io.BytesIO(blob)) as pdf:
+            assert "/XRefStm" in pdf.trailer  # a hybrid section: stream entries behind a classic table
+            assert blob.count(b" 0 obj") < len(pdf.objects) / 2  # most objects sit in object streams
+            boxes = [tf.widgets[0] for tf in terminal_fields(pdf) if tf.is_checkbox]
+            ticks = {(w.AP.N["/Yes"].objgen, w.AP.N["/Off"].objgen) for w in boxes}
+            assert len(ticks) == min(1, len(boxes))
 
 
 def test_forms_are_letter_pages_with_title(kind, form):

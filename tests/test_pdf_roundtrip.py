@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from mentoring_docs import DataError, load
 from mentoring_docs.pdf import compile_template
 from mentoring_docs.pdf.rows import ROWS
-from pdfutil import fill, read, sample, sample_with
+from pdfutil import fill, read, sample, sample_with, stored
 from strategies import records
 
 # Random text holds unassigned code points no font has: the fill says so (tested in
@@ -67,8 +67,9 @@ def test_safe_with_any_text():
     })
     blob = fill("agreement", record)
     assert read(blob).data == record
-    # The values sit in the file as PDF strings, never as raw markup or template text.
-    assert b"{{ jinja }}" in blob and b"\\(unbalanced \\( paren\\)" in blob
+    # The values sit in the file as PDF strings (in its compressed object streams), never as raw
+    # markup or template text.
+    assert b"{{ jinja }}" in stored(blob) and b"\\(unbalanced \\( paren\\)" in stored(blob)
 
 
 def test_line_breaks_from_other_programs_read_as_newlines():

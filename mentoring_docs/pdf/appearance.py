@@ -8,6 +8,9 @@ a chosen option, a tick for a checked box.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from itertools import accumulate
+
 from .font import RESOURCE_NAME, Metrics
 from .syntax import number
 
@@ -22,23 +25,54 @@ PAD = 2.0
 _FONT = b"/" + RESOURCE_NAME.encode("ascii")
 
 
-def wrap(metrics: Metrics, text: str, max_width: float) -> list[str]:
-    """Break ``text`` into lines no wider than ``max_width`` (1/1000 em units).
+#: Widths of words measured so far (1/1000 em), bounded: the words of one program's
+#: forms repeat from document to document, and measuring is most of wrapping.
+_WORD_WIDTHS: dict[str, float] = {}
+_WORD_LIMIT = 50_000
 
-    Explicit line breaks are kept; lines break between words, and a word wider
-    than the box breaks between characters.
-    """
+
+def _words(metrics: Metrics, text: str) -> list[list[tuple[str, float]]]:
+    """Each paragraph of ``text`` as its words with their widths (1/1000 em)."""
+    known = _WORD_WIDTHS
+    width = metrics.width.__getitem__
+    if len(known) > _WORD_LIMIT:
+        known.clear()
+    out = []
+    for para in text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").split("\n"):
+        words = []
+        for word in para.split(" "):
+            w = known.get(word)
+            if w is None:
+                w = known[word] = sum(map(width, word))
+            words.append((word, w))
+        out.append(words)
+    return out
+
+
+def _wrap_words(metrics: Metrics, paras: list[list[tuple[str, float]]], max_width: float) -> list[str]:
+    """Lines no wider than ``max_width`` from measured paragraphs (see :func:`wrap`)."""
     width = metrics.width.__getitem__
     space = metrics.width[" "]
     lines: list[str] = []
-    for para in text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").split("\n"):
-        if sum(map(width, para)) <= max_width:
-            lines.append(para)
+    for words in paras:
+        total = sum(w for _, w in words) + space * (len(words) - 1)
+        if total <= max_width:
+            lines.append(" ".join(word for word, _ in words))
+            continue
+        if max(w for _, w in words) <= max_width:
+            # Every word fits a line: each line ends where the running width (words and
+            # the spaces after them) passes the line's start plus the box, found by bisection.
+            ends = list(accumulate(w + space for _, w in words))
+            texts = [word for word, _ in words]
+            start, at = 0, 0.0
+            while start < len(texts):
+                end = bisect_right(ends, at + max_width + space, lo=start + 1)
+                lines.append(" ".join(texts[start:end]))
+                start, at = end, ends[end - 1]
             continue
         current: list[str] = []
         current_width = 0.0
-        for word in para.split(" "):
-            word_width = sum(map(width, word))
+        for word, word_width in words:
             if current and current_width + space + word_width <= max_width:
                 current.append(word)
                 current_width += space + word_width
@@ -62,42 +96,57 @@ def wrap(metrics: Metrics, text: str, max_width: float) -> list[str]:
     return lines
 
 
+def wrap(metrics: Metrics, text: str, max_width: float) -> list[str]:
+    """Break ``text`` into lines no wider than ``max_width`` (1/1000 em units).
+
+    Explicit line breaks are kept; lines break between words, and a word wider
+    than the box breaks between characters.
+    """
+    return _wrap_words(metrics, _words(metrics, text), max_width)
+
+
+def _head(width: float, height: float, size: float, leading: float, baseline: float) -> bytes:
+    return (b"/Tx BMC q 1 1 " + number(width - 2) + b" " + number(height - 2) + b" re W n BT "
+            + _FONT + b" " + number(size) + b" Tf 0 g " + (number(leading) + b" TL " if leading else b"")
+            + number(PAD) + b" " + number(baseline) + b" Td")
+
+
+def line_head(metrics: Metrics, width: float, height: float, size: float = SIZE) -> tuple[float, bytes]:
+    """For a one-line box: the widest text (1/1000 em) drawn at its full size, and the content up
+    to the text at that size. A filler computes both once per box; :func:`text_stream` with a text
+    no wider gives ``head + b" (" + literal + b") Tj ET Q EMC"``."""
+    avail_w = max(width - 2 * PAD, 1.0)
+    size = min(size, max(height - 2 * PAD, 1.0) / 1.1)
+    baseline = (height - size * (metrics.ascent - metrics.descent) / 1000) / 2 - size * metrics.descent / 1000
+    return avail_w * 1000 / size, _head(width, height, size, 0.0, baseline)
+
+
 def text_stream(metrics: Metrics, width: float, height: float, text: str, *, multiline: bool,
                 size: float = SIZE) -> bytes:
-    """Content of the appearance of a text or choice field showing ``text``."""
+    """Content of the appearance of a text or choice field showing ``text``.
+
+    Text is written as literal strings of two-byte glyph ids (:meth:`.Metrics.literal`).
+    """
     avail_w = max(width - 2 * PAD, 1.0)
     avail_h = max(height - 2 * PAD, 1.0)
     if multiline:
+        paras = _words(metrics, text)
         while True:
-            lines = wrap(metrics, text, avail_w * 1000 / size)
+            lines = _wrap_words(metrics, paras, avail_w * 1000 / size)
             if len(lines) * size * LEADING <= avail_h + 0.01 or size <= MIN_SIZE:
                 break
             size = max(MIN_SIZE, size - 0.5)
-        leading = size * LEADING
-        baseline = height - PAD - size * metrics.ascent / 1000
-    else:
-        text = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
-        size = min(size, avail_h / 1.1)
-        text_width = metrics.text_width(text)
-        if text_width * size / 1000 > avail_w:
-            size = max(MIN_SIZE, avail_w * 1000 / text_width)
-        lines = [text]
-        leading = 0.0
-        baseline = (height - size * (metrics.ascent - metrics.descent) / 1000) / 2 - size * metrics.descent / 1000
-    parts = [
-        b"/Tx BMC q 1 1 " + number(width - 2) + b" " + number(height - 2) + b" re W n BT "
-        + _FONT + b" " + number(size) + b" Tf 0 g " + number(leading) + b" TL "
-        + number(PAD) + b" " + number(baseline) + b" Td"
-    ]
-    first = True
-    for line in lines:
-        if not first:
-            parts.append(b"T*")
-        first = False
-        if line:
-            parts.append(b"<" + metrics.encode(line) + b"> Tj")
-    parts.append(b"ET Q EMC")
-    return b"\n".join(parts)
+        head = _head(width, height, size, size * LEADING, height - PAD - size * metrics.ascent / 1000)
+        literal = metrics.literal
+        body = b") Tj T* (".join(literal(line) for line in lines)
+        return head + b" (" + body + b") Tj ET Q EMC"
+    text = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    size = min(size, avail_h / 1.1)
+    text_width = metrics.text_width(text)
+    if text_width * size / 1000 > avail_w:
+        size = max(MIN_SIZE, avail_w * 1000 / text_width)
+    baseline = (height - size * (metrics.ascent - metrics.descent) / 1000) / 2 - size * metrics.descent / 1000
+    return _head(width, height, size, 0.0, baseline) + b" (" + metrics.literal(text) + b") Tj ET Q EMC"
 
 
 def check_stream(width: float, height: float) -> bytes:

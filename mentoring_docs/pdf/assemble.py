@@ -20,6 +20,7 @@ contain a period): ``goals`` > ``0`` > ``title`` is the field ``goals.0.title``.
 from __future__ import annotations
 
 import io
+import re
 import zlib
 from typing import Iterable
 
@@ -96,8 +97,13 @@ def js(code: str) -> Dictionary:
     return Dictionary(S=Name.JavaScript, JS=String(code))
 
 
-def widget_dict(pdf: pikepdf.Pdf, w: Widget, page: pikepdf.Object, partial: str) -> Dictionary:
-    """The merged field + widget dictionary of one terminal field."""
+def widget_dict(pdf: pikepdf.Pdf, w: Widget, page: pikepdf.Object, partial: str,
+                ticks: dict[tuple[float, float], Dictionary] | None = None) -> Dictionary:
+    """The merged field + widget dictionary of one terminal field.
+
+    ``ticks`` keeps the checkbox appearances made so far by box size: boxes of one
+    size share their two appearance streams (a form has dozens of equal boxes).
+    """
     fd: Field = w.field
     x1, y1, x2, y2 = (round(v, 2) for v in w.rect)
     d = Dictionary(
@@ -110,12 +116,16 @@ def widget_dict(pdf: pikepdf.Pdf, w: Widget, page: pikepdf.Object, partial: str)
         d.FT = Name.Btn
         d.DA = String("/ZaDb 0 Tf 0 g")
         d.MK = Dictionary(CA=String("4"))  # ZapfDingbats "4" is a tick
-        d.AP = Dictionary(N=Dictionary({
-            ON_STATE: form_xobject(pdf, width, height, appearance.check_stream(width, height)),
-            # Not empty: an empty stream gets a /FlateDecode filter with no data, which
-            # MuPDF reports as a broken stream.
-            "/Off": form_xobject(pdf, width, height, b"q Q"),
-        }))
+        ticks = {} if ticks is None else ticks
+        states = ticks.get((width, height))
+        if states is None:
+            states = ticks[(width, height)] = Dictionary({
+                ON_STATE: form_xobject(pdf, width, height, appearance.check_stream(width, height)),
+                # Not empty: an empty stream gets a /FlateDecode filter with no data, which
+                # MuPDF reports as a broken stream.
+                "/Off": form_xobject(pdf, width, height, b"q Q"),
+            })
+        d.AP = Dictionary(N=Dictionary({ON_STATE: states[ON_STATE], "/Off": states["/Off"]}))
         d.V = Name.Off
         d.AS = Name.Off
     elif fd.kind is FieldKind.CHOICE:
@@ -161,10 +171,11 @@ def add_fields(pdf: pikepdf.Pdf, widgets: Iterable[Widget]) -> None:
 
     widgets = list(widgets)
     annots: dict[int, Array] = {}
+    ticks: dict[tuple[float, float], Dictionary] = {}
     for w in widgets:
         page = pdf.pages[w.page]
         head, _, partial = w.path.rpartition(".")
-        obj = pdf.make_indirect(widget_dict(pdf, w, page.obj, partial))
+        obj = pdf.make_indirect(widget_dict(pdf, w, page.obj, partial, ticks))
         attach(obj, head)
         annots.setdefault(w.page, Array()).append(obj)
     for number, array in annots.items():
@@ -172,16 +183,55 @@ def add_fields(pdf: pikepdf.Pdf, widgets: Iterable[Widget]) -> None:
     pdf.Root.AcroForm = pdf.make_indirect(Dictionary(
         Fields=roots,
         DA=String(f"/{FORM_FONT} 0 Tf 0 g"),
-        DR=Dictionary(Font=Dictionary({f"/{FORM_FONT}": helvetica(pdf), f"/{RESOURCE_NAME}": font,
-                                       "/ZaDb": zapf_dingbats(pdf)})),
+        # Indirect: every appearance stream the filler writes names it as its /Resources.
+        DR=pdf.make_indirect(Dictionary(Font=Dictionary({f"/{FORM_FONT}": helvetica(pdf),
+                                                         f"/{RESOURCE_NAME}": font, "/ZaDb": zapf_dingbats(pdf)}))),
     ))
     add_signature_fields(pdf, widgets)  # a digital signature field per party (not data fields)
 
 
 def save(pdf: pikepdf.Pdf) -> bytes:
-    """Serialise the way the fast filler expects: classic xref table, no object streams,
-    and a document ID computed from the content so the same form gives the same bytes."""
+    """Serialise the way the fast filler expects: every dictionary in compressed object
+    streams, a cross-reference stream, and a document ID computed from the content so
+    the same form gives the same bytes.
+
+    Object streams make the form (and every filled copy, which starts with its bytes)
+    small: the field dictionaries are most of a form's objects and compress 4-5x.
+    """
     out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable,
-             compress_streams=True, fix_metadata_version=False)
-    return out.getvalue()
+    pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+             compress_streams=True, recompress_flate=True, fix_metadata_version=False)
+    return hybrid(out.getvalue())
+
+
+def hybrid(blob: bytes) -> bytes:
+    """``blob`` (ending with a cross-reference stream, as qpdf writes it) ending instead with a
+    classic table that lists only that stream, its trailer pointing at it (``/XRefStm``): a
+    hybrid-reference file (PDF 32000-1, 7.5.8.4). Every other entry stays in the stream.
+
+    The filler appends its updates the same way. Some tools read or append only when the
+    last section is a classic table: pdftk cannot follow ``/Prev`` from a table to a
+    stream, and endesive writes a broken update after a stream. Readers of PDF 1.5 find
+    every object through ``/XRefStm``.
+    """
+    tail = re.search(rb"startxref\s+(\d+)\s*%%EOF\s*$", blob[-64:])
+    if tail is None:
+        raise ValueError("no startxref at the end")
+    end = len(blob) - 64 + tail.start() if len(blob) > 64 else tail.start()
+    at = int(tail.group(1))
+    head = re.match(rb"\d+ \d+ obj\s*<<(.*?)>>\s*stream\r?\n", blob[at:at + 4096], re.S)
+    if head is None:
+        raise ValueError("the last cross-reference section is not a stream")
+    info = head.group(1)
+
+    def value(key: bytes) -> bytes | None:
+        found = re.search(rb"/" + key + rb"\s*(\[[^\]]*\]|\d+ \d+ R|\d+)", info)
+        return found.group(1) if found else None
+
+    number, generation = (int(v) for v in blob[at:at + 40].split()[:2])
+    table = [b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d %05d n \n" % (number, at, generation)]
+    size = int(value(b"Size") or 0)
+    keys = b"".join(b" /" + key + b" " + found for key in (b"Root", b"Info", b"ID")
+                    if (found := value(key)) is not None)
+    table.append(b"trailer\n<< /Size %d%s /XRefStm %d >>\nstartxref\n%d\n%%%%EOF\n" % (size, keys, at, end))
+    return blob[:end] + b"".join(table)

@@ -9,7 +9,8 @@ Type0 font with its widths and a ToUnicode map; :meth:`DocumentFonts.finish` the
 writes each drawing with the subset's glyph ids.
 
 Glyphs of the bundled font are drawn with the font the blank form already embeds
-(the whole bundled subset, same glyph ids), so nothing is added for them.
+(the whole Windows-1252 subset, same glyph ids), so nothing is added for them; the
+wider DejaVu subset shipped with it is subset per document like any other font.
 """
 
 from __future__ import annotations

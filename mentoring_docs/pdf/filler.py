@@ -8,6 +8,13 @@ dictionary without its value; rendering a record then only formats the values
 and their appearance streams and appends them to the blank form's bytes. Nothing
 is parsed per record, which is what makes filling thousands of forms fast.
 
+The update is written compactly, as the blank forms are (:func:`.assemble.save`):
+the new field dictionaries go into one compressed object stream, a cross-reference
+stream lists those and a classic table the others (a hybrid section, see
+:meth:`CompiledForm._finish`), and an appearance stream long enough to
+gain from it is compressed (each one once: a drawn appearance is kept, compressed,
+for reuse).
+
 ``password`` and ``flatten`` need a full rewrite of the document; they go through
 pikepdf (qpdf) after the fast path.
 """
@@ -18,9 +25,12 @@ import hashlib
 import io
 import os
 import re
+import struct
 import dataclasses
 import warnings
+import zlib
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Mapping
 
 import pikepdf
@@ -41,6 +51,17 @@ from .syntax import number, text_string
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s*%%EOF\s*$")
 _VALUE_KEYS = ("/V", "/AS", "/AP")
+#: Appearance streams shorter than this are stored as they are: deflate would save
+#: a few bytes and cost more than drawing them.
+_COMPRESS_FROM = 160
+# A small window and little memory: appearance streams are short, and setting up a
+# full-size deflate state costs ten times more than compressing them. Copied, never used.
+_SMALL_DEFLATE = zlib.compressobj(1, zlib.DEFLATED, 12, 4)
+
+
+def _deflate(template: "zlib._Compress", data: bytes) -> bytes:
+    packer = template.copy()
+    return packer.compress(data) + packer.flush()
 
 
 def unparse_dict(obj: pikepdf.Object, drop: tuple[str, ...] = ()) -> bytes:
@@ -73,10 +94,14 @@ class Widget:
 
     num: int
     gen: int
-    head: bytes
+    head: bytes         # the dictionary without /V /AS /AP and without its closing ``>>``
     width: float
     height: float
-    on: bytes = b""     # checkbox: the whole object with the box ticked
+    form: bytes = b""   # an appearance stream's dictionary entries for this box (all but /Length), unspaced
+    pnum: int = 0       # its number in the update's list of dictionaries: negative when not in the object stream
+    vhead: bytes = b""  # ``head`` followed by `` /V ``
+    widest: float = 0.0  # one-line box: the widest text drawn at full size (1/1000 em)
+    line: bytes = b""   # one-line box: the appearance's content up to its text, at full size
 
 
 @dataclass
@@ -89,12 +114,13 @@ class Slot:
     merged: bool                     # field and its only widget are one object
     num: int
     gen: int
-    head: bytes                      # field dictionary without /V /AS /AP (unless merged)
+    head: bytes                      # field dictionary without /V (/AS /AP if merged), no closing ``>>``
     widgets: list[Widget] = dataclasses.field(default_factory=list)
     labels: dict[str, str] = dataclasses.field(default_factory=dict)
     size: float = appearance.SIZE
     on_state: bytes = b"/Yes"
     dirty: bool = False              # the template itself holds a value: always rewrite
+    pnum: int = 0                    # as Widget.pnum
 
 
 class CompiledForm:
@@ -134,17 +160,25 @@ class CompiledForm:
             if dr_font is None or not dr_font.is_indirect:
                 raise FormError(name, f"the blank form lacks its /{RESOURCE_NAME} font")
             self.font_ref = b"%d %d R" % dr_font.objgen
-            self.resources = b"/Resources << /Font << /" + RESOURCE_NAME.encode() + b" " + self.font_ref + b" >> >>"
+            dr = pdf.Root.AcroForm.DR
+            # The built-in forms keep /DR in an object of its own: each appearance names it.
+            self.resources = (b"/Resources %d %d R" % dr.objgen if dr.is_indirect else
+                              b"/Resources << /Font << /" + RESOURCE_NAME.encode() + b" " + self.font_ref + b" >> >>")
             try:
                 found = [tf for tf in terminal_fields(pdf) if tf.has_value]
             except FieldTreeError as exc:
                 raise FormError(name, str(exc)) from None
             self.slots = self._slots(found, name, custom)
         self.by_path = {slot.path: slot for slot in self.slots}
+        self._ascii_labels = all(label.isascii() for slot in self.slots for label in slot.labels.values())
+        # Generation of each object the update may rewrite (0 for all of ours).
+        self._generation = {n: g for slot in self.slots
+                            for n, g in [(slot.num, slot.gen)] + [(w.num, w.gen) for w in slot.widgets]}
         self.rows = _rows_of(self.slots)
         # Appearances already drawn, by (width, height, text, multiline, size): in a
         # batch the same program, coordinator, dates and choices come back in most
         # documents, and drawing (wrapping, number formatting) is most of a fill.
+        # Kept as the stream object's bytes after ``N 0 obj``, compressed where that pays.
         self._drawn: dict[tuple[float, float, str, bool, float], bytes] = {}
 
     # -- preparing ---------------------------------------------------------------------
@@ -185,7 +219,8 @@ class CompiledForm:
         num, gen = tf.obj.objgen
         drop = _VALUE_KEYS if merged else ("/V",)
         slot = Slot(path=tf.name, field=fd, kind=kind, merged=merged, num=num, gen=gen,
-                    head=b"%d %d obj\n" % (num, gen) + unparse_dict(tf.obj, drop), widgets=[])
+                    head=unparse_dict(tf.obj, drop), widgets=[])
+        slot.pnum = num if not gen else -num
         slot.dirty = "/V" in tf.obj and str(tf.obj.get("/V")) not in ("", "/Off")
         if kind == "choice":
             for option in tf.obj.get("/Opt", []):
@@ -200,8 +235,14 @@ class CompiledForm:
         for widget in tf.widgets:
             x1, y1, x2, y2 = (float(v) for v in widget.get("/Rect", [0, 0, 0, 0]))
             wnum, wgen = widget.objgen
-            head = b"%d %d obj\n" % (wnum, wgen) + unparse_dict(widget, _VALUE_KEYS)
+            head = unparse_dict(widget, _VALUE_KEYS)
             w = Widget(wnum, wgen, head, abs(x2 - x1), abs(y2 - y1))
+            # Objects of a generation other than 0 cannot go in an object stream.
+            w.pnum = wnum if not wgen else -wnum
+            w.vhead = head + b" /V "
+            w.form = b"/Subtype/Form/BBox[0 0 " + number(w.width) + b" " + number(w.height) + b"]" + self.resources
+            if kind in ("text", "choice"):
+                w.widest, w.line = appearance.line_head(self.metrics, w.width, w.height, slot.size)
             if kind == "check":
                 ap = widget.get("/AP")
                 normal = ap.get("/N") if isinstance(ap, pikepdf.Dictionary) else None
@@ -256,12 +297,25 @@ class CompiledForm:
         """Append one incremental update that gives each field its value and appearance."""
         out = [self.base]
         pos = len(self.base)
-        xref: list[tuple[int, int, int]] = []
+        plain: list[tuple[int, int, int]] = []        # (number, generation, offset) of whole objects
+        packed: list[tuple[int, bytes]] = []          # (number, body) of objects in the object stream
         nxt = self.size
         m = self.metrics
-        drawn, fonts_objs, resources = self._complex(values)
+        text_width = m.text_width
+        literal = m.literal
+        cache = self._drawn
+        # Appearances already written in this document, by what they show: equal boxes
+        # with equal text (dates, choices, statuses) share one stream object.
+        written: dict[tuple[float, float, str, bool, float], bytes] = {}
+        drawn: dict[tuple[str, int], bytes]
+        fonts_objs: list[tuple[int, bytes]]
+        if self._ascii_labels and all(value is True or value is False or value.isascii()
+                                      for value in values.values()):
+            drawn, fonts_objs, resources = {}, [], self.resources  # ASCII: all on the fast path
+        else:
+            drawn, fonts_objs, resources = self._complex(values)
         for num, obj in fonts_objs:
-            xref.append((num, 0, pos))
+            plain.append((num, 0, pos))
             out.append(obj)
             pos += len(obj)
             nxt = max(nxt, num + 1)
@@ -274,55 +328,127 @@ class CompiledForm:
             if slot.kind == "check":
                 state = slot.on_state if value else b"/Off"
                 if not slot.merged:
-                    obj = slot.head + b" /V " + state + b" >>\nendobj\n"
-                    xref.append((slot.num, slot.gen, pos))
-                    out.append(obj)
-                    pos += len(obj)
+                    packed.append((slot.pnum, slot.head + b" /V " + state + b" >>"))
                 for w in slot.widgets:
                     extra = (b" /V " + state) if slot.merged else b""
-                    obj = w.head + extra + b" /AS " + state + b" >>\nendobj\n"
-                    xref.append((w.num, w.gen, pos))
-                    out.append(obj)
-                    pos += len(obj)
+                    packed.append((w.pnum, w.head + extra + b" /AS " + state + b" >>"))
                 continue
             text = str(value)
             shown = slot.labels.get(text, text) if slot.kind == "choice" else text
             encoded = text_string(text)
             if not slot.merged:
-                obj = slot.head + b" /V " + encoded + b" >>\nendobj\n"
-                xref.append((slot.num, slot.gen, pos))
-                out.append(obj)
-                pos += len(obj)
+                packed.append((slot.pnum, slot.head + b" /V " + encoded + b" >>"))
+            long = slot.kind == "long"
             for i, w in enumerate(slot.widgets):
-                extra = b" /V " + encoded if slot.merged else b""
-                if shown:
-                    content = drawn.get((slot.path, i)) if drawn else None
-                    res = resources if content is not None else self.resources
-                    if content is None:
-                        key = (w.width, w.height, shown, slot.kind == "long", slot.size)
-                        content = self._drawn.get(key)
-                        if content is None:
-                            content = appearance.text_stream(m, w.width, w.height, shown,
-                                                             multiline=slot.kind == "long", size=slot.size)
-                            if len(self._drawn) >= _DRAWN_LIMIT:
-                                self._drawn.clear()  # bounded: long free texts rarely repeat
-                            self._drawn[key] = content
-                    stream = (b"%d 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 %s %s] %s /Length %d >>\n"
-                              b"stream\n" % (nxt, number(w.width), number(w.height), res, len(content))
-                              + content + b"\nendstream\nendobj\n")
-                    xref.append((nxt, 0, pos))
-                    out.append(stream)
-                    pos += len(stream)
-                    obj = w.head + extra + b" /AP << /N %d 0 R >> >>\nendobj\n" % nxt
-                    nxt += 1
+                # /V goes into the widget when field and widget are one object
+                start = w.vhead + encoded if slot.merged else w.head
+                if not shown:
+                    packed.append((w.pnum, start + b" >>"))
+                    continue
+                content = drawn.get((slot.path, i)) if drawn else None
+                if content is not None:
+                    length, data = self._stream_bytes(content)
+                    tail = (b"<</Subtype/Form/BBox[0 0 " + number(w.width) + b" " + number(w.height) + b"]"
+                            + resources + length + b">>stream\n" + data + b"\nendstream\nendobj\n")
                 else:
-                    obj = w.head + extra + b" >>\nendobj\n"
-                xref.append((w.num, w.gen, pos))
+                    key = (w.width, w.height, shown, long, slot.size)
+                    same = written.get(key)
+                    if same is not None:
+                        packed.append((w.pnum, start + same))
+                        continue
+                    cached = cache.get(key)
+                    if cached is not None:
+                        tail = cached
+                    else:
+                        if w.line and text_width(shown) <= w.widest and not (
+                                "\n" in shown or "\r" in shown or "\t" in shown):
+                            # One line at full size: the box's prepared start and the text.
+                            content = w.line + b" (" + literal(shown) + b") Tj ET Q EMC"
+                        else:
+                            content = appearance.text_stream(m, w.width, w.height, shown, multiline=long,
+                                                             size=slot.size)
+                        length, data = self._stream_bytes(content)
+                        tail = b"<<" + w.form + length + b">>stream\n" + data + b"\nendstream\nendobj\n"
+                        if len(cache) >= _DRAWN_LIMIT:
+                            cache.clear()  # bounded: long free texts rarely repeat
+                        cache[key] = tail
+                    written[key] = b" /AP << /N %d 0 R >> >>" % nxt
+                obj = b"%d 0 obj\n" % nxt + tail
+                plain.append((nxt, 0, pos))
                 out.append(obj)
                 pos += len(obj)
-        if not xref:
+                packed.append((w.pnum, start + b" /AP << /N %d 0 R >> >>" % nxt))
+                nxt += 1
+        if not packed and not plain:
             return self.base
-        return b"".join(out) + self._xref(xref, nxt, pos, out)
+        return self._finish(out, pos, plain, packed, nxt)
+
+    @staticmethod
+    def _stream_bytes(content: bytes) -> tuple[bytes, bytes]:
+        """The /Length (and /Filter) entries and the data of an appearance stream."""
+        if len(content) >= _COMPRESS_FROM:
+            data = _deflate(_SMALL_DEFLATE, content)
+            return b"/Filter/FlateDecode/Length %d" % len(data), data
+        return b"/Length %d" % len(content), content
+
+    def _finish(self, out: list[bytes], pos: int, plain: list[tuple[int, int, int]],
+                packed: list[tuple[int, bytes]], nxt: int) -> bytes:
+        """The object stream of the new dictionaries, then the cross-reference stream, table and trailer.
+
+        A dictionary whose generation is not 0 (a custom template may have some)
+        cannot live in an object stream: it is written as a whole object.
+        """
+        in_stream = [(num, body) for num, body in packed if num >= 0]
+        # The update's own ID: a digest of the new dictionaries, which hold every value
+        # (everything else in the update is drawn from them), so equal fills are equal files.
+        digest = hashlib.md5()
+        for num, body in packed:
+            if num < 0:
+                digest.update(body)
+                gen = self._generation[-num]
+                obj = b"%d %d obj\n%s\nendobj\n" % (-num, gen, body)
+                plain.append((-num, gen, pos))
+                out.append(obj)
+                pos += len(obj)
+        entries: list[tuple[int, int, int, int]] = [(num, 1, off, gen) for num, gen, off in plain]
+        if in_stream:
+            stream_num = nxt
+            nxt += 1
+            nums = [num for num, _ in in_stream]
+            bodies = [body for _, body in in_stream]
+            starts = accumulate((len(body) + 1 for body in bodies), initial=0)
+            index = b" ".join(map(b"%d %d".__mod__, zip(nums, starts))) + b"\n"
+            # Level 1 on the whole stream (tens of kilobytes): fast, and the window sees the
+            # repeats between dictionaries.
+            data = zlib.compress(index + b"\n".join(bodies) + b"\n", 1)
+            digest.update(data)
+            obj = (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+                   % (stream_num, len(in_stream), len(index), len(data)) + data + b"\nendstream\nendobj\n")
+            entries.append((stream_num, 1, pos, 0))
+            out.append(obj)
+            pos += len(obj)
+            entries += [(num, 2, stream_num, i) for i, (num, _) in enumerate(in_stream)]
+        xref_num = nxt
+        # A hybrid section (PDF 32000-1, 7.5.8.4): a cross-reference stream lists the
+        # update's objects and a classic table only that stream, its trailer pointing at
+        # it (/XRefStm). The update ends like a classic one, so tools that read or append
+        # only after a classic table (pdftk, endesive) can; readers of PDF 1.5 find every
+        # entry in the stream, where each costs 7 bytes before compression, not 20.
+        entries.sort()
+        rows = struct.pack(">" + "BIH" * len(entries), *[v for entry in entries for v in entry[1:]])
+        data = _deflate(_SMALL_DEFLATE, rows)
+        stream = (b"%d 0 obj\n<< /Type /XRef /Size %d /Index [%s] /W [1 4 2] /Filter /FlateDecode /Length %d >>\n"
+                  b"stream\n%s\nendstream\nendobj\n"
+                  % (xref_num, xref_num + 1, b" ".join(_runs([entry[0] for entry in entries])), len(data), data))
+        out.append(stream)
+        table = [b"xref\n%d 1\n%010d 00000 n \n" % (xref_num, pos)]
+        info = b" /Info %d %d R" % self.info if self.info else b""
+        hybrid = b" /XRefStm %d" % pos
+        table.append(b"trailer\n<< /Size %d /Root %d %d R%s /Prev %d /ID [<%s> <%s>]%s >>\nstartxref\n%d\n%%%%EOF\n"
+                     % (max(self.size, xref_num + 1), self.root[0], self.root[1], info, self.prev, self.id0,
+                        digest.hexdigest().encode(), hybrid, pos + len(stream)))
+        out.append(b"".join(table))
+        return b"".join(out)
 
     def _complex(self, values: Mapping[str, str | bool]) -> tuple[dict[tuple[str, int], bytes],
                                                                   list[tuple[int, bytes]], bytes]:
@@ -358,25 +484,18 @@ class CompiledForm:
         objs, resources = fonts.objects(self.size, self.font_ref)
         return {key: fonts.finish(drawing) for key, drawing in drawings.items()}, objs, resources
 
-    def _xref(self, entries: list[tuple[int, int, int]], size: int, pos: int, out: list[bytes]) -> bytes:
-        entries.sort()
-        table = [b"xref\n"]
-        i = 0
-        while i < len(entries):
-            j = i
-            while j + 1 < len(entries) and entries[j + 1][0] == entries[j][0] + 1:
-                j += 1
-            table.append(b"%d %d\n" % (entries[i][0], j - i + 1))
-            table.extend(b"%010d %05d n \n" % (off, gen) for _num, gen, off in entries[i:j + 1])
-            i = j + 1
-        digest = hashlib.md5()
-        for chunk in out[1:]:
-            digest.update(chunk)
-        info = b" /Info %d %d R" % self.info if self.info else b""
-        table.append(b"trailer\n<< /Size %d /Root %d %d R%s /Prev %d /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n"
-                     % (size, self.root[0], self.root[1], info, self.prev, self.id0,
-                        digest.hexdigest().encode(), pos))
-        return b"".join(table)
+
+def _runs(numbers: list[int]) -> list[bytes]:
+    """``first count`` for each run of consecutive numbers in a sorted list (a cross-reference subsection)."""
+    runs: list[bytes] = []
+    i = 0
+    while i < len(numbers):
+        j = i
+        while j + 1 < len(numbers) and numbers[j + 1] == numbers[j] + 1:
+            j += 1
+        runs.append(b"%d %d" % (numbers[i], j - i + 1))
+        i = j + 1
+    return runs
 
 
 def _simple_chars(m: Metrics) -> frozenset[str]:

@@ -2,9 +2,11 @@
 
 A :class:`FontChain` answers "which font has this character?" in a fixed order:
 
-1. the bundled DejaVu Sans subset (Latin, Greek, Cyrillic), the one the blank forms embed;
-2. fonts the user names (``--font FILE``; ``.ttf``, ``.otf``, or every font of a ``.ttc``);
-3. system fonts: fontconfig (``fc-match``) on Linux and other Unix systems, the usual
+1. the DejaVu Sans subset the blank forms embed (the characters of Windows-1252);
+2. the wider DejaVu Sans subset shipped with it (Latin extensions, Greek, Cyrillic),
+   subset per document like any other font;
+3. fonts the user names (``--font FILE``; ``.ttf``, ``.otf``, or every font of a ``.ttc``);
+4. system fonts: fontconfig (``fc-match``) on Linux and other Unix systems, the usual
    font folders on macOS and Windows.
 
 Fonts are loaded through HarfBuzz (``uharfbuzz``) once per process (:func:`load_face`)
@@ -30,7 +32,7 @@ import uharfbuzz as hb
 from ..errors import MentoringDocsError
 from ..limits import MAX_FONT_BYTES
 from ..safe_read import FileRefused, check_regular
-from .font import metrics
+from .font import FORMS_FONT_FILE, font_bytes, metrics
 
 #: Font file extensions we load.
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
@@ -100,6 +102,13 @@ def load_face(path: str, index: int = 0) -> Face:
 def bundled_face() -> Face:
     """The bundled DejaVu Sans subset, the same font program the blank forms embed."""
     return Face(hb.Blob(metrics().data), 0, "DejaVu Sans (bundled)", bundled=True)
+
+
+@functools.lru_cache(maxsize=1)
+def packaged_face() -> Face:
+    """The wider DejaVu Sans subset shipped with the package (Greek, Cyrillic, Latin extensions):
+    not in the blank forms, so subset per document for the glyphs a value needs."""
+    return Face(hb.Blob(font_bytes(FORMS_FONT_FILE)), 0, "DejaVu Sans (bundled, extended)")
 
 
 def user_faces(files: Iterable[str | os.PathLike[str]]) -> list[Face]:
@@ -199,7 +208,7 @@ class FontChain:
 
     def __init__(self, fonts: Iterable[str | os.PathLike[str]] = (), *, system: bool = True) -> None:
         self.bundled = bundled_face()
-        self.faces: list[Face] = [self.bundled] + user_faces(fonts)
+        self.faces: list[Face] = [self.bundled, packaged_face()] + user_faces(fonts)
         self.system = _SYSTEM if system else None
         self._cache: dict[int, Face | None] = {}
 

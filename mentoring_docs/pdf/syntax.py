@@ -15,10 +15,9 @@ def _escape(raw: bytes) -> bytes:
     return raw
 
 
-def _plain(text: str) -> bool:
-    # Printable ASCII (plus tab and line breaks) means the same in PDFDocEncoding.
-    return text.isascii() and (text.isprintable() or text.replace("\n", " ").replace("\r", " ")
-                               .replace("\t", " ").isprintable())
+#: Escapes of a plain ASCII value, as one ``str.translate`` (the line breaks and tab escaped too,
+#: so that what is left must be printable).
+_ASCII_ESCAPES = str.maketrans({"\\": "\\\\", "(": "\\(", ")": "\\)", "\r": "\\r", "\n": "\\n", "\t": "\\t"})
 
 
 def text_string(text: str) -> bytes:
@@ -28,8 +27,12 @@ def text_string(text: str) -> bytes:
     byte-order mark. Literal rather than hex strings: they are half the size, and
     parsers read them several times faster.
     """
-    if _plain(text):
-        return b"(" + _escape(text.encode("ascii")) + b")"
+    if text.isascii():
+        if text.isprintable():
+            return b"(" + _escape(text.encode("ascii")) + b")"
+        escaped = text.translate(_ASCII_ESCAPES)
+        if escaped.isprintable():
+            return b"(" + escaped.encode("ascii") + b")"
     return b"(" + _escape(b"\xfe\xff" + text.encode("utf-16-be")) + b")"
 
 

@@ -1,7 +1,7 @@
 """Appearance streams for text in any script: shaped, in visual order, wrapped, shrunk to fit.
 
-The fast path (:func:`.appearance.text_stream`) draws text the bundled font can
-draw character by character. Everything else comes here: each paragraph is shaped
+The fast path (:func:`.appearance.text_stream`) draws text the embedded
+Windows-1252 font can draw character by character. Everything else comes here: each paragraph is shaped
 (:mod:`.shaping`), broken into lines where the script allows (after spaces;
 between CJK ideographs and kana; never inside a cluster), shrunk until it fits
 like the fast path, and drawn run by run with the fonts of the fallback chain.
