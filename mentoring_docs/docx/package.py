@@ -31,6 +31,7 @@ MAX_RATIO = 200
 _DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01, the earliest date ZIP can hold
 _DOS_TIME = 0
 _UTF8_FLAG = 0x800
+_FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # _DOS_DATE and _DOS_TIME as zipfile reads them
 
 
 class Package:
@@ -61,6 +62,14 @@ class Package:
         """
         info = self._infos.get(part)
         return (part, info.CRC, info.file_size) if info is not None else None
+
+    def dated_as_ours(self) -> bool:
+        """Whether every entry carries the fixed date :func:`write_zip` gives (1980-01-01, midnight).
+
+        Word, LibreOffice, python-docx and docxtpl date entries when they save,
+        so such a package was written by this library and not re-saved since.
+        """
+        return bool(self._infos) and all(info.date_time == _FIXED_DATE for info in self._infos.values())
 
     def __contains__(self, part: str) -> bool:
         return part in self._infos
