@@ -164,8 +164,10 @@ def parse_flat(cat: PathCatalogue, raw: Mapping[str, str | bool | None]) -> tupl
     the text found, and unknown paths are reported too.
     """
     by_path = cat.by_path
-    typed: list[tuple[str, Any]] = []
     problems: list[Problem] = []
+    # Every path is looked up here, so the values are nested as they come (what
+    # _nest does, without a second pass), each path split once per process.
+    root: dict[str, Any] = {}
     for path, text in raw.items():
         fd = by_path.get(pattern_of(path))
         if fd is None:
@@ -178,10 +180,21 @@ def parse_flat(cat: PathCatalogue, raw: Mapping[str, str | bool | None]) -> tupl
         except ValueError as exc:
             problems.append(Problem(path, str(exc)))
             continue
-        if value is not None:
-            typed.append((path, value))
-    # Every path was looked up above: nest the values without asking again.
-    return _nest(cat, typed), problems
+        if value is None or value == "" or value is False:
+            continue
+        parents, last = _split(path)
+        node = root
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = value
+    return _rebuild(cat, root, ""), problems
+
+
+@functools.lru_cache(maxsize=65536)
+def _split(path: str) -> tuple[tuple[str, ...], str]:
+    """``(keys of the groups holding it, its own key)`` of a concrete path (readers see the same ones)."""
+    parts = path.split(".")
+    return tuple(parts[:-1]), parts[-1]
 
 
 @functools.lru_cache(maxsize=4096)

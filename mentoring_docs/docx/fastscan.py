@@ -66,24 +66,27 @@ class Control:
     __slots__ = ("kind", "tag", "showing", "text", "row", "table", "checked", "full_date", "date_format",
                  "items", "all_placeholder", "runs")
 
-    def __init__(self) -> None:
-        self.kind = ControlKind.TEXT
-        self.tag: str | None = None
-        self.showing = False
-        self.text = ""
-        self.row: Place | None = None
-        self.table: Place | None = None
+    def __init__(self, kind: ControlKind = ControlKind.TEXT, tag: str | None = None, showing: bool = False,
+                 text: str = "", row: Place | None = None, table: Place | None = None, runs: str | None = None, *,
+                 checked: str | None = None, full_date: str | None = None, date_format: str | None = None,
+                 items: list[tuple[str, str]] | None = None) -> None:
+        self.kind = kind
+        self.tag = tag
+        self.showing = showing
+        self.text = text
+        self.row = row
+        self.table = table
         #: ``w14:checked``'s value (None: no such element), for checkboxes.
-        self.checked: str | None = None
-        #: the date picker's ``w:fullDate`` and its first ``w:dateFormat``.
-        self.full_date: str | None = None
-        self.date_format: str | None = None
+        self.checked = checked
+        #: the date picker's ``w:fullDate`` and its first ``w:dateFormat``'s value ("" without one).
+        self.full_date = full_date
+        self.date_format = date_format
         #: ``(display text, value)`` of each drop-down item, as :func:`.controls.list_items` gives them.
-        self.items: list[tuple[str, str]] = []
+        self.items = items if items is not None else []
         #: whether every run with text is styled as a placeholder (:func:`.controls.runs_all_placeholder`).
         self.all_placeholder = False
         #: the runs of a control read whole by :data:`_SHAPE`, until :func:`all_placeholder` looks at them.
-        self.runs: str | None = None
+        self.runs = runs
 
 
 def _unescape(text: str) -> str:
@@ -173,7 +176,7 @@ def scan(body: bytes) -> list[Control]:
                     raise Unsure("a control inside a control")
                 whole = shape(text, match.start())
                 if whole is not None:
-                    out.append(_shaped(whole, stack))
+                    out.append(_shaped(whole, *_around(stack)))
                     shaped = whole.end()
                     opened = -2  # inside a control already read
                     continue
@@ -219,8 +222,11 @@ def _shaped_controls(text: str) -> list[Control] | None:
     stack: list[tuple[str, Place]] = []
     tags = _TABLE_TAG.finditer(text)
     upcoming = next(tags, None)
+    row = table = None
     for match in matches:
         start = match.start()
+        if upcoming is not None and upcoming.start() < start:
+            row, table = None, None  # the stack changes: worked out again below
         while upcoming is not None and upcoming.start() < start:
             at = upcoming.start()
             name = upcoming.group()[2:]
@@ -234,7 +240,9 @@ def _shaped_controls(text: str) -> list[Control] | None:
                 stack.pop()
             # else: the letters in an attribute or in text, not a tag
             upcoming = next(tags, None)
-        out.append(_shaped(match, stack))
+            if upcoming is None or upcoming.start() >= start:
+                row, table = _around(stack)
+        out.append(_shaped(match, row, table))
     return out
 
 
@@ -274,7 +282,9 @@ _SHAPE = re.compile(
     r"</w:dropDownList>)?"
     r"</w:sdtPr><w:sdtContent>"
     r'(?:<w:bookmarkStart w:id="-?\d+" w:name="' + _VALUE + r'"/><w:bookmarkEnd w:id="-?\d+"/>)?'
-    r"((?:<w:r>(?:" + _RPR + r')?(?:<w:t(?: xml:space="preserve")?>' + _TEXT + r"</w:t>|<w:br/>|<w:tab/>)*</w:r>)*)"
+    # the runs: one run of one w:t (most controls: its text is a group), or any runs of text, breaks and tabs
+    r"((?:<w:r>(?:" + _RPR + r')?<w:t(?: xml:space="preserve")?>(' + _TEXT + r")</w:t></w:r>)"
+    r"|(?:<w:r>(?:" + _RPR + r')?(?:<w:t(?: xml:space="preserve")?>' + _TEXT + r"</w:t>|<w:br/>|<w:tab/>)*</w:r>)*)"
     r"</w:sdtContent></w:sdt>")
 _RUN_TEXT = re.compile(r'<w:t(?: xml:space="preserve")?>([^<]*)</w:t>|<w:(br|tab)/>')
 _RUN = re.compile(r"<w:r>(?:<w:rPr>(.*?)</w:rPr>)?(.*?)</w:r>")
@@ -283,31 +293,34 @@ _ITEM = re.compile(r'<w:listItem w:displayText="([^"]*)" w:value="([^"]*)"/>')
 _BREAKS = {"br": "\n", "tab": "\t"}
 
 
-def _shaped(match: re.Match[str], stack: list[tuple[str, Place]]) -> Control:
+def _shaped(match: re.Match[str], row: Place | None, table: Place | None) -> Control:
     """A control our writer made, from its :data:`_SHAPE` match."""
-    tag, showing, checkbox, checked, date, full, fmt, items, runs = match.groups()
-    control = Control()
-    control.tag = _unescape(tag) if "&" in tag else tag
-    control.showing = showing is not None
-    if checkbox is not None:
-        control.kind = ControlKind.CHECKBOX
-        control.checked = checked
-    elif date is not None:
-        control.kind = ControlKind.DATE
-        control.full_date = full
-        control.date_format = fmt
-    elif items is not None:
-        control.kind = ControlKind.DROPDOWN
-        control.items = [(_unescape(d) if "&" in d else d, _unescape(v) if "&" in v else v)
-                         for d, v in _ITEM.findall(items)]
-    pieces = [t or _BREAKS.get(b, "") for t, b in _RUN_TEXT.findall(runs)]
-    text = pieces[0] if len(pieces) == 1 else "".join(pieces)
-    control.text = _unescape(text) if "&" in text else text
-    if _FORBIDDEN.search(control.text) is not None or _FORBIDDEN.search(tag) is not None:
+    tag, showing, checkbox, checked, date, full, fmt, items, runs, single = match.groups()
+    if "&" in tag:
+        tag = _unescape(tag)
+    if single is not None:
+        text = single
+    else:
+        pieces = [t or _BREAKS.get(b, "") for t, b in _RUN_TEXT.findall(runs)]
+        text = pieces[0] if len(pieces) == 1 else "".join(pieces)
+    if "&" in text:
+        text = _unescape(text)
+    # isprintable() is False for every character XML forbids (and for some it allows): the search is rare.
+    if not (text.isprintable() and tag.isprintable()) and (
+            _FORBIDDEN.search(text) is not None or _FORBIDDEN.search(tag) is not None):
         raise Unsure("a character XML forbids")
-    control.runs = runs
-    control.row, control.table = _around(stack)
-    return control
+    if checkbox is not None:
+        return Control(ControlKind.CHECKBOX, tag, showing is not None, text, row, table, runs,
+                       checked=_unescape(checked) if "&" in checked else checked)
+    if date is not None:
+        return Control(ControlKind.DATE, tag, showing is not None, text, row, table, runs,
+                       full_date=_unescape(full) if full and "&" in full else full,
+                       date_format=_unescape(fmt) if "&" in fmt else fmt)
+    if items is not None:
+        return Control(ControlKind.DROPDOWN, tag, showing is not None, text, row, table, runs,
+                       items=[(_unescape(d) if "&" in d else d, _unescape(v) if "&" in v else v)
+                              for d, v in _ITEM.findall(items)])
+    return Control(ControlKind.TEXT, tag, showing is not None, text, row, table, runs)
 
 
 def all_placeholder(control: Control) -> bool:
