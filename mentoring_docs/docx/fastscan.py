@@ -24,8 +24,6 @@ checkbox, date picker or drop-down keeps, and the table row and table around it.
 from __future__ import annotations
 
 import re
-from typing import Iterator
-
 from .controls import ControlKind
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -158,13 +156,14 @@ def scan(body: bytes) -> list[Control]:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise Unsure("not UTF-8") from None
-    shaped = _shaped_controls(text)
-    if shaped is not None:
-        return shaped
+    found = _shaped_controls(text)
+    if found is not None:
+        return found
+    # Some control is not of our writer's shapes: every table, row and control in order.
     out: list[Control] = []
     shape = _SHAPE.match
     shaped = -1  # where the control read whole by _SHAPE ends
-    stack: list[tuple[str, Place | None]] = []
+    stack: list[tuple[str, Place]] = []
     opened = -1
     for match in _EVENTS.finditer(text):
         closing, name, attrs = match.groups()
@@ -457,7 +456,3 @@ def _control(inner: str) -> Control:
     control.all_placeholder = runs_seen and all_placeholder
     return control
 
-
-def controls(text: str) -> Iterator[Control]:
-    """:func:`scan` as an iterator (for symmetry with :func:`.structure.leaf_controls`)."""
-    yield from scan(text)

@@ -19,7 +19,6 @@ file the careful way (:mod:`.reader`), with the same result.
 
 from __future__ import annotations
 
-import io
 import re
 import threading
 from dataclasses import dataclass, field
@@ -197,14 +196,6 @@ def _value(tokens: list[tuple[Any, ...]], i: int) -> tuple[Any, int]:
     raise Unsure("a keyword this reading does not take")
 
 
-#: One token as bytes (findall gives a list of them in one call): a delimiter, name, string,
-#: hex string, number or keyword; anything else is one character, which makes the reading step aside.
-_ONE = re.compile(
-    rb"[\x00\t\n\x0c\r ]*(<<|>>|\[|\]|/[^\x00\t\n\x0c\r ()<>\[\]{}/%#]*(?![#])"
-    rb"|\([^()\\]*(?:\\[\s\S][^()\\]*)*\)|<[0-9A-Fa-f\x00\t\n\x0c\r ]*>|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z]+|[^\x00\t\n\x0c\r ])")
-_SIMPLE = frozenset((b"true", b"false", b"null"))
-
-
 # A dictionary as our filler writes it, as regular expressions: values are atoms, arrays of
 # atoms (or of such arrays), or dictionaries nested at most twice (/AP << /N << /Off 1 0 R /Yes 2 0 R >> >>).
 # Possessive quantifiers throughout: nothing here needs to give back what it matched, and
@@ -276,24 +267,6 @@ def _atom(raw: bytes) -> Any:
 
 
 _ITEMS = re.compile(_W + rb"(" + _ATOM + rb"|" + _ARRAY1 + rb")")
-
-
-def _kind(tok: bytes) -> tuple[Any, ...]:
-    """A token of :data:`_ONE` in the shape of :data:`_TOKEN`'s groups (for :func:`_value`)."""
-    first = tok[:1]
-    if tok in (b"<<", b">>", b"[", b"]"):
-        return (tok, None, None, None, None, None, None)
-    if first == b"/":
-        return (None, tok[1:], None, None, None, None, None)
-    if first == b"(":
-        return (None, None, tok[1:-1], None, None, None, None)
-    if first == b"<":
-        return (None, None, None, tok[1:-1], None, None, None)
-    if first.isdigit() or first in (b"-", b"+", b"."):
-        return (None, None, None, None, tok, None, None)
-    if first.isalpha():
-        return (None, None, None, None, None, tok, None)
-    raise Unsure("syntax this reading does not take")
 
 
 def text_of(value: bytes) -> str:
@@ -405,11 +378,11 @@ def _read_update(blob: bytes, blank: Blank, end: int, xref: int) -> tuple[Any, d
         if stop < 0:
             raise Unsure("an object not ended")
         objects[number] = entries(blob, offset + len(head), stop, _WANTED)
-    for number, value in objects.items():
+    for number, found in objects.items():
         terminal = blank.fields.get(number)
         own, own_text = (terminal.own, terminal.own_text) if terminal is not None else blank.widget_own[number]
         for key in _KEYS:
-            text = value.get(key)
+            text = found.get(key)
             if text != own_text.get(key) and (text is None or key not in own or _atom(text) != own[key]):
                 raise Unsure(f"the update changes {key} of a field")
     raw: dict[str, Any] = {}
@@ -486,8 +459,7 @@ def configure(value_bytes: int) -> None:
 
 
 def blank_from(pdf: Any, data: bytes, *, kind: Any, extension: Extension | None, problems: list[Problem],
-               fields: list[Any], ours: Any, pattern_of: Callable[[str], str],
-               read_value: Callable[[Any], Any]) -> Blank | None:
+               fields: list[Any], ours: Any, pattern_of: Callable[[str], str]) -> Blank | None:
     """A :class:`Blank` from the careful reading of a blank (``pdf`` open on ``data``), or None when
     the blank has something this reading does not take (values of its own, direct objects...)."""
     import pikepdf

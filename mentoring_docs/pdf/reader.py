@@ -200,7 +200,7 @@ def _learn(data: bytes) -> fastread.Blank | None:
                     found.append(damaged)
                 return fastread.blank_from(pdf, data, kind=kind, extension=extension, problems=found,
                                            fields=fields, ours=catalogue(kind, extension).by_path,
-                                           pattern_of=pattern_of, read_value=_value)
+                                           pattern_of=pattern_of)
     except (pikepdf.PdfError, FieldTreeError, ValueError, RuntimeError, TypeError, fastread.Unsure):
         return None
 
