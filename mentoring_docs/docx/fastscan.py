@@ -204,7 +204,6 @@ def scan(body: bytes) -> list[Control]:
     return out
 
 
-_SDT_OPEN = re.compile(r"<w:sdt(?=[\s/>])")
 _TABLE_TAG = re.compile(r"w:t(?:bl|r)(?=[\s/>])")
 
 
@@ -215,7 +214,9 @@ def _shaped_controls(text: str) -> list[Control] | None:
     literal start, and tables and rows by one search, merged in document order.
     """
     matches = list(_SHAPE.finditer(text))
-    if len(matches) != len(_SDT_OPEN.findall(text)):
+    # Each control of our shapes holds three tags starting "<w:sdt" (w:sdt, w:sdtPr, w:sdtContent):
+    # any other (a control of another shape, an w:sdtEndPr) makes the count differ.
+    if text.count("<w:sdt") != 3 * len(matches):
         return None
     out: list[Control] = []
     stack: list[tuple[str, Place]] = []
