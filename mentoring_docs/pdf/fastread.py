@@ -74,6 +74,7 @@ class Blank:
 
 _BLANKS: dict[bytes, Blank] = {}
 _SEEN: dict[bytes, int] = {}
+_UNLEARNABLE: dict[bytes, bool] = {}
 _LOCK = threading.Lock()
 
 _WS = b"\x00\t\n\x0c\r "
@@ -325,6 +326,8 @@ def read(blob: bytes, learn: Callable[[bytes], Blank | None]) -> tuple[Any, dict
         end, xref, start, key = _prefix(blob)
     except Unsure:
         return None
+    if key in _UNLEARNABLE:
+        return None
     blank = _BLANKS.get(key)
     if blank is None or not blob.startswith(blank.data):
         with _LOCK:
@@ -337,13 +340,17 @@ def read(blob: bytes, learn: Callable[[bytes], Blank | None]) -> tuple[Any, dict
             _SEEN.pop(key, None)
         blank = learn(blob[:end])
         if blank is None:
+            with _LOCK:  # not learnt again: such files are read carefully from now on
+                if len(_UNLEARNABLE) >= _MAX_SIGHTINGS:
+                    _UNLEARNABLE.pop(next(iter(_UNLEARNABLE)))
+                _UNLEARNABLE[key] = True
             return None
         with _LOCK:
             if len(_BLANKS) >= _MAX_BLANKS:
                 _BLANKS.pop(next(iter(_BLANKS)))
             _BLANKS[key] = blank
-        if blank.startxref != start or len(blank.data) != end:
-            return None
+    if blank.startxref != start or len(blank.data) != end:
+        return None
     try:
         return _read_update(blob, blank, end, xref)
     except (Unsure, IndexError, ValueError, RecursionError):
