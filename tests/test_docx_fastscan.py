@@ -189,3 +189,16 @@ def test_the_careful_reading_and_the_fast_one_see_the_same_controls() -> None:
                 for i in items]
     assert classes(scanned, "row") == classes(marks, "row")
     assert classes(scanned, "table") == classes(marks, "table")
+
+
+def test_the_expression_reads_the_same_without_possessive_quantifiers() -> None:
+    """Python 3.10 compiles the expression without them (``fastscan._compile``): same matches."""
+    import re
+
+    from mentoring_docs.docx import fastscan
+
+    plain = re.compile(fastscan._SHAPE.pattern.replace("*+", "*").replace("++", "+").replace("?+", "?"))
+    assert plain.pattern != fastscan._SHAPE.pattern
+    for kind in ("agreement", "action_plan"):
+        text = body(filled(kind))
+        assert [m.groups() for m in plain.finditer(text)] == [m.groups() for m in fastscan._SHAPE.finditer(text)]

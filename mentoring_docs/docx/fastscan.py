@@ -24,6 +24,7 @@ checkbox, date picker or drop-down keeps, and the table row and table around it.
 from __future__ import annotations
 
 import re
+import sys
 from .controls import ControlKind
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -263,17 +264,26 @@ def _around(stack: list[tuple[str, Place]]) -> tuple[Place | None, Place | None]
 # breaks, tabs, symbols, bookmarks, controls) are kept out of the "any empty element"
 # pattern, so that every one of them is seen where the expression names it.
 # Loops unrolled (a run of plain characters, then entity and run again): one
-# alternation per character would cost more than the rest of the reading.
-_VALUE = r'[^"<&]*(?:&(?:amp|lt|gt|quot|apos);[^"<&]*)*'
-_TEXT = r"[^<&]*(?:&(?:amp|lt|gt|quot|apos);[^<&]*)*"
-_NAME = r"[A-Za-z_][\w.\-]*:[A-Za-z_][\w.\-]*"
+# alternation per character would cost more than the rest of the reading. Quantifiers
+# possessive where nothing need be given back (Python 3.10 has none: see _compile).
+_VALUE = r'[^"<&]*+(?:&(?:amp|lt|gt|quot|apos);[^"<&]*+)*+'
+_TEXT = r"[^<&]*+(?:&(?:amp|lt|gt|quot|apos);[^<&]*+)*+"
+_NAME = r"[A-Za-z_][\w.\-]*+:[A-Za-z_][\w.\-]*+"
 _EMPTY = (r"<(?!w:(?:p|t|r|sym|cr|br|tab|tabs|noBreakHyphen|softHyphen|sdt|sdtPr|sdtContent|bookmarkStart"
           r"|bookmarkEnd|tag|alias|showingPlcHdr|listItem|dateFormat)[\s/>]|w14:checked[\s/>])"
-          + _NAME + r'(?: ' + _NAME + '="' + _VALUE + r'")*/>')
-_RPR = r"<w:rPr>(?:" + _EMPTY + r")*</w:rPr>"
-_SHAPE = re.compile(
+          + _NAME + r'(?: ' + _NAME + '="' + _VALUE + r'")*+/>')
+_RPR = r"<w:rPr>(?:" + _EMPTY + r")*+</w:rPr>"
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    if sys.version_info < (3, 11):  # no possessive quantifiers: the same language, more backtracking
+        pattern = pattern.replace("*+", "*").replace("++", "+").replace("?+", "?")
+    return re.compile(pattern)
+
+
+_SHAPE = _compile(
     r"<w:sdt><w:sdtPr>(?:" + _RPR + r")?"
-    r'<w:alias w:val="' + _VALUE + r'"/><w:tag w:val="(' + _VALUE + r')"/><w:id w:val="-?\d+"/>'
+    r'<w:alias w:val="' + _VALUE + r'"/><w:tag w:val="(' + _VALUE + r')"/><w:id w:val="-?\d++"/>'
     r"(<w:showingPlcHdr/>)?"
     r"(?:(<w14:checkbox>)<w14:checked w14:val=\"(" + _VALUE + r")\"/>(?:" + _EMPTY + r")*</w14:checkbox>"
     r'|(<w:date)(?: w:fullDate="(' + _VALUE + r')")?><w:dateFormat w:val="(' + _VALUE + r')"/>(?:'

@@ -20,6 +20,7 @@ file the careful way (:mod:`.reader`), with the same result.
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -200,7 +201,16 @@ def _value(tokens: list[tuple[Any, ...]], i: int) -> tuple[Any, int]:
 # A dictionary as our filler writes it, as regular expressions: values are atoms, arrays of
 # atoms (or of such arrays), or dictionaries nested at most twice (/AP << /N << /Off 1 0 R /Yes 2 0 R >> >>).
 # Possessive quantifiers throughout: nothing here needs to give back what it matched, and
-# not trying to makes the expressions a third faster.
+# not trying to makes the expressions a third faster. Python 3.10 has none: there the
+# same expressions are compiled without them (the same language, more backtracking).
+
+
+def _compile(pattern: bytes) -> re.Pattern[bytes]:
+    if sys.version_info < (3, 11):
+        pattern = pattern.replace(b"*+", b"*").replace(b"++", b"+").replace(b"?+", b"?")
+    return re.compile(pattern)
+
+
 _W = rb"[\x00\t\n\x0c\r ]*+"
 _NAME = rb"/[^\x00\t\n\x0c\r ()<>\[\]{}/%#]*+"
 _ATOM = (rb"(?:\([^()\\]*+(?:\\[\s\S][^()\\]*+)*+\)|" + _NAME
@@ -212,9 +222,9 @@ _ARRAY = rb"\[" + _W + rb"(?:(?:" + _ATOM + rb"|" + _ARRAY1 + rb")" + _W + rb")*
 _DICT1 = rb"<<" + _W + rb"(?:" + _NAME + _W + rb"(?:" + _ATOM + rb"|" + _ARRAY + rb")" + _W + rb")*+>>"
 _DICT2 = rb"<<" + _W + rb"(?:" + _NAME + _W + rb"(?:" + _ATOM + rb"|" + _ARRAY + rb"|" + _DICT1 + rb")" + _W + rb")*+>>"
 _VALUE_RE = rb"(?:" + _ATOM + rb"|" + _ARRAY + rb"|" + _DICT2 + rb")"
-_OPEN = re.compile(_W + rb"<<" + _W)
-_CLOSE = re.compile(rb">>" + _W + rb"\Z")
-_DICT_ENTRY = re.compile(rb"((" + _NAME + rb")" + _W + rb"(" + _VALUE_RE + rb")" + _W + rb")")
+_OPEN = _compile(_W + rb"<<" + _W)
+_CLOSE = _compile(rb">>" + _W + rb"\Z")
+_DICT_ENTRY = _compile(rb"((" + _NAME + rb")" + _W + rb"(" + _VALUE_RE + rb")" + _W + rb")")
 _REF = re.compile(rb"(\d+)[\x00\t\n\x0c\r ]+(\d+)[\x00\t\n\x0c\r ]+R")
 _INT = re.compile(rb"[-+]?\d+")
 
@@ -267,7 +277,7 @@ def _atom(raw: bytes) -> Any:
     return float(raw)
 
 
-_ITEMS = re.compile(_W + rb"(" + _ATOM + rb"|" + _ARRAY1 + rb")")
+_ITEMS = _compile(_W + rb"(" + _ATOM + rb"|" + _ARRAY1 + rb")")
 
 
 def text_of(value: bytes) -> str:
