@@ -163,18 +163,18 @@ def parse_flat(cat: PathCatalogue, raw: Mapping[str, str | bool | None]) -> tupl
     of its field (a date typed as "next Tuesday") is reported with its path and
     the text found, and unknown paths are reported too.
     """
-    by_path = cat.by_path
     problems: list[Problem] = []
     # Every path is looked up here, so the values are nested as they come (what
     # _nest does, without a second pass), each path split once per process.
     root: dict[str, Any] = {}
     for path, text in raw.items():
-        fd = by_path.get(pattern_of(path))
-        if fd is None:
+        placed = _placed(cat, path)
+        if placed is None:
             problems.append(Problem(path, f"not a field of the {cat.title}"))
             continue
         if text is None:
             continue
+        fd, parents, last = placed
         try:
             value = fd.from_text(text)
         except ValueError as exc:
@@ -182,7 +182,6 @@ def parse_flat(cat: PathCatalogue, raw: Mapping[str, str | bool | None]) -> tupl
             continue
         if value is None or value == "" or value is False:
             continue
-        parents, last = _split(path)
         node = root
         for part in parents:
             node = node.setdefault(part, {})
@@ -191,10 +190,14 @@ def parse_flat(cat: PathCatalogue, raw: Mapping[str, str | bool | None]) -> tupl
 
 
 @functools.lru_cache(maxsize=65536)
-def _split(path: str) -> tuple[tuple[str, ...], str]:
-    """``(keys of the groups holding it, its own key)`` of a concrete path (readers see the same ones)."""
+def _placed(cat: PathCatalogue, path: str) -> tuple[Any, tuple[str, ...], str] | None:
+    """``(field, keys of the groups holding it, its own key)`` of a concrete path, or None when
+    ``cat`` has no such field. One cached look-up per value: readers see the same paths in every form."""
+    fd = cat.by_path.get(pattern_of(path))
+    if fd is None:
+        return None
     parts = path.split(".")
-    return tuple(parts[:-1]), parts[-1]
+    return fd, tuple(parts[:-1]), parts[-1]
 
 
 @functools.lru_cache(maxsize=4096)
