@@ -398,6 +398,8 @@ def _read_update(blob: bytes, blank: Blank, end: int, xref: int) -> tuple[Any, d
     for number, found in objects.items():
         terminal = blank.fields.get(number)
         own, own_text = (terminal.own, terminal.own_text) if terminal is not None else blank.widget_own[number]
+        if tuple(map(found.get, _KEYS)) == tuple(map(own_text.get, _KEYS)):
+            continue  # the same text: the same values (the usual case, checked in one comparison)
         for key in _KEYS:
             text = found.get(key)
             if text != own_text.get(key) and (text is None or key not in own or _atom(text) != own[key]):
