@@ -217,6 +217,15 @@ class IsalFloor(Floor):
         return b"".join((self.rest, isal_zlib.crc32(xml).to_bytes(4, "little"), isal_zlib.compress(xml, 1, -15)))
 
 
+def _rezipped(blob: bytes) -> bytes:
+    """``blob`` zipped again by ``zipfile`` (entries dated now), as any editor saves it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(blob)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info))
+    return out.getvalue()
+
+
 def lxml_walk(blob: bytes) -> dict[str, str]:
     """The competent reader: every content control's tag and its text, by ``zipfile`` and lxml."""
     with zipfile.ZipFile(io.BytesIO(blob)) as zf:
@@ -282,6 +291,9 @@ def bench(kind: str, args: argparse.Namespace) -> None:
         ours: list[bytes] = [compiled.render(r) for r in data[: args.n]]
         xmls = [zipfile.ZipFile(io.BytesIO(b)).read("word/document.xml") for b in ours]
         peer_out = [peer.fill(c) for c in contexts[:2]]
+        # The same documents as an editor leaves them (re-zipped with today's date, as Word,
+        # LibreOffice and python-docx do): these take the careful reading (lxml), never the fast one.
+        resaved = [_rezipped(b) for b in ours]
         for _ in range(args.rounds):
             ours = rates.run("ours: compiled template", compiled.render, data[: args.n])
             rates.run("ours: Arabic/CJK/Hindi values", compiled.render, mixed)
@@ -291,6 +303,8 @@ def bench(kind: str, args: argparse.Namespace) -> None:
             rates.run("floor with ISA-L deflate (as ours)", isal_floor.fill, xmls)
             rates.run("read: ours, raw fields", lambda b: read_form(b, name="bench.docx"), ours)
             rates.run("read: ours, typed + validated", lambda b: forms.read(b, name="bench.docx"), ours)
+            rates.run("read: ours, typed, file saved by an editor", lambda b: forms.read(b, name="bench.docx"),
+                      resaved)
             rates.run("read: zipfile + lxml walk over w:sdt", lxml_walk, ours)
 
     print(f"\nkind {kind}: {len(lxml_walk(ours[0]))} content controls; compile once {compile_seconds * 1000:.1f} ms;"
@@ -308,11 +322,14 @@ def bench(kind: str, args: argparse.Namespace) -> None:
     print(f"  {'ours / naive docxtpl loop (what users do today)':<44} "
           f"{ours_rate / rates.best('naive docxtpl loop'):7.2f}x")
     print("read back")
-    for label in ("read: ours, raw fields", "read: ours, typed + validated", "read: zipfile + lxml walk over w:sdt"):
+    for label in ("read: ours, raw fields", "read: ours, typed + validated",
+                  "read: ours, typed, file saved by an editor", "read: zipfile + lxml walk over w:sdt"):
         print(rates.line(label))
     walk = rates.best("read: zipfile + lxml walk over w:sdt")
     print(goal("typed read / lxml walk", rates.best("read: ours, typed + validated") / walk, 1.5))
     print(f"  {'raw read / lxml walk':<44} {rates.best('read: ours, raw fields') / walk:7.2f}x")
+    print(f"  {'typed read of an edited file / lxml walk':<44} "
+          f"{rates.best('read: ours, typed, file saved by an editor') / walk:7.2f}x")
 
 
 if __name__ == "__main__":

@@ -163,25 +163,41 @@ def parse_flat(cat: PathCatalogue, raw: Mapping[str, str | bool | None]) -> tupl
     of its field (a date typed as "next Tuesday") is reported with its path and
     the text found, and unknown paths are reported too.
     """
-    by_path = cat.by_path
-    typed: list[tuple[str, Any]] = []
     problems: list[Problem] = []
+    # Every path is looked up here, so the values are nested as they come (what
+    # _nest does, without a second pass), each path split once per process.
+    root: dict[str, Any] = {}
     for path, text in raw.items():
-        fd = by_path.get(pattern_of(path))
-        if fd is None:
+        placed = _placed(cat, path)
+        if placed is None:
             problems.append(Problem(path, f"not a field of the {cat.title}"))
             continue
         if text is None:
             continue
+        fd, parents, last = placed
         try:
             value = fd.from_text(text)
         except ValueError as exc:
             problems.append(Problem(path, str(exc)))
             continue
-        if value is not None:
-            typed.append((path, value))
-    # Every path was looked up above: nest the values without asking again.
-    return _nest(cat, typed), problems
+        if value is None or value == "" or value is False:
+            continue
+        node = root
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = value
+    return _rebuild(cat, root, ""), problems
+
+
+@functools.lru_cache(maxsize=65536)
+def _placed(cat: PathCatalogue, path: str) -> tuple[Any, tuple[str, ...], str] | None:
+    """``(field, keys of the groups holding it, its own key)`` of a concrete path, or None when
+    ``cat`` has no such field. One cached look-up per value: readers see the same paths in every form."""
+    fd = cat.by_path.get(pattern_of(path))
+    if fd is None:
+        return None
+    parts = path.split(".")
+    return fd, tuple(parts[:-1]), parts[-1]
 
 
 @functools.lru_cache(maxsize=4096)

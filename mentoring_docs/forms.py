@@ -256,7 +256,8 @@ def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | N
     raw, overlong = _drop_overlong(kind, raw, use)
     problems = list(found) + overlong
     extras: dict[str, str | bool | None] = {}
-    if use is None and any(path.startswith(SECTION + ".") for path in raw):
+    prefix = SECTION + "."
+    if use is None and any(path.startswith(prefix) for path in raw):
         # No built-in field lives under the section: without the extension that typed
         # them, its values are kept as text rather than dropped as unknown fields.
         extras = {path: value for path, value in raw.items() if path.startswith(SECTION + ".")}

@@ -343,13 +343,17 @@ def picker_state(node: etree._Element | None) -> tuple[dt.date | None, str | Non
         if child.tag == _W_DATE_FORMAT:
             fmt = child.get(_W_VAL)
             break
-    full = node.get(_W_FULL_DATE)
+    return stored_date(node.get(_W_FULL_DATE)), fmt
+
+
+def stored_date(full: str | None) -> dt.date | None:
+    """The date a ``w:fullDate`` value holds (its first ten characters, ISO), or None."""
     if not full:
-        return None, fmt
+        return None
     try:
-        return dt.date.fromisoformat(full[:10]), fmt
+        return dt.date.fromisoformat(full[:10])
     except ValueError:
-        return None, fmt
+        return None
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -438,5 +442,5 @@ __all__ = [
     "CHECKED_GLYPH", "ControlKind", "DATE_FORMAT", "IdSource", "PLACEHOLDER_STYLE", "Spec",
     "UNCHECKED_GLYPH", "WORD_DEFAULT_PLACEHOLDERS", "bookmark_names", "box_state", "checkbox_font_props",
     "chosen_value", "content_text", "control_xml", "date_state", "format_date", "kind_of", "list_items",
-    "picker_state", "read_control", "runs_all_placeholder",
+    "picker_state", "read_control", "runs_all_placeholder", "stored_date",
 ]

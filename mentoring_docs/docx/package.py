@@ -31,6 +31,7 @@ MAX_RATIO = 200
 _DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01, the earliest date ZIP can hold
 _DOS_TIME = 0
 _UTF8_FLAG = 0x800
+_FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # _DOS_DATE and _DOS_TIME as zipfile reads them
 
 
 class Package:
@@ -43,6 +44,7 @@ class Package:
         self.name = name
         if not blob.startswith(b"PK"):
             raise FormError(name, "not a Word document (.docx files are ZIP packages)")
+        self._blob = blob
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(blob))
             self._infos = {info.filename: info for info in self._zip.infolist()}
@@ -62,6 +64,14 @@ class Package:
         info = self._infos.get(part)
         return (part, info.CRC, info.file_size) if info is not None else None
 
+    def dated_as_ours(self) -> bool:
+        """Whether every entry carries the fixed date :func:`write_zip` gives (1980-01-01, midnight).
+
+        Word, LibreOffice, python-docx and docxtpl date entries when they save,
+        so such a package was written by this library and not re-saved since.
+        """
+        return bool(self._infos) and all(info.date_time == _FIXED_DATE for info in self._infos.values())
+
     def __contains__(self, part: str) -> bool:
         return part in self._infos
 
@@ -73,6 +83,10 @@ class Package:
         refusal = inflation_refusal(info, limit)
         if refusal:
             raise FormError(self.name, refusal)
+        if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1:
+            data = self._inflate(info, limit)
+            if data is not None:
+                return data
         try:
             with self._zip.open(info) as handle:
                 data = handle.read(limit + 1)
@@ -81,6 +95,28 @@ class Package:
             raise FormError(self.name, f"damaged Word document: cannot read {part} ({exc})") from None
         if len(data) > limit:
             raise FormError(self.name, f"refused: {part} is larger than its ZIP entry declares")
+        return data
+
+
+    def _inflate(self, info: zipfile.ZipInfo, limit: int) -> bytes | None:
+        """A deflated, unencrypted part inflated in one step (zipfile reads it in small pieces), or None
+        to let zipfile read it (and say what is wrong). Bounded as :meth:`read` is; the CRC is checked."""
+        blob = self._blob
+        offset = info.header_offset
+        header = blob[offset:offset + 30]
+        if len(header) < 30 or header[:4] != b"PK\x03\x04":
+            return None
+        start = offset + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
+        stored = blob[start:start + info.compress_size]
+        if len(stored) != info.compress_size:
+            return None
+        inflater = zlib.decompressobj(-15)
+        try:
+            data = inflater.decompress(stored, limit + 1)
+        except zlib.error:
+            return None
+        if len(data) != info.file_size or not inflater.eof or zlib.crc32(data) != info.CRC:
+            return None
         return data
 
 

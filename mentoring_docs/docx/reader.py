@@ -8,6 +8,7 @@ turns it into typed data and reports what cannot be read.
 from __future__ import annotations
 
 import functools
+from typing import cast
 
 from lxml import etree
 
@@ -16,6 +17,7 @@ from ..errors import FormError, Problem
 from ..extension import Extension, stored_extension
 from ..kinds import KINDS, Kind
 from . import controls as ctl
+from . import fastscan
 from .controls import ControlKind
 from .layout import COMPACT_PROMPTS
 from .control_names import Names, names
@@ -43,6 +45,16 @@ def read_form(source: bytes, *, name: str
     """
     package = Package(source, name)
     body = package.read("word/document.xml")
+    if package.dated_as_ours():
+        found = _read_fast(package, body)
+        if found is not None:
+            return found
+    return _read_careful(package, body, name)
+
+
+def _read_careful(package: Package, body: bytes, name: str
+                  ) -> tuple[Kind, dict[str, str | bool | None], list[Problem], Extension | None]:
+    """:func:`read_form` from an lxml tree of the document: any Word form, as any editor left it."""
     try:
         root = etree.fromstring(body, parser=_PARSER)
     except etree.XMLSyntaxError as exc:
@@ -74,9 +86,91 @@ def read_form(source: bytes, *, name: str
         if before in (None, "", False):
             raw[path] = value
         elif value not in (None, "", False, True) and value != before:
-            problems.append(Problem(path, f"the form holds this field twice (a copied row?): "
-                                          f"{before!r} was read, {value!r} was not"))
+            problems.append(_twice(path, before, value))
     return kind, raw, problems, extension
+
+
+def _read_fast(package: Package, body: bytes
+               ) -> tuple[Kind, dict[str, str | bool | None], list[Problem], Extension | None] | None:
+    """:func:`read_form` of a form as our writer left it, from the text (see :mod:`.fastscan`), or None.
+
+    None whenever the text steps outside what the scan reads, or anything would
+    need the careful reading's judgement (a control whose tag does not name its
+    field, a prompt whose runs must be looked at): the caller then reads it carefully.
+    """
+    try:
+        found = fastscan.scan(body)
+    except fastscan.Unsure:
+        return None
+    record = _record(package)
+    kind = record.kind
+    if kind is None:
+        return None
+    field_names = names(kind, record.extension)
+    seen = field_names.tag_patterns
+    other = ControlKind.OTHER
+    identified: list[tuple[fastscan.Control, str]] = []
+    for control in found:
+        if control.kind is other:
+            continue
+        tag = control.tag
+        if not tag:
+            return None
+        pattern = seen.get(tag) or field_names.from_tag(tag)
+        if pattern is None:
+            return None
+        identified.append((control, pattern))
+    if not identified:
+        return None
+    cat = field_names.catalogue
+    fields = cat.by_path
+    known = record.known_prompts
+    text_kind = ControlKind.TEXT
+    # Structure reads only .row and .table, which a scanned control has too.
+    placed = cast("list[tuple[Marks, str]]", identified)
+    problems = list(record.problems)
+    raw: dict[str, str | bool | None] = {}
+    for (control, pattern), path in zip(identified, _structure(cat).paths(placed)):
+        text = control.text
+        if control.kind is text_kind and text and text not in (known.get(pattern) or record.prompts(fields[pattern])):
+            value: str | bool | None = text
+        else:
+            fd = fields[pattern]
+            value = _scanned_value(control, fd, record.prompts(fd))
+        before = raw.get(path)
+        if before in (None, "", False):
+            raw[path] = value
+        elif value not in (None, "", False, True) and value != before:
+            problems.append(_twice(path, before, value))
+    return kind, raw, problems, record.extension
+
+
+def _scanned_value(control: fastscan.Control, fd: Field, prompts: frozenset[str]) -> str | bool | None:
+    """:func:`read_value` for a scanned control."""
+    text = control.text
+    kind = control.kind
+    if kind is ControlKind.CHECKBOX:
+        if control.checked is not None:
+            return control.checked in ("1", "true", "on")
+        return ctl.box_state(None, text)
+    if text == "" or (text in prompts and (control.showing or fastscan.all_placeholder(control)
+                                           or fd.kind is FieldKind.CHECKBOX)):
+        return None
+    if kind is ControlKind.DATE:
+        stored = ctl.stored_date(control.full_date)
+        fmt = control.date_format
+        if stored is not None and (not text.strip() or ctl.format_date(stored, fmt or ctl.DATE_FORMAT) == text.strip()):
+            return stored.isoformat()
+        return text
+    if kind is ControlKind.DROPDOWN:
+        for display, value in control.items:
+            if display == text:
+                return value
+    return text
+
+
+def _twice(path: str, before: str | bool | None, value: str | bool | None) -> Problem:
+    return Problem(path, f"the form holds this field twice (a copied row?): {before!r} was read, {value!r} was not")
 
 
 @functools.lru_cache(maxsize=None)

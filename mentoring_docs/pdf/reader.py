@@ -28,6 +28,7 @@ from ..kinds import KINDS, TITLES, Kind
 from ..extension import Extension
 from ..limits import MAX_FIELD_NAME_CHARS, MAX_LONG_TEXT_CHARS
 from .extension_info import stored_extension
+from . import fastread
 from .fields import FieldTreeError, TerminalField, terminal_fields
 
 _DAMAGE = ("reconstruct", "damaged", "xref not found", "unable to find trailer", "EOF")
@@ -36,6 +37,9 @@ _DAMAGE = ("reconstruct", "damaged", "xref not found", "unable to find trailer",
 #: Bytes of the longest value any field may hold (UTF-16 with a byte order mark, or UTF-8): a
 #: value stored in more is refused without being inflated or decoded whole.
 _VALUE_BYTES = MAX_LONG_TEXT_CHARS * 4 + 4
+
+
+fastread.configure(_VALUE_BYTES)
 
 
 class _Refused(Exception):
@@ -165,8 +169,40 @@ def read_form(source: bytes, *, name: str, password: str | None = None) -> RawFo
     form of ours: not a PDF, damaged or cut short, encrypted without the right
     password, with no fields of ours, or with a field tree that loops.
     """
+    fast = fastread.read(source, _learn)
+    if fast is not None:
+        return RawForm(*fast)
     with _input(source) as (stream, mode):
         return _read(stream, mode, name=name, password=password)
+
+
+def _learn(data: bytes) -> fastread.Blank | None:
+    """What the careful reading finds in a blank form (for :mod:`.fastread`), or None if it is not a clean one."""
+    try:
+        with _input(data) as (stream, mode):
+            pdf = pikepdf.open(stream, access_mode=mode, inherit_page_attributes=False)
+            with pdf:
+                found: list[Problem] = []
+                fields = []
+                for tf in terminal_fields(pdf):
+                    if len(tf.name) > MAX_FIELD_NAME_CHARS:
+                        return None
+                    if tf.has_value:
+                        fields.append(tf)
+                if pdf.get_warnings() or not fields:
+                    return None
+                patterns = [pattern_of(tf.name) for tf in fields]
+                kind = _kind(patterns, lambda: _title(pdf))
+                if kind is None:
+                    return None
+                extension, damaged = stored_extension(pdf)
+                if damaged is not None:
+                    found.append(damaged)
+                return fastread.blank_from(pdf, data, kind=kind, extension=extension, problems=found,
+                                           fields=fields, ours=catalogue(kind, extension).by_path,
+                                           pattern_of=pattern_of)
+    except (pikepdf.PdfError, FieldTreeError, ValueError, RuntimeError, TypeError, fastread.Unsure):
+        return None
 
 
 def _read(stream: BinaryIO, mode: pikepdf.AccessMode, *, name: str,
