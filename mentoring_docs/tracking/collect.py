@@ -18,17 +18,17 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from .. import forms
 from ..errors import FormError, MentoringDocsError, Problem
-from ..extension import Extension
+from ..extension import SECTION, Extension
 from ..kinds import Kind
 from ..safe_read import FileRefused, open_regular, read_limited
 
-__all__ = ["SUFFIXES", "Returned", "collect", "discover", "read_document"]
+__all__ = ["SUFFIXES", "Returned", "collect", "discover", "needed", "read_document"]
 
 #: File suffixes read when a folder is searched.
 SUFFIXES = (".docx", ".pdf")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Returned:
     """One form read back from a file, with what the tracker needs to place it."""
 
@@ -50,6 +50,49 @@ class Returned:
     def folder(self) -> str:
         """The name of the folder the file is in."""
         return Path(self.file).parent.name
+
+
+# The parts of a record the tracker's tables read (see :mod:`.build`), and nothing else: a
+# tracker of many forms keeps these for each pair, not the whole record. A dict gives
+# the keys kept of a mapping ("*": of every key), a one-item list the shape of every
+# item of a list, None the whole value.
+_SHAPE: dict[str, Any] = {
+    "agreement_id": None,
+    "mentor": {"name": None},
+    "mentee": {"name": None},
+    "program": {"name": None, "coordinator": {"name": None}},
+    "confidentiality": {"level": None},
+    "timeframe": {"start_date": None, "end_date": None, "midpoint_check": None},
+    "signatures": {"*": {"name": None}},
+    "goals": [{"title": None, "target_date": None, "activities": [
+        {"description": None, "kind": None, "effort": None, "target_date": None, "status": None,
+         "completed_on": None}]}],
+    "reviews": [{"date": None, "objective": None, "progress": None, "next_steps": None}],
+    "competencies": [{"name": None, "baseline_rating": None, "target_rating": None, "final_rating": None}],
+    SECTION: None,  # program questions: their paths come from the form or its extension
+}
+
+
+def needed(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of a form's ``data`` the tracker's tables use (names, dates, program,
+    signatures' typed names, goals and activities, reviews, competencies, program
+    questions); purposes, notes, meetings and the like are left out."""
+    return _cut(data, _SHAPE)  # type: ignore[no-any-return]
+
+
+def _cut(value: Any, shape: Any) -> Any:
+    # A value of another type than the data model's (read with a problem) is kept as it
+    # is: the tables check every value's type themselves.
+    if shape is None:
+        return value
+    if isinstance(shape, list):
+        return [_cut(item, shape[0]) for item in value] if isinstance(value, list) else value
+    if not isinstance(value, Mapping):
+        return value
+    every = shape.get("*", False)
+    if every is not False:
+        return {key: _cut(inner, every) for key, inner in value.items()}
+    return {key: _cut(value[key], inner) for key, inner in shape.items() if key in value}
 
 
 def _skipped(name: str) -> bool:
