@@ -50,7 +50,7 @@ from ..kinds import KINDS
 from ..manifest import Issued, read_manifest
 from ..record_values import date_of, text_of, value_at
 from . import alerts, issued_pairs, rollups
-from .collect import Returned, discover, needed, read_document
+from .collect import Returned, needed, read_document, walk
 from .copies import Choice, Copies, stripped
 from .tables import CLOSED, ActivityRow, CompetencyRow, DocumentRow, PairRow, ProblemRow, QuestionRow, ReviewRow
 from .tracker import Tracker
@@ -81,16 +81,17 @@ def track(paths: Iterable[str | os.PathLike[str]], *, as_of: dt.date | None = No
     from ..signatures.hooks import trust_roots_of
 
     issued = read_manifest(manifest) if isinstance(manifest, (str, os.PathLike)) else manifest
-    files, unreadable = discover(paths)
     roots, fields = trust_roots_of(trust_roots), extension_of(extension)
     intake = _Intake(issued)
-    for path in files:
+    missing: list[Problem] = []
+    unreadable: list[Problem] = []
+    for path in walk(paths, missing):
         outcome = read_document(path, password=password, trust_roots=roots, extension=fields)
         if isinstance(outcome, Returned):
             intake.add(outcome)
         else:
             unreadable.append(outcome)
-    return intake.build(as_of=as_of or dt.date.today(), unreadable=unreadable,
+    return intake.build(as_of=as_of or dt.date.today(), unreadable=missing + unreadable,
                         read_issued=issued_pairs.issued_reader(password), stale_days=stale_days,
                         return_days=return_days)
 

@@ -14,7 +14,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from .. import forms
 from ..errors import FormError, MentoringDocsError, Problem
@@ -22,7 +22,7 @@ from ..extension import SECTION, Extension
 from ..kinds import Kind
 from ..safe_read import FileRefused, open_regular, read_limited
 
-__all__ = ["SUFFIXES", "Returned", "collect", "discover", "needed", "read_document"]
+__all__ = ["SUFFIXES", "Returned", "collect", "discover", "needed", "read_document", "walk"]
 
 #: File suffixes read when a folder is searched.
 SUFFIXES = (".docx", ".pdf")
@@ -105,15 +105,23 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
     Folders are searched recursively for ``.docx`` and ``.pdf`` files; a file given
     by name is read whatever its name.
     """
-    found: list[Path] = []
     problems: list[Problem] = []
-    seen: set[str] = set()
+    return list(walk(paths, problems)), problems
 
-    def add(path: Path) -> None:
-        key = os.path.normcase(os.path.realpath(path))
-        if key not in seen:
-            seen.add(key)
-            found.append(path)
+
+def walk(paths: Iterable[str | os.PathLike[str]], problems: list[Problem]) -> Iterator[Path]:
+    """The files :func:`discover` finds, one at a time (a folder of a hundred thousand forms is
+    not listed up front); a problem for each missing path is appended to ``problems``."""
+    # A file reached twice (two paths given, a link) is read once. Its resolved path is kept
+    # as a 16-byte digest: the set grows with the number of files, so each entry is small.
+    seen: set[bytes] = set()
+
+    def new(path: Path) -> bool:
+        key = hashlib.blake2b(os.fsencode(os.path.normcase(os.path.realpath(path))), digest_size=16).digest()
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
 
     for raw in paths:
         path = Path(raw)
@@ -122,12 +130,14 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
                 dirs[:] = sorted(d for d in dirs if not _skipped(d))
                 for name in sorted(files):
                     if not _skipped(name) and name.lower().endswith(SUFFIXES):
-                        add(Path(folder) / name)
+                        found = Path(folder) / name
+                        if new(found):
+                            yield found
         elif path.exists():
-            add(path)
+            if new(path):
+                yield path
         else:
             problems.append(_unreadable(str(path), "no such file or folder"))
-    return found, problems
 
 
 def read_document(path: str | os.PathLike[str], *, password: str | None = None,
