@@ -233,9 +233,9 @@ class _Intake:
                     file=file, category="ambiguous"), document=kind))
         for names in sorted(self.groups, key=lambda n: self.first_file[("names", n)]):
             group = self.groups[names]
-            ids = self.by_names.get(names, set())
-            if len(ids) == 1:
-                pair = pairs[("id", next(iter(ids)))]
+            matches = self.by_names.get(names, set())
+            if len(matches) == 1:
+                pair = pairs[("id", next(iter(matches)))]
                 for kind, copies in group.copies.items():
                     pair.copies.setdefault(kind, Copies()).merge(copies)
             else:
@@ -255,9 +255,7 @@ class _Intake:
         self.issued_copies = {}
         for pair in pairs.values():
             for kind in pair.used:
-                choice = choices.pop((id(pair), kind), None)
-                if choice is None:
-                    continue
+                choice = choices.pop((id(pair), kind))  # every copy used was chosen above
                 for doc in choice.superseded:
                     document_rows.append(_document_row(doc, "superseded", pair.label(),
                                                        superseded_by=choice.used.file))
