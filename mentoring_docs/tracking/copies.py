@@ -12,10 +12,10 @@ break a form (a lost name, a date turned into text). So:
 - when no copy is free of problems, the newest one is used (its problems are listed).
 
 :func:`choose` applies the rule to a list of copies. :class:`Copies` applies it to
-copies as they are read, one at a time, and keeps the values of at most two of
-them (the newest valid copy and the newest invalid one newer than it): every other
-copy is kept only as what its documents-table row and problem rows need, so a pair
-that sent a hundred copies costs little more than one that sent one.
+copies as they are read, one at a time, and keeps the values of one of them (the
+newest valid copy; while none is valid, the newest copy): every other copy is kept
+only as what its documents-table row and problem rows need, so a pair that sent a
+hundred copies costs little more than one that sent one.
 """
 
 from __future__ import annotations
@@ -70,8 +70,8 @@ class Copies:
     """The copies of one document of one pair, added one at a time; :meth:`choice` is
     what :func:`choose` would pick among all of them, whatever the order they came in.
 
-    Only the newest valid copy and the newest invalid copy newer than it keep their
-    values; the others are :func:`stripped` as soon as they cannot be used.
+    Only the copy that would be used now keeps its values; the others are
+    :func:`stripped` as soon as they cannot be used.
     """
 
     __slots__ = ("_valid", "_newer_invalid", "_superseded")
