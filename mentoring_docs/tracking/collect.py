@@ -22,7 +22,7 @@ from ..extension import SECTION, Extension
 from ..kinds import Kind
 from ..safe_read import FileRefused, open_regular, read_limited
 
-__all__ = ["SUFFIXES", "Returned", "collect", "discover", "needed", "read_document", "walk"]
+__all__ = ["Kept", "SUFFIXES", "Returned", "collect", "discover", "needed", "read_document", "walk"]
 
 #: File suffixes read when a folder is searched.
 SUFFIXES = (".docx", ".pdf")
@@ -73,11 +73,58 @@ _SHAPE: dict[str, Any] = {
 }
 
 
-def needed(data: Mapping[str, Any]) -> dict[str, Any]:
+def needed(data: Mapping[str, Any]) -> Mapping[str, Any]:
     """The part of a form's ``data`` the tracker's tables use (names, dates, program,
     signatures' typed names, goals and activities, reviews, competencies, program
     questions); purposes, notes, meetings and the like are left out."""
     return _cut(data, _SHAPE)  # type: ignore[no-any-return]
+
+
+class _Absent:
+    """Marks a key the record does not have (None is a value a record may hold)."""
+
+    __slots__ = ()
+
+
+_ABSENT = _Absent()
+
+
+class Kept(Mapping[str, Any]):
+    """A mapping of a record cut to a fixed set of keys: its values in a tuple.
+
+    A dict holds a hash table per object; a tracker keeps one such mapping per
+    activity, review and competency of every pair until every form is read, so a
+    tuple of values beside the shape's shared tuple of keys is what is kept.
+    """
+
+    __slots__ = ("_keys", "_values")
+
+    def __init__(self, keys: tuple[str, ...], values: tuple[Any, ...]) -> None:
+        self._keys = keys
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.get(key, _ABSENT)
+        if value is _ABSENT:
+            raise KeyError(key)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value under ``key``, or ``default`` when the record has none."""
+        try:
+            value = self._values[self._keys.index(key)]
+        except ValueError:  # not a key of the shape
+            return default
+        return default if value is _ABSENT else value
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key, value in zip(self._keys, self._values) if value is not _ABSENT)
+
+    def __len__(self) -> int:
+        return sum(value is not _ABSENT for value in self._values)
+
+    def __repr__(self) -> str:
+        return f"Kept({dict(self)!r})"
 
 
 def _cut(value: Any, shape: Any) -> Any:
@@ -92,7 +139,14 @@ def _cut(value: Any, shape: Any) -> Any:
     every = shape.get("*", False)
     if every is not False:
         return {key: _cut(inner, every) for key, inner in value.items()}
-    return {key: _cut(value[key], inner) for key, inner in shape.items() if key in value}
+    keys = _KEYS.get(id(shape))
+    if keys is None:
+        keys = _KEYS[id(shape)] = tuple(shape)
+    return Kept(keys, tuple(_cut(value[key], shape[key]) if key in value else _ABSENT for key in keys))
+
+
+# Each shape's keys, as one tuple every Kept of that shape shares (the shapes live as long as the module).
+_KEYS: dict[int, tuple[str, ...]] = {}
 
 
 def _skipped(name: str) -> bool:
