@@ -13,12 +13,15 @@ read the same folder, in the same process, pinned to one CPU core:
   validation, pairing or tables, so the comparison flatters the peer.
 
 With ``--scale 1000,10000,...`` it instead measures how tracking grows: for each
-size, the forms are made, then a fresh process tracks them and reports files/s and
-its peak resident set size (the process's high-water mark), so memory and cost
-per file can be read across sizes.
+size, the forms are made, then a fresh process tracks them and reports files/s, CPU
+time per file and its peak resident set size (the process's high-water mark), so
+memory and cost per file can be read across sizes. With ``--old DIR`` (another
+source tree, e.g. ``git archive main | tar -x -C /tmp/old``) the same folder is
+also tracked by that tree's code, alternating, so both are measured under the same
+load.
 
     python bench/bench_track.py [--forms N] [--rounds R]
-    python bench/bench_track.py --scale 10000,100000
+    python bench/bench_track.py --scale 10000,100000 [--old /tmp/old]
 """
 
 from __future__ import annotations
@@ -115,32 +118,42 @@ import datetime as dt, os, resource, sys, time
 sys.path.insert(0, {root!r})
 os.sched_setaffinity(0, {{min(os.sched_getaffinity(0))}})
 from mentoring_docs import track
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 tracker = track([{folder!r}], as_of=dt.date(2026, 3, 2))
-seconds = time.perf_counter() - start
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 assert not tracker.problems, tracker.problems[:3]
-print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(tracker.pairs))
+print(seconds, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(tracker.pairs))
 """
 
 
-def scale(sizes: list[int]) -> None:
-    """Files/s and peak RSS of tracking folders of each size, each in a fresh process."""
+def _load() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def scale(sizes: list[int], old: Path | None = None) -> None:
+    """Files/s, CPU per file and peak RSS of tracking folders of each size, each in a fresh process.
+
+    With ``old`` (another source tree), that tree tracks the same folder too, before ours.
+    """
     import subprocess
 
-    print(f"tracking at scale, one core, a fresh process per size; load average "
-          f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    trees = ([("old", old)] if old else []) + [("ours", ROOT)]
+    print(f"tracking at scale, one core, a fresh process per size and tree; load average {_load()}")
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
             make_forms(Path(tmp), n)
             made = time.perf_counter() - start
-            done = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(ROOT), folder=tmp)],
-                                  capture_output=True, text=True, check=True)
-            seconds, rss_kib, pairs = done.stdout.split()
-            print(f"  {n:7d} files ({int(pairs):6d} pairs; made in {made:6.1f} s): "
-                  f"{n / float(seconds):8.1f} files/s, {1000 * float(seconds) / n:6.2f} ms/file, "
-                  f"peak RSS {int(rss_kib) / 1024:7.1f} MiB")
-    print(f"  after: load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+            print(f"  {n:7d} files made in {made:6.1f} s; load average {_load()}")
+            for label, tree in trees:
+                done = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(tree), folder=tmp)],
+                                      capture_output=True, text=True, check=True)
+                seconds, cpu, rss_kib, pairs = done.stdout.split()
+                print(f"    {label:4s} {n:7d} files ({int(pairs):6d} pairs): "
+                      f"{n / float(seconds):7.1f} files/s, {1000 * float(seconds) / n:6.2f} ms/file wall, "
+                      f"{1000 * float(cpu) / n:6.2f} ms/file CPU, peak RSS {int(rss_kib) / 1024:7.1f} MiB; "
+                      f"load average {_load()}", flush=True)
+    print(f"  after: load average {_load()}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -148,10 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--forms", type=int, default=1000, help="number of returned forms (default 1000)")
     parser.add_argument("--rounds", type=int, default=3, help="best of R timed runs each (default 3)")
     parser.add_argument("--scale", help="comma-separated folder sizes: files/s and peak RSS of each")
+    parser.add_argument("--old", type=Path, help="with --scale: another source tree to track the same folders with")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)  # pypdf warns about every widget it does not like
     if args.scale:
-        scale([int(n) for n in args.scale.split(",")])
+        scale([int(n) for n in args.scale.split(",")], args.old)
         return 0
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})

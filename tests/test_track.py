@@ -16,6 +16,8 @@ from mentoring_docs.manifest import Issued, kind_from_name, read_manifest
 from mentoring_docs.tracking import (
     PairRow, ProblemRow, Returned, build, discover, midpoint, pair_names_key,
 )
+from mentoring_docs.tracking.collect import needed
+from mentoring_docs.tracking.copies import Copies, choose
 from strategies import DATES, records
 
 AS_OF = dt.date(2026, 3, 2)
@@ -420,3 +422,95 @@ def test_discover_searches_folders_recursively(tmp_path: Path) -> None:
 def by_pair_label(tracker: Any, label: str) -> Any:
     (row,) = [p for p in tracker.pairs if p.pair == label]
     return row
+
+
+# -- streaming: copies chosen as they come, order-free, only what the tables need kept -----
+
+
+_COPY = st.tuples(st.integers(0, 5), st.sampled_from("abcdef"), st.booleans())
+
+
+def _copies(specs: list[tuple[int, str, bool]]) -> list[Returned]:
+    seen: set[str] = set()
+    out = []
+    for hour, name, bad in specs:
+        file = f"{name}{len(seen)}.docx"
+        seen.add(file)
+        out.append(doc(file, "agreement", agreement(), modified=T0 + dt.timedelta(hours=hour),
+                       problems=(Problem("timeframe.end_date", "bad"),) if bad else ()))
+    return out
+
+
+@given(specs=st.lists(_COPY, min_size=1, max_size=9), split=st.integers(0, 9), order=st.randoms())
+def test_copies_added_in_any_order_and_merged_choose_as_choose_does(
+        specs: list[tuple[int, str, bool]], split: int, order: Any) -> None:
+    copies = _copies(specs)
+    expected = choose(copies)
+    shuffled = list(copies)
+    order.shuffle(shuffled)
+    first, second = Copies(), Copies()  # two groups of the same pair's copies, merged (as id-less copies join)
+    for position, item in enumerate(shuffled):
+        (first if position < split else second).add(item)
+    if split == 0:
+        first = second
+    elif split < len(shuffled):
+        first.merge(second)
+    got = first.choice()
+    assert got.used.file == expected.used.file and got.used.data == expected.used.data
+    assert [d.file for d in got.rejected] == [d.file for d in expected.rejected]
+    assert sorted(d.file for d in got.superseded) == sorted(d.file for d in expected.superseded)
+    assert [len(d.problems) for d in sorted(got.rejected + got.superseded, key=lambda d: d.file)] == \
+        [len(d.problems) for d in sorted(expected.rejected + expected.superseded, key=lambda d: d.file)]
+    # Only the copy used keeps its values: a pair's hundred copies cost little more than one.
+    assert all(not d.data and not d.signatures for d in got.rejected + got.superseded)
+
+
+def _program() -> list[Returned]:
+    """Every way a document finds (or fails to find) its pair, with copies of every status."""
+    unnamed = {key: value for key, value in agreement().items() if key not in ("agreement_id", "mentor", "mentee")}
+    no_id_plan = plan()
+    no_id_plan.pop("agreement_id")
+    return [
+        doc("z/a.docx", "agreement", agreement()),
+        doc("y/a-old.pdf", "agreement", agreement(signatures={}), modified=T0 - dt.timedelta(days=2)),
+        doc("x/a-bad.pdf", "agreement", agreement(), modified=T0 + dt.timedelta(days=2),
+            problems=(Problem("timeframe.end_date", "bad"),)),
+        doc("w/p.docx", "action_plan", no_id_plan),  # joins MPA-1 by its names
+        doc("v/p2.docx", "action_plan", plan(agreement_id="MPA-2")),
+        doc("u/a2.docx", "agreement", agreement(agreement_id="MPA-2", mentee={"name": "Other Mentee"})),
+        doc("t/names.docx", "action_plan", dict(no_id_plan, mentee={"name": "Nobody Known"})),
+        doc("s/names2.pdf", "action_plan", dict(no_id_plan, mentee={"name": "nobody  KNOWN"}),
+            modified=T0 + dt.timedelta(days=1)),
+        doc("r/blank.pdf", "agreement", unnamed),
+        doc("q/issued.pdf", "agreement", agreement(agreement_id="MPA-3")),
+    ]
+
+
+@given(order=st.randoms())
+def test_the_tracker_does_not_depend_on_the_order_documents_come_in(order: Any) -> None:
+    documents = _program()
+    manifest = [issued("p3", "MPA-3", "agreement.pdf", "agreement", sha=documents[-1].sha256),
+                issued("p4", "MPA-4", "plan.pdf", "action_plan")]
+    expected = build(sorted(documents, key=lambda d: d.file), as_of=AS_OF, issued=manifest).to_dict()
+    shuffled = list(documents)
+    order.shuffle(shuffled)
+    assert build(shuffled, as_of=AS_OF, issued=manifest).to_dict() == expected
+    statuses = {row["file"]: row["status"] for row in expected["documents"]}
+    assert statuses == {"z/a.docx": "used", "y/a-old.pdf": "superseded", "x/a-bad.pdf": "rejected",
+                        "w/p.docx": "used", "v/p2.docx": "used", "u/a2.docx": "used", "t/names.docx": "superseded",
+                        "s/names2.pdf": "used", "r/blank.pdf": "unidentified", "q/issued.pdf": "issued_copy"}
+
+
+def test_only_the_values_the_tables_read_are_kept() -> None:
+    record = agreement(purpose="Private words about the partnership")
+    kept = needed(record)
+    assert "purpose" not in kept and kept["agreement_id"] == "MPA-1"
+    assert kept["signatures"] == {who: {key: value for key, value in entry.items() if key == "name"}
+                                  for who, entry in record["signatures"].items()}
+    assert "date" in record["signatures"]["mentor"]
+    full, cut = plan(), needed(plan())
+    assert all(set(item) <= {"name", "baseline_rating", "target_rating", "final_rating"}
+               for item in cut["competencies"])
+    assert "notes" in full["competencies"][1] and "notes" not in cut["competencies"][1]
+    # A value of the wrong shape (read with a problem) is kept as it is: the tables check types.
+    assert needed({"goals": "not a list", "timeframe": ["odd"]}) == {"goals": "not a list", "timeframe": ["odd"]}

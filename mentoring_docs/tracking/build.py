@@ -50,8 +50,8 @@ from ..kinds import KINDS
 from ..manifest import Issued, read_manifest
 from ..record_values import date_of, text_of, value_at
 from . import alerts, issued_pairs, rollups
-from .collect import Returned, collect
-from .copies import Choice, choose
+from .collect import Returned, needed, read_document, walk
+from .copies import Choice, Copies, stripped
 from .tables import CLOSED, ActivityRow, CompetencyRow, DocumentRow, PairRow, ProblemRow, QuestionRow, ReviewRow
 from .tracker import Tracker
 
@@ -73,15 +73,27 @@ def track(paths: Iterable[str | os.PathLike[str]], *, as_of: dt.date | None = No
     ``stale_days`` and ``return_days`` tune the early warnings (:mod:`.alerts`).
     ``extension`` (a field extension or its file) reads the program questions of
     forms made with it; their answers are the questions table.
+
+    Forms are read one at a time and each is cut down to what the tables need as soon
+    as it is read (:func:`.collect.needed`; see :class:`.copies.Copies`), so memory
+    grows with the number of pairs, not with the number of files.
     """
     from ..signatures.hooks import trust_roots_of
 
     issued = read_manifest(manifest) if isinstance(manifest, (str, os.PathLike)) else manifest
-    documents, problems = collect(paths, password=password, trust_roots=trust_roots_of(trust_roots),
-                                  extension=extension_of(extension))
-    return build(documents, as_of=as_of or dt.date.today(), issued=issued, unreadable=problems,
-                 read_issued=issued_pairs.issued_reader(password), stale_days=stale_days,
-                 return_days=return_days)
+    roots, fields = trust_roots_of(trust_roots), extension_of(extension)
+    intake = _Intake(issued)
+    missing: list[Problem] = []
+    unreadable: list[Problem] = []
+    for path in walk(paths, missing):
+        outcome = read_document(path, password=password, trust_roots=roots, extension=fields)
+        if isinstance(outcome, Returned):
+            intake.add(outcome)
+        else:
+            unreadable.append(outcome)
+    return intake.build(as_of=as_of or dt.date.today(), unreadable=missing + unreadable,
+                        read_issued=issued_pairs.issued_reader(password), stale_days=stale_days,
+                        return_days=return_days)
 
 
 # -- pairing ------------------------------------------------------------------------
@@ -94,8 +106,7 @@ def _names(data: Mapping[str, Any]) -> tuple[str | None, str | None]:
 @dataclass
 class _Pair:
     agreement_id: str | None
-    names: tuple[str, str] | None
-    documents: dict[str, list[Returned]] = field(default_factory=dict)
+    copies: dict[str, Copies] = field(default_factory=dict)
     used: dict[str, Returned] = field(default_factory=dict)
     rejected: dict[str, list[Returned]] = field(default_factory=dict)
     #: The pair's documents in the manifest, and the issued agreement's data (names, dates) when read.
@@ -120,6 +131,9 @@ class _Pair:
             return _names(self.issued_data)
         return None, None
 
+    def add(self, doc: Returned) -> None:
+        self.copies.setdefault(doc.kind, Copies()).add(doc)
+
 
 def midpoint(start: dt.date, end: dt.date) -> dt.date:
     """The day halfway between ``start`` and ``end``, rounded down (the data model's default)."""
@@ -134,114 +148,177 @@ def build(documents: Iterable[Returned], *, as_of: dt.date, issued: Sequence[Iss
     This is the part of :func:`track` that does not touch files, so a program that
     has already read its forms (or a test) can call it directly. ``read_issued``
     reads an issued copy's data (names and dates of a pair nothing came back from).
+    The order of ``documents`` does not matter.
     """
-    problems = [ProblemRow.of(p) for p in unreadable]
-    document_rows: list[DocumentRow] = []
-    issued = list(issued or ())
-    issued_hashes = {item.sha256: item for item in issued if item.sha256}
+    intake = _Intake(issued)
+    for doc in documents:
+        intake.add(doc)
+    return intake.build(as_of=as_of, unreadable=unreadable, read_issued=read_issued, stale_days=stale_days,
+                        return_days=return_days)
 
-    pairs: dict[Any, _Pair] = {}
-    by_names: dict[tuple[str, str], set[str]] = {}
-    pending: list[Returned] = []
-    issued_copies: dict[str, Returned] = {}
-    for doc in sorted(documents, key=lambda d: d.file):
+
+class _Intake:
+    """Documents as they are read, grouped by pair, each kept only as far as the tables need it.
+
+    The rules are those of the module documentation; what is kept per document:
+    the values the tables read of the copies that may still be used (:class:`Copies`),
+    and for every other copy its documents-table row and problems. Whatever order
+    the documents come in, the tracker is the same as if they came sorted by file
+    (pairs keep the order of their first file, as the rules' ties need).
+    """
+
+    def __init__(self, issued: Sequence[Issued] | None) -> None:
+        self.issued = list(issued or ())
+        self.issued_hashes = {item.sha256 for item in self.issued if item.sha256}
+        self.issued_copies: dict[str, Returned] = {}
+        self.document_rows: list[DocumentRow] = []
+        self.pairs: dict[str, _Pair] = {}  # by agreement ID
+        self.first_file: dict[Any, str] = {}  # by pair (or names group): its first file in sort order
+        self.by_names: dict[tuple[str, str], set[str]] = {}
+        #: Documents without an ID: grouped by their names until every ID is known, and
+        #: (file, kind, names) of each, for their problem rows.
+        self.groups: dict[tuple[str, str], _Pair] = {}
+        self.pending: list[tuple[str, str, tuple[str, str] | None]] = []
+
+    def _first(self, key: Any, file: str) -> None:
+        known = self.first_file.get(key)
+        if known is None or file < known:
+            self.first_file[key] = file
+
+    def add(self, doc: Returned) -> None:
+        """Take one document read into account."""
+        doc = replace(doc, data=needed(doc.data))
         aid = text_of(doc.data.get("agreement_id"))
         names = pair_names_key(*_names(doc.data))
-        if doc.sha256 in issued_hashes:
-            document_rows.append(_document_row(doc, "issued_copy", aid))
-            issued_copies[doc.sha256] = doc
-            continue
+        if doc.sha256 in self.issued_hashes:
+            self.document_rows.append(_document_row(doc, "issued_copy", aid))
+            self.issued_copies.setdefault(doc.sha256, doc)  # the same bytes: the same values
+            return
         if aid is None:
-            pending.append(doc)
-            continue
-        pair = pairs.setdefault(("id", aid), _Pair(aid, names))
-        pair.documents.setdefault(doc.kind, []).append(doc)
+            self.pending.append((doc.file, doc.kind, names))
+            if names is None:
+                self.document_rows.append(_document_row(doc, "unidentified", None))
+                return
+            self._first(("names", names), doc.file)
+            self.groups.setdefault(names, _Pair(None)).add(doc)
+            return
+        pair = self.pairs.get(aid)
+        if pair is None:
+            pair = self.pairs[aid] = _Pair(aid)
+        self._first(("id", aid), doc.file)
+        pair.add(doc)
         if names:
-            by_names.setdefault(names, set()).add(aid)
+            self.by_names.setdefault(names, set()).add(aid)
 
-    for doc in pending:
-        names = pair_names_key(*_names(doc.data))
-        if names is None:
-            document_rows.append(_document_row(doc, "unidentified", None))
-            problems.append(ProblemRow.of(Problem(
-                "agreement_id", "no agreement ID and no mentor and mentee names: cannot tell which pair it belongs to",
-                file=doc.file, category="unidentified"), document=doc.kind))
-            continue
-        ids = sorted(by_names.get(names, ()))
-        if len(ids) == 1:
-            key: Any = ("id", ids[0])
-        else:
-            key = ("names", names)
-            if ids:
+    def build(self, *, as_of: dt.date, unreadable: Iterable[Problem] = (),
+              read_issued: issued_pairs.Reader | None = None, stale_days: int | None = None,
+              return_days: int | None = None) -> Tracker:
+        """The tracker of the documents added, as of ``as_of``."""
+        problems = [ProblemRow.of(p) for p in unreadable]
+        document_rows = self.document_rows
+        issued = self.issued
+        pairs: dict[Any, _Pair] = {
+            ("id", aid): self.pairs[aid] for aid in sorted(self.pairs, key=lambda a: self.first_file[("id", a)])}
+        for file, kind, names in sorted(self.pending, key=lambda item: item[0]):
+            if names is None:
+                problems.append(ProblemRow.of(Problem(
+                    "agreement_id", "no agreement ID and no mentor and mentee names: cannot tell which pair it "
+                                    "belongs to", file=file, category="unidentified"), document=kind))
+                continue
+            ids = sorted(self.by_names.get(names, ()))
+            if len(ids) > 1:
                 problems.append(ProblemRow.of(Problem(
                     "agreement_id", f"no agreement ID, and its names match several agreements ({', '.join(ids)}); "
                                     "tracked under the names alone",
-                    file=doc.file, category="ambiguous"), document=doc.kind))
-        pair = pairs.setdefault(key, _Pair(None, names))
-        pair.documents.setdefault(doc.kind, []).append(doc)
+                    file=file, category="ambiguous"), document=kind))
+        for names in sorted(self.groups, key=lambda n: self.first_file[("names", n)]):
+            group = self.groups[names]
+            matches = self.by_names.get(names, set())
+            if len(matches) == 1:
+                pair = pairs[("id", next(iter(matches)))]
+                for kind, copies in group.copies.items():
+                    pair.copies.setdefault(kind, Copies()).merge(copies)
+            else:
+                pairs[("names", names)] = group
+        self.groups.clear()
 
-    choices: dict[tuple[int, str], Choice] = {}
-    for pair in pairs.values():
-        for kind, docs in pair.documents.items():
-            choice = choices[id(pair), kind] = choose(docs)
-            pair.used[kind] = choice.used
-            if choice.rejected:
-                pair.rejected[kind] = list(choice.rejected)
-    issued_pairs.attach(pairs, issued, issued_pairs.reusing(issued_copies, read_issued),
-                        lambda aid, names: _Pair(aid, names))
-    for pair in pairs.values():
-        for kind in pair.documents:
-            choice = choices[id(pair), kind]
-            for doc in choice.superseded:
-                document_rows.append(_document_row(doc, "superseded", pair.label(), superseded_by=choice.used.file))
-            for doc in choice.rejected:
-                document_rows.append(_document_row(doc, "rejected", pair.label(), superseded_by=choice.used.file))
+        choices: dict[tuple[int, str], Choice] = {}
+        for pair in pairs.values():
+            for kind, copies in pair.copies.items():
+                choice = choices[id(pair), kind] = copies.choice()
+                pair.used[kind] = choice.used
+                if choice.rejected:
+                    pair.rejected[kind] = list(choice.rejected)
+            pair.copies = {}
+        issued_pairs.attach(pairs, issued, issued_pairs.reusing(self.issued_copies, read_issued),
+                            lambda aid, names: _Pair(aid))
+        self.issued_copies = {}
+        for pair in pairs.values():
+            for kind in pair.used:
+                choice = choices.pop((id(pair), kind))  # every copy used was chosen above
+                for doc in choice.superseded:
+                    document_rows.append(_document_row(doc, "superseded", pair.label(),
+                                                       superseded_by=choice.used.file))
+                for doc in choice.rejected:
+                    document_rows.append(_document_row(doc, "rejected", pair.label(),
+                                                       superseded_by=choice.used.file))
 
-    pair_rows: list[PairRow] = []
-    activity_rows: list[ActivityRow] = []
-    review_rows: list[ReviewRow] = []
-    question_rows: list[QuestionRow] = []
-    competency_rows: list[CompetencyRow] = []
-    for pair in sorted(pairs.values(), key=_pair_order):
-        label = pair.label()
-        pair_problems: list[ProblemRow] = []
-        for kind in KINDS:
-            used = pair.used.get(kind)
-            if used is None:
-                continue
-            document_rows.append(_document_row(used, "used", label))
-            pair_problems += [
-                ProblemRow.of(replace(p, file=used.file, category="invalid"), pair=label, document=used.kind)
-                for p in used.problems
-            ]
-            pair_problems += _signature_problems(used, label)
-            pair_problems += [
-                ProblemRow.of(replace(p, file=bad.file, category="invalid",
-                                      message=f"{p.message} (newer copy, not used: "
-                                              f"{Path(used.file).name} is used instead)"),
-                              pair=label, document=bad.kind)
-                for bad in pair.rejected.get(kind, ()) for p in bad.problems
-            ]
-        activities = list(_activities(pair, label, as_of))
-        reviews = list(_reviews(pair, label))
-        row = _pair_row(pair, label, as_of, activities, reviews, len(pair_problems))
-        if issued:
-            row = issued_pairs.with_states(row, pair)
-        pair_rows.append(row)
-        activity_rows += activities
-        review_rows += reviews
-        competency_rows += _competencies(pair, label)
-        question_rows += _questions(pair, label)
-        problems += pair_problems
+        pair_rows: list[PairRow] = []
+        activity_rows: list[ActivityRow] = []
+        review_rows: list[ReviewRow] = []
+        question_rows: list[QuestionRow] = []
+        competency_rows: list[CompetencyRow] = []
+        for pair in sorted(pairs.values(), key=_pair_order):
+            label = pair.label()
+            pair_problems: list[ProblemRow] = []
+            for kind in KINDS:
+                used = pair.used.get(kind)
+                if used is None:
+                    continue
+                document_rows.append(_document_row(used, "used", label))
+                pair_problems += [
+                    ProblemRow.of(replace(p, file=used.file, category="invalid"), pair=label, document=used.kind)
+                    for p in used.problems
+                ]
+                pair_problems += _signature_problems(used, label)
+                pair_problems += [
+                    ProblemRow.of(replace(p, file=bad.file, category="invalid",
+                                          message=f"{p.message} (newer copy, not used: "
+                                                  f"{Path(used.file).name} is used instead)"),
+                                  pair=label, document=bad.kind)
+                    for bad in pair.rejected.get(kind, ()) for p in bad.problems
+                ]
+            activities = list(_activities(pair, label, as_of))
+            reviews = list(_reviews(pair, label))
+            row = _pair_row(pair, label, as_of, activities, reviews, len(pair_problems))
+            if issued:
+                row = issued_pairs.with_states(row, pair)
+            pair_rows.append(row)
+            activity_rows += activities
+            review_rows += reviews
+            competency_rows += _competencies(pair, label)
+            question_rows += _questions(pair, label)
+            problems += pair_problems
+            _release(pair)
 
-    problems += _not_returned(issued, pairs.values())
-    document_rows.sort(key=lambda r: r.file)
-    return Tracker(as_of, pair_rows, activity_rows, review_rows, problems, document_rows,
-                   competencies=competency_rows,
-                   questions=question_rows,
-                   programs=rollups.programs(pair_rows, as_of, competency_rows),
-                   alerts=alerts.alerts(pair_rows, activity_rows, as_of, stale_days=stale_days,
-                                        return_days=return_days))
+        problems += _not_returned(issued, pairs.values())
+        document_rows.sort(key=lambda r: r.file)
+        return Tracker(as_of, pair_rows, activity_rows, review_rows, problems, document_rows,
+                       competencies=competency_rows,
+                       questions=question_rows,
+                       programs=rollups.programs(pair_rows, as_of, competency_rows),
+                       alerts=alerts.alerts(pair_rows, activity_rows, as_of, stale_days=stale_days,
+                                            return_days=return_days))
+
+
+def _release(pair: _Pair) -> None:
+    """Drop what ``pair``'s rows were made from, keeping what :func:`_not_returned` reads
+    (each used copy's agreement ID and folder): its rows hold the rest."""
+    for kind, doc in pair.used.items():
+        aid = doc.data.get("agreement_id")
+        pair.used[kind] = replace(stripped(doc), data={"agreement_id": aid} if aid is not None else {})
+    pair.rejected = {kind: [stripped(bad) for bad in bad_copies] for kind, bad_copies in pair.rejected.items()}
+    pair.issued_data = None
 
 
 def _pair_order(pair: _Pair) -> tuple[str, str, str]:

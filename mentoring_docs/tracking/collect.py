@@ -14,21 +14,21 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from .. import forms
 from ..errors import FormError, MentoringDocsError, Problem
-from ..extension import Extension
+from ..extension import SECTION, Extension
 from ..kinds import Kind
 from ..safe_read import FileRefused, open_regular, read_limited
 
-__all__ = ["SUFFIXES", "Returned", "collect", "discover", "read_document"]
+__all__ = ["Kept", "SUFFIXES", "Returned", "collect", "discover", "needed", "read_document", "walk"]
 
 #: File suffixes read when a folder is searched.
 SUFFIXES = (".docx", ".pdf")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Returned:
     """One form read back from a file, with what the tracker needs to place it."""
 
@@ -52,6 +52,103 @@ class Returned:
         return Path(self.file).parent.name
 
 
+# The parts of a record the tracker's tables read (see :mod:`.build`), and nothing else: a
+# tracker of many forms keeps these for each pair, not the whole record. A dict gives
+# the keys kept of a mapping ("*": of every key), a one-item list the shape of every
+# item of a list, None the whole value.
+_SHAPE: dict[str, Any] = {
+    "agreement_id": None,
+    "mentor": {"name": None},
+    "mentee": {"name": None},
+    "program": {"name": None, "coordinator": {"name": None}},
+    "confidentiality": {"level": None},
+    "timeframe": {"start_date": None, "end_date": None, "midpoint_check": None},
+    "signatures": {"*": {"name": None}},
+    "goals": [{"title": None, "target_date": None, "activities": [
+        {"description": None, "kind": None, "effort": None, "target_date": None, "status": None,
+         "completed_on": None}]}],
+    "reviews": [{"date": None, "objective": None, "progress": None, "next_steps": None}],
+    "competencies": [{"name": None, "baseline_rating": None, "target_rating": None, "final_rating": None}],
+    SECTION: None,  # program questions: their paths come from the form or its extension
+}
+
+
+def needed(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The part of a form's ``data`` the tracker's tables use (names, dates, program,
+    signatures' typed names, goals and activities, reviews, competencies, program
+    questions); purposes, notes, meetings and the like are left out."""
+    return _cut(data, _SHAPE)  # type: ignore[no-any-return]
+
+
+class _Absent:
+    """Marks a key the record does not have (None is a value a record may hold)."""
+
+    __slots__ = ()
+
+
+_ABSENT = _Absent()
+
+
+class Kept(Mapping[str, Any]):
+    """A mapping of a record cut to a fixed set of keys: its values in a tuple.
+
+    A dict holds a hash table per object; a tracker keeps one such mapping per
+    activity, review and competency of every pair until every form is read, so a
+    tuple of values beside the shape's shared tuple of keys is what is kept.
+    """
+
+    __slots__ = ("_keys", "_values")
+
+    def __init__(self, keys: tuple[str, ...], values: tuple[Any, ...]) -> None:
+        self._keys = keys
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.get(key, _ABSENT)
+        if value is _ABSENT:
+            raise KeyError(key)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value under ``key``, or ``default`` when the record has none."""
+        try:
+            value = self._values[self._keys.index(key)]
+        except ValueError:  # not a key of the shape
+            return default
+        return default if value is _ABSENT else value
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key, value in zip(self._keys, self._values) if value is not _ABSENT)
+
+    def __len__(self) -> int:
+        return sum(value is not _ABSENT for value in self._values)
+
+    def __repr__(self) -> str:
+        return f"Kept({dict(self)!r})"
+
+
+def _cut(value: Any, shape: Any) -> Any:
+    # A value of another type than the data model's (read with a problem) is kept as it
+    # is: the tables check every value's type themselves.
+    if shape is None:
+        return value
+    if isinstance(shape, list):
+        return [_cut(item, shape[0]) for item in value] if isinstance(value, list) else value
+    if not isinstance(value, Mapping):
+        return value
+    every = shape.get("*", False)
+    if every is not False:
+        return {key: _cut(inner, every) for key, inner in value.items()}
+    keys = _KEYS.get(id(shape))
+    if keys is None:
+        keys = _KEYS[id(shape)] = tuple(shape)
+    return Kept(keys, tuple(_cut(value[key], shape[key]) if key in value else _ABSENT for key in keys))
+
+
+# Each shape's keys, as one tuple every Kept of that shape shares (the shapes live as long as the module).
+_KEYS: dict[int, tuple[str, ...]] = {}
+
+
 def _skipped(name: str) -> bool:
     return name.startswith((".", "~$"))
 
@@ -62,15 +159,23 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
     Folders are searched recursively for ``.docx`` and ``.pdf`` files; a file given
     by name is read whatever its name.
     """
-    found: list[Path] = []
     problems: list[Problem] = []
-    seen: set[str] = set()
+    return list(walk(paths, problems)), problems
 
-    def add(path: Path) -> None:
-        key = os.path.normcase(os.path.realpath(path))
-        if key not in seen:
-            seen.add(key)
-            found.append(path)
+
+def walk(paths: Iterable[str | os.PathLike[str]], problems: list[Problem]) -> Iterator[Path]:
+    """The files :func:`discover` finds, one at a time (a folder of a hundred thousand forms is
+    not listed up front); a problem for each missing path is appended to ``problems``."""
+    # A file reached twice (two paths given, a link) is read once. Its resolved path is kept
+    # as a 16-byte digest: the set grows with the number of files, so each entry is small.
+    seen: set[bytes] = set()
+
+    def new(path: Path) -> bool:
+        key = hashlib.blake2b(os.fsencode(os.path.normcase(os.path.realpath(path))), digest_size=16).digest()
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
 
     for raw in paths:
         path = Path(raw)
@@ -79,12 +184,14 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
                 dirs[:] = sorted(d for d in dirs if not _skipped(d))
                 for name in sorted(files):
                     if not _skipped(name) and name.lower().endswith(SUFFIXES):
-                        add(Path(folder) / name)
+                        found = Path(folder) / name
+                        if new(found):
+                            yield found
         elif path.exists():
-            add(path)
+            if new(path):
+                yield path
         else:
             problems.append(_unreadable(str(path), "no such file or folder"))
-    return found, problems
 
 
 def read_document(path: str | os.PathLike[str], *, password: str | None = None,

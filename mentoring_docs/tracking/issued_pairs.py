@@ -23,7 +23,7 @@ from typing import Any, Callable, Mapping, MutableMapping, Protocol, Sequence, T
 
 from ..kinds import KINDS
 from ..manifest import Issued
-from .collect import Returned, read_document
+from .collect import Returned, needed, read_document
 from .tables import PairRow
 
 __all__ = ["Pair", "Reader", "attach", "issued_reader", "reusing", "state", "with_states"]
@@ -52,7 +52,7 @@ def issued_reader(password: str | None = None) -> Reader:
 
     def read(item: Issued) -> Mapping[str, Any] | None:
         outcome = read_document(item.file, password=password)
-        return outcome.data if isinstance(outcome, Returned) else None
+        return needed(outcome.data) if isinstance(outcome, Returned) else None
 
     return read
 

@@ -90,7 +90,7 @@ ALERTS = {
 }
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PairRow:
     """One mentoring pair: what came back, where the partnership stands in time, how the plan goes."""
 
@@ -133,7 +133,7 @@ class PairRow:
     action_plan_file: str | None = column("Action plan file")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ActivityRow:
     """One learning activity of an action plan, with its goal and whether it is overdue."""
 
@@ -156,7 +156,7 @@ class ActivityRow:
     file: str = column("File")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ReviewRow:
     """One progress review recorded in an action plan."""
 
@@ -171,7 +171,7 @@ class ReviewRow:
     file: str = column("File")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class CompetencyRow:
     """One competency of an action plan: its ratings (1 to 5) and the change from baseline to final."""
 
@@ -193,7 +193,7 @@ def average_change(rows: Sequence[CompetencyRow]) -> float | None:
     return sum(changes) / len(changes) if changes else None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class QuestionRow:
     """One answer to a program question (a field extension's ``program_questions``) in a used form.
 
@@ -217,7 +217,7 @@ class QuestionRow:
     file: str = column("File")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ProblemRow:
     """A row of the problems table: one :class:`~mentoring_docs.errors.Problem` and the pair it concerns.
 
@@ -240,7 +240,7 @@ class ProblemRow:
                    path=problem.path, problem=problem.message)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class DocumentRow:
     """One form that was read, and whether the tracker used it."""
 
@@ -255,7 +255,7 @@ class DocumentRow:
     sha256: str = column("SHA-256")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ProgramRow:
     """The figures of one program, as a coordinator reports them upwards (see :mod:`.rollups`)."""
 
@@ -272,7 +272,7 @@ class ProgramRow:
     average_competency_change: float | None = column("Average competency change", default=None)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class AlertRow:
     """A pair that needs attention: why, and since when (see :mod:`.alerts`)."""
 
