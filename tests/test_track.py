@@ -16,7 +16,7 @@ from mentoring_docs.manifest import Issued, kind_from_name, read_manifest
 from mentoring_docs.tracking import (
     PairRow, ProblemRow, Returned, build, discover, midpoint, pair_names_key,
 )
-from mentoring_docs.tracking.collect import needed
+from mentoring_docs.tracking.collect import NotKept, needed
 from mentoring_docs.tracking.copies import Copies, choose
 from strategies import DATES, records
 
@@ -504,13 +504,15 @@ def test_the_tracker_does_not_depend_on_the_order_documents_come_in(order: Any) 
 def test_only_the_values_the_tables_read_are_kept() -> None:
     record = agreement(purpose="Private words about the partnership")
     kept = needed(record)
-    assert "purpose" not in kept and kept["agreement_id"] == "MPA-1"
+    assert "purpose" not in set(kept) and kept["agreement_id"] == "MPA-1"
+    with pytest.raises(NotKept, match="add it to tracking.collect._SHAPE"):
+        kept.get("purpose")  # a table reading a dropped field fails loudly, never reads None
     assert kept["signatures"] == {who: {key: value for key, value in entry.items() if key == "name"}
                                   for who, entry in record["signatures"].items()}
     assert "date" in record["signatures"]["mentor"]
     full, cut = plan(), needed(plan())
     assert all(set(item) <= {"name", "baseline_rating", "target_rating", "final_rating"}
                for item in cut["competencies"])
-    assert "notes" in full["competencies"][1] and "notes" not in cut["competencies"][1]
+    assert "notes" in full["competencies"][1] and "notes" not in set(cut["competencies"][1])
     # A value of the wrong shape (read with a problem) is kept as it is: the tables check types.
     assert needed({"goals": "not a list", "timeframe": ["odd"]}) == {"goals": "not a list", "timeframe": ["odd"]}

@@ -89,6 +89,13 @@ class _Absent:
 _ABSENT = _Absent()
 
 
+class NotKept(LookupError):
+    """A tracker table asked a cut record for a field :data:`_SHAPE` does not keep (a bug here, not in the data)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"{key!r} is not kept for the tracker's tables: add it to tracking.collect._SHAPE")
+
+
 class Kept(Mapping[str, Any]):
     """A mapping of a record cut to a fixed set of keys: its values in a tuple.
 
@@ -113,8 +120,10 @@ class Kept(Mapping[str, Any]):
         """The value under ``key``, or ``default`` when the record has none."""
         try:
             value = self._values[self._keys.index(key)]
-        except ValueError:  # not a key of the shape
-            return default
+        except ValueError:
+            # Not a key of the shape: a table reads a field the cut drops. Said loudly, so a
+            # new field the tables read cannot pass as empty in every tracker.
+            raise NotKept(key) from None
         return default if value is _ABSENT else value
 
     def __iter__(self) -> Iterator[str]:
