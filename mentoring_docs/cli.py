@@ -20,13 +20,16 @@ import click
 # the library it uses, so ``--version`` or a Word fill does not pay for the schemas,
 # the PDF libraries, batch or tracking (bench/bench_startup.py measures the start).
 from . import __version__
-from .batch.folder_names import DEFAULT_NAME
 from .errors import DataError, MentoringDocsError, MissingGlyphsWarning
 from .kinds import FORMATS, KINDS, cli_name, parse_kind
 from .limits import MAX_DATA_BYTES, MAX_KEY_BYTES, capped
 from .safe_read import FileRefused, read_limited, read_regular
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: ``batch --name``'s default, shown in its help: :data:`mentoring_docs.batch.folder_names.DEFAULT_NAME`
+#: (a test keeps them equal; importing batch for it would load batch on every command).
+DEFAULT_NAME = "{mentee.name} - {mentor.name}"
 
 FONT_HELP = ("PDF: a font file (.ttf, .otf, .ttc) for characters the built-in font lacks, tried before the "
              "system's fonts; repeat for more.")

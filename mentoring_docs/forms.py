@@ -14,17 +14,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from typing import TYPE_CHECKING
+
 from . import limits, validation
 from .atomic import atomic_write
 from .catalogue import catalogue, parse_flat
 from .errors import DataError, FormError, MentoringDocsError, Problem
 from .extension import SECTION, Extension, FormExtension, extension_of
 from .flat_paths import pattern_of
-from .form_format import CompiledForm, FormFormat
 from .kinds import FORMATS, Kind, parse_kind
 from .paper import PaperName, parse_paper
 from .safe_read import FileRefused, read_regular
 from .validation import Record
+
+if TYPE_CHECKING:
+    from .form_format import CompiledForm, FormFormat
 
 #: Largest file :func:`read` accepts; a returned form is a few hundred kilobytes.
 MAX_FORM_BYTES = limits.MAX_FORM_BYTES
@@ -123,9 +127,10 @@ class Filler:
 
     def fill(self, data: Mapping[str, Any], out: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
         """Render ``data`` and write it to ``out`` atomically; a digitally signed ``out`` is never replaced."""
-        from .signatures.hooks import refuse_signed_output
+        if overwrite and os.path.lexists(out):  # only a file we would replace can carry a signature
+            from .signatures.hooks import refuse_signed_output
 
-        refuse_signed_output(out, overwrite)
+            refuse_signed_output(out, overwrite)
         return atomic_write(out, self.render(data), overwrite=overwrite)
 
 

@@ -179,11 +179,12 @@ def at_most(items: list[Any], max_items: int | None) -> None:
 
 
 # An address marshmallow's ``validate.Email`` surely accepts: a plain ASCII dot-atom, '@',
-# and ASCII host labels ending in a 2-6 letter top-level domain (or "localhost"). This is
+# and ASCII host labels ending in a top-level label of two or more letters, digits or
+# hyphens (or "localhost"). This is
 # a subset of what it accepts, never more: anything else is left to it (tests/test_snapshot.py).
 _PLAIN_EMAIL = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:localhost|(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,6})"
+    r"@(?:localhost|(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,})"
 )
 
 
