@@ -20,7 +20,6 @@ from . import limits, validation
 from .atomic import atomic_write
 from .catalogue import catalogue, parse_flat
 from .errors import DataError, FormError, MentoringDocsError, Problem
-from .extension import SECTION, Extension, FormExtension, extension_of
 from .flat_paths import pattern_of
 from .kinds import FORMATS, Kind, parse_kind
 from .paper import PaperName, parse_paper
@@ -28,7 +27,17 @@ from .safe_read import FileRefused, read_regular
 from .validation import Record
 
 if TYPE_CHECKING:
+    from .extension import Extension, FormExtension
     from .form_format import CompiledForm, FormFormat
+
+def extension_of(extension: Extension | str | os.PathLike[str] | None) -> Extension | None:
+    """:func:`.extension.extension_of`, loading that module only when there is an extension to look at."""
+    if extension is None:
+        return None
+    from .extension import extension_of as load
+
+    return load(extension)
+
 
 #: Largest file :func:`read` accepts; a returned form is a few hundred kilobytes.
 MAX_FORM_BYTES = limits.MAX_FORM_BYTES
@@ -200,6 +209,8 @@ class ReadResult:
 
     def to_json(self) -> str:
         """The data as JSON text, ready for :func:`fill` (with the extension it was read with)."""
+        from .extension import SECTION
+
         if self.extension is None and SECTION in self.data:
             out = validation.dump(self.kind, self.data)
             out[SECTION] = self.data[SECTION]  # read as text: no schema of ours to dump it with
@@ -256,6 +267,8 @@ def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | N
     hold is a problem with its path, not data: it is left out of the record (see
     :mod:`mentoring_docs.limits`).
     """
+    from .extension import SECTION
+
     notes: list[str] = []
     use = made_with if made_with is not None and made_with == given else None
     raw, overlong = _drop_overlong(kind, raw, use)
