@@ -146,8 +146,8 @@ def _object(plan: Mapping[str, Any]) -> ObjectRun:
             out[target] = value
         if seen != len(data):  # a key no field reads: marshmallow reports it as unknown
             raise Defer("unknown key")
-        for check in checks:
-            check(out, data)
+        for schema_check in checks:
+            schema_check(out, data)
         return out
 
     return load_object
