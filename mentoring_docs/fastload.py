@@ -24,13 +24,14 @@ This module does not import marshmallow: with a plan from the committed snapshot
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
 from . import rules
 
-#: ``deserialize(value, key, parent)``: a rule, a compiled list / object loader with
-#: the same signature, or (a fallback) a marshmallow field's ``deserialize``.
-Deserialize = Callable[[Any, Any, Any], Any]
+#: ``deserialize(value)``: a rule of :mod:`.rules`, or a compiled list / object loader; or (a
+#: fallback, ``whole``) a marshmallow field's ``deserialize(value, key, parent)``.
+Deserialize = Callable[..., Any]
 #: Loads one raw object into a record, or raises.
 ObjectRun = Callable[..., dict[str, Any]]
 
@@ -86,9 +87,13 @@ class FastLoader:
         try:
             return self.fast(data)
         except Defer:  # whatever it was, marshmallow says it properly
-            if self._slow is None:
-                raise
-            return self._slow(data)
+            return self.slow(data)
+
+    def slow(self, data: Any) -> dict[str, Any]:
+        """What :meth:`fast` defers to: marshmallow's ``Schema.load`` (:class:`Defer` when there is none)."""
+        if self._slow is None:
+            raise Defer("no schema to load with")
+        return self._slow(data)
 
 
 _ABSENT = object()
@@ -140,7 +145,7 @@ def _object(plan: Mapping[str, Any]) -> ObjectRun:
                     raise Defer("null")
                 out[target] = None
                 continue
-            value = deserialize(value, key, data)
+            value = deserialize(value)
             for check in validators:
                 check(value)
             out[target] = value
@@ -161,21 +166,20 @@ def _field(step: Mapping[str, Any]) -> _Step:
     return _Step(_RULES[rule](step), validators, bool(step.get("allow_none")), False)
 
 
+# The rules are called directly (or through a C-level partial): readers load every field of
+# every form through here, and a Python wrapper per field would cost as much as some checks.
+
+
 def _text(step: Mapping[str, Any]) -> Deserialize:
-    multiline = bool(step["multiline"])
-    text = rules.text
-    return lambda value, _key, _parent: text(value, multiline)
+    return functools.partial(rules.text, multiline=True) if step["multiline"] else rules.text
 
 
 def _date(step: Mapping[str, Any]) -> Deserialize:
-    date = rules.date
-    return lambda value, _key, _parent: date(value)
+    return rules.date
 
 
 def _choice(step: Mapping[str, Any]) -> Deserialize:
-    names = tuple(step["names"])
-    choice_type = rules.choice_type
-    return lambda value, _key, _parent: choice_type(value, names)
+    return functools.partial(rules.choice_type, names=tuple(step["names"]))
 
 
 def _choice_set(step: Mapping[str, Any]) -> Deserialize:
@@ -183,7 +187,7 @@ def _choice_set(step: Mapping[str, Any]) -> Deserialize:
     names = tuple(step["names"])
     known = frozenset(names)
 
-    def load_set(value: Any, _key: Any, _parent: Any) -> list[Any]:
+    def load_set(value: Any) -> list[Any]:
         if type(value) is not list:
             raise Defer("not a list")
         for item in value:
@@ -195,20 +199,18 @@ def _choice_set(step: Mapping[str, Any]) -> Deserialize:
 
 
 def _flag(step: Mapping[str, Any]) -> Deserialize:
-    flag = rules.flag
-    return lambda value, _key, _parent: flag(value)
+    return rules.flag
 
 
 def _integer(step: Mapping[str, Any]) -> Deserialize:
-    # Integer(strict=True): our rule gives an int, which marshmallow's int() keeps as it is.
-    whole = rules.whole_number
-    return lambda value, _key, _parent: int(whole(value))
+    # Integer(strict=True): our rule gives a plain int, which marshmallow's int() keeps as it is.
+    return rules.whole_number
 
 
 def _number(step: Mapping[str, Any]) -> Deserialize:
     number = rules.number
 
-    def load_number(value: Any, _key: Any, _parent: Any) -> float:
+    def load_number(value: Any) -> float:
         out = float(number(value))  # marshmallow's Float; OverflowError for a huge int defers
         if not rules.finite(out):
             raise Defer("not finite")
@@ -233,7 +235,7 @@ def _list(step: Mapping[str, Any]) -> Deserialize:
                 if not allow_none:
                     raise Defer("null")
             else:
-                each = deserialize(each, None, None)
+                each = deserialize(each)
                 for check in checks:
                     check(each)
             out.append(each)

@@ -46,7 +46,7 @@ class Invalid(ValueError):
 # --- values ----------------------------------------------------------------------
 
 
-def text(value: Any, multiline: bool) -> str:
+def text(value: Any, multiline: bool = False) -> str:
     """A text kept as given, line endings made ``\\n``; refused when too long, holding
     characters XML cannot, or (one-line text) holding a line break."""
     if not isinstance(value, str):
@@ -83,7 +83,7 @@ def date(value: Any) -> dt.date:
     raise Invalid(f"not a date as YYYY-MM-DD: {value!r}")
 
 
-def choice_type(value: Any, names: tuple[str, ...]) -> str:
+def choice_type(value: Any, names: tuple[str, ...] = ()) -> str:
     """A choice must be text before it is looked up among ``names``."""
     if not isinstance(value, str):
         raise Invalid("must be one of: " + ", ".join(names))
@@ -110,8 +110,7 @@ def whole_number(value: Any) -> int:
     if isinstance(value, float):
         if not value.is_integer():
             raise Invalid("must be a whole number")
-        value = int(value)
-    return value
+    return int(value)  # an int subclass (a bool is refused above) becomes a plain int, as marshmallow makes it
 
 
 def number(value: Any) -> int | float:

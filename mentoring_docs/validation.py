@@ -151,7 +151,8 @@ def _loader(kind: str, extension: Extension | None = None) -> FastLoader:
     """The schema of ``kind`` compiled for valid records; invalid ones still get
     marshmallow's own errors (see :mod:`mentoring_docs.fastload`). A built-in kind's
     plan comes from the snapshot, so a valid record loads without marshmallow."""
-    found = snapshot(parse_kind(kind)) if extension is None else None
+    kind = parse_kind(kind)
+    found = snapshot(kind) if extension is None else None
     if found is None:
         return FastLoader(_schema(kind, extension))
     return FastLoader(plan=found["plan"], slow=lambda data: _schema(kind).load(data))
@@ -244,7 +245,7 @@ def _load(kind: Kind, data: Mapping[str, Any], source: str | None, extension: Ex
     from marshmallow import ValidationError
 
     try:
-        return Record(kind, loader.load(data), extension)
+        return Record(kind, loader.slow(data), extension)
     except ValidationError as exc:
         raise DataError(_problems(kind, exc.messages, extension=extension), source) from None
 
