@@ -126,6 +126,7 @@ def valid_time_zone(value: str) -> None:
         raise Invalid(f"not an IANA time zone name such as 'Europe/Paris': {value!r}")
 
 
+@functools.lru_cache(maxsize=1024)  # a batch or a tracker meets the same few zones again and again
 def _is_listed_zone(value: str) -> bool:
     """True only for a name ``zoneinfo.available_timezones()`` is sure to list: a zone file with the
     ``TZif`` magic reached through real directories of a zone root, by a plain relative path.
