@@ -1,7 +1,9 @@
 """The field catalogue: every field of a document, flat and in form order.
 
 Derived from the marshmallow schemas in :mod:`mentoring_docs.schema`, never written
-by hand. Paths are dotted, with ``*`` standing for a list index in patterns
+by hand. A built-in kind's catalogue is rebuilt from the committed snapshot of that
+derivation (:mod:`mentoring_docs.snapshot`), so that using it does not import
+marshmallow; a stale snapshot is ignored and the schemas walked as before. Paths are dotted, with ``*`` standing for a list index in patterns
 (``goals.*.activities.*.status``) and a zero-based number in concrete paths
 (``goals.0.activities.1.status``). Each focus area is a checkbox leaf of its own
 (``focus.areas.networking``), since that is how every form shows it.
