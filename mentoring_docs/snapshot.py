@@ -53,7 +53,7 @@ def sources_digest() -> str:
     parts = []
     for name in SOURCES:
         try:
-            blob = (HERE / name).read_bytes()
+            blob = (HERE / name).read_bytes().replace(b"\r\n", b"\n")  # the same on a CRLF checkout
         except OSError:
             return ""  # an install without sources: nothing to compare, so never trusted
         parts.append(f"{name}:{len(blob)}:{zlib.crc32(blob):08x}")
