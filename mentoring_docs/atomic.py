@@ -174,7 +174,6 @@ def _find_syncfs() -> Callable[[int], int] | None:
         return None
 
 
-
 class AtomicCsv:
     """A CSV file written row by row under a temporary name, renamed into place on :meth:`commit`.
 

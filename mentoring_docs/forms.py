@@ -12,9 +12,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from . import limits, validation
 from .atomic import atomic_write
@@ -29,6 +27,7 @@ from .validation import Record
 if TYPE_CHECKING:
     from .extension import Extension, FormExtension
     from .form_format import CompiledForm, FormFormat
+
 
 def extension_of(extension: Extension | str | os.PathLike[str] | None) -> Extension | None:
     """:func:`.extension.extension_of`, loading that module only when there is an extension to look at."""
