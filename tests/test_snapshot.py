@@ -167,3 +167,14 @@ def test_a_zone_found_as_one_file_is_in_the_full_list(name):
 
 def test_the_quick_zone_look_up_finds_the_usual_names():
     assert all(rules._is_listed_zone(z) for z in ("Europe/Berlin", "America/Chicago", "UTC", "Asia/Tokyo"))
+
+
+def test_a_checkout_with_windows_line_ends_keeps_its_snapshot(tmp_path):
+    package = tmp_path / "mentoring_docs"
+    shutil.copytree(Path(mentoring_docs.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in snapshot.SOURCES:
+        path = package / name
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    code = "from mentoring_docs import snapshot; print(snapshot.snapshot('agreement') is not None)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert done.stdout.strip() == "True", done.stderr
