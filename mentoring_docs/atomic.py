@@ -6,6 +6,7 @@ with one flush, :class:`AtomicCsv` for a report written row by row.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import tempfile
@@ -139,7 +140,8 @@ class StagedWrites:
 
 def _flush(paths: list[Path]) -> None:
     """Make the contents of ``paths`` durable: one syncfs() where there is one, else fsync each."""
-    if _syncfs is not None:
+    syncfs = _find_syncfs()
+    if syncfs is not None:
         folders: dict[int, Path] = {}
         for path in paths:  # one folder per file system (a folder may be a mount point)
             folders.setdefault(os.stat(path).st_dev, path.parent)
@@ -147,7 +149,7 @@ def _flush(paths: list[Path]) -> None:
         for folder in folders.values():
             fd = os.open(folder, os.O_RDONLY)
             try:
-                done = _syncfs(fd) == 0 and done
+                done = syncfs(fd) == 0 and done
             finally:
                 os.close(fd)
         if done:
@@ -157,8 +159,10 @@ def _flush(paths: list[Path]) -> None:
             os.fsync(handle.fileno())
 
 
+@functools.lru_cache(maxsize=1)
 def _find_syncfs() -> Callable[[int], int] | None:
-    """Linux's syncfs(2): flush one file system, all files at once."""
+    """Linux's syncfs(2): flush one file system, all files at once (looked up on first use:
+    loading ctypes costs a single ``fill``, which flushes no folder, a millisecond or two)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
@@ -168,9 +172,6 @@ def _find_syncfs() -> Callable[[int], int] | None:
         return libc.syncfs  # type: ignore[no-any-return]
     except (OSError, AttributeError):
         return None
-
-
-_syncfs = _find_syncfs()
 
 
 class AtomicCsv:

@@ -1,7 +1,9 @@
 """The field catalogue: every field of a document, flat and in form order.
 
 Derived from the marshmallow schemas in :mod:`mentoring_docs.schema`, never written
-by hand. Paths are dotted, with ``*`` standing for a list index in patterns
+by hand. A built-in kind's catalogue is rebuilt from the committed snapshot of that
+derivation (:mod:`mentoring_docs.snapshot`), so that using it does not import
+marshmallow; a stale snapshot is ignored and the schemas walked as before. Paths are dotted, with ``*`` standing for a list index in patterns
 (``goals.*.activities.*.status``) and a zero-based number in concrete paths
 (``goals.0.activities.1.status``). Each focus area is a checkbox leaf of its own
 (``focus.areas.networking``), since that is how every form shows it.
@@ -14,20 +16,20 @@ module. Converting between nested records and ``{concrete path: value}`` maps is
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field as _dc_field
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
-from marshmallow import Schema, fields as mf, missing
-
 from . import flat_paths, text_values
 from .errors import Problem
 from .flat_paths import pattern_of
-from .fields import ChoiceSet, FieldKind
 from .kinds import TITLES, Kind, parse_kind
-from .schema import SCHEMAS
+from .rules import FieldKind
 
 if TYPE_CHECKING:
+    from marshmallow import Schema
+
     from .extension import Extension
 
 __all__ = [
@@ -200,17 +202,21 @@ class Node:
 class Catalogue:
     """All fields of one kind of document, flat and in form order."""
 
-    def __init__(self, kind: Kind, extension: Extension | None = None) -> None:
+    def __init__(self, kind: Kind, extension: Extension | None = None,
+                 data: Mapping[str, Any] | None = None) -> None:
         self.kind: Kind = kind
         self.title = TITLES[kind]
         #: The field extension whose ``program_questions`` this catalogue includes, if any.
         self.extension: Extension | None = extension if extension and extension.questions_for(kind) else None
-        self.schema_class: type[Schema] = self.extension.schema_class(kind) if self.extension else SCHEMAS[kind]
         self._fields: list[Field] = []
         self._groups: dict[str, Group] = {}
         self._list_meta: dict[str, tuple[str, str, str, int | None]] = {}
+        self._section_meta: list[tuple[str, str, str]] = []
         self.root = Node("", "")
-        self._walk(self.schema_class(), "", "", None, None, self.root)
+        if data is not None and self.extension is None:
+            self._load(data)  # the built-in schema's catalogue, from the committed snapshot
+        else:
+            self._walk(self.schema_class(), "", "", None, None, self.root)
         self.fields: tuple[Field, ...] = tuple(self._fields)
         self.by_path: dict[str, Field] = {fd.path: fd for fd in self.fields}
         self.groups: dict[str, Group] = dict(self._groups)
@@ -223,13 +229,28 @@ class Catalogue:
                 self.choice_sets[fd.set_path] += (fd,)
         self.sections: tuple[Section, ...] = tuple(self._build_sections())
 
+    @property
+    def schema_class(self) -> type[Schema]:
+        """The marshmallow schema this catalogue is derived from (imported on first use)."""
+        if self.extension is not None:
+            return self.extension.schema_class(self.kind)
+        from .schema import SCHEMAS
+
+        return SCHEMAS[self.kind]
+
     # -- construction ---------------------------------------------------------
 
     def _walk(self, schema: Schema, prefix: str, label_prefix: str,
               list_path: str | None, section: str | None, node: Node) -> None:
+        from marshmallow import fields as mf
+
+        from .fields import ChoiceSet
+
         for name, mfield in schema.fields.items():
             path = f"{prefix}{name}"
             meta = mfield.metadata
+            if not prefix:
+                self._section_meta.append((name, meta["label"], meta["help"]))
             top = section or name
             full = f"{label_prefix}{meta['label']}"
             if isinstance(mfield, mf.Nested):
@@ -269,7 +290,7 @@ class Catalogue:
                 node.children.append(Node(name, path, leaf=leaf))
 
     @staticmethod
-    def _leaf(mfield: mf.Field, path: str, full: str, section: str,
+    def _leaf(mfield: Any, path: str, full: str, section: str,
               group_path: str, list_path: str | None) -> Field:
         meta = mfield.metadata
         return Field(
@@ -279,8 +300,42 @@ class Catalogue:
             required=mfield.required, integer=bool(meta.get("integer")),
             minimum=meta.get("minimum"), maximum=meta.get("maximum"),
             exclusive_minimum=meta.get("exclusive_minimum"), format=meta.get("format"),
-            default=None if mfield.load_default is missing else mfield.load_default,
+            default=None if mfield.load_default is _missing() else mfield.load_default,
         )
+
+    # -- the snapshot ---------------------------------------------------------
+
+    def to_data(self) -> dict[str, Any]:
+        """What rebuilds this catalogue without the schemas: its fields, groups, lists, sections
+        and structure tree as JSON data (see :mod:`.snapshot`)."""
+        index = {fd.path: i for i, fd in enumerate(self._fields)}
+
+        def node(n: Node) -> list[Any]:
+            return [n.key, n.is_list, index[n.leaf.path] if n.leaf is not None else None,
+                    [node(c) for c in n.children]]
+
+        return {
+            "fields": [_field_data(fd) for fd in self._fields],
+            "groups": [[g.path, g.label, g.help, g.required] for g in self._groups.values()],
+            "lists": [[path, *meta] for path, meta in self._list_meta.items()],
+            "sections": [list(s) for s in self._section_meta],
+            "tree": [node(c) for c in self.root.children],
+        }
+
+    def _load(self, data: Mapping[str, Any]) -> None:
+        self._fields = [_field_from(item) for item in data["fields"]]
+        self._groups = {path: Group(path, label, help_, required) for path, label, help_, required in data["groups"]}
+        self._list_meta = {path: (label, help_, item, most) for path, label, help_, item, most in data["lists"]}
+        self._section_meta = [(key, title, help_) for key, title, help_ in data["sections"]]
+
+        def grow(parent: Node, items: list[Any]) -> None:
+            for key, is_list, leaf, children in items:
+                child = Node(key, f"{parent.pattern}.{key}" if parent.pattern else key,
+                             leaf=self._fields[leaf] if leaf is not None else None, is_list=is_list)
+                parent.children.append(child)
+                grow(child, children)
+
+        grow(self.root, data["tree"])
 
     def _build_lists(self) -> Iterator[ListSpec]:
         def build(path: str) -> ListSpec:
@@ -297,11 +352,9 @@ class Catalogue:
             yield build(path)
 
     def _build_sections(self) -> Iterator[Section]:
-        schema = self.schema_class()
-        for name, mfield in schema.fields.items():
-            meta = mfield.metadata
+        for name, title, help_ in self._section_meta:
             yield Section(
-                key=name, title=meta["label"], help=meta["help"],
+                key=name, title=title, help=help_,
                 fields=tuple(fd for fd in self.fields if fd.section == name),
                 lists=tuple(ls for ls in self.lists if ls.path.split(".")[0] == name),
             )
@@ -360,6 +413,39 @@ class Catalogue:
         return f"<Catalogue {self.kind}: {len(self.fields)} fields, {len(self.lists)} lists>"
 
 
+_FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Field))
+_FIELD_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Field) if f.default is not dataclasses.MISSING}
+
+
+def _field_data(fd: Field) -> dict[str, Any]:
+    """A field as JSON data: what differs from the defaults (a catalogue is mostly defaults)."""
+    out: dict[str, Any] = {}
+    for name in _FIELD_NAMES:
+        value = getattr(fd, name)
+        if name in _FIELD_DEFAULTS and value == _FIELD_DEFAULTS[name] and type(value) is type(_FIELD_DEFAULTS[name]):
+            continue
+        if name == "kind":
+            value = value.value
+        elif name == "choices":
+            value = [[c.value, c.label] for c in value]
+        out[name] = value
+    return out
+
+
+def _field_from(data: Mapping[str, Any]) -> Field:
+    values = dict(data)
+    values["kind"] = FieldKind(values["kind"])
+    if "choices" in values:
+        values["choices"] = tuple(Choice(v, label) for v, label in values["choices"])
+    return Field(**values)
+
+
+def _missing() -> Any:
+    from marshmallow import missing
+
+    return missing
+
+
 def _parent_list(path: str, lists: Mapping[str, Any]) -> str | None:
     parts = path.split(".")
     for end in range(len(parts) - 1, 0, -1):
@@ -385,7 +471,11 @@ def catalogue(kind: str, extension: Any = None) -> Catalogue:
 @functools.lru_cache(maxsize=None)
 def _builtin(kind: str) -> Catalogue:
     # Keyed by the name as given, as before extensions: readers ask for it per field.
-    return Catalogue(parse_kind(kind))
+    from .snapshot import snapshot
+
+    kind = parse_kind(kind)
+    found = snapshot(kind)  # None when stale: then derived from the schemas, slower but never wrong
+    return Catalogue(kind, data=found["catalogue"] if found is not None else None)
 
 
 @functools.lru_cache(maxsize=None)

@@ -8,25 +8,28 @@ by the user are one line each on stderr, never a traceback.
 from __future__ import annotations
 
 import functools
-import json
+import os
 import sys
 import warnings
-from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 import click
 
-# Only what every command needs is imported here; each command imports the rest of
-# the library it uses, so ``--version`` or a Word fill does not pay for the schemas,
-# the PDF libraries, batch or tracking (bench/bench_startup.py measures the start).
+# Only what every command needs is imported here (not even pathlib or json: os.path
+# answers the few questions about files); each command imports the rest of the library
+# it uses, so ``--version`` or a Word fill does not pay for the schemas, the PDF
+# libraries, batch or tracking (bench/bench_startup.py measures the start).
 from . import __version__
-from .batch.folder_names import DEFAULT_NAME
 from .errors import DataError, MentoringDocsError, MissingGlyphsWarning
 from .kinds import FORMATS, KINDS, cli_name, parse_kind
 from .limits import MAX_DATA_BYTES, MAX_KEY_BYTES, capped
 from .safe_read import FileRefused, read_limited, read_regular
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: ``batch --name``'s default, shown in its help: :data:`mentoring_docs.batch.folder_names.DEFAULT_NAME`
+#: (a test keeps them equal; importing batch for it would load batch on every command).
+DEFAULT_NAME = "{mentee.name} - {mentor.name}"
 
 FONT_HELP = ("PDF: a font file (.ttf, .otf, .ttc) for characters the built-in font lacks, tried before the "
              "system's fonts; repeat for more.")
@@ -181,11 +184,13 @@ def read(file: str, out: str | None, force: bool, password: str | None, trust_ro
     from . import forms
     from .signatures.status import TROUBLE
 
-    if not Path(file).exists():
+    if not os.path.exists(file):
         raise click.UsageError(f"{file}: no such file")
     extension = _extension(fields_file)
     result = forms.read(file, password=password, trust_roots=trust_roots, extension=extension)
     if show_signatures:
+        import json
+
         text = json.dumps({"file": result.file, "note": result.signature_note,
                            "signatures": {p: s.to_dict() for p, s in result.signatures.items()}},
                           indent=2, ensure_ascii=False) + "\n"
@@ -231,11 +236,9 @@ def sign_command(file: str, party: str, key: str, cert: str | None, password_fil
     The signature is appended as an incremental update, so signatures made before
     stay valid; sign last, after every field is filled.
     """
-    import os
-
     from .signatures import sign
 
-    if not Path(file).exists():
+    if not os.path.exists(file):
         raise click.UsageError(f"{file}: no such file")  # anything else there is refused by the reader, with why
     password = os.environ.get("MENTORING_DOCS_KEY_PASSWORD")
     if password_file:
@@ -284,7 +287,7 @@ def flatten_command(file: str, out: str, force: bool, password: str | None) -> N
     """
     from .signatures import flatten_copy
 
-    if not Path(file).exists():
+    if not os.path.exists(file):
         raise click.UsageError(f"{file}: no such file")  # anything else there is refused by the reader, with why
     copy = flatten_copy(file, out, password=password, overwrite=force)
     click.echo(f"wrote {copy.path}", err=True)
@@ -420,9 +423,9 @@ def track(paths: tuple[str, ...], out: str, as_of: Any, manifest: str | None, pa
 
 
 def _check_ics(out: str, force: bool) -> None:
-    if Path(out).suffix.lower() != ".ics":
+    if os.path.splitext(out)[1].lower() != ".ics":
         raise click.UsageError(f"{out}: a calendar file must end in .ics")
-    if Path(out).exists() and not force:
+    if os.path.exists(out) and not force:
         raise MentoringDocsError(f"{out}: already exists; use --force to replace it")
 
 

@@ -26,23 +26,24 @@ extension a returned form was made with.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from marshmallow import Schema, fields as mf
-
-from . import fields as f
 from .errors import DataError, MentoringDocsError, Problem
 from .kinds import KINDS, Kind, parse_kind
 from .limits import MAX_EXTENSION_BYTES, MAX_EXTENSION_DEFINITION_CHARS, too_long
 from .safe_read import FileRefused, read_regular
-from .schema import SCHEMAS
+
+if TYPE_CHECKING:
+    from marshmallow import Schema, fields as mf
+
+# The schemas (marshmallow) load only when an extension's schema class is first built:
+# the forms import this module for its names, and a fill without --fields needs no more.
 
 __all__ = [
     "KINDS_OF_QUESTION", "SECTION", "Extension", "FormExtension", "Question", "extension_of",
@@ -102,6 +103,8 @@ class Question:
 
     def marshmallow_field(self) -> mf.Field:
         """The field, made by the constructor of :mod:`.fields` for its kind."""
+        from . import fields as f
+
         kind = self.kind
         field: mf.Field
         if kind == "text":
@@ -187,6 +190,9 @@ class Extension:
 
 @functools.lru_cache(maxsize=64)
 def _schema_class(extension: Extension, kind: Kind) -> type[Schema]:
+    from . import fields as f
+    from .schema import SCHEMAS
+
     base = SCHEMAS[kind]
     questions = extension.questions_for(kind)
     if not questions:
@@ -211,6 +217,7 @@ def _schema_class(extension: Extension, kind: Kind) -> type[Schema]:
 
 def _group_class(questions: tuple[Question, ...], prefix: str, name: str) -> type[Schema]:
     """A strict schema with a field per question directly under ``prefix`` and a group per deeper prefix."""
+    from . import fields as f
     from .schema import _Strict
 
     # Questions directly in the group come first, then each inner group: the forms
@@ -300,6 +307,8 @@ def parse_extension(data: Any, *, source: str = "<extension>") -> Extension:
     if len(canonical) > MAX_EXTENSION_DEFINITION_CHARS:
         # Every form made with it keeps the definition: refused here, not by each reader.
         raise DataError([Problem("", f"too large to keep in a form: its definition {too_long(len(canonical), MAX_EXTENSION_DEFINITION_CHARS)}")], source)
+    import hashlib
+
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
     return Extension(ext_id, tuple(q for _, q in questions), digest, source, canonical)
 

@@ -1,54 +1,37 @@
-"""A fast path for loading valid records, compiled once from the marshmallow schemas.
+"""A fast path for loading valid records, compiled once from a schema's loading plan.
 
 Every returned form and every roster row is loaded through the schemas in
 :mod:`mentoring_docs.schema`. Marshmallow's general machinery (an error store,
 a getter closure and an ``And`` validator per field, a full ``Schema.load`` per
 nested object) costs several times more than the checks themselves, and almost
-every record we load is valid. So :class:`FastLoader` walks a schema's fields
-once and builds a tree of plain closures that does only the work a *valid*
-record needs, calling each field's own ``_deserialize`` and ``validators`` so
-that every rule stays written once, in :mod:`mentoring_docs.fields`.
+every record we load is valid. So :class:`FastLoader` compiles a schema's plan
+(:mod:`mentoring_docs.schema_plan`: which rule of :mod:`mentoring_docs.rules`
+reads each field, which checks follow) into a tree of plain closures that does
+only the work a *valid* record needs, with the very functions the marshmallow
+fields call, so that every rule stays written once.
 
 The compiled path never decides that data is invalid. The moment it meets
-anything it does not plainly accept -- a validator raising, a wrong type, an
-unknown or missing required key, anything else that raises -- it gives up and
-marshmallow's own ``Schema.load`` runs on the same input, so errors, messages
-and problem paths are exactly marshmallow's. What it does not know how to
-compile (a field class outside :data:`LEAF_FIELDS`, a schema with load hooks
-other than ``@validates_schema``, options such as ``many`` or ``partial``) is
-handed to marshmallow for that subtree by calling the field's ``deserialize``,
-just as ``Schema.load`` would: a new field or field class in the schemas needs
-no change here and is never skipped.
+anything it does not plainly accept -- a rule or a check refusing, a wrong type,
+an unknown or missing required key, anything else that raises -- it gives up and
+marshmallow's own ``Schema.load`` runs on the same input, so errors, messages and
+problem paths are exactly marshmallow's. Subtrees the plan leaves to marshmallow
+(field classes it does not know, schemas with load hooks) are loaded by calling
+the field's ``deserialize``, just as ``Schema.load`` would.
+
+This module does not import marshmallow: with a plan from the committed snapshot
+(:mod:`mentoring_docs.snapshot`), a valid record loads without it.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, NamedTuple, cast
+import functools
+from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
-from marshmallow import RAISE, Schema, fields, missing
-from marshmallow.decorators import POST_DUMP, PRE_DUMP, VALIDATES_SCHEMA
+from . import rules
 
-from . import fields as ours
-
-#: Field classes whose value is loaded by their own ``_deserialize`` and then their
-#: ``validators``, exactly what ``Field.deserialize`` does for a present value. Only
-#: these exact classes: a subclass may change anything and goes to marshmallow.
-LEAF_FIELDS: frozenset[type[fields.Field]] = frozenset(
-    {ours.Text, ours.Date, ours.Choice, ours.ChoiceSet, ours.Flag, ours.Integer, ours.Number}
-)
-
-# Marshmallow's Schema.load runs through these; a schema class that overrides any of
-# them may load differently from what the compiled path assumes.
-_SCHEMA_METHODS = ("load", "_do_load", "_deserialize", "_invoke_field_validators",
-                   "_invoke_schema_validators", "_run_validator", "_invoke_load_processors")
-# Field.deserialize's steps; a field class overriding them is not a plain leaf.
-_FIELD_METHODS = ("deserialize", "_validate_missing", "_validate")
-# Hooks that do not take part in loading.
-_IDLE_HOOKS = frozenset({PRE_DUMP, POST_DUMP, VALIDATES_SCHEMA})
-
-#: ``deserialize(value, key, parent)``: a field's own ``_deserialize``, or a compiled
-#: list / object loader with the same signature, or (a fallback) its ``deserialize``.
-Deserialize = Callable[[Any, Any, Any], Any]
+#: ``deserialize(value)``: a rule of :mod:`.rules`, or a compiled list / object loader; or (a
+#: fallback, ``whole``) a marshmallow field's ``deserialize(value, key, parent)``.
+Deserialize = Callable[..., Any]
 #: Loads one raw object into a record, or raises.
 ObjectRun = Callable[..., dict[str, Any]]
 
@@ -67,19 +50,28 @@ class Defer(Exception):
 
 
 class FastLoader:
-    """Loads data with ``schema`` as ``schema.load(data)`` would, faster when it is valid.
+    """Loads data as ``schema.load(data)`` would, faster when it is valid.
+
+    Made from a marshmallow ``schema`` (its plan is worked out here), or from a
+    ready ``plan`` (the snapshot's) and ``slow``, the function that loads what the
+    fast path defers (the schema's ``load``, imported only then).
 
     ``fallbacks`` lists the dotted paths (``*`` for list items) of the subtrees the
-    compiler could not compile and that marshmallow loads even on the fast path;
-    empty for our schemas, so a test can tell when a change makes it slow again.
+    plan leaves to marshmallow, even on the fast path; empty for our schemas, so a
+    test can tell when a change makes it slow again.
     """
 
-    def __init__(self, schema: Schema) -> None:
+    def __init__(self, schema: Any = None, *, plan: Mapping[str, Any] | None = None,
+                 slow: Callable[[Any], dict[str, Any]] | None = None, fallbacks: Sequence[str] = ()) -> None:
+        if schema is not None:
+            from .schema_plan import plan_of
+
+            plan, fallbacks = plan_of(schema)
+            slow = schema.load
         self.schema = schema
-        self.fallbacks: list[str] = []
-        self._run = _Compiler(self.fallbacks).schema(schema, schema.unknown, "", ())
-        if self._run is None:
-            self.fallbacks.append("")
+        self.fallbacks: list[str] = list(fallbacks)
+        self._slow = slow
+        self._run = _object(plan) if plan is not None else None
 
     def fast(self, data: Any) -> dict[str, Any]:
         """The loaded record, or :class:`Defer` when the fast path cannot vouch for it."""
@@ -95,109 +87,142 @@ class FastLoader:
         try:
             return self.fast(data)
         except Defer:  # whatever it was, marshmallow says it properly
-            return self.schema.load(data)
+            return self.slow(data)
+
+    def slow(self, data: Any) -> dict[str, Any]:
+        """What :meth:`fast` defers to: marshmallow's ``Schema.load`` (:class:`Defer` when there is none)."""
+        if self._slow is None:
+            raise Defer("no schema to load with")
+        return self._slow(data)
 
 
-class _Compiler:
-    """Builds the closures; notes every subtree left to marshmallow in ``fallbacks``."""
+_ABSENT = object()
 
-    def __init__(self, fallbacks: list[str]) -> None:
-        self.fallbacks = fallbacks
 
-    def schema(self, schema: Schema, unknown: str | None, path: str,
-               ancestors: tuple[type, ...]) -> ObjectRun | None:
-        """A loader for one object, or None when this schema must be loaded by marshmallow."""
-        cls = type(schema)
-        if (
-            cls in ancestors  # a schema nested in itself: compiling would never end
-            or any(getattr(cls, name) is not getattr(Schema, name) for name in _SCHEMA_METHODS)
-            or schema.many
-            or schema.partial is not None
-            or schema.dict_class is not dict
-            or unknown != RAISE
-            or any(hooks for tag, hooks in schema._hooks.items() if tag not in _IDLE_HOOKS)
-        ):
-            return None
-        plan = []
-        for name, field in schema.load_fields.items():
-            key = field.data_key if field.data_key is not None else name
-            target = field.attribute or name
-            if "." in target:  # marshmallow would build nested dicts from a dotted attribute
-                return None
-            step = self.field(field, f"{path}{key}", ancestors + (cls,))
-            plan.append((key, target, bool(field.required), field.load_default, *step))
-        plan_t = tuple(plan)
-        validators = tuple(_schema_validators(schema, unknown))
+def _object(plan: Mapping[str, Any]) -> ObjectRun:
+    """A loader for one object, as ``Schema._deserialize`` then its schema validators."""
+    entries = []
+    for entry in plan["fields"]:
+        key = entry["key"]
+        default = entry.get("default", _ABSENT)
+        entries.append((key, entry.get("target", key), bool(entry.get("required")), default,
+                        *_field(entry["step"])))
+    absent: Any = _ABSENT
+    if any(whole for *_, whole in entries):  # a live marshmallow field: it needs marshmallow's "missing"
+        from marshmallow import missing
 
-        # One pass over the declared fields in declaration order, as Schema._deserialize
-        # does, so the record's keys come out in the same order.
-        def load_object(data: Any, _key: Any = None, _parent: Any = None) -> dict[str, Any]:
-            # A dict subclass (a Record loaded again) reads like a dict; other
-            # mappings are rare: marshmallow's job.
-            if type(data) is not dict and not isinstance(data, dict):
-                raise Defer("not a dict")
-            out: dict[str, Any] = {}
-            seen = 0
-            for key, target, required, default, deserialize, checks, allow_none, whole in plan_t:
-                value = data.get(key, missing)
-                if whole:
-                    seen += value is not missing
-                    value = deserialize(value, key, data)
-                    if value is not missing:
-                        out[target] = value
-                    continue
-                if value is missing:
-                    if required:
-                        raise Defer(f"missing {key}")
-                    if default is not missing:
-                        out[target] = default() if callable(default) else default
-                    continue
-                seen += 1
-                if value is None:
-                    if not allow_none:
-                        raise Defer("null")
-                    out[target] = None
-                    continue
+        absent = missing
+        entries = [(k, t, r, missing if d is _ABSENT else d, *rest) for k, t, r, d, *rest in entries]
+    plan_t = tuple(entries)
+    checks = tuple(_check(c) for c in plan["checks"])
+
+    # One pass over the declared fields in declaration order, as Schema._deserialize
+    # does, so the record's keys come out in the same order.
+    def load_object(data: Any, _key: Any = None, _parent: Any = None) -> dict[str, Any]:
+        # A dict subclass (a Record loaded again) reads like a dict; other
+        # mappings are rare: marshmallow's job.
+        if type(data) is not dict and not isinstance(data, dict):
+            raise Defer("not a dict")
+        out: dict[str, Any] = {}
+        seen = 0
+        for key, target, required, default, deserialize, validators, allow_none, whole in plan_t:
+            value = data.get(key, absent)
+            if whole:
+                seen += value is not absent
                 value = deserialize(value, key, data)
-                for check in checks:
-                    check(value)
-                if value is not missing:
+                if value is not absent:
                     out[target] = value
-            if seen != len(data):  # a key no field reads: marshmallow reports it as unknown
-                raise Defer("unknown key")
-            for validator in validators:
-                validator(out, data)
-            return out
+                continue
+            if value is absent:
+                if required:
+                    raise Defer(f"missing {key}")
+                if default is not absent:
+                    out[target] = default() if callable(default) else default
+                continue
+            seen += 1
+            if value is None:
+                if not allow_none:
+                    raise Defer("null")
+                out[target] = None
+                continue
+            value = deserialize(value)
+            for check in validators:
+                check(value)
+            out[target] = value
+        if seen != len(data):  # a key no field reads: marshmallow reports it as unknown
+            raise Defer("unknown key")
+        for schema_check in checks:
+            schema_check(out, data)
+        return out
 
-        return load_object
-
-    def field(self, field: fields.Field, path: str, ancestors: tuple[type, ...]) -> _Step:
-        """How to load ``field``; marshmallow's own ``deserialize`` when it is not compiled."""
-        cls = type(field)
-        plain = (
-            not field.pre_load and not field.post_load
-            and all(getattr(cls, name) is getattr(fields.Field, name) for name in _FIELD_METHODS)
-        )
-        deserialize: Deserialize | None = None
-        if plain and cls in LEAF_FIELDS:
-            deserialize = field._deserialize
-        elif plain and cls is fields.List:
-            deserialize = _list(self.field(cast(fields.List, field).inner, f"{path}.*", ancestors))
-        elif plain and cls is fields.Nested and not cast(fields.Nested, field).many:
-            nested = cast(fields.Nested, field).schema
-            unknown = cast(fields.Nested, field).unknown
-            unknown = unknown if unknown is not None else nested.unknown
-            deserialize = self.schema(nested, unknown, path + ".", ancestors)
-        if deserialize is None:
-            self.fallbacks.append(path)
-            return _Step(field.deserialize, (), False, True)
-        return _Step(deserialize, tuple(field.validators), bool(field.allow_none), False)
+    return load_object
 
 
-def _list(item: _Step) -> Deserialize:
+def _field(step: Mapping[str, Any]) -> _Step:
+    rule = step["rule"]
+    if rule == "field":  # left to marshmallow: its deserialize handles missing, None and validators
+        return _Step(step["field"].deserialize, (), False, True)
+    validators = tuple(_validator(v) for v in step.get("validators", ()))
+    return _Step(_RULES[rule](step), validators, bool(step.get("allow_none")), False)
+
+
+# The rules are called directly (or through a C-level partial): readers load every field of
+# every form through here, and a Python wrapper per field would cost as much as some checks.
+
+
+def _text(step: Mapping[str, Any]) -> Deserialize:
+    return functools.partial(rules.text, multiline=True) if step["multiline"] else rules.text
+
+
+def _date(step: Mapping[str, Any]) -> Deserialize:
+    return rules.date
+
+
+def _choice(step: Mapping[str, Any]) -> Deserialize:
+    return functools.partial(rules.choice_type, names=tuple(step["names"]))
+
+
+def _choice_set(step: Mapping[str, Any]) -> Deserialize:
+    # The set's own field checks each item (text, one of the choices) as its inner Choice would.
+    names = tuple(step["names"])
+    known = frozenset(names)
+
+    def load_set(value: Any) -> list[Any]:
+        if type(value) is not list:
+            raise Defer("not a list")
+        for item in value:
+            if type(item) is not str or item not in known:
+                raise Defer("not a choice")
+        return rules.choice_set_order(value, names)
+
+    return load_set
+
+
+def _flag(step: Mapping[str, Any]) -> Deserialize:
+    return rules.flag
+
+
+def _integer(step: Mapping[str, Any]) -> Deserialize:
+    # Integer(strict=True): our rule gives a plain int, which marshmallow's int() keeps as it is.
+    return rules.whole_number
+
+
+def _number(step: Mapping[str, Any]) -> Deserialize:
+    number = rules.number
+
+    def load_number(value: Any) -> float:
+        out = float(number(value))  # marshmallow's Float; OverflowError for a huge int defers
+        if not rules.finite(out):
+            raise Defer("not finite")
+        return out
+
+    return load_number
+
+
+def _list(step: Mapping[str, Any]) -> Deserialize:
     """Loads a list as ``fields.List._deserialize`` does: each item as its own field,
     given no key and no parent."""
-    deserialize, checks, allow_none, whole = item
+    deserialize, checks, allow_none, whole = _field(step["item"])
 
     def load_list(value: Any, _key: Any = None, _parent: Any = None) -> list[Any]:
         if type(value) is not list:  # tuples and other collections: rare, marshmallow's job
@@ -210,7 +235,7 @@ def _list(item: _Step) -> Deserialize:
                 if not allow_none:
                     raise Defer("null")
             else:
-                each = deserialize(each, None, None)
+                each = deserialize(each)
                 for check in checks:
                     check(each)
             out.append(each)
@@ -219,21 +244,66 @@ def _list(item: _Step) -> Deserialize:
     return load_list
 
 
-def _schema_validators(schema: Schema, unknown: str) -> list[Callable[[dict[str, Any], Any], None]]:
-    """The schema's ``@validates_schema`` methods from marshmallow's hook registry, in the
-    order ``_do_load`` calls them (collection-level first), each called as it calls them."""
-    hooks = schema._hooks[VALIDATES_SCHEMA]
-    ordered = [h for h in hooks if h[1]] + [h for h in hooks if not h[1]]
-    out = []
-    for attr_name, _many, options in ordered:
-        method = getattr(schema, attr_name)
-        pass_original = options.get("pass_original", False)
-        out.append(_schema_validator(method, pass_original, schema.partial, unknown))
-    return out
+def _nested(step: Mapping[str, Any]) -> Deserialize:
+    return _object(step["schema"])
 
 
-def _schema_validator(method: Callable[..., Any], pass_original: bool, partial: Any,
-                      unknown: str) -> Callable[[dict[str, Any], Any], None]:
+_RULES: dict[str, Callable[[Mapping[str, Any]], Deserialize]] = {
+    "text": _text, "date": _date, "choice": _choice, "choice_set": _choice_set, "flag": _flag,
+    "integer": _integer, "number": _number, "list": _list, "object": _nested,
+}
+
+
+def _validator(spec: Any) -> Callable[[Any], Any]:
+    """A check that raises when marshmallow's validator might refuse the value."""
+    if callable(spec):  # a validator the plan has no name for: marshmallow's own object
+        return spec  # type: ignore[no-any-return]
+    name, *args = spec
+    if name == "range":
+        low, high, low_inclusive, high_inclusive = args
+
+        def in_range(value: Any) -> None:
+            if low is not None and (value < low if low_inclusive else value <= low):
+                raise Defer("out of range")
+            if high is not None and (value > high if high_inclusive else value >= high):
+                raise Defer("out of range")
+
+        return in_range
+    if name == "one_of":
+        choices = frozenset(args[0])
+
+        def one_of(value: Any) -> None:
+            if value not in choices:
+                raise Defer("not a choice")
+
+        return one_of
+    if name == "email":
+        def email(value: Any) -> None:
+            if not rules.plainly_email(value):
+                raise Defer("not a plain e-mail address")  # marshmallow's validator decides
+
+        return email
+    if name == "time_zone":
+        return rules.valid_time_zone
+    if name == "currency":
+        return rules.valid_currency
+    if name == "max_items":
+        limit = args[0]
+        return lambda items: rules.at_most(items, limit)
+    raise ValueError(f"unknown validator in a loading plan: {name!r}")
+
+
+def _check(spec: Any) -> Callable[[dict[str, Any], Any], None]:
+    """A schema-level check: a name of :data:`.rules.CHECKS`, or a live method called as marshmallow does."""
+    if isinstance(spec, str):
+        rule = rules.CHECKS[spec]
+
+        def named(out: dict[str, Any], _data: Any) -> None:
+            if rule(out):
+                raise Defer(spec)
+
+        return named
+    method, pass_original, partial, unknown = spec
     if pass_original:
         def run_with_original(out: dict[str, Any], data: Any) -> None:
             method(out, data, partial=partial, many=False, unknown=unknown)
@@ -246,4 +316,4 @@ def _schema_validator(method: Callable[..., Any], pass_original: bool, partial: 
     return run
 
 
-__all__ = ["Defer", "FastLoader", "LEAF_FIELDS"]
+__all__ = ["Defer", "FastLoader"]

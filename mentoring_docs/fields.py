@@ -9,29 +9,24 @@ fields, so that no field can lack its label, help or kind.
 from __future__ import annotations
 
 import datetime as dt
-import enum
-import functools
-import zoneinfo
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 from marshmallow import ValidationError, fields, validate
 
-from . import currencies, text_values
-from .limits import MAX_LONG_TEXT_CHARS, MAX_TEXT_CHARS, too_long
+from . import rules
+from .rules import FieldKind, Invalid
+
+__all__ = ["FieldKind"]  # re-exported: it lives in .rules, which loads without marshmallow
+
+_T = TypeVar("_T")
 
 
-class FieldKind(str, enum.Enum):
-    """How a value is shown and entered on a form."""
-
-    TEXT = "text"
-    LONG_TEXT = "long_text"
-    DATE = "date"
-    CHECKBOX = "checkbox"
-    CHOICE = "choice"
-    NUMBER = "number"
-
-    def __str__(self) -> str:  # so that f-strings print "date", not "FieldKind.DATE"
-        return self.value
+def _checked(rule: Callable[..., _T], *args: Any) -> _T:
+    """``rule(*args)``, its :class:`~.rules.Invalid` raised as marshmallow's ValidationError."""
+    try:
+        return rule(*args)
+    except Invalid as exc:
+        raise ValidationError(str(exc)) from None
 
 
 Choices = Sequence[tuple[str, str]]
@@ -49,40 +44,14 @@ class Text(fields.String):
         self.multiline = multiline
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        if not isinstance(value, str):
-            raise ValidationError("must be text")
-        # Checked first, so that a value of millions of characters is refused at once.
-        limit = MAX_LONG_TEXT_CHARS if self.multiline else MAX_TEXT_CHARS
-        if len(value) > limit:
-            raise ValidationError(too_long(len(value), limit))
-        # Every record loaded runs this for each text; most hold no "\r" to normalise.
-        text = text_values.normalise_newlines(value) if "\r" in value else value
-        bad = text_values.illegal_character(text)
-        if bad is not None:
-            raise ValidationError(text_values.illegal_character_message(bad))
-        if not self.multiline and "\n" in text:
-            raise ValidationError("must be one line (this field cannot hold line breaks)")
-        return text
+        return _checked(rules.text, value, self.multiline)
 
 
 class Date(fields.Date):
     """An ISO date (``YYYY-MM-DD``) or a :class:`datetime.date`."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.date:
-        if type(value) is dt.date:  # what typed records and parse_flat give; checked first for speed
-            return value
-        if isinstance(value, dt.datetime):
-            raise ValidationError("must be a date without a time")
-        if isinstance(value, dt.date):
-            return value
-        if not isinstance(value, str):
-            raise ValidationError("must be a date as YYYY-MM-DD")
-        try:
-            if len(value) == 10:
-                return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-        raise ValidationError(f"not a date as YYYY-MM-DD: {value!r}")
+        return _checked(rules.date, value)
 
 
 class Choice(fields.String):
@@ -97,9 +66,7 @@ class Choice(fields.String):
         )
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        if not isinstance(value, str):
-            raise ValidationError("must be one of: " + ", ".join(v for v, _ in self.choices))
-        return value
+        return _checked(rules.choice_type, value, tuple(v for v, _ in self.choices))
 
 
 class ChoiceSet(fields.List):
@@ -115,8 +82,7 @@ class ChoiceSet(fields.List):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any | None]:
         items = super()._deserialize(value, attr, data, **kwargs)
-        order = [v for v, _ in self.choices]
-        return [v for v in order if v in set(items)]
+        return rules.choice_set_order(items, tuple(v for v, _ in self.choices))
 
 
 class Flag(fields.Boolean):
@@ -129,9 +95,7 @@ class Flag(fields.Boolean):
     # None (not False) for an unticked box, so that pruning leaves it out like any empty value.
     def _deserialize(self, value: Any, attr: str | None, data: Any,  # type: ignore[override]
                      **kwargs: Any) -> bool | None:
-        if not isinstance(value, bool):
-            raise ValidationError("must be true or false")
-        return True if value else None
+        return _checked(rules.flag, value)
 
 
 class Integer(fields.Integer):
@@ -141,13 +105,7 @@ class Integer(fields.Integer):
         super().__init__(strict=True, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValidationError("must be a whole number")
-        if isinstance(value, float):
-            if not value.is_integer():
-                raise ValidationError("must be a whole number")
-            value = int(value)
-        return super()._deserialize(value, attr, data, **kwargs)
+        return super()._deserialize(_checked(rules.whole_number, value), attr, data, **kwargs)
 
 
 class Number(fields.Float):
@@ -157,9 +115,7 @@ class Number(fields.Float):
         super().__init__(allow_nan=False, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValidationError("must be a number")
-        return super()._deserialize(value, attr, data, **kwargs)
+        return super()._deserialize(_checked(rules.number, value), attr, data, **kwargs)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> float | int | str | None:
         # JSON readers see 6 rather than 6.0 for a whole amount; both load as the same float.
@@ -200,14 +156,7 @@ def time_zone(label: str, help: str) -> Text:
 
 
 def _valid_time_zone(value: str) -> None:
-    if value not in _time_zones():
-        raise ValidationError(f"not an IANA time zone name such as 'Europe/Paris': {value!r}")
-
-
-@functools.lru_cache(maxsize=1)
-def _time_zones() -> frozenset[str]:
-    # Reading the zone database takes a while; it does not change during a run.
-    return frozenset(zoneinfo.available_timezones())
+    _checked(rules.valid_time_zone, value)
 
 
 def date(label: str, help: str, *, required: bool = False) -> Date:
@@ -263,8 +212,7 @@ def currency(label: str, help: str) -> Text:
 
 
 def _valid_currency(value: str) -> None:
-    if value not in currencies.CODES:
-        raise ValidationError(f"not an ISO 4217 currency code such as 'EUR' or 'USD': {value!r}")
+    _checked(rules.valid_currency, value)
 
 
 def positive_number(label: str, help: str) -> Number:
@@ -304,9 +252,9 @@ def text_list(label: str, help: str, item_label: str, *, max_items: int | None =
 
 def _count_validator(max_items: int | None) -> Any:
     def check(items: list[Any]) -> None:
-        if max_items is not None and len(items) > max_items:
-            raise ValidationError(f"at most {max_items} entries allowed, got {len(items)}")
+        _checked(rules.at_most, items, max_items)
 
+    check.max_items = max_items  # type: ignore[attr-defined]  # what a compiled plan stores
     return check
 
 

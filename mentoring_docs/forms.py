@@ -12,19 +12,31 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from . import limits, validation
 from .atomic import atomic_write
 from .catalogue import catalogue, parse_flat
 from .errors import DataError, FormError, MentoringDocsError, Problem
-from .extension import SECTION, Extension, FormExtension, extension_of
 from .flat_paths import pattern_of
-from .form_format import CompiledForm, FormFormat
 from .kinds import FORMATS, Kind, parse_kind
 from .paper import PaperName, parse_paper
 from .safe_read import FileRefused, read_regular
 from .validation import Record
+
+if TYPE_CHECKING:
+    from .extension import Extension, FormExtension
+    from .form_format import CompiledForm, FormFormat
+
+
+def extension_of(extension: Extension | str | os.PathLike[str] | None) -> Extension | None:
+    """:func:`.extension.extension_of`, loading that module only when there is an extension to look at."""
+    if extension is None:
+        return None
+    from .extension import extension_of as load
+
+    return load(extension)
+
 
 #: Largest file :func:`read` accepts; a returned form is a few hundred kilobytes.
 MAX_FORM_BYTES = limits.MAX_FORM_BYTES
@@ -123,9 +135,10 @@ class Filler:
 
     def fill(self, data: Mapping[str, Any], out: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
         """Render ``data`` and write it to ``out`` atomically; a digitally signed ``out`` is never replaced."""
-        from .signatures.hooks import refuse_signed_output
+        if overwrite and os.path.lexists(out):  # only a file we would replace can carry a signature
+            from .signatures.hooks import refuse_signed_output
 
-        refuse_signed_output(out, overwrite)
+            refuse_signed_output(out, overwrite)
         return atomic_write(out, self.render(data), overwrite=overwrite)
 
 
@@ -195,6 +208,8 @@ class ReadResult:
 
     def to_json(self) -> str:
         """The data as JSON text, ready for :func:`fill` (with the extension it was read with)."""
+        from .extension import SECTION
+
         if self.extension is None and SECTION in self.data:
             out = validation.dump(self.kind, self.data)
             out[SECTION] = self.data[SECTION]  # read as text: no schema of ours to dump it with
@@ -251,6 +266,8 @@ def interpret(label: str, fmt: str, kind: Kind, raw: Mapping[str, str | bool | N
     hold is a problem with its path, not data: it is left out of the record (see
     :mod:`mentoring_docs.limits`).
     """
+    from .extension import SECTION
+
     notes: list[str] = []
     use = made_with if made_with is not None and made_with == given else None
     raw, overlong = _drop_overlong(kind, raw, use)

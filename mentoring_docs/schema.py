@@ -12,7 +12,25 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, validates_schema
 
-from . import fields as f
+from . import fields as f, rules
+
+
+def _check(name: str) -> Any:
+    """A ``@validates_schema`` method running the check :data:`.rules.CHECKS` names ``name``.
+
+    The check itself lives in :mod:`.rules`, so that the compiled fast path (which
+    records the name, see :mod:`.schema_plan`) runs the very same code without marshmallow.
+    """
+    rule = rules.CHECKS[name]
+
+    def check(self: Schema, data: dict[str, Any], **kwargs: Any) -> None:
+        errors = rule(data)
+        if errors:
+            raise ValidationError(errors)
+
+    check.rule = name  # type: ignore[attr-defined]
+    check.__name__ = f"_{name}"
+    return validates_schema(skip_on_field_errors=False)(check)
 
 FOCUS_AREAS = (
     ("technical_skills", "Build technical skills"),
@@ -180,18 +198,7 @@ class TimeframeSchema(_Strict):
         "Milestone",
     )
 
-    @validates_schema(skip_on_field_errors=False)
-    def _dates_in_order(self, data: dict[str, Any], **kwargs: Any) -> None:
-        start, end, mid = data.get("start_date"), data.get("end_date"), data.get("midpoint_check")
-        errors: dict[str, list[str]] = {}
-        if start and end and end <= start:
-            errors["end_date"] = [f"must be after the start date ({start.isoformat()})"]
-        elif start and end and mid and not (start < mid < end):
-            errors["midpoint_check"] = [
-                f"must fall between the start date ({start.isoformat()}) and the end date ({end.isoformat()})"
-            ]
-        if errors:
-            raise ValidationError(errors)
+    _dates_in_order = _check("dates_in_order")
 
 
 class MeetingsSchema(_Strict):
@@ -329,17 +336,7 @@ class AgreementSchema(_Strict):
     ending = f.group(EndingSchema, "Ending terms", "The terms of ending and reviewing the partnership, beside the words above.")
     signatures = f.group(SignaturesSchema, "Signatures", "By signing, each of you accepts this agreement.")
 
-    @validates_schema(skip_on_field_errors=False)
-    def _review_in_timeframe(self, data: dict[str, Any], **kwargs: Any) -> None:
-        review = (data.get("ending") or {}).get("review_date")
-        frame = data.get("timeframe") or {}
-        start, end = frame.get("start_date"), frame.get("end_date")
-        if review is None or start is None or end is None or end <= start:
-            return  # nothing to compare with, or the timeframe's own rule already reports the dates
-        if not (start < review <= end):
-            raise ValidationError({"ending": {"review_date": [
-                f"must be after the start date ({start.isoformat()}) and on or before the end date ({end.isoformat()})"
-            ]}})
+    _review_in_timeframe = _check("review_in_timeframe")
 
 
 # --- the Mentoring Action Plan ---------------------------------------------------
@@ -370,10 +367,7 @@ class ActivitySchema(_Strict):
     completed_on = f.date("Completed on", "The day the activity was finished (only when its status is Completed).")
     notes = f.long_text("Notes", "Anything worth remembering about this activity.")
 
-    @validates_schema(skip_on_field_errors=False)
-    def _completion(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if data.get("completed_on") and data.get("status", "not_started") != "completed":
-            raise ValidationError("allowed only when the status is 'completed'", "completed_on")
+    _completion = _check("completion")
 
 
 class GoalSchema(_Strict):

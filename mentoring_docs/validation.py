@@ -13,19 +13,22 @@ import json
 from collections.abc import Mapping as _Mapping
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
-from marshmallow import Schema, ValidationError
-
 from . import jsontext
 from .catalogue import catalogue, flatten
 from .flat_paths import pattern_of
 from .errors import DataError, Problem
-from .fastload import FastLoader
-from .kinds import Kind, parse_kind
+from .fastload import Defer, FastLoader
+from .kinds import KINDS, Kind, parse_kind
 from .limits import MAX_DATA_BYTES
-from .schema import SCHEMAS
+from .snapshot import snapshot
 
 if TYPE_CHECKING:
+    from marshmallow import Schema
+
     from .extension import Extension
+
+# marshmallow (a third of a single fill's start) is imported only where it is needed:
+# to report invalid data, to dump, or to derive what the snapshot lacks (see .snapshot).
 
 _PLAIN = {
     "Missing data for required field.": "is required",
@@ -136,14 +139,23 @@ def _lists(value: Any, parts: list[str], prefix: str) -> Iterator[tuple[str, int
 def _schema(kind: str, extension: Extension | None = None) -> Schema:
     """One schema instance per kind (and extension), reused: building one (with its nested
     schemas) costs more than validating a record, and a batch validates thousands."""
-    return (extension.schema_class(kind) if extension else SCHEMAS[kind])()
+    if extension:
+        return extension.schema_class(kind)()
+    from .schema import SCHEMAS
+
+    return SCHEMAS[kind]()
 
 
 @functools.lru_cache(maxsize=None)
 def _loader(kind: str, extension: Extension | None = None) -> FastLoader:
     """The schema of ``kind`` compiled for valid records; invalid ones still get
-    marshmallow's own errors (see :mod:`mentoring_docs.fastload`)."""
-    return FastLoader(_schema(kind, extension))
+    marshmallow's own errors (see :mod:`mentoring_docs.fastload`). A built-in kind's
+    plan comes from the snapshot, so a valid record loads without marshmallow."""
+    kind = parse_kind(kind)
+    found = snapshot(kind) if extension is None else None
+    if found is None:
+        return FastLoader(_schema(kind, extension))
+    return FastLoader(plan=found["plan"], slow=lambda data: _schema(kind).load(data))
 
 
 def prune(value: Any) -> Any:
@@ -173,27 +185,14 @@ _LEAVES = frozenset({str, int, float, bool, type(None), dt.date})
 
 
 def _flag_names() -> frozenset[str]:
-    """The names of the yes/no boxes (``no_fault``, ``will_complete``) anywhere in the schemas.
+    """The names of the yes/no boxes in the schemas (see :func:`.schema_plan.flag_names`):
+    ``false`` under one of them is dropped like an empty text."""
+    found = snapshot(KINDS[0])
+    if found is not None:
+        return frozenset(found["flag_names"])
+    from .schema_plan import flag_names
 
-    ``false`` under one of these names is dropped like an empty text; anywhere else
-    it is left for the field to refuse (a number or a text given as ``false``).
-    """
-    from .fields import Flag
-    from .schema import SCHEMAS
-
-    names: set[str] = set()
-
-    def walk(schema: Any) -> None:
-        for name, field in schema.fields.items():
-            if isinstance(field, Flag):
-                names.add(name)
-            inner = getattr(field, "inner", field)
-            if hasattr(inner, "schema") and hasattr(inner.schema, "fields"):
-                walk(inner.schema)
-
-    for schema_class in SCHEMAS.values():
-        walk(schema_class())
-    return frozenset(names)
+    return flag_names()
 
 
 _FLAG_NAMES = _flag_names()
@@ -237,8 +236,16 @@ def load_parsed(kind: Kind, data: Mapping[str, Any], extension: Extension | None
 
 
 def _load(kind: Kind, data: Mapping[str, Any], source: str | None, extension: Extension | None = None) -> Record:
+    loader = _loader(kind, extension)
     try:
-        return Record(kind, _loader(kind, extension).load(data), extension)
+        return Record(kind, loader.fast(data), extension)
+    except Defer:
+        pass
+    # Not plainly valid: marshmallow itself loads it, or says exactly what is wrong, by path.
+    from marshmallow import ValidationError
+
+    try:
+        return Record(kind, loader.slow(data), extension)
     except ValidationError as exc:
         raise DataError(_problems(kind, exc.messages, extension=extension), source) from None
 

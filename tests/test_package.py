@@ -60,23 +60,102 @@ def test_importing_the_package_loads_no_backend_batch_tracking_signatures_or_met
 
 def test_version_command_loads_only_the_command_line(tmp_path):
     modules = _loaded_after("from mentoring_docs.cli import main; main()", "--version")
-    # The name pattern's default comes from batch's folder_names, a module with no imports of weight.
-    assert _heavy(modules, allowed=("mentoring_docs.batch.folder_names", "mentoring_docs.batch.digests")) \
-        == ["mentoring_docs.batch"]
+    assert _heavy(modules) == []
     assert "marshmallow" not in modules
+    assert _ours(modules) == {"mentoring_docs", "mentoring_docs._lazy", "mentoring_docs._version",
+                              "mentoring_docs.cli", "mentoring_docs.errors", "mentoring_docs.kinds",
+                              "mentoring_docs.limits", "mentoring_docs.safe_read"}
 
 
-def test_word_fill_command_loads_no_pdf_library_batch_or_tracking(tmp_path):
-    sample = Path(__file__).resolve().parent.parent / "samples" / "agreement.json"
-    out = tmp_path / "a.docx"
-    modules = _loaded_after("from mentoring_docs.cli import main; main()", "fill", "agreement", str(sample),
-                            "-o", str(out))
+def test_batch_name_default_shown_by_the_command_line_is_batchs_own():
+    # cli.py keeps a copy so that no command loads batch for its help text.
+    from mentoring_docs import cli
+    from mentoring_docs.batch.folder_names import DEFAULT_NAME
+
+    assert cli.DEFAULT_NAME == DEFAULT_NAME
+
+
+def _ours(modules: set[str], *, but: tuple[str, ...] = ()) -> set[str]:
+    """Our own modules among ``modules``, leaving out those under the packages in ``but``."""
+    return {m for m in modules if m.split(".")[0] == "mentoring_docs" and not m.startswith(but)}
+
+
+# What a single fill of a built-in form loads of ours besides its backend: the command line,
+# the fast loader with its snapshot, the rules, the catalogue, the atomic writer. Not the
+# schemas (marshmallow), the field extensions, batch, tracking or the signature package.
+FILL_CORE = {
+    "mentoring_docs", "mentoring_docs._lazy", "mentoring_docs._version", "mentoring_docs.atomic",
+    "mentoring_docs.catalogue", "mentoring_docs.cli", "mentoring_docs.csv_guard", "mentoring_docs.currencies",
+    "mentoring_docs.errors", "mentoring_docs.fastload", "mentoring_docs.flat_paths", "mentoring_docs.forms",
+    "mentoring_docs.jsontext", "mentoring_docs.kinds", "mentoring_docs.limits", "mentoring_docs.paper",
+    "mentoring_docs.rules", "mentoring_docs.safe_read", "mentoring_docs.snapshot", "mentoring_docs.text_values",
+    "mentoring_docs.validation",
+}
+# Modules no single fill of a valid record uses: the schemas and their library (only invalid
+# data loads them, to say what is wrong), extensions, reading forms back, e-mail parsing.
+NOT_ON_A_FILL = ("marshmallow", "mentoring_docs.schema", "mentoring_docs.fields", "mentoring_docs.schema_plan",
+                 "mentoring_docs.extension", "mentoring_docs.json_schema", "email", "importlib.metadata",
+                 "mentoring_docs.docx.reader", "mentoring_docs.pdf.reader")
+
+
+def _fill(tmp_path: Path, out: Path, *extra: str, sample: str = "agreement.json") -> set[str]:
+    data = Path(__file__).resolve().parent.parent / "samples" / sample
+    modules = _loaded_after("from mentoring_docs.cli import main; main()", "fill", "agreement", str(data),
+                            "-o", str(out), *extra)
     assert out.is_file()
-    allowed = ("mentoring_docs.docx", "mentoring_docs.batch.folder_names", "mentoring_docs.batch.digests",
-               "mentoring_docs.signatures.hooks", "mentoring_docs.signatures.detect",
-               "mentoring_docs.signatures.status")
-    assert [m for m in _heavy(modules, allowed=allowed) if m not in ("mentoring_docs.batch",
-                                                                     "mentoring_docs.signatures")] == []
+    return modules
+
+
+def test_word_fill_loads_the_word_backend_and_nothing_it_does_not_use(tmp_path):
+    modules = _fill(tmp_path, tmp_path / "a.docx")
+    assert _ours(modules, but=("mentoring_docs.docx.",)) == FILL_CORE | {"mentoring_docs.docx",
+                                                                          "mentoring_docs.form_format"}
+    assert _heavy(modules, allowed=("mentoring_docs.docx",)) == []
+    assert sorted(m for m in modules if m.startswith(NOT_ON_A_FILL)) == []
+    assert "PIL" not in modules and "hashlib" not in modules
+
+
+def test_pdf_fill_loads_the_pdf_backend_and_nothing_it_does_not_use(tmp_path):
+    modules = _fill(tmp_path, tmp_path / "a.pdf")
+    assert _ours(modules, but=("mentoring_docs.pdf.",)) == FILL_CORE | {"mentoring_docs.pdf",
+                                                                         "mentoring_docs.form_format"}
+    # The fast path parses the blank form with pikepdf and measures text with reportlab's
+    # font reader (which loads PIL); the form generator and the reader are not loaded.
+    assert _heavy(modules, allowed=("mentoring_docs.pdf", "pikepdf", "reportlab", "uharfbuzz")) == []
+    assert sorted(m for m in modules if m.startswith(NOT_ON_A_FILL)) == []
+    assert not modules & {"mentoring_docs.pdf.generate", "mentoring_docs.pdf.layout", "mentoring_docs.pdf.assemble",
+                          "mentoring_docs.pdf.normalise", "reportlab.pdfgen.canvas"}
+
+
+def test_replacing_a_file_loads_only_the_signature_check(tmp_path):
+    out = tmp_path / "a.docx"
+    _fill(tmp_path, out)
+    modules = _fill(tmp_path, out, "--force")  # a signed file is never replaced: that check is all it loads
+    assert _ours(modules, but=("mentoring_docs.docx.",)) == FILL_CORE | {
+        "mentoring_docs.docx", "mentoring_docs.form_format", "mentoring_docs.signatures",
+        "mentoring_docs.signatures.hooks", "mentoring_docs.signatures.detect"}
+    assert sorted(m for m in modules if m.startswith(NOT_ON_A_FILL)) == []
+
+
+def test_invalid_data_loads_marshmallow_for_its_exact_errors(tmp_path):
+    import json
+
+    data = json.loads((Path(__file__).resolve().parent.parent / "samples" / "agreement.json").read_text())
+    data["mentee"]["email"] = "not an address"
+    data["meetings"]["duration_minutes"] = 2
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    script = ("import atexit, sys\n"
+              "atexit.register(lambda: print('MODULES', ' '.join(sorted(sys.modules)), file=sys.stderr))\n"
+              "from mentoring_docs.cli import main; main()")
+    done = subprocess.run([sys.executable, "-c", script, "fill", "agreement", str(bad), "-o", str(tmp_path / "a.docx")],
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    lines = [x for x in done.stderr.splitlines() if not x.startswith("MODULES ")]
+    assert lines == [f"{bad}: mentee.email: not a valid e-mail address: 'not an address'",
+                     f"{bad}: meetings.duration_minutes: must be from 5 to 480"]
+    assert "marshmallow" in done.stderr.split("MODULES ", 1)[1].split()
+    assert not (tmp_path / "a.docx").exists()
 
 
 def test_lazy_names_are_the_functions_even_after_their_modules_load():

@@ -23,7 +23,6 @@ from ..form_format import RawForm
 from ..kinds import Kind, parse_kind
 from ..paper import parse_paper
 from .compiler import Compiled, compile_docx
-from .reader import read_form as _read_form
 from .template import build_template, packaged_template
 
 if TYPE_CHECKING:
@@ -98,5 +97,7 @@ def read_form(source: bytes, *, name: str, password: str | None = None) -> RawFo
     :class:`~mentoring_docs.errors.FormError` naming ``name`` for anything that is
     not a readable form of ours.
     """
+    from .reader import read_form as _read_form  # here: a fill does not read forms
+
     kind, values, problems, extension = _read_form(source, name=name)
     return RawForm(kind, values, problems, extension)

@@ -13,15 +13,16 @@ The interface :mod:`mentoring_docs.forms` calls is below.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from ..extension import Extension
 from ..form_format import RawForm
 from ..paper import parse_paper
 from .filler import CompiledForm, compile_form
-from .reader import read_form as _read_form
 from .rows import rows
 from .templates import blank_template as _blank_template
+
+if TYPE_CHECKING:
+    from ..extension import Extension
 
 FORMAT = "pdf"
 OPTIONS = frozenset({"password", "flatten", "fonts"})
@@ -61,4 +62,6 @@ def list_limits(kind: str, extension: Extension | None = None) -> Mapping[str, i
 def read_form(source: bytes, *, name: str, password: str | None = None) -> RawForm:
     """The kind, raw field values and problems (values not read: over-long, not text; a damaged
     record of the field extension) of a completed PDF form, and the extension it was made with."""
+    from .reader import read_form as _read_form  # here: a fill does not read forms
+
     return _read_form(source, name=name, password=password)

@@ -31,13 +31,12 @@ import warnings
 import zlib
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import pikepdf
 from pikepdf import Name
 
 from ..catalogue import Catalogue, Field, FieldKind, catalogue
-from ..extension import Extension
 from ..flat_paths import pattern_of
 from ..errors import DataError, FormError, MissingGlyphsWarning, Problem, TemplateError
 from ..validation import Record, list_limit_problems
@@ -46,8 +45,10 @@ from .docfonts import DocumentFonts, Drawing
 from .fields import FieldTreeError, TerminalField, terminal_fields
 from .font import RESOURCE_NAME, Metrics, metrics
 from .fontset import FontChain, describe_missing, package_hint
-from .normalise import normalise
 from .syntax import number, text_string
+
+if TYPE_CHECKING:
+    from ..extension import Extension
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s*%%EOF\s*$")
 _VALUE_KEYS = ("/V", "/AS", "/AP")
@@ -571,6 +572,8 @@ def compile_form(kind: str, template: bytes | None, *, name: str = "template", p
         return CompiledForm(kind, blank_template(kind, paper, extension), name="built-in form", custom=False,
                             password=password, flatten=flatten, fonts=fonts, system_fonts=system_fonts,
                             extension=extension)
+    from .normalise import normalise  # a customised template only: it loads the form generator
+
     return CompiledForm(kind, normalise(template, name=name), name=name, custom=True,
                         password=password, flatten=flatten, fonts=fonts, system_fonts=system_fonts,
                         extension=extension)

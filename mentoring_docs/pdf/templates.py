@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from ..extension import Extension
 from ..paper import suffix
+
+if TYPE_CHECKING:
+    from ..extension import Extension
 
 
 @functools.lru_cache(maxsize=None)

@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING, Any, Sequence
 from ..limits import MAX_FORM_BYTES
 from ..safe_read import FileRefused, read_regular
 from .detect import docx_has_signature, refuse_if_signed
-from .status import LABELS, TROUBLE, PartySignature, load_trust_roots, signature_report
 
 if TYPE_CHECKING:
     from ..forms import ReadResult
+    from .status import PartySignature
+
+# .status (pyHanko's side, logging, the report types) loads in the calls that read
+# signatures: a fill only asks whether the file it would replace is signed.
 
 #: Batch's report on a signed document it found in the way, even with --force.
 SIGNED_KEPT = "digitally signed; kept as it is (a signed document is never replaced, even with --force)"
@@ -26,12 +29,16 @@ DOCX_NOTE = "digitally signed (not verified here)"
 
 def trust_roots_of(roots: Sequence[Any]) -> list[Any]:
     """Certificates from a mix of file names and already loaded certificates."""
+    from .status import load_trust_roots
+
     files = [r for r in roots if isinstance(r, (str, os.PathLike))]
     return [r for r in roots if not isinstance(r, (str, os.PathLike))] + (load_trust_roots(files) if files else [])
 
 
 def attach(result: "ReadResult", blob: bytes, *, trust_roots: Sequence[Any] = (), password: str | None = None) -> None:
     """Fill in ``result.signatures`` (agreements) and ``result.signature_note`` (signed Word files)."""
+    from .status import signature_report
+
     if result.format == "docx" and docx_has_signature(blob):
         result.signature_note = DOCX_NOTE
     if result.kind != "agreement":
@@ -64,6 +71,8 @@ def refuse_signed_template(template: bytes | None, label: str, options: dict[str
 
 def summary(signatures: dict[str, PartySignature]) -> str:
     """One line about the digital signatures of an agreement, for a tracker cell."""
+    from .status import LABELS
+
     parts = []
     for party, entry in signatures.items():
         if not entry.digital:
@@ -81,6 +90,8 @@ def summary(signatures: dict[str, PartySignature]) -> str:
 
 def trouble(signatures: dict[str, PartySignature]) -> list[tuple[str, str]]:
     """``(field path, message)`` for each signature a coordinator must look at."""
+    from .status import TROUBLE
+
     out = []
     for party, entry in signatures.items():
         path = entry.field or f"signatures.{party}.signature"

@@ -1,0 +1,125 @@
+"""The committed snapshot of what a fill needs from the schemas, so it need not import marshmallow.
+
+The marshmallow schemas (:mod:`.schema`, :mod:`.fields`) stay the one source of
+every field. From them, ``python -m mentoring_docs.snapshot --write`` derives, per
+kind, ``schemas/<kind>.snapshot.json``: the field catalogue (:meth:`.Catalogue.to_data`),
+the loading plan the fast path compiles (:mod:`.schema_plan`) and the names of the
+yes/no boxes. Like the committed templates it is derived, never edited by hand, and
+``tests/test_snapshot.py`` fails (naming that command) when it is out of date.
+
+Each file records a digest of the source files it is derived from
+(:data:`SOURCES`). At run time :func:`snapshot` compares it with the digest of the
+files installed next to it; when they differ (someone changed a schema and forgot
+to regenerate), it returns None and the catalogue and the loader are derived from
+the schemas as before: a forgotten regeneration is slower, never wrong. Invalid
+data is still reported by marshmallow itself (loaded only then).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import zlib
+from pathlib import Path
+from typing import Any
+
+from .kinds import KINDS, Kind
+
+HERE = Path(__file__).resolve().parent
+
+#: The files the snapshot is derived from (its digest covers them): the schemas and
+#: field constructors, the rules and kinds, and the code that derives and reads it.
+SOURCES = ("schema.py", "fields.py", "rules.py", "catalogue.py", "schema_plan.py", "snapshot.py")
+
+#: The command that writes the snapshot again (tests name it when it is out of date).
+COMMAND = "python -m mentoring_docs.snapshot --write"
+
+
+def path_of(kind: Kind) -> Path:
+    """The snapshot file of ``kind``."""
+    return HERE / "schemas" / f"{kind}.snapshot.json"
+
+
+@functools.lru_cache(maxsize=1)
+def sources_digest() -> str:
+    """The name, size and CRC-32 of each file of :data:`SOURCES` as installed; "" when one cannot be read.
+
+    A CRC, not a cryptographic hash: it guards against a forgotten regeneration, not
+    against an attacker (who could edit the snapshot as easily), and zlib is loaded
+    by every fill anyway while hashlib's OpenSSL costs a few milliseconds to load.
+    The test of the committed files compares their whole text.
+    """
+    parts = []
+    for name in SOURCES:
+        try:
+            blob = (HERE / name).read_bytes().replace(b"\r\n", b"\n")  # the same on a CRLF checkout
+        except OSError:
+            return ""  # an install without sources: nothing to compare, so never trusted
+        parts.append(f"{name}:{len(blob)}:{zlib.crc32(blob):08x}")
+    return " ".join(parts)
+
+
+@functools.lru_cache(maxsize=None)
+def snapshot(kind: Kind) -> dict[str, Any] | None:
+    """The snapshot of ``kind``, or None when it is missing, unreadable or stale (derive from the schemas)."""
+    try:
+        data = json.loads(path_of(kind).read_bytes())
+    except (OSError, ValueError):
+        return None
+    expected = sources_digest()
+    if not isinstance(data, dict) or not expected or data.get("digest") != expected or data.get("kind") != kind:
+        return None
+    return data
+
+
+def derive(kind: Kind) -> dict[str, Any]:
+    """The snapshot of ``kind`` worked out from the schemas now (imports marshmallow)."""
+    from .catalogue import Catalogue
+    from .schema import SCHEMAS
+    from .schema_plan import flag_names, plan_of
+
+    plan, fallbacks = plan_of(SCHEMAS[kind]())
+    if plan is None or fallbacks:
+        raise ValueError(f"the {kind} schema has parts the fast path leaves to marshmallow "
+                         f"({', '.join(fallbacks)}): they cannot be kept in a snapshot")
+    return {
+        "kind": kind,
+        "digest": sources_digest(),
+        "flag_names": sorted(flag_names()),
+        "catalogue": Catalogue(kind).to_data(),
+        "plan": plan,
+    }
+
+
+def text(kind: Kind) -> str:
+    """The snapshot file's text, as :func:`derive` makes it (a TypeError for anything not JSON)."""
+    return json.dumps(derive(kind), ensure_ascii=False, indent=1) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``--write`` the snapshot files, or ``--check`` (exit 1 when one is out of date)."""
+    args = sys.argv[1:] if argv is None else argv
+    if args not in (["--write"], ["--check"]):
+        print(f"usage: {COMMAND} | python -m mentoring_docs.snapshot --check", file=sys.stderr)
+        return 2
+    stale = []
+    for kind in KINDS:
+        wanted = text(kind)
+        path = path_of(kind)
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == wanted:
+            continue
+        if args == ["--write"]:
+            path.write_text(wanted, encoding="utf-8")
+            print(f"wrote {path}")
+        else:
+            stale.append(str(path))
+    if stale:
+        print(f"out of date: {', '.join(stale)}; run {COMMAND}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
