@@ -9,6 +9,14 @@ that blank, byte for byte, followed by exactly one update whose cross-reference
 table, trailer and changed objects are checked here, is read by parsing only the
 field objects the update changed.
 
+The update may be a classic one (whole objects, a cross-reference table) or a
+hybrid one, as our filler writes it now: the changed field dictionaries packed in
+a compressed object stream, a cross-reference stream listing them, and a classic
+table of one entry (that stream) whose trailer points at it with ``/XRefStm``.
+Both streams are inflated here with bounds worked out before inflating (from the
+update's length and :data:`~mentoring_docs.limits.MAX_FORM_BYTES`), so a stream
+that claims or inflates to more is not read.
+
 Anything else, or anything in the update this reading does not take (an object
 that is not one of the blank's fields or widgets, a field whose name, type,
 flags, parent or kids changed, a value that is not a plain string or name, a
@@ -22,11 +30,13 @@ from __future__ import annotations
 import re
 import sys
 import threading
+import zlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..errors import Problem
 from ..extension import Extension
+from ..limits import MAX_FORM_BYTES
 
 #: Blanks remembered (a batch uses one or two; each costs its bytes and a few hundred small objects).
 _MAX_BLANKS = 8
@@ -363,7 +373,7 @@ def read(blob: bytes, learn: Callable[[bytes], Blank | None]) -> tuple[Any, dict
         return None
     try:
         return _read_update(blob, blank, end, xref)
-    except (Unsure, IndexError, ValueError, RecursionError):
+    except (Unsure, IndexError, ValueError, RecursionError, zlib.error):
         return None
 
 
@@ -373,15 +383,19 @@ def _read_update(blob: bytes, blank: Blank, end: int, xref: int) -> tuple[Any, d
     changed = _xref(blob, xref + 4, trailer_at)
     trailer, _ = parse_dict(blob, trailer_at + 7)
     if (trailer.get("/Prev") != blank.startxref or trailer.get("/Root") != blank.root
-            or trailer.get("/Info") != blank.info or "/Encrypt" in trailer or "/XRefStm" in trailer):
+            or trailer.get("/Info") != blank.info or "/Encrypt" in trailer):
         raise Unsure("a trailer this reading does not take")
     size = trailer.get("/Size")
     if not isinstance(size, int) or size < blank.size or any(n >= size for n in changed):
         raise Unsure("objects beyond /Size")
     objects: dict[int, dict[str, Any]] = {}
+    if "/XRefStm" in trailer:
+        changed, packed = _hybrid(blob, changed, trailer["/XRefStm"], end, xref, size, blank)
+        if packed:
+            _unpack(blob, packed, changed, end, xref, blank, objects)
     for number, offset in changed.items():
         if number >= blank.size:
-            continue  # a new object (an appearance stream): only reachable through the objects below
+            continue  # a new object (an appearance stream, an object stream): reachable only through the others
         if number not in blank.fields and number not in blank.widgets:
             raise Unsure("the update changes an object that is not a field or a widget")
         if not end <= offset < xref:
@@ -465,6 +479,130 @@ def _xref(blob: bytes, pos: int, stop: int) -> dict[int, int]:
             elif number != 0:
                 raise Unsure("a freed object")
         pos += 20 * count
+
+
+# -- a hybrid update: cross-reference stream and object streams ----------------------------
+
+#: Keys a cross-reference stream and an object stream of our filler have (any other: Unsure).
+_XREF_KEYS = frozenset(("/Type", "/Size", "/Index", "/W", "/Filter", "/Length"))
+_OBJSTM_KEYS = frozenset(("/Type", "/N", "/First", "/Filter", "/Length"))
+#: The fewest bytes a whole object takes (``N 0 obj<<>>endobj``): bounds the entries an update can list.
+_OBJECT_BYTES = 16
+#: Room for a packed dictionary's own entries besides its value (its name, label, rectangle, options).
+_DICT_BYTES = 64 * 1024
+_STREAM_START = re.compile(rb"[\x00\t\n\x0c\r ]*stream(?:\r\n|\n)")
+_STREAM_END = re.compile(rb"(?:\r\n|\r|\n)?endstream[\x00\t\n\x0c\r ]+endobj")
+# Digits and PDF whitespace only (one character class: nothing to backtrack over).
+_OFFSETS = re.compile(rb"[0-9\x00\t\n\x0c\r ]*")
+
+
+def _hybrid(blob: bytes, table: dict[int, int], at: Any, end: int, xref: int, size: int,
+            blank: Blank) -> tuple[dict[int, int], dict[int, tuple[int, int]]]:
+    """The update's whole objects (number -> offset) and packed ones (number -> (object stream, index)),
+    from the cross-reference stream at ``at`` that the classic ``table`` lists alone."""
+    if not isinstance(at, int) or not end <= at < xref or len(table) != 1:
+        raise Unsure("a hybrid section this reading does not take")
+    (number, offset), = table.items()
+    if offset != at:
+        raise Unsure("/XRefStm is not the object the table lists")
+    info, data = _stream(blob, number, at, xref, _XREF_KEYS)
+    widths, index, declared = info.get("/W"), info.get("/Index", [0, info.get("/Size")]), info.get("/Size")
+    if (info.get("/Type") != "/XRef" or not isinstance(declared, int) or not 0 <= declared <= size
+            or not isinstance(widths, list) or len(widths) != 3 or widths[0] != 1
+            or not all(type(w) is int for w in widths) or not 1 <= widths[1] <= 8 or not 0 <= widths[2] <= 4
+            or not isinstance(index, list) or len(index) % 2 or not all(type(n) is int and n >= 0 for n in index)):
+        raise Unsure("a cross-reference stream this reading does not take")
+    # Every entry is a blank object's new place (at most one each) or a new whole object in the
+    # update: more entries than that cannot be ours, and are refused before anything is inflated.
+    count = sum(index[1::2])
+    if count > blank.size + (xref - end) // _OBJECT_BYTES:
+        raise Unsure("more cross-reference entries than the update can hold")
+    row = 1 + widths[1] + widths[2]
+    rows = _inflate(data, count * row)
+    if len(rows) != count * row:
+        raise Unsure("a cross-reference stream of another length")
+    whole: dict[int, int] = {}
+    packed: dict[int, tuple[int, int]] = {}
+    at_row = 0
+    second, third = 1 + widths[1], row
+    for first, many in zip(index[::2], index[1::2]):
+        if first + many > declared:
+            raise Unsure("cross-reference entries beyond /Size")
+        for n in range(first, first + many):
+            kind = rows[at_row]
+            field2 = int.from_bytes(rows[at_row + 1:at_row + second], "big")
+            field3 = int.from_bytes(rows[at_row + second:at_row + third], "big")
+            at_row += row
+            if n in whole or n in packed or n == number:
+                raise Unsure("an object listed twice")
+            if kind == 1 and field3 == 0:
+                whole[n] = field2
+            elif kind == 2:
+                packed[n] = (field2, field3)
+            elif not (kind == 0 and n == 0):
+                raise Unsure("a freed object or a generation other than 0")
+    return whole, packed
+
+
+def _unpack(blob: bytes, packed: dict[int, tuple[int, int]], whole: dict[int, int], end: int, xref: int,
+            blank: Blank, objects: dict[int, dict[str, Any]]) -> None:
+    """The wanted entries of each packed object (blank fields and widgets only) into ``objects``."""
+    by_stream: dict[int, dict[int, int]] = {}
+    for number, (stream, index) in packed.items():
+        if number not in blank.fields and number not in blank.widgets:
+            raise Unsure("the update packs an object that is not a field or a widget")
+        by_stream.setdefault(stream, {})[index] = number
+    for stream, numbers in by_stream.items():
+        offset = whole.get(stream)
+        if offset is None or stream < blank.size or not end <= offset < xref:
+            raise Unsure("an object stream that is not a new object of the update")
+        info, data = _stream(blob, stream, offset, xref, _OBJSTM_KEYS)
+        n, first = info.get("/N"), info.get("/First")
+        # Each of the n objects is listed once by the cross-reference stream, at its index.
+        if (info.get("/Type") != "/ObjStm" or type(n) is not int or n != len(numbers)
+                or any(i not in numbers for i in range(n)) or type(first) is not int
+                or not 0 < first <= n * 42):
+            raise Unsure("an object stream this reading does not take")
+        # Its dictionaries hold values no longer than _VALUE_BYTES (each byte written as at most four).
+        text = _inflate(data, min(MAX_FORM_BYTES, first + n * (4 * _VALUE_BYTES + _DICT_BYTES)))
+        table = _OFFSETS.fullmatch(text, 0, first)
+        if table is None:
+            raise Unsure("an object stream's offset table this reading does not take")
+        pairs = [int(v) for v in text[:first].replace(b"\x00", b" ").split()]
+        starts = pairs[1::2]
+        if pairs[0::2] != [numbers[i] for i in range(n)] or starts != sorted(set(starts)):
+            raise Unsure("an object stream's offsets do not match the cross-reference stream")
+        bounds = [first + start for start in starts] + [len(text)]
+        if bounds[-2] >= len(text):
+            raise Unsure("an object stream cut short")
+        for i in range(n):
+            objects[numbers[i]] = entries(text, bounds[i], bounds[i + 1], _WANTED)
+
+
+def _stream(blob: bytes, number: int, offset: int, stop: int, keys: frozenset[str]) -> tuple[dict[str, Any], bytes]:
+    """The dictionary and stored data of the stream object ``number`` at ``offset`` (FlateDecode, nothing else)."""
+    head = b"%d 0 obj" % number
+    if not blob.startswith(head, offset):
+        raise Unsure("an object not where the table says")
+    info, at = parse_dict(blob, offset + len(head))
+    length = info.get("/Length")
+    opening = _STREAM_START.match(blob, at, stop)
+    if (opening is None or type(length) is not int or length < 0 or not keys.issuperset(info)
+            or info.get("/Filter") != "/FlateDecode"):
+        raise Unsure("a stream this reading does not take")
+    start = opening.end()
+    if start + length > stop or _STREAM_END.match(blob, start + length, stop) is None:
+        raise Unsure("a stream whose /Length is not where it ends")
+    return info, blob[start:start + length]
+
+
+def _inflate(data: bytes, limit: int) -> bytes:
+    """``data`` inflated; Unsure when it inflates past ``limit`` bytes, is cut short or has bytes after its end."""
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(data, limit + 1)
+    if len(out) > limit or not inflater.eof or inflater.unconsumed_tail or inflater.unused_data:
+        raise Unsure("a compressed stream longer than it may be, or damaged")
+    return out
 
 
 #: As :data:`.reader._VALUE_BYTES`: longer values are the careful reading's to refuse.
