@@ -489,7 +489,7 @@ _OBJSTM_KEYS = frozenset(("/Type", "/N", "/First", "/Filter", "/Length"))
 #: The fewest bytes a whole object takes (``N 0 obj<<>>endobj``): bounds the entries an update can list.
 _OBJECT_BYTES = 16
 #: Room for a packed dictionary's own entries besides its value (its name, label, rectangle, options).
-_DICT_BYTES = 64 * 1024
+_DICT_BYTES = 16 * 1024
 _STREAM_START = re.compile(rb"[\x00\t\n\x0c\r ]*stream(?:\r\n|\n)")
 _STREAM_END = re.compile(rb"(?:\r\n|\r|\n)?endstream[\x00\t\n\x0c\r ]+endobj")
 # Digits and PDF whitespace only (one character class: nothing to backtrack over).
@@ -563,8 +563,7 @@ def _unpack(blob: bytes, packed: dict[int, tuple[int, int]], whole: dict[int, in
                 or any(i not in numbers for i in range(n)) or type(first) is not int
                 or not 0 < first <= n * 42):
             raise Unsure("an object stream this reading does not take")
-        # Its dictionaries hold values no longer than _VALUE_BYTES (each byte written as at most four).
-        text = _inflate(data, min(MAX_FORM_BYTES, first + n * (4 * _VALUE_BYTES + _DICT_BYTES)))
+        text = _inflate(data, packed_limit(n, first))
         table = _OFFSETS.fullmatch(text, 0, first)
         if table is None:
             raise Unsure("an object stream's offset table this reading does not take")
@@ -577,6 +576,17 @@ def _unpack(blob: bytes, packed: dict[int, tuple[int, int]], whole: dict[int, in
             raise Unsure("an object stream cut short")
         for i in range(n):
             objects[numbers[i]] = entries(text, bounds[i], bounds[i + 1], _WANTED)
+
+
+def packed_limit(n: int, first: int) -> int:
+    """The most bytes an object stream of ``n`` objects (offset table of ``first`` bytes) may inflate to here.
+
+    Its dictionaries hold values of at most :data:`_VALUE_BYTES`, each byte written
+    as at most two (our filler escapes only ``\\``, parentheses and line breaks);
+    a longer stream is left to the careful reading, which refuses long values
+    anyway. Never more than :data:`~mentoring_docs.limits.MAX_FORM_BYTES`.
+    """
+    return min(MAX_FORM_BYTES, first + n * (2 * _VALUE_BYTES + _DICT_BYTES))
 
 
 def _stream(blob: bytes, number: int, offset: int, stop: int, keys: frozenset[str]) -> tuple[dict[str, Any], bytes]:
