@@ -28,6 +28,7 @@ file the careful way (:mod:`.reader`), with the same result.
 from __future__ import annotations
 
 import re
+import struct
 import sys
 import threading
 import zlib
@@ -81,6 +82,9 @@ class Blank:
     fields: dict[int, Terminal] = field(default_factory=dict)
     widgets: dict[int, tuple[Terminal, int]] = field(default_factory=dict)
     widget_own: dict[int, tuple[dict[str, Any], dict[str, bytes]]] = field(default_factory=dict)
+    #: By object number: the text a packed dictionary started with in an update already read, up to its
+    #: value entries, and the entries of :data:`_KEYS` in it (equal to the blank's, checked when learnt).
+    heads: dict[int, tuple[bytes, dict[str, bytes]]] = field(default_factory=dict)
 
 
 _BLANKS: dict[bytes, Blank] = {}
@@ -381,7 +385,7 @@ def _read_update(blob: bytes, blank: Blank, end: int, xref: int) -> tuple[Any, d
                                                                            Extension | None]:
     trailer_at = blob.rfind(b"trailer", xref)
     changed = _xref(blob, xref + 4, trailer_at)
-    trailer, _ = parse_dict(blob, trailer_at + 7)
+    trailer = _all_entries(blob, trailer_at + 7, blob.rfind(b"startxref", trailer_at))
     if (trailer.get("/Prev") != blank.startxref or trailer.get("/Root") != blank.root
             or trailer.get("/Info") != blank.info or "/Encrypt" in trailer):
         raise Unsure("a trailer this reading does not take")
@@ -389,10 +393,11 @@ def _read_update(blob: bytes, blank: Blank, end: int, xref: int) -> tuple[Any, d
     if not isinstance(size, int) or size < blank.size or any(n >= size for n in changed):
         raise Unsure("objects beyond /Size")
     objects: dict[int, dict[str, Any]] = {}
+    same: set[int] = set()  # objects whose own entries are known to be the blank's (a learnt head)
     if "/XRefStm" in trailer:
         changed, packed = _hybrid(blob, changed, trailer["/XRefStm"], end, xref, size, blank)
         if packed:
-            _unpack(blob, packed, changed, end, xref, blank, objects)
+            _unpack(blob, packed, changed, end, xref, blank, objects, same)
     for number, offset in changed.items():
         if number >= blank.size:
             continue  # a new object (an appearance stream, an object stream): reachable only through the others
@@ -410,6 +415,8 @@ def _read_update(blob: bytes, blank: Blank, end: int, xref: int) -> tuple[Any, d
             raise Unsure("an object not ended")
         objects[number] = entries(blob, offset + len(head), stop, _WANTED)
     for number, found in objects.items():
+        if number in same:
+            continue
         terminal = blank.fields.get(number)
         own, own_text = (terminal.own, terminal.own_text) if terminal is not None else blank.widget_own[number]
         if tuple(map(found.get, _KEYS)) == tuple(map(own_text.get, _KEYS)):
@@ -483,6 +490,9 @@ def _xref(blob: bytes, pos: int, stop: int) -> dict[int, int]:
 
 # -- a hybrid update: cross-reference stream and object streams ----------------------------
 
+#: struct's code for an unsigned big-endian field of so many bytes (others, and absent fields: by hand).
+_FORMATS = {1: "B", 2: "H", 4: "I", 8: "Q"}
+
 #: Keys a cross-reference stream and an object stream of our filler have (any other: Unsure).
 _XREF_KEYS = frozenset(("/Type", "/Size", "/Index", "/W", "/Filter", "/Length"))
 _OBJSTM_KEYS = frozenset(("/Type", "/N", "/First", "/Filter", "/Length"))
@@ -523,16 +533,18 @@ def _hybrid(blob: bytes, table: dict[int, int], at: Any, end: int, xref: int, si
         raise Unsure("a cross-reference stream of another length")
     whole: dict[int, int] = {}
     packed: dict[int, tuple[int, int]] = {}
-    at_row = 0
-    second, third = 1 + widths[1], row
+    formats = _FORMATS.get(widths[1]), _FORMATS.get(widths[2])
+    if formats[0] is not None and formats[1] is not None:
+        fields = iter(struct.iter_unpack(">B" + formats[0] + formats[1], rows))
+    else:
+        second = 1 + widths[1]
+        fields = ((rows[at], int.from_bytes(rows[at + 1:at + second], "big"),
+                   int.from_bytes(rows[at + second:at + row], "big")) for at in range(0, len(rows), row))
     for first, many in zip(index[::2], index[1::2]):
         if first + many > declared:
             raise Unsure("cross-reference entries beyond /Size")
         for n in range(first, first + many):
-            kind = rows[at_row]
-            field2 = int.from_bytes(rows[at_row + 1:at_row + second], "big")
-            field3 = int.from_bytes(rows[at_row + second:at_row + third], "big")
-            at_row += row
+            kind, field2, field3 = next(fields)
             if n in whole or n in packed or n == number:
                 raise Unsure("an object listed twice")
             if kind == 1 and field3 == 0:
@@ -545,8 +557,9 @@ def _hybrid(blob: bytes, table: dict[int, int], at: Any, end: int, xref: int, si
 
 
 def _unpack(blob: bytes, packed: dict[int, tuple[int, int]], whole: dict[int, int], end: int, xref: int,
-            blank: Blank, objects: dict[int, dict[str, Any]]) -> None:
-    """The wanted entries of each packed object (blank fields and widgets only) into ``objects``."""
+            blank: Blank, objects: dict[int, dict[str, Any]], same: set[int]) -> None:
+    """The wanted entries of each packed object (blank fields and widgets only) into ``objects``; the
+    numbers of those read through a learnt head (their own entries are the blank's) into ``same``."""
     by_stream: dict[int, dict[int, int]] = {}
     for number, (stream, index) in packed.items():
         if number not in blank.fields and number not in blank.widgets:
@@ -574,8 +587,82 @@ def _unpack(blob: bytes, packed: dict[int, tuple[int, int]], whole: dict[int, in
         bounds = [first + start for start in starts] + [len(text)]
         if bounds[-2] >= len(text):
             raise Unsure("an object stream cut short")
+        heads = blank.heads
         for i in range(n):
-            objects[numbers[i]] = entries(text, bounds[i], bounds[i + 1], _WANTED)
+            number = numbers[i]
+            known = heads.get(number)
+            start, stop = bounds[i], bounds[i + 1]
+            if known is not None and text.startswith(known[0], start):
+                found = _tail(text, start + len(known[0]), stop, known[1])
+                if found is not None:
+                    objects[number] = found
+                    same.add(number)
+                    continue
+            objects[number] = _learn_head(blank, number, text, start, stop)
+
+
+#: The entries our filler writes after a dictionary's own ones (the only entries a fill changes).
+_VALUE_KEYS = frozenset((b"/V", b"/AS", b"/AP"))
+
+
+def _tail(text: bytes, start: int, stop: int, head: dict[str, bytes]) -> dict[str, Any] | None:
+    """The entries of a packed dictionary whose text up to ``start`` is a head learnt before (its
+    :data:`_KEYS` entries ``head``), when what follows is value entries only, each once, then ``>>``;
+    None for anything else (read then as any dictionary)."""
+    found = _TAIL_RE.fullmatch(text, start, stop)
+    if found is None:
+        return None
+    key1, value1, key2, value2, key3, value3 = found.groups()
+    out = dict(head)
+    if key1 is not None:
+        out[key1.decode("latin-1")] = value1
+    if key2 is not None:
+        if key2 == key1:
+            return None
+        out[key2.decode("latin-1")] = value2
+    if key3 is not None:
+        if key3 == key1 or key3 == key2:
+            return None
+        out[key3.decode("latin-1")] = value3
+    return out
+
+
+def _learn_head(blank: Blank, number: int, text: bytes, start: int, stop: int) -> dict[str, Any]:
+    """The entries of a packed dictionary (:func:`entries`); and when its own entries equal the blank's
+    and its value entries come last, each once, its text up to them is learnt as its head.
+
+    The next update that starts this object with the same text is then read from
+    its value entries on (:func:`_tail`): the same dictionary, checked with less work.
+    """
+    opening = _OPEN.match(text, start, stop)
+    closing = _CLOSE.search(text, start, stop)
+    if opening is None or closing is None:
+        raise Unsure("not one dictionary")
+    at, end = opening.end(), closing.start()
+    found = _DICT_ENTRY.findall(text, at, end)
+    if sum([len(whole) for whole, _, _ in found]) != end - at:
+        raise Unsure("not one dictionary of the shapes this reading takes")
+    out = {key.decode("latin-1"): value for _, key, value in found if key in _WANTED}
+    keys = [key for _, key, _ in found]
+    values = 0
+    while values < len(keys) and keys[len(keys) - 1 - values] in _VALUE_KEYS:
+        values += 1
+    own = blank.fields[number].own_text if number in blank.fields else blank.widget_own[number][1]
+    if (values and len(set(keys)) == len(keys) and not _VALUE_KEYS.intersection(keys[:len(keys) - values])
+            and len(set(keys[len(keys) - values:])) == values
+            and tuple(map(out.get, _KEYS)) == tuple(map(own.get, _KEYS)) and len(blank.heads) < _MAX_HEADS):
+        head_end = at + sum(len(whole) for whole, _, _ in found[:len(found) - values])
+        blank.heads[number] = (text[start:head_end], {key: out[key] for key in _KEYS if key in out})
+    return out
+
+
+# Up to three value entries (each of /V, /AS, /AP, in any order), then the end of the dictionary.
+_VALUE_ENTRY = (rb"(?:(/V|/AS|/AP)(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])" + _W + rb"(" + _VALUE_RE + rb")" + _W
+                + rb")?+")
+_TAIL_RE = _compile(_VALUE_ENTRY * 3 + rb">>" + _W)
+
+#: Heads remembered per blank (one per field and widget object; a form has a few hundred).
+_MAX_HEADS = 4096
 
 
 def packed_limit(n: int, first: int) -> int:
@@ -594,7 +681,10 @@ def _stream(blob: bytes, number: int, offset: int, stop: int, keys: frozenset[st
     head = b"%d 0 obj" % number
     if not blob.startswith(head, offset):
         raise Unsure("an object not where the table says")
-    info, at = parse_dict(blob, offset + len(head))
+    at = blob.find(b"stream", offset, stop)
+    if at < 0:
+        raise Unsure("not a stream")
+    info = _all_entries(blob, offset + len(head), at)
     length = info.get("/Length")
     opening = _STREAM_START.match(blob, at, stop)
     if (opening is None or type(length) is not int or length < 0 or not keys.issuperset(info)
@@ -604,6 +694,22 @@ def _stream(blob: bytes, number: int, offset: int, stop: int, keys: frozenset[st
     if start + length > stop or _STREAM_END.match(blob, start + length, stop) is None:
         raise Unsure("a stream whose /Length is not where it ends")
     return info, blob[start:start + length]
+
+
+def _all_entries(data: bytes, start: int, stop: int) -> dict[str, Any]:
+    """Every entry of the dictionary that fills ``data[start:stop]``, parsed (:func:`_atom`), each key once."""
+    opening = _OPEN.match(data, start, stop)
+    closing = _CLOSE.search(data, start, stop)
+    if opening is None or closing is None:
+        raise Unsure("not one dictionary")
+    at, end = opening.end(), closing.start()
+    found = _DICT_ENTRY.findall(data, at, end)
+    if sum([len(whole) for whole, _, _ in found]) != end - at:
+        raise Unsure("not one dictionary of the shapes this reading takes")
+    out = {key.decode("latin-1"): _atom(value) for _, key, value in found}
+    if len(out) != len(found):
+        raise Unsure("a key given twice")
+    return out
 
 
 def _inflate(data: bytes, limit: int) -> bytes:
