@@ -644,11 +644,13 @@ def _learn_head(blank: Blank, number: int, text: bytes, start: int, stop: int) -
         raise Unsure("not one dictionary of the shapes this reading takes")
     out = {key.decode("latin-1"): value for _, key, value in found if key in _WANTED}
     keys = [key for _, key, _ in found]
+    if len(set(keys)) != len(keys):
+        raise Unsure("a key given twice")  # which one counts is the careful reading's to say
     values = 0
     while values < len(keys) and keys[len(keys) - 1 - values] in _VALUE_KEYS:
         values += 1
     own = blank.fields[number].own_text if number in blank.fields else blank.widget_own[number][1]
-    if (values and len(set(keys)) == len(keys) and not _VALUE_KEYS.intersection(keys[:len(keys) - values])
+    if (values and not _VALUE_KEYS.intersection(keys[:len(keys) - values])
             and len(set(keys[len(keys) - values:])) == values
             and tuple(map(out.get, _KEYS)) == tuple(map(own.get, _KEYS)) and len(blank.heads) < _MAX_HEADS):
         head_end = at + sum(len(whole) for whole, _, _ in found[:len(found) - values])
