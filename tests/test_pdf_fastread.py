@@ -323,6 +323,13 @@ def test_the_expressions_read_the_same_without_possessive_quantifiers() -> None:
     for text in objects:
         inner = text[2:-2]
         assert plain.findall(inner) == fastread._DICT_ENTRY.findall(inner)
+    # And the expression for what follows a learnt head: from the first value entry on.
+    tail = re.compile(fastread._TAIL_RE.pattern.replace(b"*+", b"*").replace(b"++", b"+").replace(b"?+", b"?"))
+    starts = [min(i for i in (text.find(b"/V "), text.find(b"/AS "), text.find(b"/AP ")) if i >= 0) for text in objects]
+    matched = [fastread._TAIL_RE.fullmatch(text, at) for text, at in zip(objects, starts)]
+    assert all(found is not None for found in matched)
+    assert [found.groups() for found in matched] == [tail.fullmatch(text, at).groups()
+                                                      for text, at in zip(objects, starts)]
 
 
 def test_a_renamed_field_in_the_object_stream_is_read_carefully() -> None:
