@@ -9,6 +9,14 @@ that blank, byte for byte, followed by exactly one update whose cross-reference
 table, trailer and changed objects are checked here, is read by parsing only the
 field objects the update changed.
 
+The update may be a classic one (whole objects, a cross-reference table) or a
+hybrid one, as our filler writes it now: the changed field dictionaries packed in
+a compressed object stream, a cross-reference stream listing them, and a classic
+table of one entry (that stream) whose trailer points at it with ``/XRefStm``.
+Both streams are inflated here with bounds worked out before inflating (from the
+update's length and :data:`~mentoring_docs.limits.MAX_FORM_BYTES`), so a stream
+that claims or inflates to more is not read.
+
 Anything else, or anything in the update this reading does not take (an object
 that is not one of the blank's fields or widgets, a field whose name, type,
 flags, parent or kids changed, a value that is not a plain string or name, a
@@ -20,13 +28,16 @@ file the careful way (:mod:`.reader`), with the same result.
 from __future__ import annotations
 
 import re
+import struct
 import sys
 import threading
+import zlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..errors import Problem
 from ..extension import Extension
+from ..limits import MAX_FORM_BYTES
 
 #: Blanks remembered (a batch uses one or two; each costs its bytes and a few hundred small objects).
 _MAX_BLANKS = 8
@@ -71,6 +82,9 @@ class Blank:
     fields: dict[int, Terminal] = field(default_factory=dict)
     widgets: dict[int, tuple[Terminal, int]] = field(default_factory=dict)
     widget_own: dict[int, tuple[dict[str, Any], dict[str, bytes]]] = field(default_factory=dict)
+    #: By object number: the text a packed dictionary started with in an update already read, up to its
+    #: value entries, and the entries of :data:`_KEYS` in it (equal to the blank's, checked when learnt).
+    heads: dict[int, tuple[bytes, dict[str, bytes]]] = field(default_factory=dict)
 
 
 _BLANKS: dict[bytes, Blank] = {}
@@ -363,7 +377,7 @@ def read(blob: bytes, learn: Callable[[bytes], Blank | None]) -> tuple[Any, dict
         return None
     try:
         return _read_update(blob, blank, end, xref)
-    except (Unsure, IndexError, ValueError, RecursionError):
+    except (Unsure, IndexError, ValueError, RecursionError, zlib.error):
         return None
 
 
@@ -371,17 +385,22 @@ def _read_update(blob: bytes, blank: Blank, end: int, xref: int) -> tuple[Any, d
                                                                            Extension | None]:
     trailer_at = blob.rfind(b"trailer", xref)
     changed = _xref(blob, xref + 4, trailer_at)
-    trailer, _ = parse_dict(blob, trailer_at + 7)
+    trailer = _all_entries(blob, trailer_at + 7, blob.rfind(b"startxref", trailer_at))
     if (trailer.get("/Prev") != blank.startxref or trailer.get("/Root") != blank.root
-            or trailer.get("/Info") != blank.info or "/Encrypt" in trailer or "/XRefStm" in trailer):
+            or trailer.get("/Info") != blank.info or "/Encrypt" in trailer):
         raise Unsure("a trailer this reading does not take")
     size = trailer.get("/Size")
     if not isinstance(size, int) or size < blank.size or any(n >= size for n in changed):
         raise Unsure("objects beyond /Size")
     objects: dict[int, dict[str, Any]] = {}
+    same: set[int] = set()  # objects whose own entries are known to be the blank's (a learnt head)
+    if "/XRefStm" in trailer:
+        changed, packed = _hybrid(blob, changed, trailer["/XRefStm"], end, xref, size, blank)
+        if packed:
+            _unpack(blob, packed, changed, end, xref, blank, objects, same)
     for number, offset in changed.items():
         if number >= blank.size:
-            continue  # a new object (an appearance stream): only reachable through the objects below
+            continue  # a new object (an appearance stream, an object stream): reachable only through the others
         if number not in blank.fields and number not in blank.widgets:
             raise Unsure("the update changes an object that is not a field or a widget")
         if not end <= offset < xref:
@@ -396,6 +415,8 @@ def _read_update(blob: bytes, blank: Blank, end: int, xref: int) -> tuple[Any, d
             raise Unsure("an object not ended")
         objects[number] = entries(blob, offset + len(head), stop, _WANTED)
     for number, found in objects.items():
+        if number in same:
+            continue
         terminal = blank.fields.get(number)
         own, own_text = (terminal.own, terminal.own_text) if terminal is not None else blank.widget_own[number]
         if tuple(map(found.get, _KEYS)) == tuple(map(own_text.get, _KEYS)):
@@ -465,6 +486,241 @@ def _xref(blob: bytes, pos: int, stop: int) -> dict[int, int]:
             elif number != 0:
                 raise Unsure("a freed object")
         pos += 20 * count
+
+
+# -- a hybrid update: cross-reference stream and object streams ----------------------------
+
+#: struct's code for an unsigned big-endian field of so many bytes (others, and absent fields: by hand).
+_FORMATS = {1: "B", 2: "H", 4: "I", 8: "Q"}
+
+#: Keys a cross-reference stream and an object stream of our filler have (any other: Unsure).
+_XREF_KEYS = frozenset(("/Type", "/Size", "/Index", "/W", "/Filter", "/Length"))
+_OBJSTM_KEYS = frozenset(("/Type", "/N", "/First", "/Filter", "/Length"))
+#: The fewest bytes a whole object takes (``N 0 obj<<>>endobj``): bounds the entries an update can list.
+_OBJECT_BYTES = 16
+#: Room for a packed dictionary's own entries besides its value (its name, label, rectangle, options).
+_DICT_BYTES = 16 * 1024
+_STREAM_START = re.compile(rb"[\x00\t\n\x0c\r ]*stream(?:\r\n|\n)")
+_STREAM_END = re.compile(rb"(?:\r\n|\r|\n)?endstream[\x00\t\n\x0c\r ]+endobj")
+# Digits and PDF whitespace only (one character class: nothing to backtrack over).
+_OFFSETS = re.compile(rb"[0-9\x00\t\n\x0c\r ]*")
+
+
+def _hybrid(blob: bytes, table: dict[int, int], at: Any, end: int, xref: int, size: int,
+            blank: Blank) -> tuple[dict[int, int], dict[int, tuple[int, int]]]:
+    """The update's whole objects (number -> offset) and packed ones (number -> (object stream, index)),
+    from the cross-reference stream at ``at`` that the classic ``table`` lists alone."""
+    if not isinstance(at, int) or not end <= at < xref or len(table) != 1:
+        raise Unsure("a hybrid section this reading does not take")
+    (number, offset), = table.items()
+    if offset != at:
+        raise Unsure("/XRefStm is not the object the table lists")
+    info, data = _stream(blob, number, at, xref, _XREF_KEYS)
+    widths, index, declared = info.get("/W"), info.get("/Index", [0, info.get("/Size")]), info.get("/Size")
+    if (info.get("/Type") != "/XRef" or not isinstance(declared, int) or not 0 <= declared <= size
+            or not isinstance(widths, list) or len(widths) != 3 or widths[0] != 1
+            or not all(type(w) is int for w in widths) or not 1 <= widths[1] <= 8 or not 0 <= widths[2] <= 4
+            or not isinstance(index, list) or len(index) % 2 or not all(type(n) is int and n >= 0 for n in index)):
+        raise Unsure("a cross-reference stream this reading does not take")
+    # Every entry is a blank object's new place (at most one each) or a new whole object in the
+    # update: more entries than that cannot be ours, and are refused before anything is inflated.
+    count = sum(index[1::2])
+    if count > blank.size + (xref - end) // _OBJECT_BYTES:
+        raise Unsure("more cross-reference entries than the update can hold")
+    row = 1 + widths[1] + widths[2]
+    rows = _inflate(data, count * row)
+    if len(rows) != count * row:
+        raise Unsure("a cross-reference stream of another length")
+    whole: dict[int, int] = {}
+    packed: dict[int, tuple[int, int]] = {}
+    formats = _FORMATS.get(widths[1]), _FORMATS.get(widths[2])
+    if formats[0] is not None and formats[1] is not None:
+        fields = iter(struct.iter_unpack(">B" + formats[0] + formats[1], rows))
+    else:
+        second = 1 + widths[1]
+        fields = ((rows[at], int.from_bytes(rows[at + 1:at + second], "big"),
+                   int.from_bytes(rows[at + second:at + row], "big")) for at in range(0, len(rows), row))
+    for first, many in zip(index[::2], index[1::2]):
+        if first + many > declared:
+            raise Unsure("cross-reference entries beyond /Size")
+        for n in range(first, first + many):
+            kind, field2, field3 = next(fields)
+            if n in whole or n in packed or n == number:
+                raise Unsure("an object listed twice")
+            if kind == 1 and field3 == 0:
+                whole[n] = field2
+            elif kind == 2:
+                packed[n] = (field2, field3)
+            elif not (kind == 0 and n == 0):
+                raise Unsure("a freed object or a generation other than 0")
+    return whole, packed
+
+
+def _unpack(blob: bytes, packed: dict[int, tuple[int, int]], whole: dict[int, int], end: int, xref: int,
+            blank: Blank, objects: dict[int, dict[str, Any]], same: set[int]) -> None:
+    """The wanted entries of each packed object (blank fields and widgets only) into ``objects``; the
+    numbers of those read through a learnt head (their own entries are the blank's) into ``same``."""
+    by_stream: dict[int, dict[int, int]] = {}
+    for number, (stream, index) in packed.items():
+        if number not in blank.fields and number not in blank.widgets:
+            raise Unsure("the update packs an object that is not a field or a widget")
+        by_stream.setdefault(stream, {})[index] = number
+    for stream, numbers in by_stream.items():
+        offset = whole.get(stream)
+        if offset is None or stream < blank.size or not end <= offset < xref:
+            raise Unsure("an object stream that is not a new object of the update")
+        info, data = _stream(blob, stream, offset, xref, _OBJSTM_KEYS)
+        n, first = info.get("/N"), info.get("/First")
+        # Each of the n objects is listed once by the cross-reference stream, at its index.
+        if (info.get("/Type") != "/ObjStm" or type(n) is not int or n != len(numbers)
+                or any(i not in numbers for i in range(n)) or type(first) is not int
+                or not 0 < first <= n * 42):
+            raise Unsure("an object stream this reading does not take")
+        text = _inflate(data, packed_limit(n, first))
+        table = _OFFSETS.fullmatch(text, 0, first)
+        if table is None:
+            raise Unsure("an object stream's offset table this reading does not take")
+        pairs = [int(v) for v in text[:first].replace(b"\x00", b" ").split()]
+        starts = pairs[1::2]
+        if pairs[0::2] != [numbers[i] for i in range(n)] or starts != sorted(set(starts)):
+            raise Unsure("an object stream's offsets do not match the cross-reference stream")
+        bounds = [first + start for start in starts] + [len(text)]
+        if bounds[-2] >= len(text):
+            raise Unsure("an object stream cut short")
+        heads = blank.heads
+        for i in range(n):
+            number = numbers[i]
+            known = heads.get(number)
+            start, stop = bounds[i], bounds[i + 1]
+            if known is not None and text.startswith(known[0], start):
+                found = _tail(text, start + len(known[0]), stop, known[1])
+                if found is not None:
+                    objects[number] = found
+                    same.add(number)
+                    continue
+            objects[number] = _learn_head(blank, number, text, start, stop)
+
+
+#: The entries our filler writes after a dictionary's own ones (the only entries a fill changes).
+_VALUE_KEYS = frozenset((b"/V", b"/AS", b"/AP"))
+
+
+def _tail(text: bytes, start: int, stop: int, head: dict[str, bytes]) -> dict[str, Any] | None:
+    """The entries of a packed dictionary whose text up to ``start`` is a head learnt before (its
+    :data:`_KEYS` entries ``head``), when what follows is value entries only, each once, then ``>>``;
+    None for anything else (read then as any dictionary)."""
+    found = _TAIL_RE.fullmatch(text, start, stop)
+    if found is None:
+        return None
+    key1, value1, key2, value2, key3, value3 = found.groups()
+    out = dict(head)
+    if key1 is not None:
+        out[key1.decode("latin-1")] = value1
+    if key2 is not None:
+        if key2 == key1:
+            return None
+        out[key2.decode("latin-1")] = value2
+    if key3 is not None:
+        if key3 == key1 or key3 == key2:
+            return None
+        out[key3.decode("latin-1")] = value3
+    return out
+
+
+def _learn_head(blank: Blank, number: int, text: bytes, start: int, stop: int) -> dict[str, Any]:
+    """The entries of a packed dictionary (:func:`entries`); and when its own entries equal the blank's
+    and its value entries come last, each once, its text up to them is learnt as its head.
+
+    The next update that starts this object with the same text is then read from
+    its value entries on (:func:`_tail`): the same dictionary, checked with less work.
+    """
+    opening = _OPEN.match(text, start, stop)
+    closing = _CLOSE.search(text, start, stop)
+    if opening is None or closing is None:
+        raise Unsure("not one dictionary")
+    at, end = opening.end(), closing.start()
+    found = _DICT_ENTRY.findall(text, at, end)
+    if sum([len(whole) for whole, _, _ in found]) != end - at:
+        raise Unsure("not one dictionary of the shapes this reading takes")
+    out = {key.decode("latin-1"): value for _, key, value in found if key in _WANTED}
+    keys = [key for _, key, _ in found]
+    if len(set(keys)) != len(keys):
+        raise Unsure("a key given twice")  # which one counts is the careful reading's to say
+    values = 0
+    while values < len(keys) and keys[len(keys) - 1 - values] in _VALUE_KEYS:
+        values += 1
+    own = blank.fields[number].own_text if number in blank.fields else blank.widget_own[number][1]
+    if (values and not _VALUE_KEYS.intersection(keys[:len(keys) - values])
+            and len(set(keys[len(keys) - values:])) == values
+            and tuple(map(out.get, _KEYS)) == tuple(map(own.get, _KEYS)) and len(blank.heads) < _MAX_HEADS):
+        head_end = at + sum(len(whole) for whole, _, _ in found[:len(found) - values])
+        blank.heads[number] = (text[start:head_end], {key: out[key] for key in _KEYS if key in out})
+    return out
+
+
+# Up to three value entries (each of /V, /AS, /AP, in any order), then the end of the dictionary.
+_VALUE_ENTRY = (rb"(?:(/V|/AS|/AP)(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])" + _W + rb"(" + _VALUE_RE + rb")" + _W
+                + rb")?+")
+_TAIL_RE = _compile(_VALUE_ENTRY * 3 + rb">>" + _W)
+
+#: Heads remembered per blank (one per field and widget object; a form has a few hundred).
+_MAX_HEADS = 4096
+
+
+def packed_limit(n: int, first: int) -> int:
+    """The most bytes an object stream of ``n`` objects (offset table of ``first`` bytes) may inflate to here.
+
+    Its dictionaries hold values of at most :data:`_VALUE_BYTES`, each byte written
+    as at most two (our filler escapes only ``\\``, parentheses and line breaks);
+    a longer stream is left to the careful reading, which refuses long values
+    anyway. Never more than :data:`~mentoring_docs.limits.MAX_FORM_BYTES`.
+    """
+    return min(MAX_FORM_BYTES, first + n * (2 * _VALUE_BYTES + _DICT_BYTES))
+
+
+def _stream(blob: bytes, number: int, offset: int, stop: int, keys: frozenset[str]) -> tuple[dict[str, Any], bytes]:
+    """The dictionary and stored data of the stream object ``number`` at ``offset`` (FlateDecode, nothing else)."""
+    head = b"%d 0 obj" % number
+    if not blob.startswith(head, offset):
+        raise Unsure("an object not where the table says")
+    at = blob.find(b"stream", offset, stop)
+    if at < 0:
+        raise Unsure("not a stream")
+    info = _all_entries(blob, offset + len(head), at)
+    length = info.get("/Length")
+    opening = _STREAM_START.match(blob, at, stop)
+    if (opening is None or type(length) is not int or length < 0 or not keys.issuperset(info)
+            or info.get("/Filter") != "/FlateDecode"):
+        raise Unsure("a stream this reading does not take")
+    start = opening.end()
+    if start + length > stop or _STREAM_END.match(blob, start + length, stop) is None:
+        raise Unsure("a stream whose /Length is not where it ends")
+    return info, blob[start:start + length]
+
+
+def _all_entries(data: bytes, start: int, stop: int) -> dict[str, Any]:
+    """Every entry of the dictionary that fills ``data[start:stop]``, parsed (:func:`_atom`), each key once."""
+    opening = _OPEN.match(data, start, stop)
+    closing = _CLOSE.search(data, start, stop)
+    if opening is None or closing is None:
+        raise Unsure("not one dictionary")
+    at, end = opening.end(), closing.start()
+    found = _DICT_ENTRY.findall(data, at, end)
+    if sum([len(whole) for whole, _, _ in found]) != end - at:
+        raise Unsure("not one dictionary of the shapes this reading takes")
+    out = {key.decode("latin-1"): _atom(value) for _, key, value in found}
+    if len(out) != len(found):
+        raise Unsure("a key given twice")
+    return out
+
+
+def _inflate(data: bytes, limit: int) -> bytes:
+    """``data`` inflated; Unsure when it inflates past ``limit`` bytes, is cut short or has bytes after its end."""
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(data, limit + 1)
+    if len(out) > limit or not inflater.eof or inflater.unconsumed_tail or inflater.unused_data:
+        raise Unsure("a compressed stream longer than it may be, or damaged")
+    return out
 
 
 #: As :data:`.reader._VALUE_BYTES`: longer values are the careful reading's to refuse.
