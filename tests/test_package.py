@@ -119,9 +119,11 @@ def test_pdf_fill_loads_the_pdf_backend_and_nothing_it_does_not_use(tmp_path):
     modules = _fill(tmp_path, tmp_path / "a.pdf")
     assert _ours(modules, but=("mentoring_docs.pdf.",)) == FILL_CORE | {"mentoring_docs.pdf",
                                                                          "mentoring_docs.form_format"}
-    # The fast path parses the blank form with pikepdf and measures text with reportlab's
-    # font reader (which loads PIL); the form generator and the reader are not loaded.
-    assert _heavy(modules, allowed=("mentoring_docs.pdf", "pikepdf", "reportlab", "uharfbuzz")) == []
+    # The fast path parses the blank form with pikepdf and shapes with HarfBuzz; the font's
+    # metrics are read with struct, not reportlab's font reader (it loads PIL); the form
+    # generator and the reader are not loaded.
+    assert _heavy(modules, allowed=("mentoring_docs.pdf", "pikepdf", "uharfbuzz")) == []
+    assert "PIL" not in modules
     assert sorted(m for m in modules if m.startswith(NOT_ON_A_FILL)) == []
     assert not modules & {"mentoring_docs.pdf.generate", "mentoring_docs.pdf.layout", "mentoring_docs.pdf.assemble",
                           "mentoring_docs.pdf.normalise", "reportlab.pdfgen.canvas"}
