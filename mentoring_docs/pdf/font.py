@@ -20,7 +20,8 @@ from __future__ import annotations
 import codecs
 import functools
 import struct
-from importlib import resources
+
+from ..shipped import shipped_bytes
 
 #: Name of the font in the form's /DR resources and in every appearance stream.
 RESOURCE_NAME = "MDSans"
@@ -266,7 +267,7 @@ class Metrics:
 
 def font_bytes(name: str = FONT_FILE) -> bytes:
     """A font program (TrueType) shipped in the package: by default the one every blank form embeds."""
-    return resources.files("mentoring_docs").joinpath("fonts").joinpath(name).read_bytes()
+    return shipped_bytes("fonts", name)
 
 
 @functools.lru_cache(maxsize=1)
