@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import IO, Callable, Iterable, Sequence
 
@@ -28,6 +27,26 @@ def _current_umask() -> int:
 FILE_MODE = 0o666 & ~_current_umask()
 
 
+#: How a private temporary file is opened: created here and now, never through a link.
+_CREATE = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _temporary(folder: str | os.PathLike[str], name: str) -> tuple[int, str]:
+    """A new private (0600) file ``.NAME.<random>.tmp`` in ``folder``, open for writing: ``(fd, path)``.
+
+    What ``tempfile.mkstemp`` does, without loading :mod:`tempfile` (it brings random,
+    shutil, bz2 and lzma: ~3 ms of every cold ``fill``, which writes one file).
+    """
+    folder = os.path.abspath(folder)
+    for _ in range(100):
+        path = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(path, _CREATE, 0o600), path
+        except FileExistsError:
+            continue  # 48 random bits taken: try others
+    raise FileExistsError(f"{folder}: no free temporary name for {name}")
+
+
 def atomic_write(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False) -> Path:
     """Write ``data`` to ``path`` so that readers only ever see the whole file.
 
@@ -42,7 +61,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, overwrite: bool =
         raise OutputExistsError(f"{target}: already exists; use --force to replace it")
     folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    fd, tmp = _temporary(folder, target.name)
     try:
         if hasattr(os, "fchmod"):
             os.fchmod(fd, FILE_MODE)
@@ -97,7 +116,7 @@ class StagedWrites:
         if not overwrite and target.exists():
             raise OutputExistsError(f"{target}: already exists; use --force to replace it")
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, name = _temporary(target.parent, target.name)
         tmp = Path(name)
         try:
             if hasattr(os, "fchmod"):
@@ -184,7 +203,7 @@ class AtomicCsv:
     def __init__(self, path: Path, header: Sequence[str]) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = _temporary(path.parent, path.name)
         if hasattr(os, "fchmod"):
             os.fchmod(fd, FILE_MODE)
         self._tmp = Path(tmp)

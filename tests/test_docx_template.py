@@ -303,3 +303,23 @@ def test_a_custom_date_format_and_reworded_choices_fill_and_read_back() -> None:
     assert "".join(dh.control(root, "meetings.frequency").itertext()).startswith("Meet ")
     result = forms.read(blob, name="custom.docx")
     assert result.problems == [] and result.data == record
+
+
+def test_paragraph_ids_word_adds_are_dropped_so_copied_rows_do_not_repeat_them(tmp_path) -> None:
+    # Word gives every paragraph a w14:paraId and w14:textId; the list rows of a filled form are
+    # copies of one row, and an id that repeats makes Word repair the file.
+    def number_paragraphs(root: etree._Element) -> None:
+        for i, p in enumerate(root.iter(f"{{{dh.W}}}p")):
+            p.set(f"{{{dh.W14}}}paraId", "%08X" % (i + 1))
+            p.set(f"{{{dh.W14}}}textId", "%08X" % (i + 0x1000))
+
+    template = dh.edit_document(blank_template("action_plan"), number_paragraphs)
+    assert dh.document(template).xpath("//@w14:paraId", namespaces=dh.NS)
+    record = load("action_plan", sample("action_plan.json"))
+    assert len(record["goals"]) > 1
+    blob = compile_template("action_plan", template).render(record)
+    body = dh.document(blob)
+    assert body.xpath("//*[@w14:paraId or @w14:textId]", namespaces=dh.NS) == []
+    out = tmp_path / "plan.docx"
+    out.write_bytes(blob)
+    assert forms.read(out).problems == []

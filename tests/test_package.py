@@ -88,8 +88,8 @@ FILL_CORE = {
     "mentoring_docs.catalogue", "mentoring_docs.cli", "mentoring_docs.csv_guard", "mentoring_docs.currencies",
     "mentoring_docs.errors", "mentoring_docs.fastload", "mentoring_docs.flat_paths", "mentoring_docs.forms",
     "mentoring_docs.jsontext", "mentoring_docs.kinds", "mentoring_docs.limits", "mentoring_docs.paper",
-    "mentoring_docs.rules", "mentoring_docs.safe_read", "mentoring_docs.snapshot", "mentoring_docs.text_values",
-    "mentoring_docs.validation",
+    "mentoring_docs.rules", "mentoring_docs.safe_read", "mentoring_docs.shipped", "mentoring_docs.snapshot",
+    "mentoring_docs.text_values", "mentoring_docs.validation",
 }
 # Modules no single fill of a valid record uses: the schemas and their library (only invalid
 # data loads them, to say what is wrong), extensions, reading forms back, e-mail parsing.
@@ -113,15 +113,19 @@ def test_word_fill_loads_the_word_backend_and_nothing_it_does_not_use(tmp_path):
     assert _heavy(modules, allowed=("mentoring_docs.docx",)) == []
     assert sorted(m for m in modules if m.startswith(NOT_ON_A_FILL)) == []
     assert "PIL" not in modules and "hashlib" not in modules
+    # Neither the atomic writer nor reading the template loads tempfile (random, shutil, bz2, lzma).
+    assert "tempfile" not in modules and "importlib.resources" not in modules
 
 
 def test_pdf_fill_loads_the_pdf_backend_and_nothing_it_does_not_use(tmp_path):
     modules = _fill(tmp_path, tmp_path / "a.pdf")
     assert _ours(modules, but=("mentoring_docs.pdf.",)) == FILL_CORE | {"mentoring_docs.pdf",
                                                                          "mentoring_docs.form_format"}
-    # The fast path parses the blank form with pikepdf and measures text with reportlab's
-    # font reader (which loads PIL); the form generator and the reader are not loaded.
-    assert _heavy(modules, allowed=("mentoring_docs.pdf", "pikepdf", "reportlab", "uharfbuzz")) == []
+    # The fast path parses the blank form with pikepdf and shapes with HarfBuzz; the font's
+    # metrics are read with struct, not reportlab's font reader (it loads PIL); the form
+    # generator and the reader are not loaded.
+    assert _heavy(modules, allowed=("mentoring_docs.pdf", "pikepdf", "uharfbuzz")) == []
+    assert "PIL" not in modules
     assert sorted(m for m in modules if m.startswith(NOT_ON_A_FILL)) == []
     assert not modules & {"mentoring_docs.pdf.generate", "mentoring_docs.pdf.layout", "mentoring_docs.pdf.assemble",
                           "mentoring_docs.pdf.normalise", "reportlab.pdfgen.canvas"}
@@ -190,3 +194,25 @@ def test_version_constant_matches_pyproject():
     found = re.search(r'^version\s*=\s*"([^"]+)"', project, re.MULTILINE)
     assert found is not None
     assert mentoring_docs.__version__ == found.group(1)
+
+
+def test_shipped_files_read_the_same_from_a_zip_import(tmp_path):
+    # shipped_bytes reads through the package's loader, as pkgutil.get_data does: a zipped
+    # package (zipimport) finds its templates and fonts too.
+    import zipfile
+
+    from mentoring_docs.shipped import shipped_bytes
+
+    package = Path(mentoring_docs.__file__).parent
+    archive = tmp_path / "zipped.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in package.rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                zf.write(path, path.relative_to(package.parent).as_posix())
+    code = ("import sys; sys.path.insert(0, sys.argv[1])\n"
+            "from mentoring_docs.shipped import shipped_bytes\n"
+            "import mentoring_docs.shipped as s; assert type(s.__spec__.loader).__name__ == 'zipimporter'\n"
+            "sys.stdout.buffer.write(shipped_bytes('fonts', 'DejaVuSans-latin.ttf'))")
+    done = subprocess.run([sys.executable, "-I", "-c", code, str(archive)], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == shipped_bytes("fonts", "DejaVuSans-latin.ttf") == (package / "fonts" / "DejaVuSans-latin.ttf").read_bytes()

@@ -38,7 +38,7 @@ from .control_variants import (
 )
 from .controls import ControlKind
 from .ooxml import (
-    BM_END, BM_START, W14_PARA_ID, W14_TEXT_ID, W15_ITEM, WP_DOC_PR, W_ALIAS, W_ID, W_NAME, W_SDT_CONTENT,
+    BM_END, BM_START, W14_NS, W15_ITEM, WP_DOC_PR, W_ALIAS, W_ID, W_NAME, W_SDT_CONTENT,
     W_P, W_SDT_PR, W_TAG, W_VAL, XML_HEADER, qn,
 )
 from .package import Member, Package, read_all
@@ -60,6 +60,8 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Tru
 
 
 _OPS = {SID_MARK: OP_SID, DID_MARK: OP_DID, TAG_MARK: OP_TAG, DATE_MARK: OP_DATE, "mark": OP_MARK, "value": OP_VALUE}
+#: The w14:paraId and w14:textId attributes (as smart strings that know their element).
+_PARAGRAPH_IDS = etree.XPath("//@w14:paraId | //@w14:textId", namespaces={"w14": W14_NS})
 _SPLIT = re.compile(r"(@@md:(?:sid|did|tag|date)@@|<\?md-[a-z]+(?: \d+)? ?\?>)")
 
 
@@ -206,12 +208,10 @@ class _Compiler:
             detach(mark)
 
     def _strip_ids(self) -> None:
-        # Optional paragraph ids would repeat in copied rows; Word makes new ones.
-        for node in self.root.iter():
-            if W14_PARA_ID in node.attrib:
-                del node.attrib[W14_PARA_ID]
-            if W14_TEXT_ID in node.attrib:
-                del node.attrib[W14_TEXT_ID]
+        # Optional paragraph ids would repeat in copied rows; Word makes new ones. The
+        # XPath finds them in C (~0.2 ms) instead of a Python visit of every element (~1.7 ms).
+        for found in _PARAGRAPH_IDS(self.root):
+            found.getparent().attrib.pop(found.attrname, None)
 
     # -- lists -----------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from .control_names import bookmark_name
 from .controls import ControlKind
 from .ooxml import esc, text_runs_content
 from .package import BodyWriter, Member
-from .scripts import SPECIAL, RunProps, starts_right_to_left, value_runs
+from .scripts import RunProps, needs_marks, starts_right_to_left, value_runs
 
 __all__ = ["BODY_LEVEL", "Compiled", "Loop", "Slot"]
 
@@ -457,7 +457,7 @@ def _value(plan: _SlotPlan, path: str, value: Any, problems: list[Problem]) -> t
         text = plan.display.get(value) or plan.field.choice_label(value)
     else:
         text = plan.field.to_text(value)
-    if not text.isascii() and SPECIAL.search(text) is not None:
+    if not text.isascii() and needs_marks(text):
         # A script Word marks: several runs, and maybe a right-to-left paragraph.
         data = value_runs(text, plan.slot.marked).encode("utf-8")
         return (_RUNS_RTL if starts_right_to_left(text) else _RUNS), data, date
@@ -492,7 +492,7 @@ def _render_slot_pieces(slot: Slot, path: str, out: list[bytes], state: _RenderS
             if bad is not None:
                 state.problems.append(Problem(path, illegal_character_message(bad, "Word documents")))
                 text = ""  # no document is made; the rest is still checked, so every problem is told
-        if not text.isascii() and SPECIAL.search(text) is not None:
+        if not text.isascii() and needs_marks(text):
             marked = True
             if slot.filled_rtl is not None and starts_right_to_left(text):
                 pieces = slot.filled_rtl

@@ -15,12 +15,15 @@ right, or neutral/weak), so no dependency is added for it; the full bidi
 algorithm (reordering for display) is the editor's job, not ours.
 
 Only values holding a character of these scripts come here: the compiler
-tests ``str.isascii`` and then searches :data:`SPECIAL` (both run in C), so
-Latin values are written as before, at the same cost.
+tests ``str.isascii`` and then :func:`needs_marks` (both run in C), so Latin
+values are written as before, at the same cost. The character classes of the
+scripts are compiled on first use, not at import: compiling them walks every code
+point of their ranges in Python (~8 ms), which a fill of Latin text never needs.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -34,9 +37,34 @@ _RTL_BLOCKS = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U000
 _COMPLEX_BLOCKS = "\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u18af\u1a00-\u1aaf\ua8e0-\ua8ff\u1b00-\u1b7f"
 _EAST_ASIAN_BLOCKS = ("\u1100-\u11ff\u2e80-\u2fdf\u2ff0-\u30ff\u3100-\u31ff\u3200-\ua4cf\ua960-\ua97f"
                       "\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff")
-SPECIAL = re.compile(f"[{_RTL_BLOCKS}{_COMPLEX_BLOCKS}{_EAST_ASIAN_BLOCKS}]")
-_EAST_ASIAN = re.compile(f"[{_EAST_ASIAN_BLOCKS}]")
-_COMPLEX = re.compile(f"[{_COMPLEX_BLOCKS}]")
+#: Below this code point no block above starts.
+_FIRST_SPECIAL = "\u0590"
+
+
+@functools.cache
+def _special() -> re.Pattern[str]:
+    return re.compile(f"[{_RTL_BLOCKS}{_COMPLEX_BLOCKS}{_EAST_ASIAN_BLOCKS}]")
+
+
+@functools.cache
+def _classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The East Asian and the complex-script character classes."""
+    return re.compile(f"[{_EAST_ASIAN_BLOCKS}]"), re.compile(f"[{_COMPLEX_BLOCKS}]")
+
+
+def needs_marks(text: str) -> bool:
+    """Whether ``text`` holds a character of the scripts above (right-to-left, complex or East Asian).
+
+    Text of Western European languages, with its typographic punctuation (dashes, curly
+    quotes, the euro sign: all of Windows-1252), is told apart in C without the pattern.
+    """
+    if text.isascii() or max(text) < _FIRST_SPECIAL:
+        return False
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return _special().search(text) is not None
+    return False
 
 # Run classes. LATIN is everything written left to right without marks (Latin, Greek, Cyrillic...).
 LATIN, RTL, EAST_ASIAN, COMPLEX = "latin", "rtl", "eastAsia", "complex"
@@ -54,14 +82,14 @@ _COMPLEX_FONTS = (
 )
 
 
-def _class(ch: str) -> str:
+def _class(ch: str, east_asian: re.Pattern[str], complex_script: re.Pattern[str]) -> str:
     bidi = unicodedata.bidirectional(ch)
     if bidi in ("R", "AL", "AN"):  # Arabic-Indic digits are typed on the Arabic keyboard
         return RTL
-    if _EAST_ASIAN.match(ch):
+    if east_asian.match(ch):
         return EAST_ASIAN
     if bidi == "L":
-        return COMPLEX if _COMPLEX.match(ch) else LATIN
+        return COMPLEX if complex_script.match(ch) else LATIN
     if bidi in ("NSM", "BN"):
         return _ATTACHED
     return _NEUTRAL
@@ -88,7 +116,8 @@ def split_runs(text: str) -> list[tuple[str, str]]:
     character before them, so no grapheme cluster is cut.
     """
     rtl_paragraph = starts_right_to_left(text)
-    classes = [_class(ch) for ch in text]
+    east_asian, complex_script = _classes()
+    classes = [_class(ch, east_asian, complex_script) for ch in text]
     # Combining marks follow the character before them (at the start: the one after).
     for i, cls in enumerate(classes):
         if cls == _ATTACHED:
@@ -209,4 +238,4 @@ def value_runs(text: str, props: RunProps) -> str:
                    for cls, piece in split_runs(text))
 
 
-__all__ = ["COMPLEX", "EAST_ASIAN", "LATIN", "RTL", "RunProps", "SPECIAL", "split_runs", "starts_right_to_left", "value_runs"]
+__all__ = ["COMPLEX", "EAST_ASIAN", "LATIN", "RTL", "RunProps", "needs_marks", "split_runs", "starts_right_to_left", "value_runs"]

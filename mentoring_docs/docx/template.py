@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import functools
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..kinds import KINDS
 from ..paper import PAPERS, suffix
+from ..shipped import shipped_bytes
 from . import parts
 from .layout import Layout
 from .package import pack_parts, write_zip
@@ -61,7 +61,7 @@ def template_file(kind: str, paper: str = "letter") -> str:
 @functools.lru_cache(maxsize=None)
 def packaged_template(kind: str, paper: str = "letter") -> bytes:
     """The committed built-in template of ``kind`` for ``paper``, read from the installed package."""
-    return resources.files("mentoring_docs").joinpath("templates").joinpath(template_file(kind, paper)).read_bytes()
+    return shipped_bytes("templates", template_file(kind, paper))
 
 
 def main(argv: list[str] | None = None) -> int:

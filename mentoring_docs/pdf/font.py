@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import codecs
 import functools
-import io
-from importlib import resources
+import struct
 
-from reportlab.pdfbase.ttfonts import TTFontFile
+from ..shipped import shipped_bytes
 
 #: Name of the font in the form's /DR resources and in every appearance stream.
 RESOURCE_NAME = "MDSans"
@@ -66,15 +65,109 @@ def _literal_bytes(gid: int) -> str:
     return "".join(_ESCAPED.get(b, chr(b)) for b in (gid >> 8, gid & 0xFF))
 
 
+class _TrueType:
+    """The few numbers :class:`Metrics` needs, read straight from a TrueType file's tables.
+
+    Each value is read the way reportlab's ``TTFontFile`` reads it (which subtable of
+    ``cmap`` wins, the no-break space drawn as the space, the stem width estimated from the
+    weight class), because the committed blank forms' bytes depend on them; a test compares
+    every value with reportlab's for both bundled fonts.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        if data[:4] not in (b"\0\1\0\0", b"true"):
+            raise ValueError("not a TrueType font (only glyf outlines, no collections)")
+        (count,) = struct.unpack_from(">H", data, 4)
+        self.tables: dict[bytes, int] = {}
+        for i in range(count):
+            tag, _checksum, offset, _length = struct.unpack_from(">4sLLL", data, 12 + 16 * i)
+            self.tables[tag] = offset
+        head = self.tables[b"head"]
+        (self.units_per_em,) = struct.unpack_from(">H", data, head + 18)
+        self.bbox: tuple[int, int, int, int] = struct.unpack_from(">4h", data, head + 36)
+        os2 = self.tables.get(b"OS/2")
+        if os2 is None:  # Apple fonts may lack it: the bounding box stands in, as in reportlab
+            weight = 500
+            self.ascender, self.descender = self.bbox[3], self.bbox[1]
+            self.cap_height = self.ascender
+        else:
+            version, _avg, weight = struct.unpack_from(">HhH", data, os2)
+            self.ascender, self.descender = struct.unpack_from(">hh", data, os2 + 68)
+            self.cap_height = struct.unpack_from(">h", data, os2 + 88)[0] if version > 1 else self.ascender
+        #: reportlab's estimate (after pdflib): a TrueType file does not record the stem width
+        self.stem_v = 50 + int((weight / 65.0) ** 2)
+        whole, fraction = struct.unpack_from(">hH", data, self.tables[b"post"] + 4)
+        self.italic_angle = whole + fraction / 65536.0
+        (long_metrics,) = struct.unpack_from(">H", data, self.tables[b"hhea"] + 34)
+        (glyphs,) = struct.unpack_from(">H", data, self.tables[b"maxp"] + 4)
+        advances = list(struct.unpack_from(">%dH" % (2 * long_metrics), data, self.tables[b"hmtx"])[::2])
+        # Glyphs past the long metrics share the last advance width.
+        advances += [advances[-1]] * (glyphs - long_metrics)
+        #: advance width of each glyph id, in font units
+        self.advances = advances
+        #: code point -> glyph id
+        self.cmap = self._read_cmap()
+        if 0x20 in self.cmap:
+            self.cmap[0xA0] = self.cmap[0x20]
+        elif 0xA0 in self.cmap:
+            self.cmap[0x20] = self.cmap[0xA0]
+
+    def _read_cmap(self) -> dict[int, int]:
+        data, start = self.data, self.tables[b"cmap"]
+        (count,) = struct.unpack_from(">H", data, start + 2)
+        chosen, kind = None, 0
+        # The same choice as reportlab's: the last Unicode subtable wins, a Mac Roman one
+        # only when there is no other.
+        for i in range(count):
+            platform, encoding, offset = struct.unpack_from(">HHL", data, start + 4 + 8 * i)
+            if platform == 3 or (platform == 1 and encoding == 1) or (platform == 0 and encoding != 5):
+                chosen, kind = offset, 1
+            elif platform == 1 and encoding == 0 and kind != 1:
+                chosen, kind = offset, 2
+        if chosen is None:
+            raise ValueError("the font has no Unicode character map")
+        at = start + chosen
+        (fmt,) = struct.unpack_from(">H", data, at)
+        cmap: dict[int, int] = {}
+        if fmt == 4:
+            length, _language, doubled = struct.unpack_from(">HHH", data, at + 2)
+            segments = doubled // 2
+            ends = struct.unpack_from(">%dH" % segments, data, at + 14)
+            starts = struct.unpack_from(">%dH" % segments, data, at + 16 + 2 * segments)
+            deltas = struct.unpack_from(">%dh" % segments, data, at + 16 + 4 * segments)
+            range_at = at + 16 + 6 * segments
+            ranges = struct.unpack_from(">%dH" % segments, data, range_at)
+            limit = at + length
+            for n in range(segments):
+                first, last, delta, offset = starts[n], ends[n], deltas[n], ranges[n]
+                if offset == 0:
+                    for code in range(first, last + 1):
+                        cmap[code] = (code + delta) & 0xFFFF
+                    continue
+                base = range_at + 2 * n + offset - 2 * first
+                for code in range(first, last + 1):
+                    where = base + 2 * code
+                    glyph = struct.unpack_from(">H", data, where)[0] if where < limit else 0
+                    cmap[code] = (glyph + delta) & 0xFFFF if glyph else 0
+        elif fmt == 12:
+            (groups,) = struct.unpack_from(">L", data, at + 12)
+            for first, last, glyph in struct.iter_unpack(">LLL", data[at + 16:at + 16 + 12 * groups]):
+                for code in range(first, last + 1):
+                    cmap[code] = glyph + code - first
+        else:
+            raise ValueError(f"unsupported character map format {fmt} (only 4 and 12)")
+        return cmap
+
+
 class Metrics:
     """What drawing text needs to know about the font, read from its file once."""
 
     def __init__(self, data: bytes) -> None:
-        ttf = TTFontFile(io.BytesIO(data))  # reportlab's parser: already a dependency
+        font = _TrueType(data)  # read with struct: reportlab's reader costs ~50 ms of a cold start (PIL)
         self.data = data
-        upem = ttf.unitsPerEm
-        widths = [round(advance * 1000 / upem) for advance, _lsb in ttf.hmetrics]
-        widths += [widths[-1]] * (ttf.numGlyphs - len(widths))
+        upem = font.units_per_em
+        widths = [round(advance * 1000 / upem) for advance in font.advances]
         #: advance width of each glyph id, 1/1000 em
         self.glyph_widths: tuple[int, ...] = tuple(widths)
         self.width = _Widths()
@@ -82,7 +175,7 @@ class Metrics:
         self.hexgid = _GlyphHex()
         self.glyph_bytes = _GlyphBytes()
         #: code point -> glyph id, for the characters the font has
-        self.cmap: dict[int, int] = dict(ttf.charToGlyph)
+        self.cmap: dict[int, int] = font.cmap
         for code, gid in self.cmap.items():
             self.width[chr(code)] = widths[gid]
             self.hexgid[code] = "%04x" % gid
@@ -97,12 +190,13 @@ class Metrics:
         #: characters drawn with the glyph of another one (the no-break space with the space's)
         self._aliases = [(chr(code), table[gid]) for code, gid in sorted(self.cmap.items())
                          if gid < 256 and table[gid] != chr(code)]
-        self.ascent = round(ttf.ascent)
-        self.descent = round(ttf.descent)
-        self.cap_height = round(ttf.capHeight)
-        self.bbox = tuple(round(v) for v in ttf.bbox)
-        self.stem_v = int(ttf.stemV)
-        self.italic_angle = float(ttf.italicAngle)
+        scale = 1000 / upem
+        self.ascent = round(font.ascender * scale)
+        self.descent = round(font.descender * scale)
+        self.cap_height = round(font.cap_height * scale)
+        self.bbox = tuple(round(v * scale) for v in font.bbox)
+        self.stem_v = font.stem_v
+        self.italic_angle = font.italic_angle
 
     def has(self, char: str) -> bool:
         """Whether the font has a glyph for ``char``."""
@@ -173,7 +267,7 @@ class Metrics:
 
 def font_bytes(name: str = FONT_FILE) -> bytes:
     """A font program (TrueType) shipped in the package: by default the one every blank form embeds."""
-    return resources.files("mentoring_docs").joinpath("fonts").joinpath(name).read_bytes()
+    return shipped_bytes("fonts", name)
 
 
 @functools.lru_cache(maxsize=1)

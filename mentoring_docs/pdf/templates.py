@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from ..paper import suffix
+from ..shipped import shipped_bytes
 
 if TYPE_CHECKING:
     from ..extension import Extension
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 @functools.lru_cache(maxsize=None)
 def _packaged(kind: str, paper: str) -> bytes:
     name = f"{kind}{suffix(paper)}.pdf"
-    return resources.files("mentoring_docs").joinpath("templates").joinpath(name).read_bytes()
+    return shipped_bytes("templates", name)
 
 
 def blank_template(kind: str, paper: str = "letter", extension: Extension | None = None) -> bytes:
