@@ -171,8 +171,9 @@ def _end_record(count: int, directory_size: int, directory_offset: int) -> bytes
     return struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, directory_size, directory_offset, 0)
 
 
-def write_zip(members: Iterable[Member]) -> bytes:
-    """A ZIP archive of ``members``, in order, with fixed timestamps."""
+def _lay_out(members: Iterable[Member]) -> tuple[bytes, bytes, int, int]:
+    """``members`` laid out in order: their local headers and data, their directory entries,
+    where the directory starts, and how many there are."""
     local: list[bytes] = []
     central: list[bytes] = []
     offset = 0
@@ -181,8 +182,13 @@ def write_zip(members: Iterable[Member]) -> bytes:
         local += (header, m.data)
         central.append(_central_entry(m.name, m.method, m.crc, len(m.data), m.size, offset))
         offset += len(header) + len(m.data)
-    directory = b"".join(central)
-    return b"".join(local) + directory + _end_record(len(central), len(directory), offset)
+    return b"".join(local), b"".join(central), offset, len(central)
+
+
+def write_zip(members: Iterable[Member]) -> bytes:
+    """A ZIP archive of ``members``, in order, with fixed timestamps."""
+    local, directory, offset, count = _lay_out(members)
+    return local + directory + _end_record(count, len(directory), offset)
 
 
 class BodyWriter:
@@ -206,18 +212,8 @@ class BodyWriter:
         self._crc32 = isal_zlib.crc32
         self._level = level
         self._name = body.encode("utf-8")
-        local: list[bytes] = []
-        central: list[bytes] = []
-        offset = 0
-        for m in members:
-            header = _local_header(m.name, m.method, m.crc, len(m.data), m.size)
-            local += (header, m.data)
-            central.append(_central_entry(m.name, m.method, m.crc, len(m.data), m.size, offset))
-            offset += len(header) + len(m.data)
-        self._before = b"".join(local)
-        self._directory = b"".join(central)
-        self._body_offset = offset
-        self._count = len(members) + 1
+        self._before, self._directory, self._body_offset, count = _lay_out(members)
+        self._count = count + 1
 
     def write(self, body: bytes) -> bytes:
         """The whole package with ``body`` (uncompressed XML) as its last part."""

@@ -251,16 +251,23 @@ def entries(data: bytes, start: int, stop: int, wanted: frozenset[bytes]) -> dic
     our filler writes, another splits its top-level entries; only the wanted
     values are parsed. Anything else is Unsure.
     """
+    _, found = _split(data, start, stop)
+    return {key.decode("latin-1"): value for _, key, value in found if key in wanted}
+
+
+def _split(data: bytes, start: int, stop: int) -> tuple[int, list[tuple[bytes, bytes, bytes]]]:
+    """Where the entries of the one dictionary in ``data[start:stop]`` start, and ``(whole entry,
+    key, value)`` of each top-level one; Unsure unless the text is exactly one dictionary of our shapes."""
     opening = _OPEN.match(data, start, stop)
     closing = _CLOSE.search(data, start, stop)
     if opening is None or closing is None:
         raise Unsure("not one dictionary")
     at, end = opening.end(), closing.start()
-    found = _DICT_ENTRY.findall(data, at, end)
+    found: list[tuple[bytes, bytes, bytes]] = _DICT_ENTRY.findall(data, at, end)
     # findall skips what it cannot match: the entries cover the whole text only if their lengths add up.
     if sum([len(whole) for whole, _, _ in found]) != end - at:
         raise Unsure("not one dictionary of the shapes this reading takes")
-    return {key.decode("latin-1"): value for _, key, value in found if key in wanted}
+    return at, found
 
 
 def _atom(raw: bytes) -> Any:
@@ -634,14 +641,7 @@ def _learn_head(blank: Blank, number: int, text: bytes, start: int, stop: int) -
     The next update that starts this object with the same text is then read from
     its value entries on (:func:`_tail`): the same dictionary, checked with less work.
     """
-    opening = _OPEN.match(text, start, stop)
-    closing = _CLOSE.search(text, start, stop)
-    if opening is None or closing is None:
-        raise Unsure("not one dictionary")
-    at, end = opening.end(), closing.start()
-    found = _DICT_ENTRY.findall(text, at, end)
-    if sum([len(whole) for whole, _, _ in found]) != end - at:
-        raise Unsure("not one dictionary of the shapes this reading takes")
+    at, found = _split(text, start, stop)
     out = {key.decode("latin-1"): value for _, key, value in found if key in _WANTED}
     keys = [key for _, key, _ in found]
     if len(set(keys)) != len(keys):
