@@ -379,15 +379,8 @@ def _run(row: list[Any], item: Any, indices: tuple[int, ...], out: list[bytes], 
         elif value is None:
             pieces = plan.empty
         elif kind == _TEXT and value.isascii() and value.isprintable() and value:
-            # Most values: printable ASCII in one run, with only &, < and > to escape
-            # (as ooxml.esc does, faster on text without them).
-            if "&" in value:
-                value = value.replace("&", "&amp;")
-            if "<" in value:
-                value = value.replace("<", "&lt;")
-            if ">" in value:
-                value = value.replace(">", "&gt;")
-            data = value.encode("ascii")
+            # Most values: printable ASCII in one run, with only &, < and > to escape.
+            data = esc(value).encode("ascii")
             pieces = plan.simple
         elif kind == _DATE_ISO:
             data = value.isoformat().encode("ascii")
