@@ -412,15 +412,13 @@ def _read_update(blob: bytes, blank: Blank, end: int, xref: int) -> tuple[Any, d
             raise Unsure("the update changes an object that is not a field or a widget")
         if not end <= offset < xref:
             raise Unsure("an object outside the update")
-        head = b"%d 0 obj" % number
-        if not blob.startswith(head, offset):
-            raise Unsure("an object not where the table says")
+        body = _object_body(blob, number, offset)
         # Up to the first "endobj": a value holding that word, or a stream, ends the dictionary
         # early or late, and entries() refuses what is then not exactly one dictionary.
         stop = blob.find(b"endobj", offset, xref)
         if stop < 0:
             raise Unsure("an object not ended")
-        objects[number] = entries(blob, offset + len(head), stop, _WANTED)
+        objects[number] = entries(blob, body, stop, _WANTED)
     for number, found in objects.items():
         if number in same:
             continue
@@ -678,15 +676,21 @@ def packed_limit(n: int, first: int) -> int:
     return min(MAX_FORM_BYTES, first + n * (2 * _VALUE_BYTES + _DICT_BYTES))
 
 
-def _stream(blob: bytes, number: int, offset: int, stop: int, keys: frozenset[str]) -> tuple[dict[str, Any], bytes]:
-    """The dictionary and stored data of the stream object ``number`` at ``offset`` (FlateDecode, nothing else)."""
+def _object_body(blob: bytes, number: int, offset: int) -> int:
+    """Where object ``number``'s body starts, given that the table puts it at ``offset``; Unsure if it is not there."""
     head = b"%d 0 obj" % number
     if not blob.startswith(head, offset):
         raise Unsure("an object not where the table says")
+    return offset + len(head)
+
+
+def _stream(blob: bytes, number: int, offset: int, stop: int, keys: frozenset[str]) -> tuple[dict[str, Any], bytes]:
+    """The dictionary and stored data of the stream object ``number`` at ``offset`` (FlateDecode, nothing else)."""
+    body = _object_body(blob, number, offset)
     at = blob.find(b"stream", offset, stop)
     if at < 0:
         raise Unsure("not a stream")
-    info = _all_entries(blob, offset + len(head), at)
+    info = _all_entries(blob, body, at)
     length = info.get("/Length")
     opening = _STREAM_START.match(blob, at, stop)
     if (opening is None or type(length) is not int or length < 0 or not keys.issuperset(info)
