@@ -205,12 +205,13 @@ def quiet_pyhanko() -> Iterator[None]:
 
 
 def _validate_all(blob: bytes, trust_roots: Sequence[Any], password: str | None) -> dict[str, PartySignature]:
-    from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    reader = PdfFileReader(io.BytesIO(blob), strict=False)
+    from .objstreams import IndexedReader
+
+    reader = IndexedReader(io.BytesIO(blob), strict=False)
     if reader.encrypted:
         reader.decrypt(password or "")
     results: dict[str, PartySignature] = {}
