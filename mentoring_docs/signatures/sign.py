@@ -114,6 +114,8 @@ def sign(source: str | os.PathLike[str], party: str, key: str | os.PathLike[str]
         raise SigningUnavailable() from None
     import pikepdf
 
+    from .objstreams import IndexedReader
+
     if party not in PARTIES:
         raise MentoringDocsError(f"--as {party!r}: use one of {', '.join(PARTIES)}")
     blob = _read(source, "PDF", MAX_FORM_BYTES)
@@ -138,7 +140,8 @@ def sign(source: str | os.PathLike[str], party: str, key: str | os.PathLike[str]
     meta = signers.PdfSignatureMetadata(field_name=field, reason=reason or f"Signed as {party}",
                                         location=location, md_algorithm="sha256")
     try:
-        writer = IncrementalPdfFileWriter(io.BytesIO(blob), strict=False)
+        # The indexed reader: pyHanko's own re-reads an object stream's header per object.
+        writer = IncrementalPdfFileWriter.from_reader(IndexedReader(io.BytesIO(blob), strict=False))
         with quiet_pyhanko():
             pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=_stamp_style(_common_name(signer)))
             signed = pdf_signer.sign_pdf(writer, existing_fields_only=True, output=io.BytesIO())
