@@ -98,11 +98,18 @@ def js(code: str) -> Dictionary:
 
 
 def widget_dict(pdf: pikepdf.Pdf, w: Widget, page: pikepdf.Object, partial: str,
-                ticks: dict[tuple[float, float], Dictionary] | None = None) -> Dictionary:
+                ticks: dict[tuple[float, float], Dictionary] | None = None,
+                nothing: pikepdf.Object | None = None) -> Dictionary:
     """The merged field + widget dictionary of one terminal field.
 
     ``ticks`` keeps the checkbox appearances made so far by box size: boxes of one
     size share their two appearance streams (a form has dozens of equal boxes).
+
+    A text or choice field keeps its value and its appearance dictionary in objects of
+    their own (``/V 12 0 R``, ``/AP 13 0 R``): an empty string, and ``<< /N nothing >>``
+    where ``nothing`` is one empty appearance shared by every blank field. Filling it
+    then replaces those two small objects and adds the drawn appearance; the field
+    dictionary itself is never written again (:mod:`.filler`).
     """
     fd: Field = w.field
     x1, y1, x2, y2 = (round(v, 2) for v in w.rect)
@@ -147,6 +154,11 @@ def widget_dict(pdf: pikepdf.Pdf, w: Widget, page: pikepdf.Object, partial: str,
                 K=js(f'AFDate_KeystrokeEx("{DATE_FORMAT}");'),
                 F=js(f'AFDate_FormatEx("{DATE_FORMAT}");'),
             )
+    if fd.kind is not FieldKind.CHECKBOX:
+        if nothing is None:
+            nothing = form_xobject(pdf, 1, 1, b"q Q")
+        d.V = pdf.make_indirect(String(""))
+        d.AP = pdf.make_indirect(Dictionary(N=nothing))
     return d
 
 
@@ -172,10 +184,12 @@ def add_fields(pdf: pikepdf.Pdf, widgets: Iterable[Widget]) -> None:
     widgets = list(widgets)
     annots: dict[int, Array] = {}
     ticks: dict[tuple[float, float], Dictionary] = {}
+    # Not empty, as the checkboxes' /Off: MuPDF reports an empty compressed stream as broken.
+    nothing = form_xobject(pdf, 1, 1, b"q Q")
     for w in widgets:
         page = pdf.pages[w.page]
         head, _, partial = w.path.rpartition(".")
-        obj = pdf.make_indirect(widget_dict(pdf, w, page.obj, partial, ticks))
+        obj = pdf.make_indirect(widget_dict(pdf, w, page.obj, partial, ticks, nothing))
         attach(obj, head)
         annots.setdefault(w.page, Array()).append(obj)
     for number, array in annots.items():

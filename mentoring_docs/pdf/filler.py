@@ -87,6 +87,12 @@ def _scalar(value: int | float | bool) -> bytes:
 
 #: Most appearances a compiled form keeps for reuse (a few MB at most).
 _DRAWN_LIMIT = 4096
+#: Most value strings and texts known to be simple a compiled form keeps (short texts: well under a MB).
+_TEXTS_LIMIT = 8192
+#: Most layouts of an update's cross-reference stream a compiled form keeps (a batch uses a handful).
+_LAYOUTS = 64
+#: One row of a cross-reference stream: type, offset or object stream, generation or index (/W [1 4 2]).
+_ROW = struct.Struct(">BIH")
 
 
 @dataclass
@@ -103,6 +109,8 @@ class Widget:
     vhead: bytes = b""  # ``head`` followed by `` /V ``
     widest: float = 0.0  # one-line box: the widest text drawn at full size (1/1000 em)
     line: bytes = b""   # one-line box: the appearance's content up to its text, at full size
+    apnum: int = 0      # its appearance dictionary's object number, when it is an object of its own (else 0)
+    ap_blank: bytes = b""  # that dictionary as the blank has it
 
 
 @dataclass
@@ -122,6 +130,9 @@ class Slot:
     on_state: bytes = b"/Yes"
     dirty: bool = False              # the template itself holds a value: always rewrite
     pnum: int = 0                    # as Widget.pnum
+    vnum: int = 0                    # its value's object number when the value and every widget's appearance
+                                     # dictionary are objects of their own (the built-in forms): then a fill
+                                     # writes those objects and never the dictionaries (else 0)
 
 
 class CompiledForm:
@@ -170,6 +181,7 @@ class CompiledForm:
             except FieldTreeError as exc:
                 raise FormError(name, str(exc)) from None
             self.slots = self._slots(found, name, custom)
+        self._own_objects()
         self.by_path = {slot.path: slot for slot in self.slots}
         self._ascii_labels = all(label.isascii() for slot in self.slots for label in slot.labels.values())
         # Generation of each object the update may rewrite (0 for all of ours).
@@ -181,6 +193,14 @@ class CompiledForm:
         # documents, and drawing (wrapping, number formatting) is most of a fill.
         # Kept as the stream object's bytes after ``N 0 obj``, compressed where that pays.
         self._drawn: dict[tuple[float, float, str, bool, float], bytes] = {}
+        # Values as PDF strings, and texts the fast path draws alone, as found in earlier documents.
+        self._encoded: dict[str, bytes] = {}
+        self._plain_texts: set[str] = set()
+        self._layouts: dict[tuple[tuple[int, ...], int], tuple[bytes, bytes]] = {}
+        self._info_entry = b" /Info %d %d R" % self.info if self.info else b""
+        from isal import isal_zlib  # ISA-L deflate: a third of zlib's time for the object stream, as small
+
+        self._compress = isal_zlib.compress
 
     # -- preparing ---------------------------------------------------------------------
 
@@ -256,8 +276,30 @@ class CompiledForm:
                 w.head = head + keep_ap
                 if widget.get("/AS") not in (None, Name.Off):
                     slot.dirty = True
+            if kind != "check":
+                ap = widget.get("/AP")
+                if ap is not None and ap.is_indirect and ap.objgen[1] == 0 and isinstance(ap, pikepdf.Dictionary):
+                    w.apnum = ap.objgen[0]
+                    w.ap_blank = ap.unparse()
             slot.widgets.append(w)
+        value = tf.obj.get("/V")
+        if (kind != "check" and not slot.dirty and value is not None and value.is_indirect
+                and value.objgen[1] == 0 and isinstance(value, pikepdf.String)
+                and all(w.apnum for w in slot.widgets)):
+            slot.vnum = value.objgen[0]
         return slot
+
+    def _own_objects(self) -> None:
+        """Keep the value-and-appearance-objects way of filling only for slots whose objects nothing
+        else shares: writing a shared one would change another field too (a custom template may share)."""
+        uses: dict[int, int] = {}
+        for slot in self.slots:
+            for num in [slot.num] + [w.num for w in slot.widgets] + (
+                    [slot.vnum] + [w.apnum for w in slot.widgets] if slot.vnum else []):
+                uses[num] = uses.get(num, 0) + 1
+        for slot in self.slots:
+            if slot.vnum and any(uses[num] > 1 for num in [slot.vnum] + [w.apnum for w in slot.widgets]):
+                slot.vnum = 0
 
     # -- rendering ---------------------------------------------------------------------
 
@@ -307,12 +349,13 @@ class CompiledForm:
         cache = self._drawn
         # Appearances already written in this document, by what they show: equal boxes
         # with equal text (dates, choices, statuses) share one stream object.
-        written: dict[tuple[float, float, str, bool, float], bytes] = {}
+        written: dict[tuple[float, float, str, bool, float], int] = {}
         drawn: dict[tuple[str, int], bytes]
         fonts_objs: list[tuple[int, bytes]]
-        if self._ascii_labels and all(value is True or value is False or value.isascii()
-                                      for value in values.values()):
-            drawn, fonts_objs, resources = {}, [], self.resources  # ASCII: all on the fast path
+        encoded_cache = self._encoded
+        encoded_of = encoded_cache.get
+        if self._all_simple(values):
+            drawn, fonts_objs, resources = {}, [], self.resources  # all on the fast path
         else:
             drawn, fonts_objs, resources = self._complex(values)
         for num, obj in fonts_objs:
@@ -336,15 +379,28 @@ class CompiledForm:
                 continue
             text = str(value)
             shown = slot.labels.get(text, text) if slot.kind == "choice" else text
-            encoded = text_string(text)
-            if not slot.merged:
+            encoded = encoded_of(text)
+            if encoded is None:
+                encoded = text_string(text)
+                if len(encoded_cache) >= _TEXTS_LIMIT:
+                    encoded_cache.clear()
+                encoded_cache[text] = encoded
+            own = slot.vnum
+            if own:
+                # The value and each appearance dictionary are objects of their own: those are
+                # written, the field's dictionary stays the blank's.
+                packed.append((own, encoded))
+            elif not slot.merged:
                 packed.append((slot.pnum, slot.head + b" /V " + encoded + b" >>"))
             long = slot.kind == "long"
             for i, w in enumerate(slot.widgets):
                 # /V goes into the widget when field and widget are one object
-                start = w.vhead + encoded if slot.merged else w.head
+                if own:
+                    pnum, start = w.apnum, b""
+                else:
+                    pnum, start = w.pnum, (w.vhead + encoded if slot.merged else w.head)
                 if not shown:
-                    packed.append((w.pnum, start + b" >>"))
+                    packed.append((pnum, w.ap_blank if own else start + b" >>"))
                     continue
                 content = drawn.get((slot.path, i)) if drawn else None
                 if content is not None:
@@ -355,7 +411,8 @@ class CompiledForm:
                     key = (w.width, w.height, shown, long, slot.size)
                     same = written.get(key)
                     if same is not None:
-                        packed.append((w.pnum, start + same))
+                        packed.append((pnum, start + b" /AP << /N %d 0 R >> >>" % same if start
+                                       else b"<< /N %d 0 R >>" % same))
                         continue
                     cached = cache.get(key)
                     if cached is not None:
@@ -373,16 +430,32 @@ class CompiledForm:
                         if len(cache) >= _DRAWN_LIMIT:
                             cache.clear()  # bounded: long free texts rarely repeat
                         cache[key] = tail
-                    written[key] = b" /AP << /N %d 0 R >> >>" % nxt
+                    written[key] = nxt
                 obj = b"%d 0 obj\n" % nxt + tail
                 plain.append((nxt, 0, pos))
                 out.append(obj)
                 pos += len(obj)
-                packed.append((w.pnum, start + b" /AP << /N %d 0 R >> >>" % nxt))
+                packed.append((pnum, start + b" /AP << /N %d 0 R >> >>" % nxt if start else b"<< /N %d 0 R >>" % nxt))
                 nxt += 1
         if not packed and not plain:
             return self.base
         return self._finish(out, pos, plain, packed, nxt)
+
+    def _all_simple(self, values: Mapping[str, str | bool]) -> bool:
+        """Whether the fast path draws every value of ``values`` alone (no shaping, no other font)."""
+        if not self._ascii_labels:
+            return False
+        known = self._plain_texts
+        simple = self._simple
+        for value in values.values():
+            if value is True or value is False or value.isascii() or value in known:
+                continue
+            if not all(c in simple for c in value):
+                return False
+            if len(known) >= _TEXTS_LIMIT:
+                known.clear()
+            known.add(value)
+        return True
 
     @staticmethod
     def _stream_bytes(content: bytes) -> tuple[bytes, bytes]:
@@ -399,6 +472,10 @@ class CompiledForm:
         A dictionary whose generation is not 0 (a custom template may have some)
         cannot live in an object stream: it is written as a whole object.
         """
+        size = self.size
+        if (packed and plain and plain[0][0] == size and plain[-1][0] == size + len(plain) - 1
+                and all(num >= 0 for num, _ in packed)):
+            return self._finish_fast(out, pos, plain, packed, nxt)
         in_stream = [(num, body) for num, body in packed if num >= 0]
         # The update's own ID: a digest of the new dictionaries, which hold every value
         # (everything else in the update is drawn from them), so equal fills are equal files.
@@ -421,7 +498,7 @@ class CompiledForm:
             index = b" ".join(map(b"%d %d".__mod__, zip(nums, starts))) + b"\n"
             # Level 1 on the whole stream (tens of kilobytes): fast, and the window sees the
             # repeats between dictionaries.
-            data = zlib.compress(index + b"\n".join(bodies) + b"\n", 1)
+            data = self._compress(index + b"\n".join(bodies) + b"\n", 1)
             digest.update(data)
             obj = (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
                    % (stream_num, len(in_stream), len(index), len(data)) + data + b"\nendstream\nendobj\n")
@@ -449,6 +526,47 @@ class CompiledForm:
                      % (max(self.size, xref_num + 1), self.root[0], self.root[1], info, self.prev, self.id0,
                         digest.hexdigest().encode(), hybrid, pos + len(stream)))
         out.append(b"".join(table))
+        return b"".join(out)
+
+    def _finish_fast(self, out: list[bytes], pos: int, plain: list[tuple[int, int, int]],
+                     packed: list[tuple[int, bytes]], nxt: int) -> bytes:
+        """:meth:`_finish` for the usual update, made of the same pieces in every document: packed
+        objects of the blank (numbers below its /Size) and new whole objects numbered on from it.
+
+        What depends only on which objects are written (the cross-reference stream's
+        subsections, the rows of the packed objects) is kept from one document to the next.
+        """
+        packed.sort()  # by number: the object stream in the order the cross-reference stream lists it
+        nums = tuple([num for num, _ in packed])
+        bodies = [body for _, body in packed]
+        stream_num = nxt
+        index = b" ".join(map(b"%d %d".__mod__, zip(nums, accumulate([len(body) + 1 for body in bodies], initial=0))))
+        data = self._compress(index + b"\n" + b"\n".join(bodies) + b"\n", 1)
+        # The update's own ID: a digest of the values it writes (everything else is drawn from them).
+        digest = hashlib.md5(data).hexdigest().encode()
+        obj = (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+               % (stream_num, len(nums), len(index) + 1, len(data)) + data + b"\nendstream\nendobj\n")
+        out.append(obj)
+        known = self._layouts.get((nums, len(plain)))
+        if known is None:
+            if len(self._layouts) >= _LAYOUTS:
+                self._layouts.clear()
+            runs = b" ".join(_runs(list(nums) + list(range(self.size, stream_num + 1))))
+            rows = _ROW.pack(2, stream_num, 0)[:0].join([_ROW.pack(2, stream_num, i) for i in range(len(nums))])
+            known = self._layouts[(nums, len(plain))] = (runs, rows)
+        runs, rows = known
+        pack = _ROW.pack
+        rows += b"".join([pack(1, off, 0) for _, _, off in plain]) + pack(1, pos, 0)
+        pos += len(obj)
+        xref_num = stream_num + 1
+        data = _deflate(_SMALL_DEFLATE, rows)
+        stream = (b"%d 0 obj\n<< /Type /XRef /Size %d /Index [%s] /W [1 4 2] /Filter /FlateDecode /Length %d >>\n"
+                  b"stream\n%s\nendstream\nendobj\n" % (xref_num, xref_num + 1, runs, len(data), data))
+        out.append(stream)
+        out.append(b"xref\n%d 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root %d %d R%s /Prev %d /ID [<%s> <%s>] "
+                   b"/XRefStm %d >>\nstartxref\n%d\n%%%%EOF\n"
+                   % (xref_num, pos, max(self.size, xref_num + 1), self.root[0], self.root[1], self._info_entry,
+                      self.prev, self.id0, digest, pos, pos + len(stream)))
         return b"".join(out)
 
     def _complex(self, values: Mapping[str, str | bool]) -> tuple[dict[tuple[str, int], bytes],
