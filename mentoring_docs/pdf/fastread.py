@@ -617,9 +617,10 @@ def _unpack(blob: bytes, packed: dict[int, tuple[int, int]], whole: dict[int, in
                     if found_value is None:
                         raise Unsure("a value object this reading does not take")
                     values[number] = _atom(found_value.group(1))
-                else:  # an appearance dictionary: one entry, the new appearance stream (or one of the blank's)
+                else:  # an appearance dictionary: the new appearance stream (or one of the blank's), or none
                     found_ap = _AP_OBJECT.fullmatch(text, start, stop)
-                    if found_ap is None or int(found_ap.group(1)) not in whole and int(found_ap.group(1)) >= blank.size:
+                    if found_ap is None or (found_ap.group(1) is not None and int(found_ap.group(1)) not in whole
+                                            and int(found_ap.group(1)) >= blank.size):
                         raise Unsure("an appearance dictionary this reading does not take")
                 continue
             known = heads.get(number)
@@ -637,8 +638,8 @@ _VALUE_OBJECT = _compile(_W + rb"(\([^()\\]*+(?:\\[\s\S][^()\\]*+)*+\)|<(?!<)[0-
                          + rb")" + _W)
 
 #: An appearance dictionary in an object stream, as our filler writes it.
-_AP_OBJECT = _compile(_W + rb"<<" + _W + rb"/N[\x00\t\n\x0c\r ]++(\d++)[\x00\t\n\x0c\r ]++0[\x00\t\n\x0c\r ]++R" + _W
-                      + rb">>" + _W)
+_AP_OBJECT = _compile(_W + rb"<<" + _W + rb"(?:/N[\x00\t\n\x0c\r ]++(\d++)[\x00\t\n\x0c\r ]++0[\x00\t\n\x0c\r ]++R"
+                      + _W + rb")?+>>" + _W)
 
 #: The entries our filler writes after a dictionary's own ones (the only entries a fill changes).
 _VALUE_KEYS = frozenset((b"/V", b"/AS", b"/AP"))
