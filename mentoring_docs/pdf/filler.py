@@ -31,6 +31,7 @@ import warnings
 import zlib
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import add, itemgetter
 from typing import TYPE_CHECKING, Mapping
 
 import pikepdf
@@ -93,6 +94,8 @@ _TEXTS_LIMIT = 8192
 _LAYOUTS = 64
 #: One row of a cross-reference stream: type, offset or object stream, generation or index (/W [1 4 2]).
 _ROW = struct.Struct(">BIH")
+_number = itemgetter(0)  # of a packed (number, body)
+_offset = itemgetter(2)  # of a whole object's (number, generation, offset)
 
 
 @dataclass
@@ -110,6 +113,7 @@ class Widget:
     widest: float = 0.0  # one-line box: the widest text drawn at full size (1/1000 em)
     line: bytes = b""   # one-line box: the appearance's content up to its text, at full size
     apnum: int = 0      # its appearance dictionary's object number, when it is an object of its own (else 0)
+    box: tuple[float, float, bool, float] = (0.0, 0.0, False, 0.0)  # width, height, multiline, font size
     ap_blank: bytes = b""  # that dictionary as the blank has it
 
 
@@ -182,6 +186,9 @@ class CompiledForm:
                 raise FormError(name, str(exc)) from None
             self.slots = self._slots(found, name, custom)
         self._own_objects()
+        # In the order of the objects they write: then a fill packs them in ascending numbers.
+        self.slots.sort(key=lambda slot: _packs(slot)[0])
+        self._ascending = _ascending(self.slots)
         self.by_path = {slot.path: slot for slot in self.slots}
         self._ascii_labels = all(label.isascii() for slot in self.slots for label in slot.labels.values())
         # Generation of each object the update may rewrite (0 for all of ours).
@@ -192,7 +199,7 @@ class CompiledForm:
         # batch the same program, coordinator, dates and choices come back in most
         # documents, and drawing (wrapping, number formatting) is most of a fill.
         # Kept as the stream object's bytes after ``N 0 obj``, compressed where that pays.
-        self._drawn: dict[tuple[float, float, str, bool, float], bytes] = {}
+        self._drawn: dict[tuple[tuple[float, float, bool, float], str], bytes] = {}
         # Values as PDF strings, and texts the fast path draws alone, as found in earlier documents.
         self._encoded: dict[str, bytes] = {}
         self._plain_texts: set[str] = set()
@@ -276,6 +283,7 @@ class CompiledForm:
                 w.head = head + keep_ap
                 if widget.get("/AS") not in (None, Name.Off):
                     slot.dirty = True
+            w.box = (w.width, w.height, kind == "long", slot.size)
             if kind != "check":
                 ap = widget.get("/AP")
                 if ap is not None and ap.is_indirect and ap.objgen[1] == 0 and isinstance(ap, pikepdf.Dictionary):
@@ -349,7 +357,7 @@ class CompiledForm:
         cache = self._drawn
         # Appearances already written in this document, by what they show: equal boxes
         # with equal text (dates, choices, statuses) share one stream object.
-        written: dict[tuple[float, float, str, bool, float], int] = {}
+        written: dict[tuple[tuple[float, float, bool, float], str], int] = {}
         drawn: dict[tuple[str, int], bytes]
         fonts_objs: list[tuple[int, bytes]]
         encoded_cache = self._encoded
@@ -386,11 +394,10 @@ class CompiledForm:
                     encoded_cache.clear()
                 encoded_cache[text] = encoded
             own = slot.vnum
-            if own:
-                # The value and each appearance dictionary are objects of their own: those are
-                # written, the field's dictionary stays the blank's.
-                packed.append((own, encoded))
-            elif not slot.merged:
+            # With a value and appearance dictionaries that are objects of their own, those are
+            # written (the value after the appearances: the blank numbers them so), and the
+            # field's dictionary stays the blank's.
+            if not own and not slot.merged:
                 packed.append((slot.pnum, slot.head + b" /V " + encoded + b" >>"))
             long = slot.kind == "long"
             for i, w in enumerate(slot.widgets):
@@ -408,7 +415,7 @@ class CompiledForm:
                     tail = (b"<</Subtype/Form/BBox[0 0 " + number(w.width) + b" " + number(w.height) + b"]"
                             + resources + length + b">>stream\n" + data + b"\nendstream\nendobj\n")
                 else:
-                    key = (w.width, w.height, shown, long, slot.size)
+                    key = (w.box, shown)
                     same = written.get(key)
                     if same is not None:
                         packed.append((pnum, start + b" /AP << /N %d 0 R >> >>" % same if start
@@ -431,12 +438,15 @@ class CompiledForm:
                             cache.clear()  # bounded: long free texts rarely repeat
                         cache[key] = tail
                     written[key] = nxt
-                obj = b"%d 0 obj\n" % nxt + tail
+                obj = b"%d 0 obj\n" % nxt
                 plain.append((nxt, 0, pos))
                 out.append(obj)
-                pos += len(obj)
+                out.append(tail)
+                pos += len(obj) + len(tail)
                 packed.append((pnum, start + b" /AP << /N %d 0 R >> >>" % nxt if start else b"<< /N %d 0 R >>" % nxt))
                 nxt += 1
+            if own:
+                packed.append((own, encoded))
         if not packed and not plain:
             return self.base
         return self._finish(out, pos, plain, packed, nxt)
@@ -536,30 +546,39 @@ class CompiledForm:
         What depends only on which objects are written (the cross-reference stream's
         subsections, the rows of the packed objects) is kept from one document to the next.
         """
-        packed.sort()  # by number: the object stream in the order the cross-reference stream lists it
-        nums = tuple([num for num, _ in packed])
-        bodies = [body for _, body in packed]
+        if not self._ascending:
+            packed.sort(key=_number)  # the object stream in the order the cross-reference stream lists it
+        nums, bodies = zip(*packed)
+        n = len(nums)
         stream_num = nxt
-        index = b" ".join(map(b"%d %d".__mod__, zip(nums, accumulate([len(body) + 1 for body in bodies], initial=0))))
-        data = self._compress(index + b"\n" + b"\n".join(bodies) + b"\n", 1)
-        # The update's own ID: a digest of the values it writes (everything else is drawn from them).
-        digest = hashlib.md5(data).hexdigest().encode()
-        obj = (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
-               % (stream_num, len(nums), len(index) + 1, len(data)) + data + b"\nendstream\nendobj\n")
-        out.append(obj)
-        known = self._layouts.get((nums, len(plain)))
+        layout = (nums, len(plain))
+        known = self._layouts.get(layout)
         if known is None:
             if len(self._layouts) >= _LAYOUTS:
                 self._layouts.clear()
             runs = b" ".join(_runs(list(nums) + list(range(self.size, stream_num + 1))))
-            rows = _ROW.pack(2, stream_num, 0)[:0].join([_ROW.pack(2, stream_num, i) for i in range(len(nums))])
-            known = self._layouts[(nums, len(plain))] = (runs, rows)
-        runs, rows = known
-        pack = _ROW.pack
-        rows += b"".join([pack(1, off, 0) for _, _, off in plain]) + pack(1, pos, 0)
+            rows = b"".join([_ROW.pack(2, stream_num, i) for i in range(n)])
+            known = self._layouts[layout] = (runs, rows, b" ".join([b"%d %d"] * n),
+                                             struct.Struct(">" + "BIH" * (len(plain) + 1)))
+        runs, rows, index_format, plain_rows = known
+        # Each object's offset in the stream: the lengths before it, and a line break after each.
+        pairs: list[int] = [0] * (2 * n)
+        pairs[0::2] = nums
+        pairs[1::2] = map(add, accumulate(map(len, bodies), initial=0), range(n))
+        index = index_format % tuple(pairs)
+        data = self._compress(index + b"\n" + b"\n".join(bodies) + b"\n", 1)
+        # The update's own ID: a digest of the values it writes (everything else is drawn from them);
+        # BLAKE2 rather than MD5: the same job in less time.
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest().encode()
+        obj = (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+               % (stream_num, n, len(index) + 1, len(data)) + data + b"\nendstream\nendobj\n")
+        out.append(obj)
+        fields: list[int] = [1, 0, 0] * (len(plain) + 1)
+        fields[1::3] = list(map(_offset, plain)) + [pos]
+        rows += plain_rows.pack(*fields)
         pos += len(obj)
         xref_num = stream_num + 1
-        data = _deflate(_SMALL_DEFLATE, rows)
+        data = self._compress(rows, 1)
         stream = (b"%d 0 obj\n<< /Type /XRef /Size %d /Index [%s] /W [1 4 2] /Filter /FlateDecode /Length %d >>\n"
                   b"stream\n%s\nendstream\nendobj\n" % (xref_num, xref_num + 1, runs, len(data), data))
         out.append(stream)
@@ -602,6 +621,20 @@ class CompiledForm:
             return {}, [], self.resources
         objs, resources = fonts.objects(self.size, self.font_ref)
         return {key: fonts.finish(drawing) for key, drawing in drawings.items()}, objs, resources
+
+
+def _packs(slot: Slot) -> list[int]:
+    """The numbers of the objects a fill may pack for ``slot``, in the order it packs them."""
+    if slot.vnum:
+        return [w.apnum for w in slot.widgets] + [slot.vnum]
+    return ([] if slot.merged else [slot.pnum]) + [w.pnum for w in slot.widgets]
+
+
+def _ascending(slots: list[Slot]) -> bool:
+    """Whether the objects a fill may pack come in ascending numbers, in the order it packs them (then
+    the update's object stream needs no sorting): so for the built-in forms."""
+    order = [num for slot in slots for num in _packs(slot)]
+    return all(a < b for a, b in zip(order, order[1:])) and all(num > 0 for num in order)
 
 
 def _runs(numbers: list[int]) -> list[bytes]:
