@@ -203,7 +203,9 @@ class CompiledForm:
         # Values as PDF strings, and texts the fast path draws alone, as found in earlier documents.
         self._encoded: dict[str, bytes] = {}
         self._plain_texts: set[str] = set()
-        self._layouts: dict[tuple[tuple[int, ...], int], tuple[bytes, bytes]] = {}
+        # By the numbers packed and the count of new objects: the cross-reference stream's /Index,
+        # the rows of the packed objects, the object stream's offset-table format, the rows' packer.
+        self._layouts: dict[tuple[tuple[int, ...], int], tuple[bytes, bytes, bytes, struct.Struct]] = {}
         self._info_entry = b" /Info %d %d R" % self.info if self.info else b""
         from isal import isal_zlib  # ISA-L deflate: a third of zlib's time for the object stream, as small
 
