@@ -469,11 +469,10 @@ class CompiledForm:
             known.add(value)
         return True
 
-    @staticmethod
-    def _stream_bytes(content: bytes) -> tuple[bytes, bytes]:
+    def _stream_bytes(self, content: bytes) -> tuple[bytes, bytes]:
         """The /Length (and /Filter) entries and the data of an appearance stream."""
         if len(content) >= _COMPRESS_FROM:
-            data = _deflate(_SMALL_DEFLATE, content)
+            data = self._compress(content, 1)
             return b"/Filter/FlateDecode/Length %d" % len(data), data
         return b"/Length %d" % len(content), content
 
