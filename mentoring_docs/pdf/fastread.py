@@ -1,7 +1,10 @@
 """A fast reading of a PDF form filled by our filler: the blank it was filled from, plus one update.
 
-Our filler appends one incremental update to the blank form: the field objects
-it filled (with ``/V``, ``/AS`` and ``/AP``) and their new appearance streams.
+Our filler appends one incremental update to the blank form: new versions of the
+blank's value objects and appearance dictionaries of the text and choice fields
+it filled (the built-in blanks keep those as objects of their own), the checkbox
+dictionaries it ticked (with ``/V`` and ``/AS``; a custom template's fields are
+written this way too, with ``/AP``), and their new appearance streams.
 Opening the whole file with qpdf and walking the field tree is most of the cost of
 reading it back. Here the blank is walked once (with pikepdf, the careful way,
 when the same blank has been seen twice) and remembered; a file that is exactly
@@ -10,15 +13,20 @@ table, trailer and changed objects are checked here, is read by parsing only the
 field objects the update changed.
 
 The update may be a classic one (whole objects, a cross-reference table) or a
-hybrid one, as our filler writes it now: the changed field dictionaries packed in
-a compressed object stream, a cross-reference stream listing them, and a classic
+hybrid one, as our filler writes it now: the changed objects packed in a
+compressed object stream, a cross-reference stream listing them, and a classic
 table of one entry (that stream) whose trailer points at it with ``/XRefStm``.
+A value object must be one string (or name); an appearance dictionary holds at
+most ``/N`` naming a new stream of the update; it is not read further, as the
+careful reading reads no appearance.
 Both streams are inflated here with bounds worked out before inflating (from the
 update's length and :data:`~mentoring_docs.limits.MAX_FORM_BYTES`), so a stream
 that claims or inflates to more is not read.
 
 Anything else, or anything in the update this reading does not take (an object
-that is not one of the blank's fields or widgets, a field whose name, type,
+that is not one of the blank's fields, widgets, value objects or appearance
+dictionaries, a value object or appearance dictionary shared by two fields or
+written as a whole object, a field whose name, type,
 flags, parent or kids changed, a value that is not a plain string or name, a
 long value, an encrypted file, a second update: signed files, files saved again
 by any other program), makes :func:`read` return None, and the caller reads the

@@ -3,17 +3,24 @@
 A PDF may be changed by appending an *incremental update* (PDF 32000-1, 7.5.6):
 new versions of some objects, a cross-reference section for them and a trailer
 pointing back at the previous one. Acrobat and other viewers save filled forms
-this way. :class:`CompiledForm` prepares, once, the bytes of every field
-dictionary without its value; rendering a record then only formats the values
-and their appearance streams and appends them to the blank form's bytes. Nothing
-is parsed per record, which is what makes filling thousands of forms fast.
+this way. In the built-in forms each text and choice field keeps its value and its
+appearance dictionary in small objects of their own (:func:`.assemble.widget_dict`),
+so an update replaces those two objects and adds the drawn appearance, and never
+writes the field dictionary; a checkbox's dictionary (its /V and /AS) and any field
+of a custom template without such objects are written whole, from bytes prepared
+once. :class:`CompiledForm` prepares all of that when it is made; rendering a record
+then only formats the values and their appearance streams and appends them to the
+blank form's bytes. Nothing is parsed per record, which is what makes filling
+thousands of forms fast.
 
 The update is written compactly, as the blank forms are (:func:`.assemble.save`):
-the new field dictionaries go into one compressed object stream, a cross-reference
-stream lists those and a classic table the others (a hybrid section, see
-:meth:`CompiledForm._finish`), and an appearance stream long enough to
-gain from it is compressed (each one once: a drawn appearance is kept, compressed,
-for reuse).
+the new values, appearance dictionaries and checkbox dictionaries go into one
+compressed object stream, a cross-reference stream lists those and a classic table
+the others (a hybrid section, see :meth:`CompiledForm._finish`), and an appearance
+stream long enough to gain from it is compressed (each one once: a drawn appearance
+is kept, compressed, for reuse). What the end of an update needs besides offsets
+(the cross-reference stream's subsections, the rows of the packed objects) is kept
+per set of objects written, which in a batch is the same from one record to the next.
 
 ``password`` and ``flatten`` need a full rewrite of the document; they go through
 pikepdf (qpdf) after the fast path.
