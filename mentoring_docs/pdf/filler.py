@@ -192,6 +192,11 @@ class CompiledForm:
             except FieldTreeError as exc:
                 raise FormError(name, str(exc)) from None
             self.slots = self._slots(found, name, custom)
+        if custom:
+            # A template from elsewhere may share a value object with other entries (a /DV naming
+            # the same string): its fields are written whole, as before value objects existed.
+            for slot in self.slots:
+                slot.vnum = 0
         self._own_objects()
         # In the order of the objects they write: then a fill packs them in ascending numbers.
         self.slots.sort(key=lambda slot: _packs(slot)[0])
