@@ -53,7 +53,8 @@ def append_update(blob: bytes, objects: dict[int, bytes], new: list[bytes] = ())
 
 
 def field_object(blob: bytes, name: str) -> tuple[int, bytes]:
-    """(object number, dictionary without its closing ``>>``) of the merged field ``name``."""
+    """(object number, dictionary without its /V and its closing ``>>``) of the merged field ``name``
+    (its appearance dictionary kept, as a filler that sets only the value keeps it)."""
     with pikepdf.open(io.BytesIO(blob)) as pdf:
         for page in pdf.pages:
             for annot in page.obj.get("/Annots", []):
@@ -63,7 +64,7 @@ def field_object(blob: bytes, name: str) -> tuple[int, bytes]:
                         parts.append(str(node.T))
                     node = node.get("/Parent")
                 if ".".join(reversed(parts)) == name:
-                    body = pikepdf.Dictionary({k: v for k, v in annot.items() if k not in ("/V", "/AP")})
+                    body = pikepdf.Dictionary({k: v for k, v in annot.items() if k not in ("/V",)})
                     return annot.objgen[0], body.unparse()[:-2]
     raise KeyError(name)
 

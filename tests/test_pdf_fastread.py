@@ -56,13 +56,17 @@ def filled(kind: str = "agreement", **changes) -> bytes:
 
 
 def assert_written_as_now(blob: bytes) -> None:
-    """The filler's update as it is written now: the changed dictionaries in a compressed object stream,
-    a cross-reference stream behind a one-entry classic table whose trailer names it (/XRefStm).
+    """The filler's update as it is written now: the new values (objects of their own), appearance
+    dictionaries and changed checkbox dictionaries in a compressed object stream, a cross-reference
+    stream behind a one-entry classic table whose trailer names it (/XRefStm); no text field's dictionary.
     Should the writer change its format, these tests say so instead of passing on the careful reading."""
     tail = blob[blob.rindex(b"%%EOF", 0, len(blob) - 8):]
     assert re.search(rb"xref\n\d+ 1\n\d{10} 00000 n \ntrailer\n<<[^\n]*/Prev \d+[^\n]*/XRefStm \d+ >>", tail)
     assert b"/Type /ObjStm" in tail and b"/Type /XRef " in tail
     assert re.search(rb"\n\d+ 0 obj\n<< /T ", tail) is None  # no field dictionary outside the object stream
+    objects = _objstm_objects(blob)[1]
+    assert any(text.startswith(b"(") for text in objects)  # values, not dictionaries holding them
+    assert all(b"/FT /Btn" in text for text in objects if b"/T " in text)  # only checkboxes are rewritten
 
 
 @pytest.mark.parametrize("kind", ["agreement", "action_plan"])
@@ -203,16 +207,18 @@ def _with_objstm_text(blob: bytes, text: bytes) -> bytes:
 
 def _value_changed_in_place(blob: bytes) -> bytes:
     """A value in the object stream edited without fixing its offset table: the objects after it move."""
-    return _with_objstm_text(blob, _objstm_text(blob).replace(b"/V (MPA-", b"/V (XMPA-", 1))
+    return _with_objstm_text(blob, _objstm_text(blob).replace(b"(MPA-", b"(XMPA-", 1))
 
 
 def _value_changed_same_length(blob: bytes) -> bytes:
     """An edit that keeps every offset: read fast, and it must read the edited value."""
-    return _with_objstm_text(blob, _objstm_text(blob).replace(b"/V (MPA-", b"/V (QPA-", 1))
+    return _with_objstm_text(blob, _objstm_text(blob).replace(b"(MPA-", b"(QPA-", 1))
 
 
 def _name_changed(blob: bytes) -> bytes:
-    return _with_objstm_text(blob, _objstm_text(blob).replace(b"/T (agreement_id)", b"/T (agreement_iX)", 1))
+    text = _objstm_text(blob)
+    assert b"/T (keep_meetings)" in text  # a ticked checkbox: its dictionary is in the update
+    return _with_objstm_text(blob, text.replace(b"/T (keep_meetings)", b"/T (keep_meetingX)", 1))
 
 
 def _pymupdf_incremental(blob: bytes) -> bytes:
@@ -320,8 +326,9 @@ def test_the_expressions_read_the_same_without_possessive_quantifiers() -> None:
     plain = re.compile(fastread._DICT_ENTRY.pattern.replace(b"*+", b"*").replace(b"++", b"+").replace(b"?+", b"?"))
     assert plain.pattern != fastread._DICT_ENTRY.pattern
     blob = filled()
-    objects = _objstm_text(blob).split(b"\n")[1:-1]  # the update's dictionaries, one a line after the offsets
-    assert len(objects) > 100 and all(text.startswith(b"<<") and text.endswith(b">>") for text in objects)
+    # The update's objects, one a line after the offsets: the field dictionaries among them (checkboxes).
+    objects = [text for text in _objstm_text(blob).split(b"\n")[1:-1] if b"/T " in text]
+    assert len(objects) > 10 and all(text.startswith(b"<<") and text.endswith(b">>") for text in objects)
     for text in objects:
         inner = text[2:-2]
         assert plain.findall(inner) == fastread._DICT_ENTRY.findall(inner)
@@ -436,9 +443,13 @@ def test_hostile_streams_in_the_update_step_aside_in_bounded_memory(change: str)
     # The object stream may inflate to its bound (every value of the longest length), no further;
     # zlib's output buffer may take that twice while it is put together.
     head = _stream_object(original, b"ObjStm")[2]
-    n, first = (int(re.search(rb"/%s (\d+)" % key, head).group(1)) for key in (b"N", b"First"))
-    assert 2 * fastread.packed_limit(n, first) < 48 << 20
-    assert peak < (2 * fastread.packed_limit(n, first) + (1 << 20) if "every limit" in change else 4 << 20)
+    first = int(re.search(rb"/First (\d+)", head).group(1))
+    objects = _objstm_objects(original)[1]
+    dicts = sum(1 for text in objects if b"/T " in text)
+    values = sum(1 for text in objects if text.startswith(b"("))
+    limit = fastread.packed_limit(first, dicts, values, len(objects) - dicts - values)
+    assert 2 * limit < 48 << 20
+    assert peak < (2 * limit + (1 << 20) if "every limit" in change else 4 << 20)
     if "inflating" in change:
         return  # the careful reading (qpdf) inflates such a stream whole: not worth doing here
     try:
@@ -485,18 +496,27 @@ def _object_edited(blob: bytes, old: bytes, new: bytes) -> bytes:
 
 
 EDITS = {
-    "the object stream rebuilt as it was": (b"/V (MPA-", b"/V (MPA-"),
-    "a value made longer, offsets fixed": (b"/V (MPA-", b"/V (A longer id, MPA-"),
-    "a name given again after the value": (b"/V (MPA-", b"/T (renamed) /V (MPA-"),
-    "a value given twice": (b"/V (MPA-2026-0042)", b"/V (MPA-2026-0042) /V (OTHER)"),
-    "an appearance given twice": (b" >> >>", b" >> /AP << /N 1 0 R >> >>"),
-    "a flag added after the value": (b"/V (MPA-2026-0042)", b"/V (MPA-2026-0042) /Ff 1"),
-    "a field type changed after the value": (b"/V (MPA-2026-0042)", b"/V (MPA-2026-0042) /FT /Ch"),
-    "a value that is a dictionary": (b"/V (MPA-2026-0042)", b"/V << /A 1 >>"),
-    "a value that is a number": (b"/V (MPA-2026-0042)", b"/V 42"),
-    "a value as a hex string": (b"/V (MPA-2026-0042)", b"/V <4D50412D32303236>"),
-    "a value with an octal escape": (b"/V (MPA-2026-0042)", b"/V (MPA\\055 2026)"),
-    "a dictionary not closed": (b"/V (MPA-2026-0042) /AP << /N", b"/V (MPA-2026-0042) /AP << << /N"),
+    # A text field's value: an object of its own in the update
+    "the object stream rebuilt as it was": (b"(MPA-", b"(MPA-"),
+    "a value made longer, offsets fixed": (b"(MPA-", b"(A longer id, MPA-"),
+    "a value that is a dictionary": (b"(MPA-2026-0042)", b"<< /A 1 >>"),
+    "a value that is a number": (b"(MPA-2026-0042)", b"42"),
+    "a value that is a reference": (b"(MPA-2026-0042)", b"1 0 R"),
+    "a value followed by another object": (b"(MPA-2026-0042)", b"(MPA-2026-0042) (OTHER)"),
+    "a value as a hex string": (b"(MPA-2026-0042)", b"<4D50412D32303236>"),
+    "a value with an octal escape": (b"(MPA-2026-0042)", b"(MPA\\055 2026)"),
+    "a value not closed": (b"(MPA-2026-0042)", b"(MPA-2026-0042"),
+    # A ticked checkbox: its dictionary is written again, its own entries learnt as a head
+    "a checkbox rebuilt as it was": (b"/T (keep_meetings)", b"/T (keep_meetings)"),
+    "a name given again after the state": (b"/V /Yes /AS /Yes >>", b"/T (renamed) /V /Yes /AS /Yes >>"),
+    "a state given twice": (b"/V /Yes /AS /Yes >>", b"/V /Yes /AS /Yes /V /Off >>"),
+    "an appearance given twice": (b"/V /Yes /AS /Yes >>", b"/V /Yes /AS /Yes /AP << /N 1 0 R >> >>"),
+    "a flag added after the state": (b"/V /Yes /AS /Yes >>", b"/V /Yes /AS /Yes /Ff 1 >>"),
+    "a field type changed after the state": (b"/V /Yes /AS /Yes >>", b"/V /Yes /AS /Yes /FT /Ch >>"),
+    "a state that is a dictionary": (b"/V /Yes /AS /Yes >>", b"/V << /A 1 >> /AS /Yes >>"),
+    "a state that is a number": (b"/V /Yes /AS /Yes >>", b"/V 42 /AS /Yes >>"),
+    "a state as a string": (b"/V /Yes /AS /Yes >>", b"/V (Yes) /AS /Yes >>"),
+    "a dictionary not closed": (b"/AP << /N", b"/AP << << /N"),
 }
 
 
@@ -518,7 +538,7 @@ def test_edited_dictionaries_in_the_object_stream_read_as_the_careful_reading_do
     assert found is None or found == expected
     if old == new or edit == "a value made longer, offsets fixed":
         assert found is not None  # the same shapes: still the fast reading
-    if "given twice" in edit or "after the value" in edit:
+    if "given twice" in edit or "after the state" in edit or "followed by" in edit:
         assert found is None
 
 

@@ -214,7 +214,7 @@ def test_checkbox_on_state_named_differently_reads_as_ticked(tmp_path):
     with pikepdf.open(io.BytesIO(blank_template("agreement"))) as pdf:
         for page in pdf.pages:
             for annot in page.obj.get("/Annots", []):
-                if "/AP" in annot and "/Yes" in annot.AP.N:
+                if "/AP" in annot and "/N" in annot.AP and "/Yes" in annot.AP.N:
                     annot.AP.N.On = annot.AP.N.Yes
                     del annot.AP.N["/Yes"]
         out = io.BytesIO()

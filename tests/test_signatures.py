@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -289,11 +290,21 @@ def test_page_content_changed_incrementally_is_changed_after_signing(signed: dic
     assert run_done.returncode == 1 and "signatures.mentor: changed after signing" in run_done.stderr
 
 
+@pytest.mark.parametrize("drawn", [False, True], ids=["value only", "value and a new appearance"])
 def test_form_filling_after_the_mentor_signed_keeps_the_signature(signed: dict[str, Path], tmp_path: Path,
-                                                                   pki: PKI) -> None:
+                                                                   pki: PKI, drawn: bool) -> None:
     blob = signed["mentor"].read_bytes()
     number, body = field_object(blob, "meetings.location")
-    updated = append_update(blob, {number: body + b" /V (Room 4B) >>"})
+    if drawn:  # as a filler that draws: a new appearance stream, named by a new appearance dictionary
+        with pikepdf.open(io.BytesIO(blob)) as pdf:
+            size = int(pdf.trailer.Size)
+        body = re.sub(rb"/AP \d+ 0 R", b"/AP << /N %d 0 R >>" % size, body)
+        assert b"/AP << /N" in body
+        stream = b"BT /Helv 10 Tf 2 5 Td (Room 4B) Tj ET"
+        new = [b"<< /Subtype /Form /BBox [0 0 100 17] /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)]
+        updated = append_update(blob, {number: body + b" /V (Room 4B) >>"}, new)
+    else:
+        updated = append_update(blob, {number: body + b" /V (Room 4B) >>"})
     out = tmp_path / "filled-later.pdf"
     out.write_bytes(updated)
     result = md.read(out, trust_roots=[pki.ca_pem])

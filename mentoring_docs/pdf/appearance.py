@@ -8,8 +8,11 @@ a chosen option, a tick for a checked box.
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add
+from typing import cast
 
 from .font import RESOURCE_NAME, Metrics
 from .syntax import number
@@ -31,39 +34,37 @@ _WORD_WIDTHS: dict[str, float] = {}
 _WORD_LIMIT = 50_000
 
 
-def _words(metrics: Metrics, text: str) -> list[list[tuple[str, float]]]:
-    """Each paragraph of ``text`` as its words with their widths (1/1000 em)."""
+def _words(metrics: Metrics, text: str) -> list[tuple[list[str], list[float], float]]:
+    """Each paragraph of ``text`` as its words, their widths (1/1000 em) and its width on one line."""
     known = _WORD_WIDTHS
     width = metrics.width.__getitem__
+    space = metrics.width[" "]
     if len(known) > _WORD_LIMIT:
         known.clear()
     out = []
+    measure = known.get
     for para in text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").split("\n"):
-        words = []
-        for word in para.split(" "):
-            w = known.get(word)
-            if w is None:
-                w = known[word] = sum(map(width, word))
-            words.append((word, w))
-        out.append(words)
+        texts = para.split(" ")
+        found = list(map(measure, texts))  # words seen before: one C-level pass
+        widths = cast("list[float]", found) if None not in found else [
+            w if w is not None else known.setdefault(word, sum(map(width, word))) for word, w in zip(texts, found)]
+        out.append((texts, widths, sum(widths) + space * (len(texts) - 1)))
     return out
 
 
-def _wrap_words(metrics: Metrics, paras: list[list[tuple[str, float]]], max_width: float) -> list[str]:
+def _wrap_words(metrics: Metrics, paras: list[tuple[list[str], list[float], float]], max_width: float) -> list[str]:
     """Lines no wider than ``max_width`` from measured paragraphs (see :func:`wrap`)."""
     width = metrics.width.__getitem__
     space = metrics.width[" "]
     lines: list[str] = []
-    for words in paras:
-        total = sum(w for _, w in words) + space * (len(words) - 1)
+    for texts, widths, total in paras:
         if total <= max_width:
-            lines.append(" ".join(word for word, _ in words))
+            lines.append(" ".join(texts))
             continue
-        if max(w for _, w in words) <= max_width:
+        if max(widths) <= max_width:
             # Every word fits a line: each line ends where the running width (words and
             # the spaces after them) passes the line's start plus the box, found by bisection.
-            ends = list(accumulate(w + space for _, w in words))
-            texts = [word for word, _ in words]
+            ends = list(accumulate(map(add, widths, repeat(space))))
             start, at = 0, 0.0
             while start < len(texts):
                 end = bisect_right(ends, at + max_width + space, lo=start + 1)
@@ -72,7 +73,7 @@ def _wrap_words(metrics: Metrics, paras: list[list[tuple[str, float]]], max_widt
             continue
         current: list[str] = []
         current_width = 0.0
-        for word, word_width in words:
+        for word, word_width in zip(texts, widths):
             if current and current_width + space + word_width <= max_width:
                 current.append(word)
                 current_width += space + word_width
@@ -105,7 +106,9 @@ def wrap(metrics: Metrics, text: str, max_width: float) -> list[str]:
     return _wrap_words(metrics, _words(metrics, text), max_width)
 
 
+@functools.lru_cache(maxsize=4096)
 def _head(width: float, height: float, size: float, leading: float, baseline: float) -> bytes:
+    # Cached: a form has a few dozen boxes, and long text tries only a few sizes in each.
     return (b"/Tx BMC q 1 1 " + number(width - 2) + b" " + number(height - 2) + b" re W n BT "
             + _FONT + b" " + number(size) + b" Tf 0 g " + (number(leading) + b" TL " if leading else b"")
             + number(PAD) + b" " + number(baseline) + b" Td")

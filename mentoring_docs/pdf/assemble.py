@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zlib
 from typing import Iterable
 
@@ -103,6 +104,15 @@ def widget_dict(pdf: pikepdf.Pdf, w: Widget, page: pikepdf.Object, partial: str,
 
     ``ticks`` keeps the checkbox appearances made so far by box size: boxes of one
     size share their two appearance streams (a form has dozens of equal boxes).
+
+    A text or choice field keeps its value and its appearance dictionary in objects of
+    their own (``/V 12 0 R``, ``/AP 13 0 R``): an empty string, and an empty dictionary
+    (nothing drawn yet). Filling it then replaces those two small objects and adds the
+    drawn appearance; the field dictionary itself is never written again (:mod:`.filler`).
+    The empty dictionary has no ``/N``: a blank appearance stream shared by the fields
+    would be overwritten by a filler that redraws in place (pypdf writes its appearance
+    into the existing ``/N`` object), showing one field's text in every box; one stream
+    per field would make the blank a tenth larger.
     """
     fd: Field = w.field
     x1, y1, x2, y2 = (round(v, 2) for v in w.rect)
@@ -147,6 +157,9 @@ def widget_dict(pdf: pikepdf.Pdf, w: Widget, page: pikepdf.Object, partial: str,
                 K=js(f'AFDate_KeystrokeEx("{DATE_FORMAT}");'),
                 F=js(f'AFDate_FormatEx("{DATE_FORMAT}");'),
             )
+    if fd.kind is not FieldKind.CHECKBOX:
+        d.V = pdf.make_indirect(String(""))
+        d.AP = pdf.make_indirect(Dictionary())
     return d
 
 
@@ -191,17 +204,91 @@ def add_fields(pdf: pikepdf.Pdf, widgets: Iterable[Widget]) -> None:
 
 
 def save(pdf: pikepdf.Pdf) -> bytes:
-    """Serialise the way the fast filler expects: every dictionary in compressed object
-    streams, a cross-reference stream, and a document ID computed from the content so
+    """Serialise the way the fast filler expects: every dictionary in one compressed object
+    stream, a cross-reference stream, and a document ID computed from the content so
     the same form gives the same bytes.
 
-    Object streams make the form (and every filled copy, which starts with its bytes)
-    small: the field dictionaries are most of a form's objects and compress 4-5x.
+    One object stream makes the form (and every filled copy, which starts with its bytes)
+    small: the field dictionaries are most of a form's objects and much alike, and one
+    deflate over all of them finds about a third more to share than qpdf's streams of a
+    hundred objects each (qpdf has no setting for that), so they are packed here
+    (:func:`pack`) from qpdf's plain output.
     """
     out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-             compress_streams=True, recompress_flate=True, fix_metadata_version=False)
-    return hybrid(out.getvalue())
+    pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable,
+             compress_streams=True, recompress_flate=True, fix_metadata_version=False, min_version="1.5")
+    return hybrid(pack(out.getvalue()))
+
+
+_OBJECT_HEAD = re.compile(rb"(\d+) 0 obj[\r\n ]*")
+_ENTRY_ROW = struct.Struct(">BIH")
+
+
+def pack(classic: bytes) -> bytes:
+    """``classic`` (as qpdf writes a file without object streams: objects of generation 0, numbered
+    from 1, one cross-reference table) with every object that is not a stream packed into one object
+    stream deflated at level 9, and a cross-reference stream instead of the table."""
+    tail = re.search(rb"startxref\s+(\d+)\s*%%EOF\s*$", classic[-64:])
+    if tail is None or not classic.startswith(b"xref", int(tail.group(1))):
+        raise ValueError("not a file with one cross-reference table")
+    at = int(tail.group(1))
+    trailer_at = classic.index(b"trailer", at)
+    offsets: dict[int, int] = {}
+    pos = classic.index(b"\n", at) + 1
+    while pos < trailer_at:
+        header = re.match(rb"(\d+) (\d+)\r?\n", classic[pos:pos + 40])
+        if header is None:
+            raise ValueError("a cross-reference table this packer does not take")
+        first, count = int(header.group(1)), int(header.group(2))
+        pos += header.end()
+        for number in range(first, first + count):
+            row = classic[pos:pos + 20]
+            if row[17:18] == b"n":
+                offsets[number] = int(row[:10])
+            pos += 20
+    trailer = classic[trailer_at:]
+    size = int(re.search(rb"/Size (\d+)", trailer).group(1))  # type: ignore[union-attr]
+    starts = sorted(offsets.values()) + [at]
+    ends = dict(zip(starts, starts[1:]))
+    # The header (version and binary comment line) as qpdf wrote it.
+    body_at = classic.index(b"\n", classic.index(b"\n") + 1) + 1
+    parts = [classic[:body_at]]
+    pos = body_at
+    rows: dict[int, tuple[int, int, int]] = {0: (0, 0, 65535)}
+    packed: list[tuple[int, bytes]] = []
+    for number, offset in sorted(offsets.items()):
+        text = classic[offset:ends[offset]]
+        head = _OBJECT_HEAD.match(text)
+        if head is None or int(head.group(1)) != number:
+            raise ValueError(f"object {number} is not where the table puts it")
+        body = text[head.end():text.rindex(b"endobj")].rstrip()
+        if body.endswith(b"endstream"):
+            rows[number] = (1, pos, 0)
+            parts.append(text)
+            pos += len(text)
+        else:
+            packed.append((number, body))
+    stream_num, xref_num = size, size + 1
+    index, at_ = [], 0
+    for i, (number, body) in enumerate(packed):
+        index.append(b"%d %d" % (number, at_))
+        at_ += len(body) + 1
+        rows[number] = (2, stream_num, i)
+    table = b" ".join(index) + b"\n"
+    data = zlib.compress(table + b"\n".join(body for _, body in packed) + b"\n", 9)
+    obj = (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+           % (stream_num, len(packed), len(table), len(data)) + data + b"\nendstream\nendobj\n")
+    rows[stream_num] = (1, pos, 0)
+    parts.append(obj)
+    pos += len(obj)
+    rows[xref_num] = (1, pos, 0)
+    keys = b"".join(b" /" + key + b" " + found.group(1) for key in (b"Root", b"Info", b"ID")
+                    if (found := re.search(rb"/" + key + rb"\s*(\[[^\]]*\]|\d+ \d+ R)", trailer)) is not None)
+    xref = zlib.compress(b"".join(_ENTRY_ROW.pack(*rows.get(n, (0, 0, 0))) for n in range(xref_num + 1)), 9)
+    parts.append(b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2]%s /Filter /FlateDecode /Length %d >>\nstream\n"
+                 % (xref_num, xref_num + 1, keys, len(xref)) + xref + b"\nendstream\nendobj\n")
+    parts.append(b"startxref\n%d\n%%%%EOF\n" % pos)
+    return b"".join(parts)
 
 
 def hybrid(blob: bytes) -> bytes:

@@ -1,7 +1,10 @@
 """A fast reading of a PDF form filled by our filler: the blank it was filled from, plus one update.
 
-Our filler appends one incremental update to the blank form: the field objects
-it filled (with ``/V``, ``/AS`` and ``/AP``) and their new appearance streams.
+Our filler appends one incremental update to the blank form: new versions of the
+blank's value objects and appearance dictionaries of the text and choice fields
+it filled (the built-in blanks keep those as objects of their own), the checkbox
+dictionaries it ticked (with ``/V`` and ``/AS``; a custom template's fields are
+written this way too, with ``/AP``), and their new appearance streams.
 Opening the whole file with qpdf and walking the field tree is most of the cost of
 reading it back. Here the blank is walked once (with pikepdf, the careful way,
 when the same blank has been seen twice) and remembered; a file that is exactly
@@ -10,15 +13,20 @@ table, trailer and changed objects are checked here, is read by parsing only the
 field objects the update changed.
 
 The update may be a classic one (whole objects, a cross-reference table) or a
-hybrid one, as our filler writes it now: the changed field dictionaries packed in
-a compressed object stream, a cross-reference stream listing them, and a classic
+hybrid one, as our filler writes it now: the changed objects packed in a
+compressed object stream, a cross-reference stream listing them, and a classic
 table of one entry (that stream) whose trailer points at it with ``/XRefStm``.
+A value object must be one string (or name); an appearance dictionary holds at
+most ``/N`` naming a new stream of the update; it is not read further, as the
+careful reading reads no appearance.
 Both streams are inflated here with bounds worked out before inflating (from the
 update's length and :data:`~mentoring_docs.limits.MAX_FORM_BYTES`), so a stream
 that claims or inflates to more is not read.
 
 Anything else, or anything in the update this reading does not take (an object
-that is not one of the blank's fields or widgets, a field whose name, type,
+that is not one of the blank's fields, widgets, value objects or appearance
+dictionaries, a value object or appearance dictionary shared by two fields or
+written as a whole object, a field whose name, type,
 flags, parent or kids changed, a value that is not a plain string or name, a
 long value, an encrypted file, a second update: signed files, files saved again
 by any other program), makes :func:`read` return None, and the caller reads the
@@ -63,6 +71,7 @@ class Terminal:
     blank_as: tuple[Any, ...]     # each widget's /AS in the blank
     own: dict[str, Any]           # the blank's /T, /FT, /Ff, /Kids, /Parent, /Subtype of its object
     own_text: dict[str, bytes]    # the same entries as qpdf writes them (equal text: equal values)
+    value_number: int = 0         # the object its own /V is, when that is an object of its own (else 0)
 
 
 @dataclass
@@ -85,6 +94,11 @@ class Blank:
     #: By object number: the text a packed dictionary started with in an update already read, up to its
     #: value entries, and the entries of :data:`_KEYS` in it (equal to the blank's, checked when learnt).
     heads: dict[int, tuple[bytes, dict[str, bytes]]] = field(default_factory=dict)
+    #: By object number: the terminal whose own value that object is (an update replaces it to fill the field).
+    values: dict[int, Terminal] = field(default_factory=dict)
+    #: Numbers of the widgets' appearance dictionaries that are objects of their own (an update replaces
+    #: them with the drawn appearances; no value is read from them, as the careful reading reads none).
+    appearances: set[int] = field(default_factory=set)
 
 
 _BLANKS: dict[bytes, Blank] = {}
@@ -401,10 +415,11 @@ def _read_update(blob: bytes, blank: Blank, end: int, xref: int) -> tuple[Any, d
         raise Unsure("objects beyond /Size")
     objects: dict[int, dict[str, Any]] = {}
     same: set[int] = set()  # objects whose own entries are known to be the blank's (a learnt head)
+    values: dict[int, Any] = {}  # new versions of the blank's value objects, parsed
     if "/XRefStm" in trailer:
         changed, packed = _hybrid(blob, changed, trailer["/XRefStm"], end, xref, size, blank)
         if packed:
-            _unpack(blob, packed, changed, end, xref, blank, objects, same)
+            _unpack(blob, packed, changed, end, xref, blank, objects, same, values)
     for number, offset in changed.items():
         if number >= blank.size:
             continue  # a new object (an appearance stream, an object stream): reachable only through the others
@@ -434,6 +449,8 @@ def _read_update(blob: bytes, blank: Blank, end: int, xref: int) -> tuple[Any, d
     for terminal in blank.terminals:
         changed_field = objects.get(terminal.number) if terminal.number else None
         state = terminal.inherited
+        if terminal.value_number in values:
+            state = values[terminal.value_number]
         if changed_field is not None:
             if "/V" in changed_field:
                 state = _atom(changed_field["/V"])
@@ -562,13 +579,17 @@ def _hybrid(blob: bytes, table: dict[int, int], at: Any, end: int, xref: int, si
 
 
 def _unpack(blob: bytes, packed: dict[int, tuple[int, int]], whole: dict[int, int], end: int, xref: int,
-            blank: Blank, objects: dict[int, dict[str, Any]], same: set[int]) -> None:
-    """The wanted entries of each packed object (blank fields and widgets only) into ``objects``; the
-    numbers of those read through a learnt head (their own entries are the blank's) into ``same``."""
+            blank: Blank, objects: dict[int, dict[str, Any]], same: set[int], values: dict[int, Any]) -> None:
+    """The wanted entries of each packed object (blank fields and widgets) into ``objects``; the
+    numbers of those read through a learnt head (their own entries are the blank's) into ``same``;
+    each new version of a blank's value object, parsed, into ``values`` (by number). Appearance
+    dictionaries of the blank's widgets are taken and not read; any other object is Unsure."""
     by_stream: dict[int, dict[int, int]] = {}
+    fields, widgets, value_objects, appearances = blank.fields, blank.widgets, blank.values, blank.appearances
     for number, (stream, index) in packed.items():
-        if number not in blank.fields and number not in blank.widgets:
-            raise Unsure("the update packs an object that is not a field or a widget")
+        if (number not in fields and number not in widgets and number not in value_objects
+                and number not in appearances):
+            raise Unsure("the update packs an object that is not a field, a widget, a value or an appearance")
         by_stream.setdefault(stream, {})[index] = number
     for stream, numbers in by_stream.items():
         offset = whole.get(stream)
@@ -581,7 +602,9 @@ def _unpack(blob: bytes, packed: dict[int, tuple[int, int]], whole: dict[int, in
                 or any(i not in numbers for i in range(n)) or type(first) is not int
                 or not 0 < first <= n * 42):
             raise Unsure("an object stream this reading does not take")
-        text = _inflate(data, packed_limit(n, first))
+        dicts = sum(1 for number in numbers.values() if number in fields or number in widgets)
+        strings = sum(1 for number in numbers.values() if number in value_objects)
+        text = _inflate(data, packed_limit(first, dicts, strings, n - dicts - strings))
         table = _OFFSETS.fullmatch(text, 0, first)
         if table is None:
             raise Unsure("an object stream's offset table this reading does not take")
@@ -595,8 +618,20 @@ def _unpack(blob: bytes, packed: dict[int, tuple[int, int]], whole: dict[int, in
         heads = blank.heads
         for i in range(n):
             number = numbers[i]
-            known = heads.get(number)
             start, stop = bounds[i], bounds[i + 1]
+            if number not in fields and number not in widgets:
+                if number in value_objects:
+                    found_value = _VALUE_OBJECT.fullmatch(text, start, stop)
+                    if found_value is None:
+                        raise Unsure("a value object this reading does not take")
+                    values[number] = _atom(found_value.group(1))
+                else:  # an appearance dictionary: the new appearance stream (or one of the blank's), or none
+                    found_ap = _AP_OBJECT.fullmatch(text, start, stop)
+                    if found_ap is None or (found_ap.group(1) is not None and int(found_ap.group(1)) not in whole
+                                            and int(found_ap.group(1)) >= blank.size):
+                        raise Unsure("an appearance dictionary this reading does not take")
+                continue
+            known = heads.get(number)
             if known is not None and text.startswith(known[0], start):
                 found = _tail(text, start + len(known[0]), stop, known[1])
                 if found is not None:
@@ -605,6 +640,14 @@ def _unpack(blob: bytes, packed: dict[int, tuple[int, int]], whole: dict[int, in
                     continue
             objects[number] = _learn_head(blank, number, text, start, stop)
 
+
+#: A value object in an object stream: one string (or name), whitespace around it.
+_VALUE_OBJECT = _compile(_W + rb"(\([^()\\]*+(?:\\[\s\S][^()\\]*+)*+\)|<(?!<)[0-9A-Fa-f\x00\t\n\x0c\r ]*+>|" + _NAME
+                         + rb")" + _W)
+
+#: An appearance dictionary in an object stream, as our filler writes it.
+_AP_OBJECT = _compile(_W + rb"<<" + _W + rb"(?:/N[\x00\t\n\x0c\r ]++(\d++)[\x00\t\n\x0c\r ]++0[\x00\t\n\x0c\r ]++R"
+                      + _W + rb")?+>>" + _W)
 
 #: The entries our filler writes after a dictionary's own ones (the only entries a fill changes).
 _VALUE_KEYS = frozenset((b"/V", b"/AS", b"/AP"))
@@ -665,15 +708,22 @@ _TAIL_RE = _compile(_VALUE_ENTRY * 3 + rb">>" + _W)
 _MAX_HEADS = 4096
 
 
-def packed_limit(n: int, first: int) -> int:
-    """The most bytes an object stream of ``n`` objects (offset table of ``first`` bytes) may inflate to here.
+def packed_limit(first: int, dicts: int, values: int, appearances: int) -> int:
+    """The most bytes an object stream (offset table of ``first`` bytes) may inflate to here, holding so
+    many field or widget ``dicts``, ``values`` (the blank's value objects) and ``appearances``
+    (appearance dictionaries).
 
-    Its dictionaries hold values of at most :data:`_VALUE_BYTES`, each byte written
-    as at most two (our filler escapes only ``\\``, parentheses and line breaks);
-    a longer stream is left to the careful reading, which refuses long values
-    anyway. Never more than :data:`~mentoring_docs.limits.MAX_FORM_BYTES`.
+    Values are at most :data:`_VALUE_BYTES`, each byte written as at most two (our
+    filler escapes only ``\\``, parentheses and line breaks), and so are the values a
+    dictionary holds; a longer stream is left to the careful reading, which refuses
+    long values anyway. Never more than :data:`~mentoring_docs.limits.MAX_FORM_BYTES`.
     """
-    return min(MAX_FORM_BYTES, first + n * (2 * _VALUE_BYTES + _DICT_BYTES))
+    return min(MAX_FORM_BYTES, first + dicts * (2 * _VALUE_BYTES + _DICT_BYTES) + values * (2 * _VALUE_BYTES + 8)
+               + appearances * _APPEARANCE_BYTES)
+
+
+#: Room for an appearance dictionary as our filler writes it (``<< /N 123 0 R >>``), with room to spare.
+_APPEARANCE_BYTES = 64
 
 
 def _object_body(blob: bytes, number: int, offset: int) -> int:
@@ -753,6 +803,9 @@ def blank_from(pdf: Any, data: bytes, *, kind: Any, extension: Extension | None,
         return None
     blank = Blank(data, startxref, int(trailer.get("/Size")), Ref(root.objgen),
                   Ref(info.objgen) if info is not None else None, kind, extension, problems, [], ours)
+    own_values: dict[int, Terminal] = {}
+    appearances: list[tuple[int, int]] = []
+    shared: set[int] = set()  # value or appearance objects that something else uses too: never taken
     for tf in fields:
         obj = tf.obj
         if not obj.is_indirect:
@@ -774,10 +827,29 @@ def blank_from(pdf: Any, data: bytes, *, kind: Any, extension: Extension | None,
             return None
         terminal = Terminal(tf.name, pattern_of(tf.name), obj.objgen[0], tf.is_checkbox, inherited, "/V" in obj,
                             tuple(numbers), tuple(states), *_own(obj))
+        own_value = obj.get("/V") if "/V" in obj else None
+        if own_value is not None and own_value.is_indirect:
+            number, generation = own_value.objgen
+            if generation or number in own_values:
+                shared.add(number)  # never taken: writing it would change more than one field
+            own_values[number] = terminal
+            terminal.value_number = number
+        for widget in widgets:
+            ap = widget.get("/AP") if "/AP" in widget else None
+            if ap is not None and ap.is_indirect:
+                appearances.append(ap.objgen)
         blank.terminals.append(terminal)
         blank.fields[terminal.number] = terminal
         for number in numbers:
             blank.widgets[number] = (terminal, number)
+    taken = set(blank.fields) | set(blank.widgets)
+    for number, generation in appearances:
+        if generation or number in blank.appearances:
+            shared.add(number)
+        blank.appearances.add(number)
+    shared |= taken & (set(own_values) | blank.appearances) | set(own_values) & blank.appearances
+    blank.values = {number: terminal for number, terminal in own_values.items() if number not in shared}
+    blank.appearances -= shared
     return blank
 
 

@@ -3,17 +3,24 @@
 A PDF may be changed by appending an *incremental update* (PDF 32000-1, 7.5.6):
 new versions of some objects, a cross-reference section for them and a trailer
 pointing back at the previous one. Acrobat and other viewers save filled forms
-this way. :class:`CompiledForm` prepares, once, the bytes of every field
-dictionary without its value; rendering a record then only formats the values
-and their appearance streams and appends them to the blank form's bytes. Nothing
-is parsed per record, which is what makes filling thousands of forms fast.
+this way. In the built-in forms each text and choice field keeps its value and its
+appearance dictionary in small objects of their own (:func:`.assemble.widget_dict`),
+so an update replaces those two objects and adds the drawn appearance, and never
+writes the field dictionary; a checkbox's dictionary (its /V and /AS) and any field
+of a custom template without such objects are written whole, from bytes prepared
+once. :class:`CompiledForm` prepares all of that when it is made; rendering a record
+then only formats the values and their appearance streams and appends them to the
+blank form's bytes. Nothing is parsed per record, which is what makes filling
+thousands of forms fast.
 
 The update is written compactly, as the blank forms are (:func:`.assemble.save`):
-the new field dictionaries go into one compressed object stream, a cross-reference
-stream lists those and a classic table the others (a hybrid section, see
-:meth:`CompiledForm._finish`), and an appearance stream long enough to
-gain from it is compressed (each one once: a drawn appearance is kept, compressed,
-for reuse).
+the new values, appearance dictionaries and checkbox dictionaries go into one
+compressed object stream, a cross-reference stream lists those and a classic table
+the others (a hybrid section, see :meth:`CompiledForm._finish`), and an appearance
+stream long enough to gain from it is compressed (each one once: a drawn appearance
+is kept, compressed, for reuse). What the end of an update needs besides offsets
+(the cross-reference stream's subsections, the rows of the packed objects) is kept
+per set of objects written, which in a batch is the same from one record to the next.
 
 ``password`` and ``flatten`` need a full rewrite of the document; they go through
 pikepdf (qpdf) after the fast path.
@@ -31,6 +38,7 @@ import warnings
 import zlib
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import add, itemgetter
 from typing import TYPE_CHECKING, Mapping
 
 import pikepdf
@@ -87,6 +95,14 @@ def _scalar(value: int | float | bool) -> bytes:
 
 #: Most appearances a compiled form keeps for reuse (a few MB at most).
 _DRAWN_LIMIT = 4096
+#: Most value strings and texts known to be simple a compiled form keeps (short texts: well under a MB).
+_TEXTS_LIMIT = 8192
+#: Most layouts of an update's cross-reference stream a compiled form keeps (a batch uses a handful).
+_LAYOUTS = 64
+#: One row of a cross-reference stream: type, offset or object stream, generation or index (/W [1 4 2]).
+_ROW = struct.Struct(">BIH")
+_number = itemgetter(0)  # of a packed (number, body)
+_offset = itemgetter(2)  # of a whole object's (number, generation, offset)
 
 
 @dataclass
@@ -103,6 +119,9 @@ class Widget:
     vhead: bytes = b""  # ``head`` followed by `` /V ``
     widest: float = 0.0  # one-line box: the widest text drawn at full size (1/1000 em)
     line: bytes = b""   # one-line box: the appearance's content up to its text, at full size
+    apnum: int = 0      # its appearance dictionary's object number, when it is an object of its own (else 0)
+    box: tuple[float, float, bool, float] = (0.0, 0.0, False, 0.0)  # width, height, multiline, font size
+    ap_blank: bytes = b""  # that dictionary as the blank has it
 
 
 @dataclass
@@ -122,6 +141,9 @@ class Slot:
     on_state: bytes = b"/Yes"
     dirty: bool = False              # the template itself holds a value: always rewrite
     pnum: int = 0                    # as Widget.pnum
+    vnum: int = 0                    # its value's object number when the value and every widget's appearance
+                                     # dictionary are objects of their own (the built-in forms): then a fill
+                                     # writes those objects and never the dictionaries (else 0)
 
 
 class CompiledForm:
@@ -170,6 +192,15 @@ class CompiledForm:
             except FieldTreeError as exc:
                 raise FormError(name, str(exc)) from None
             self.slots = self._slots(found, name, custom)
+        if custom:
+            # A template from elsewhere may share a value object with other entries (a /DV naming
+            # the same string): its fields are written whole, as before value objects existed.
+            for slot in self.slots:
+                slot.vnum = 0
+        self._own_objects()
+        # In the order of the objects they write: then a fill packs them in ascending numbers.
+        self.slots.sort(key=lambda slot: _packs(slot)[0])
+        self._ascending = _ascending(self.slots)
         self.by_path = {slot.path: slot for slot in self.slots}
         self._ascii_labels = all(label.isascii() for slot in self.slots for label in slot.labels.values())
         # Generation of each object the update may rewrite (0 for all of ours).
@@ -180,7 +211,17 @@ class CompiledForm:
         # batch the same program, coordinator, dates and choices come back in most
         # documents, and drawing (wrapping, number formatting) is most of a fill.
         # Kept as the stream object's bytes after ``N 0 obj``, compressed where that pays.
-        self._drawn: dict[tuple[float, float, str, bool, float], bytes] = {}
+        self._drawn: dict[tuple[tuple[float, float, bool, float], str], bytes] = {}
+        # Values as PDF strings, and texts the fast path draws alone, as found in earlier documents.
+        self._encoded: dict[str, bytes] = {}
+        self._plain_texts: set[str] = set()
+        # By the numbers packed and the count of new objects: the cross-reference stream's /Index,
+        # the rows of the packed objects, the object stream's offset-table format, the rows' packer.
+        self._layouts: dict[tuple[tuple[int, ...], int], tuple[bytes, bytes, bytes, struct.Struct]] = {}
+        self._info_entry = b" /Info %d %d R" % self.info if self.info else b""
+        from isal import isal_zlib  # ISA-L deflate: a third of zlib's time for the object stream, as small
+
+        self._compress = isal_zlib.compress
 
     # -- preparing ---------------------------------------------------------------------
 
@@ -256,8 +297,31 @@ class CompiledForm:
                 w.head = head + keep_ap
                 if widget.get("/AS") not in (None, Name.Off):
                     slot.dirty = True
+            w.box = (w.width, w.height, kind == "long", slot.size)
+            if kind != "check":
+                ap = widget.get("/AP")
+                if ap is not None and ap.is_indirect and ap.objgen[1] == 0 and isinstance(ap, pikepdf.Dictionary):
+                    w.apnum = ap.objgen[0]
+                    w.ap_blank = ap.unparse()
             slot.widgets.append(w)
+        value = tf.obj.get("/V")
+        if (kind != "check" and not slot.dirty and value is not None and value.is_indirect
+                and value.objgen[1] == 0 and isinstance(value, pikepdf.String)
+                and all(w.apnum for w in slot.widgets)):
+            slot.vnum = value.objgen[0]
         return slot
+
+    def _own_objects(self) -> None:
+        """Keep the value-and-appearance-objects way of filling only for slots whose objects nothing
+        else shares: writing a shared one would change another field too (a custom template may share)."""
+        uses: dict[int, int] = {}
+        for slot in self.slots:
+            for num in [slot.num] + [w.num for w in slot.widgets] + (
+                    [slot.vnum] + [w.apnum for w in slot.widgets] if slot.vnum else []):
+                uses[num] = uses.get(num, 0) + 1
+        for slot in self.slots:
+            if slot.vnum and any(uses[num] > 1 for num in [slot.vnum] + [w.apnum for w in slot.widgets]):
+                slot.vnum = 0
 
     # -- rendering ---------------------------------------------------------------------
 
@@ -307,12 +371,13 @@ class CompiledForm:
         cache = self._drawn
         # Appearances already written in this document, by what they show: equal boxes
         # with equal text (dates, choices, statuses) share one stream object.
-        written: dict[tuple[float, float, str, bool, float], bytes] = {}
+        written: dict[tuple[tuple[float, float, bool, float], str], int] = {}
         drawn: dict[tuple[str, int], bytes]
         fonts_objs: list[tuple[int, bytes]]
-        if self._ascii_labels and all(value is True or value is False or value.isascii()
-                                      for value in values.values()):
-            drawn, fonts_objs, resources = {}, [], self.resources  # ASCII: all on the fast path
+        encoded_cache = self._encoded
+        encoded_of = encoded_cache.get
+        if self._all_simple(values):
+            drawn, fonts_objs, resources = {}, [], self.resources  # all on the fast path
         else:
             drawn, fonts_objs, resources = self._complex(values)
         for num, obj in fonts_objs:
@@ -336,15 +401,27 @@ class CompiledForm:
                 continue
             text = str(value)
             shown = slot.labels.get(text, text) if slot.kind == "choice" else text
-            encoded = text_string(text)
-            if not slot.merged:
+            encoded = encoded_of(text)
+            if encoded is None:
+                encoded = text_string(text)
+                if len(encoded_cache) >= _TEXTS_LIMIT:
+                    encoded_cache.clear()
+                encoded_cache[text] = encoded
+            own = slot.vnum
+            # With a value and appearance dictionaries that are objects of their own, those are
+            # written (the value after the appearances: the blank numbers them so), and the
+            # field's dictionary stays the blank's.
+            if not own and not slot.merged:
                 packed.append((slot.pnum, slot.head + b" /V " + encoded + b" >>"))
             long = slot.kind == "long"
             for i, w in enumerate(slot.widgets):
                 # /V goes into the widget when field and widget are one object
-                start = w.vhead + encoded if slot.merged else w.head
+                if own:
+                    pnum, start = w.apnum, b""
+                else:
+                    pnum, start = w.pnum, (w.vhead + encoded if slot.merged else w.head)
                 if not shown:
-                    packed.append((w.pnum, start + b" >>"))
+                    packed.append((pnum, w.ap_blank if own else start + b" >>"))
                     continue
                 content = drawn.get((slot.path, i)) if drawn else None
                 if content is not None:
@@ -352,10 +429,11 @@ class CompiledForm:
                     tail = (b"<</Subtype/Form/BBox[0 0 " + number(w.width) + b" " + number(w.height) + b"]"
                             + resources + length + b">>stream\n" + data + b"\nendstream\nendobj\n")
                 else:
-                    key = (w.width, w.height, shown, long, slot.size)
+                    key = (w.box, shown)
                     same = written.get(key)
                     if same is not None:
-                        packed.append((w.pnum, start + same))
+                        packed.append((pnum, start + b" /AP << /N %d 0 R >> >>" % same if start
+                                       else b"<< /N %d 0 R >>" % same))
                         continue
                     cached = cache.get(key)
                     if cached is not None:
@@ -373,22 +451,40 @@ class CompiledForm:
                         if len(cache) >= _DRAWN_LIMIT:
                             cache.clear()  # bounded: long free texts rarely repeat
                         cache[key] = tail
-                    written[key] = b" /AP << /N %d 0 R >> >>" % nxt
-                obj = b"%d 0 obj\n" % nxt + tail
+                    written[key] = nxt
+                obj = b"%d 0 obj\n" % nxt
                 plain.append((nxt, 0, pos))
                 out.append(obj)
-                pos += len(obj)
-                packed.append((w.pnum, start + b" /AP << /N %d 0 R >> >>" % nxt))
+                out.append(tail)
+                pos += len(obj) + len(tail)
+                packed.append((pnum, start + b" /AP << /N %d 0 R >> >>" % nxt if start else b"<< /N %d 0 R >>" % nxt))
                 nxt += 1
+            if own:
+                packed.append((own, encoded))
         if not packed and not plain:
             return self.base
         return self._finish(out, pos, plain, packed, nxt)
 
-    @staticmethod
-    def _stream_bytes(content: bytes) -> tuple[bytes, bytes]:
+    def _all_simple(self, values: Mapping[str, str | bool]) -> bool:
+        """Whether the fast path draws every value of ``values`` alone (no shaping, no other font)."""
+        if not self._ascii_labels:
+            return False
+        known = self._plain_texts
+        simple = self._simple
+        for value in values.values():
+            if value is True or value is False or value.isascii() or value in known:
+                continue
+            if not all(c in simple for c in value):
+                return False
+            if len(known) >= _TEXTS_LIMIT:
+                known.clear()
+            known.add(value)
+        return True
+
+    def _stream_bytes(self, content: bytes) -> tuple[bytes, bytes]:
         """The /Length (and /Filter) entries and the data of an appearance stream."""
         if len(content) >= _COMPRESS_FROM:
-            data = _deflate(_SMALL_DEFLATE, content)
+            data = self._compress(content, 1)
             return b"/Filter/FlateDecode/Length %d" % len(data), data
         return b"/Length %d" % len(content), content
 
@@ -399,6 +495,10 @@ class CompiledForm:
         A dictionary whose generation is not 0 (a custom template may have some)
         cannot live in an object stream: it is written as a whole object.
         """
+        size = self.size
+        if (packed and plain and plain[0][0] == size and plain[-1][0] == size + len(plain) - 1
+                and all(num >= 0 for num, _ in packed)):
+            return self._finish_fast(out, pos, plain, packed, nxt)
         in_stream = [(num, body) for num, body in packed if num >= 0]
         # The update's own ID: a digest of the new dictionaries, which hold every value
         # (everything else in the update is drawn from them), so equal fills are equal files.
@@ -421,7 +521,7 @@ class CompiledForm:
             index = b" ".join(map(b"%d %d".__mod__, zip(nums, starts))) + b"\n"
             # Level 1 on the whole stream (tens of kilobytes): fast, and the window sees the
             # repeats between dictionaries.
-            data = zlib.compress(index + b"\n".join(bodies) + b"\n", 1)
+            data = self._compress(index + b"\n".join(bodies) + b"\n", 1)
             digest.update(data)
             obj = (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
                    % (stream_num, len(in_stream), len(index), len(data)) + data + b"\nendstream\nendobj\n")
@@ -449,6 +549,56 @@ class CompiledForm:
                      % (max(self.size, xref_num + 1), self.root[0], self.root[1], info, self.prev, self.id0,
                         digest.hexdigest().encode(), hybrid, pos + len(stream)))
         out.append(b"".join(table))
+        return b"".join(out)
+
+    def _finish_fast(self, out: list[bytes], pos: int, plain: list[tuple[int, int, int]],
+                     packed: list[tuple[int, bytes]], nxt: int) -> bytes:
+        """:meth:`_finish` for the usual update, made of the same pieces in every document: packed
+        objects of the blank (numbers below its /Size) and new whole objects numbered on from it.
+
+        What depends only on which objects are written (the cross-reference stream's
+        subsections, the rows of the packed objects) is kept from one document to the next.
+        """
+        if not self._ascending:
+            packed.sort(key=_number)  # the object stream in the order the cross-reference stream lists it
+        nums, bodies = zip(*packed)
+        n = len(nums)
+        stream_num = nxt
+        layout = (nums, len(plain))
+        known = self._layouts.get(layout)
+        if known is None:
+            if len(self._layouts) >= _LAYOUTS:
+                self._layouts.clear()
+            runs = b" ".join(_runs(list(nums) + list(range(self.size, stream_num + 1))))
+            rows = b"".join([_ROW.pack(2, stream_num, i) for i in range(n)])
+            known = self._layouts[layout] = (runs, rows, b" ".join([b"%d %d"] * n),
+                                             struct.Struct(">" + "BIH" * (len(plain) + 1)))
+        runs, rows, index_format, plain_rows = known
+        # Each object's offset in the stream: the lengths before it, and a line break after each.
+        pairs: list[int] = [0] * (2 * n)
+        pairs[0::2] = nums
+        pairs[1::2] = map(add, accumulate(map(len, bodies), initial=0), range(n))
+        index = index_format % tuple(pairs)
+        data = self._compress(index + b"\n" + b"\n".join(bodies) + b"\n", 1)
+        # The update's own ID: a digest of the values it writes (everything else is drawn from them);
+        # BLAKE2 rather than MD5: the same job in less time.
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest().encode()
+        obj = (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+               % (stream_num, n, len(index) + 1, len(data)) + data + b"\nendstream\nendobj\n")
+        out.append(obj)
+        fields: list[int] = [1, 0, 0] * (len(plain) + 1)
+        fields[1::3] = list(map(_offset, plain)) + [pos]
+        rows += plain_rows.pack(*fields)
+        pos += len(obj)
+        xref_num = stream_num + 1
+        data = self._compress(rows, 1)
+        stream = (b"%d 0 obj\n<< /Type /XRef /Size %d /Index [%s] /W [1 4 2] /Filter /FlateDecode /Length %d >>\n"
+                  b"stream\n%s\nendstream\nendobj\n" % (xref_num, xref_num + 1, runs, len(data), data))
+        out.append(stream)
+        out.append(b"xref\n%d 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root %d %d R%s /Prev %d /ID [<%s> <%s>] "
+                   b"/XRefStm %d >>\nstartxref\n%d\n%%%%EOF\n"
+                   % (xref_num, pos, max(self.size, xref_num + 1), self.root[0], self.root[1], self._info_entry,
+                      self.prev, self.id0, digest, pos, pos + len(stream)))
         return b"".join(out)
 
     def _complex(self, values: Mapping[str, str | bool]) -> tuple[dict[tuple[str, int], bytes],
@@ -484,6 +634,20 @@ class CompiledForm:
             return {}, [], self.resources
         objs, resources = fonts.objects(self.size, self.font_ref)
         return {key: fonts.finish(drawing) for key, drawing in drawings.items()}, objs, resources
+
+
+def _packs(slot: Slot) -> list[int]:
+    """The numbers of the objects a fill may pack for ``slot``, in the order it packs them."""
+    if slot.vnum:
+        return [w.apnum for w in slot.widgets] + [slot.vnum]
+    return ([] if slot.merged else [slot.pnum]) + [w.pnum for w in slot.widgets]
+
+
+def _ascending(slots: list[Slot]) -> bool:
+    """Whether the objects a fill may pack come in ascending numbers, in the order it packs them (then
+    the update's object stream needs no sorting): so for the built-in forms."""
+    order = [num for slot in slots for num in _packs(slot)]
+    return all(a < b for a, b in zip(order, order[1:])) and all(num > 0 for num in order)
 
 
 def _runs(numbers: list[int]) -> list[bytes]:

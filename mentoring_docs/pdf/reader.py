@@ -176,6 +176,30 @@ def read_form(source: bytes, *, name: str, password: str | None = None) -> RawFo
         return _read(stream, mode, name=name, password=password)
 
 
+_OBJECT_START = re.compile(rb"\d+[\x00\t\n\x0c\r ]+\d+[\x00\t\n\x0c\r ]+obj")
+
+
+def _cut_in_an_update(stream: BinaryIO) -> bool:
+    """Whether an object starts after the file's last ``%%EOF`` near its end: an incremental update cut short.
+
+    qpdf looks for ``startxref`` among the file's last bytes only; when the file was cut
+    just after a revision, it finds that revision's and reads it without a warning (a
+    filled form cut just after its blank would read as the blank, empty). Cut further
+    on, qpdf rebuilds the cross-reference table and says so.
+    """
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(max(0, size - _TAIL_BYTES))
+    tail = stream.read()
+    stream.seek(0)
+    end = tail.rfind(b"%%EOF")
+    return end >= 0 and _OBJECT_START.search(tail, end) is not None
+
+
+#: Bytes at the end of a file looked at for an update cut short (qpdf looks for startxref in its last 1,054).
+_TAIL_BYTES = 4096
+
+
 def _learn(data: bytes) -> fastread.Blank | None:
     """What the careful reading finds in a blank form (for :mod:`.fastread`), or None if it is not a clean one."""
     try:
@@ -207,6 +231,8 @@ def _learn(data: bytes) -> fastread.Blank | None:
 
 def _read(stream: BinaryIO, mode: pikepdf.AccessMode, *, name: str,
           password: str | None) -> RawForm:
+    if _cut_in_an_update(stream):
+        raise FormError(name, "the PDF is damaged or cut short (an update after its last end-of-file marker)")
     try:
         # Pages are never looked at: do not let qpdf walk the page tree on opening.
         pdf = pikepdf.open(stream, password=password or "", access_mode=mode, inherit_page_attributes=False)
