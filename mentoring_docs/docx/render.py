@@ -31,10 +31,13 @@ from .ooxml import esc, text_runs_content
 from .package import BodyWriter, Member
 from .scripts import RunProps, needs_marks, starts_right_to_left, value_runs
 
-__all__ = ["BODY_LEVEL", "Compiled", "Loop", "Slot"]
+__all__ = ["BODY_LEVEL", "PART_LEVEL", "Compiled", "Loop", "Slot"]
 
 #: Deflate level for the document body (ISA-L's level 1: see :class:`~.package.BodyWriter`).
 BODY_LEVEL = 1
+
+#: Deflate level of every other part, packed once per compiled template.
+PART_LEVEL = 6
 
 # Markers put into the XML before it is serialised, found again when splitting it.
 SID_MARK = "@@md:sid@@"      # a control's w:id
