@@ -16,12 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
-
-from lxml import etree
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from .control_names import bookmark_name
 from .ooxml import esc_attr, qn, text_runs_content
+
+if TYPE_CHECKING:  # only in annotations: rendering a compiled template uses this module without lxml
+    from lxml import etree
 
 #: The display format of date pickers: ISO, so it reads the same in every locale.
 DATE_FORMAT = "yyyy-MM-dd"
