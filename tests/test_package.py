@@ -115,6 +115,23 @@ def test_word_fill_loads_the_word_backend_and_nothing_it_does_not_use(tmp_path):
     assert "PIL" not in modules and "hashlib" not in modules
     # Neither the atomic writer nor reading the template loads tempfile (random, shutil, bz2, lzma).
     assert "tempfile" not in modules and "importlib.resources" not in modules
+    # The built-in template comes compiled (templates/compiled/): no compiler, no XML parser, and
+    # nothing of the template generator.
+    assert not modules & {"mentoring_docs.docx.compiler", "mentoring_docs.docx.structure",
+                          "mentoring_docs.docx.control_variants", "mentoring_docs.docx.package_edits",
+                          "mentoring_docs.docx.layout", "mentoring_docs.docx.parts", "mentoring_docs.docx.record"}
+    assert sorted(m for m in modules if m.split(".")[0] in ("lxml", "marshmallow")) == []
+
+
+def test_word_fill_of_a_customised_template_compiles_it(tmp_path):
+    # The control case of the test above: a template of the user's own is compiled (with lxml).
+    from mentoring_docs.docx import blank_template
+
+    template = tmp_path / "mine.docx"
+    template.write_bytes(blank_template("agreement"))
+    modules = _fill(tmp_path, tmp_path / "a.docx", "--template", str(template))
+    assert {"mentoring_docs.docx.compiler", "lxml.etree"} <= modules
+    assert "marshmallow" not in modules
 
 
 def test_pdf_fill_loads_the_pdf_backend_and_nothing_it_does_not_use(tmp_path):
