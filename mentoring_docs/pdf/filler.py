@@ -33,22 +33,21 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import TYPE_CHECKING, Mapping
 
-import pikepdf
-from pikepdf import Name
-
 from ..catalogue import Catalogue, Field, FieldKind, catalogue
 from ..flat_paths import pattern_of
 from ..errors import DataError, FormError, MissingGlyphsWarning, Problem, TemplateError
 from ..validation import Record, list_limit_problems
 from . import appearance, textlayout
 from .docfonts import DocumentFonts, Drawing
-from .fields import FieldTreeError, TerminalField, terminal_fields
 from .font import RESOURCE_NAME, Metrics, metrics
 from .fontset import FontChain, describe_missing, package_hint
 from .syntax import number, text_string
 
 if TYPE_CHECKING:
+    import pikepdf
+
     from ..extension import Extension
+    from .fields import TerminalField
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s*%%EOF\s*$")
 _VALUE_KEYS = ("/V", "/AS", "/AP")
@@ -67,6 +66,8 @@ def _deflate(template: "zlib._Compress", data: bytes) -> bytes:
 
 def unparse_dict(obj: pikepdf.Object, drop: tuple[str, ...] = ()) -> bytes:
     """``<< ... `` of a dictionary, without the closing ``>>`` and the keys in ``drop``."""
+    from pikepdf import Name
+
     parts = [b"<<"]
     for key in obj.keys():
         if key in drop:
@@ -145,6 +146,12 @@ class CompiledForm:
         if tail is None:
             raise FormError(name, "the blank form has no cross-reference section at its end")
         self.prev = int(tail.group(1))
+        # pikepdf (qpdf) is loaded here, not with the module: parsing the blank form is the
+        # only step of a fill that needs it (and the encrypted or flattened copies).
+        import pikepdf
+
+        from .fields import FieldTreeError, terminal_fields
+
         try:
             pdf = pikepdf.open(io.BytesIO(base))
         except pikepdf.PdfError as exc:
@@ -204,6 +211,9 @@ class CompiledForm:
         return slots
 
     def _slot(self, tf: TerminalField, fd: Field | None) -> Slot:
+        import pikepdf
+        from pikepdf import Name
+
         assert fd is not None
         if not tf.widgets:
             raise TemplateError(f"field {tf.name} has no widget on any page")
@@ -528,6 +538,9 @@ def _rows_of(slots: list[Slot]) -> dict[str, int]:
 
 def flatten_form(pdf: pikepdf.Pdf) -> None:
     """Draw every field's appearance into its page and remove the form: nothing stays editable."""
+    import pikepdf
+    from pikepdf import Name
+
     pdf.flatten_annotations("all")
     # Empty fields have no appearance to draw; they must not stay editable either.
     for page in pdf.pages:
@@ -544,6 +557,8 @@ def flatten_form(pdf: pikepdf.Pdf) -> None:
 
 def _rewrite(filled: bytes, *, password: str | None, flatten: bool) -> bytes:
     """A full rewrite through qpdf: drawn-in values (flatten) and/or AES-256 encryption."""
+    import pikepdf
+
     with pikepdf.open(io.BytesIO(filled)) as pdf:
         if flatten:
             flatten_form(pdf)
