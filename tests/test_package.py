@@ -138,14 +138,34 @@ def test_pdf_fill_loads_the_pdf_backend_and_nothing_it_does_not_use(tmp_path):
     modules = _fill(tmp_path, tmp_path / "a.pdf")
     assert _ours(modules, but=("mentoring_docs.pdf.",)) == FILL_CORE | {"mentoring_docs.pdf",
                                                                          "mentoring_docs.form_format"}
-    # The fast path parses the blank form with pikepdf and shapes with HarfBuzz; the font's
-    # metrics are read with struct, not reportlab's font reader (it loads PIL); the form
-    # generator and the reader are not loaded.
-    assert _heavy(modules, allowed=("mentoring_docs.pdf", "pikepdf", "uharfbuzz")) == []
+    # The built-in blank comes compiled (templates/compiled/): not parsed, so no pikepdf; plain
+    # text needs no shaping, so no HarfBuzz; the font's metrics are read with struct, not
+    # reportlab's font reader (it loads PIL); the form generator and the reader are not loaded.
+    assert _heavy(modules, allowed=("mentoring_docs.pdf",)) == []
+    assert "mentoring_docs.pdf.fields" not in modules
     assert "PIL" not in modules
     assert sorted(m for m in modules if m.startswith(NOT_ON_A_FILL)) == []
     assert not modules & {"mentoring_docs.pdf.generate", "mentoring_docs.pdf.layout", "mentoring_docs.pdf.assemble",
                           "mentoring_docs.pdf.normalise", "reportlab.pdfgen.canvas"}
+
+
+def test_pdf_fill_of_a_customised_blank_or_in_another_script_loads_what_it_needs(tmp_path):
+    # The control cases of the test above: a blank of the user's own is parsed (pikepdf), and
+    # a value in a script the fast path does not draw is shaped (HarfBuzz).
+    from mentoring_docs.pdf import blank_template
+
+    template = tmp_path / "mine.pdf"
+    template.write_bytes(blank_template("agreement"))
+    assert "pikepdf" in _fill(tmp_path, tmp_path / "a.pdf", "--template", str(template))
+    import json
+
+    data = json.loads((Path(__file__).resolve().parent.parent / "samples" / "agreement.json").read_text())
+    data["mentee"]["name"] = "مريم حداد"  # Arabic: shaped, right to left
+    arabic = tmp_path / "arabic.json"
+    arabic.write_text(json.dumps(data), encoding="utf-8")
+    modules = _loaded_after("from mentoring_docs.cli import main; main()", "fill", "agreement", str(arabic),
+                            "-o", str(tmp_path / "b.pdf"))
+    assert "uharfbuzz" in modules and "pikepdf" not in modules
 
 
 def test_replacing_a_file_loads_only_the_signature_check(tmp_path):

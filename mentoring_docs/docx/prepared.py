@@ -56,7 +56,7 @@ _SLOT, _LOOP = "slot", "loop"
 
 def file_name(kind: str, paper: str) -> str:
     """The name of the compiled form of ``kind``'s built-in template for ``paper``."""
-    return f"{kind}{suffix(paper)}.json"
+    return f"{kind}{suffix(paper)}.docx.json"
 
 
 def template_name(kind: str, paper: str) -> str:

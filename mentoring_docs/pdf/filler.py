@@ -69,7 +69,7 @@ def unparse_dict(obj: pikepdf.Object, drop: tuple[str, ...] = ()) -> bytes:
     from pikepdf import Name
 
     parts = [b"<<"]
-    for key in obj.keys():
+    for key in sorted(obj.keys()):  # pikepdf gives a set: sorted, a fill writes the same bytes every time
         if key in drop:
             continue
         parts.append(Name(key).unparse())
@@ -584,6 +584,12 @@ def compile_form(kind: str, template: bytes | None, *, name: str = "template", p
     from .templates import blank_template
 
     if template is None:
+        if password is None and not flatten and not fonts and system_fonts and extension is None:
+            from .prepared import load  # the built-in blank, compiled already: no pikepdf
+
+            prepared = load(kind, paper)  # None when its file is stale: then the blank is parsed
+            if prepared is not None:
+                return prepared
         return CompiledForm(kind, blank_template(kind, paper, extension), name="built-in form", custom=False,
                             password=password, flatten=flatten, fonts=fonts, system_fonts=system_fonts,
                             extension=extension)
