@@ -136,7 +136,7 @@ class _Encoder:
 
 
 class _Decoder:
-    def __init__(self, kind: Kind) -> None:
+    def __init__(self, kind: str) -> None:
         self.kind = kind
         self.cat = catalogue(kind)
         self.objects: dict[int, Any] = {}
@@ -167,7 +167,7 @@ class _Decoder:
             return self.objects[content]
         if tag == "$obj":
             cls = getattr(filler, content)
-            if not dataclasses.is_dataclass(cls):
+            if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
                 raise ValueError(f"{content} is not a class a compiled form keeps")
             obj = cls.__new__(cls)
             self.objects[value["id"]] = obj
@@ -210,7 +210,7 @@ def text(kind: Kind, paper: str) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def _data(kind: Kind, paper: str) -> dict[str, Any] | None:
+def _data(kind: str, paper: str) -> dict[str, Any] | None:
     """The file of ``kind`` for ``paper`` as JSON, once per process; None when missing, unreadable or stale."""
     try:
         data = json.loads(shipped_bytes("templates", "compiled", file_name(kind, paper)))
@@ -223,7 +223,7 @@ def _data(kind: Kind, paper: str) -> dict[str, Any] | None:
     return data
 
 
-def load(kind: Kind, paper: str) -> CompiledForm | None:
+def load(kind: str, paper: str) -> CompiledForm | None:
     """The compiled blank of ``kind`` for ``paper``, or None when its file is missing, unreadable or
     stale (then parse the blank). A new form each call, as compiling makes one (each keeps its own
     appearances for reuse)."""
