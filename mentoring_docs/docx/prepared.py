@@ -184,14 +184,17 @@ def load(kind: Kind, paper: str) -> Compiled | None:
         return None
     members: list[Member | None] = []
     body_index = -1
-    for part, content in data["parts"]:
-        if content is None:
-            body_index = len(members)
-            members.append(None)
-        else:
-            members.append(Member.pack(part, content.encode("utf-8"), PART_LEVEL))
-    return Compiled(kind, _decode(data["program"], kind), members, body_index, data["placeholders"],
-                    data["first_bookmark"])
+    try:
+        for part, content in data["parts"]:
+            if content is None:
+                body_index = len(members)
+                members.append(None)
+            else:
+                members.append(Member.pack(part, content.encode("utf-8"), PART_LEVEL))
+        return Compiled(kind, _decode(data["program"], kind), members, body_index, data["placeholders"],
+                        data["first_bookmark"])
+    except (KeyError, ValueError, TypeError, AttributeError):  # a file edited by hand: compile instead
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
