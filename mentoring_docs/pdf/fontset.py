@@ -19,9 +19,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-import shutil
 import struct
-import subprocess
 import sys
 import unicodedata
 from pathlib import Path
@@ -146,6 +144,9 @@ def user_faces(files: Iterable[str | os.PathLike[str]]) -> list[Face]:
 
 def _fc_match(code: int) -> list[tuple[str, int]]:
     """Fonts fontconfig suggests for one character, best first."""
+    import shutil  # here and below: only a character no bundled font has looks for system fonts
+    import subprocess
+
     exe = shutil.which("fc-match")
     if exe is None:
         return []
@@ -197,6 +198,8 @@ class SystemFonts:
         found = next((f for f in self._faces if f.has(code)), None)
         # Unassigned and private-use code points: no system font is worth a search.
         if found is None and unicodedata.category(chr(code)) not in ("Cn", "Co", "Cs"):
+            import shutil
+
             candidates = _fc_match(code) if shutil.which("fc-match") else [(f, 0) for f in _folder_fonts()]
             for file, index in candidates:
                 try:
