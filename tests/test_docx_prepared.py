@@ -118,7 +118,7 @@ def test_a_stale_or_damaged_compiled_file_is_ignored_and_the_template_compiled(t
         path = package / "rules.py"
         path.write_text(path.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     else:
-        path = package / "templates" / "compiled" / "agreement.json"
+        path = package / "templates" / "compiled" / "agreement.docx.json"
         path.write_text(path.read_text(encoding="utf-8")[:5000], encoding="utf-8")
     out = tmp_path / "a.docx"
     assert _fill_in_copy(tmp_path, out) == ["True", "True 0"]
