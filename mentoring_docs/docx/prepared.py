@@ -76,7 +76,7 @@ def _code_digest() -> str:
     for name in SOURCES:
         try:
             with open(os.path.join(HERE, name), "rb") as handle:
-                parts.append(_crc(name, handle.read()))
+                parts.append(_crc("docx/" + name, handle.read()))
         except OSError:
             return ""  # an install without sources: nothing to compare, so never trusted
     return " ".join(parts)

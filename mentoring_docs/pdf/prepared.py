@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib
 import json
 import os
 import sys
@@ -36,7 +37,6 @@ from ..kinds import KINDS, Kind
 from ..paper import PAPERS, suffix
 from ..shipped import shipped_bytes
 from ..snapshot import sources_digest
-from . import filler
 from .filler import CompiledForm
 from .font import FONT_FILE, font_bytes, metrics
 from .fontset import FontChain
@@ -68,7 +68,7 @@ def _code_digest() -> str:
     for name in SOURCES:
         try:
             with open(os.path.join(HERE, name), "rb") as handle:
-                parts.append(_crc(name, handle.read(), True))
+                parts.append(_crc("pdf/" + name, handle.read(), True))
         except OSError:
             return ""  # an install without sources: nothing to compare, so never trusted
     return " ".join(parts)
@@ -86,11 +86,21 @@ def digest(kind: str, paper: str) -> str:
 # -- a compiled form's attributes as JSON ---------------------------------------------------------
 #
 # Plain values stay JSON; bytes, tuples, dicts with keys of any type and sets are
-# tagged; the filler's own dataclasses (slots, widgets) are kept field by field, once
+# tagged; objects of this package's own classes (the filler's slots and widgets) are kept
+# attribute by attribute with their class's module and name, once
 # each (a second mention, as in ``by_path``, refers to the first); the catalogue, its
 # fields, the font and the fallback chain are named, not copied.
 
-_BASE = "$base"
+#: The modules whose classes a compiled form may hold by value.
+_OURS = "mentoring_docs.pdf."
+
+
+def _attributes(value: Any) -> list[str]:
+    """The names of ``value``'s attributes: a dataclass's fields, else its ``__slots__`` and ``__dict__``."""
+    if dataclasses.is_dataclass(value):
+        return [f.name for f in dataclasses.fields(value)]
+    names = [n for klass in type(value).__mro__ for n in getattr(klass, "__slots__", ()) if hasattr(value, n)]
+    return names + list(getattr(value, "__dict__", {}))
 
 
 class _Encoder:
@@ -125,13 +135,15 @@ class _Encoder:
             if getattr(value, "_user", None) != [] or value.system is None:
                 raise TypeError("a compiled built-in form must use the default font chain")
             return {"$chain": 0}
-        if dataclasses.is_dataclass(value) and getattr(filler, type(value).__name__, None) is type(value):
+        cls = type(value)
+        if cls.__module__.startswith(_OURS) and getattr(importlib.import_module(cls.__module__), cls.__qualname__,
+                                                        None) is cls:
             number = self.seen.get(id(value))
             if number is not None:
                 return {"$ref": number}
             number = self.seen[id(value)] = len(self.seen)
-            return {"$obj": type(value).__name__, "id": number,
-                    "f": {f.name: self.encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+            return {"$obj": f"{cls.__module__}:{cls.__qualname__}", "id": number,
+                    "f": {name: self.encode(getattr(value, name)) for name in _attributes(value)}}
         raise TypeError(f"cannot keep {type(value).__name__} in a compiled form: extend {__name__}")
 
 
@@ -166,9 +178,10 @@ class _Decoder:
         if tag == "$ref":
             return self.objects[content]
         if tag == "$obj":
-            cls = getattr(filler, content)
-            if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+            module, _, name = content.partition(":")
+            if not module.startswith(_OURS):  # never a class from anywhere else
                 raise ValueError(f"{content} is not a class a compiled form keeps")
+            cls = getattr(importlib.import_module(module), name)
             obj = cls.__new__(cls)
             self.objects[value["id"]] = obj
             for name, item in value["f"].items():
