@@ -10,7 +10,8 @@ The modules, from the bottom up: :mod:`.ooxml` (names), :mod:`.package` (ZIP in
 and out), :mod:`.controls` (one control), :mod:`.control_names` and :mod:`.structure`
 (which field, which row), :mod:`.layout`, :mod:`.parts` and :mod:`.template` (the
 built-in templates), :mod:`.compiler`, :mod:`.control_variants`, :mod:`.package_edits` and
-:mod:`.render` (fill) and :mod:`.reader` (read back).
+:mod:`.render` (fill) and :mod:`.reader` (read back). :mod:`.prepared` keeps the built-in
+templates compiled, so that a fill of one loads neither the compiler nor lxml.
 """
 
 from __future__ import annotations
