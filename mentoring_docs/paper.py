@@ -8,8 +8,7 @@ were first made for US programs; most of the rest of the world prints on A4.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .errors import MentoringDocsError
 
@@ -19,9 +18,12 @@ PaperName = Literal["letter", "a4"]
 PAPERS: tuple[PaperName, ...] = ("letter", "a4")
 
 
-@dataclass(frozen=True)
-class Paper:
-    """One paper size: its name, and its width and height in PDF points (1/72 inch)."""
+class Paper(NamedTuple):
+    """One paper size: its name, and its width and height in PDF points (1/72 inch).
+
+    A named tuple, not a dataclass: as immutable, and made at import without the
+    generated code a dataclass compiles (every fill imports this module).
+    """
 
     name: PaperName
     width: float

@@ -115,20 +115,57 @@ def test_word_fill_loads_the_word_backend_and_nothing_it_does_not_use(tmp_path):
     assert "PIL" not in modules and "hashlib" not in modules
     # Neither the atomic writer nor reading the template loads tempfile (random, shutil, bz2, lzma).
     assert "tempfile" not in modules and "importlib.resources" not in modules
+    # The built-in template comes compiled (templates/compiled/): no compiler, no XML parser, and
+    # nothing of the template generator.
+    assert not modules & {"mentoring_docs.docx.compiler", "mentoring_docs.docx.structure",
+                          "mentoring_docs.docx.control_variants", "mentoring_docs.docx.package_edits",
+                          "mentoring_docs.docx.layout", "mentoring_docs.docx.parts", "mentoring_docs.docx.record"}
+    assert sorted(m for m in modules if m.split(".")[0] in ("lxml", "marshmallow")) == []
+
+
+def test_word_fill_of_a_customised_template_compiles_it(tmp_path):
+    # The control case of the test above: a template of the user's own is compiled (with lxml).
+    from mentoring_docs.docx import blank_template
+
+    template = tmp_path / "mine.docx"
+    template.write_bytes(blank_template("agreement"))
+    modules = _fill(tmp_path, tmp_path / "a.docx", "--template", str(template))
+    assert {"mentoring_docs.docx.compiler", "lxml.etree"} <= modules
+    assert "marshmallow" not in modules
 
 
 def test_pdf_fill_loads_the_pdf_backend_and_nothing_it_does_not_use(tmp_path):
     modules = _fill(tmp_path, tmp_path / "a.pdf")
     assert _ours(modules, but=("mentoring_docs.pdf.",)) == FILL_CORE | {"mentoring_docs.pdf",
                                                                          "mentoring_docs.form_format"}
-    # The fast path parses the blank form with pikepdf and shapes with HarfBuzz; the font's
-    # metrics are read with struct, not reportlab's font reader (it loads PIL); the form
-    # generator and the reader are not loaded.
-    assert _heavy(modules, allowed=("mentoring_docs.pdf", "pikepdf", "uharfbuzz")) == []
+    # The built-in blank comes compiled (templates/compiled/): not parsed, so no pikepdf; plain
+    # text needs no shaping, so no HarfBuzz; the font's metrics are read with struct, not
+    # reportlab's font reader (it loads PIL); the form generator and the reader are not loaded.
+    assert _heavy(modules, allowed=("mentoring_docs.pdf",)) == []
+    assert "mentoring_docs.pdf.fields" not in modules
     assert "PIL" not in modules
     assert sorted(m for m in modules if m.startswith(NOT_ON_A_FILL)) == []
     assert not modules & {"mentoring_docs.pdf.generate", "mentoring_docs.pdf.layout", "mentoring_docs.pdf.assemble",
                           "mentoring_docs.pdf.normalise", "reportlab.pdfgen.canvas"}
+
+
+def test_pdf_fill_of_a_customised_blank_or_in_another_script_loads_what_it_needs(tmp_path):
+    # The control cases of the test above: a blank of the user's own is parsed (pikepdf), and
+    # a value in a script the fast path does not draw is shaped (HarfBuzz).
+    from mentoring_docs.pdf import blank_template
+
+    template = tmp_path / "mine.pdf"
+    template.write_bytes(blank_template("agreement"))
+    assert "pikepdf" in _fill(tmp_path, tmp_path / "a.pdf", "--template", str(template))
+    import json
+
+    data = json.loads((Path(__file__).resolve().parent.parent / "samples" / "agreement.json").read_text())
+    data["mentee"]["name"] = "مريم حداد"  # Arabic: shaped, right to left
+    arabic = tmp_path / "arabic.json"
+    arabic.write_text(json.dumps(data), encoding="utf-8")
+    modules = _loaded_after("from mentoring_docs.cli import main; main()", "fill", "agreement", str(arabic),
+                            "-o", str(tmp_path / "b.pdf"))
+    assert "uharfbuzz" in modules and "pikepdf" not in modules
 
 
 def test_replacing_a_file_loads_only_the_signature_check(tmp_path):

@@ -10,7 +10,8 @@ The modules, from the bottom up: :mod:`.ooxml` (names), :mod:`.package` (ZIP in
 and out), :mod:`.controls` (one control), :mod:`.control_names` and :mod:`.structure`
 (which field, which row), :mod:`.layout`, :mod:`.parts` and :mod:`.template` (the
 built-in templates), :mod:`.compiler`, :mod:`.control_variants`, :mod:`.package_edits` and
-:mod:`.render` (fill) and :mod:`.reader` (read back).
+:mod:`.render` (fill) and :mod:`.reader` (read back). :mod:`.prepared` keeps the built-in
+templates compiled, so that a fill of one loads neither the compiler nor lxml.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from typing import TYPE_CHECKING, Any, Mapping
 from ..form_format import RawForm
 from ..kinds import Kind, parse_kind
 from ..paper import parse_paper
-from .compiler import Compiled, compile_docx
-from .template import build_template, packaged_template
+from .render import Compiled
+from .template import packaged_template
 
 if TYPE_CHECKING:
     from ..extension import Extension
@@ -56,6 +57,8 @@ def blank_template(kind: str, paper: str = "letter", extension: Extension | None
 
 @functools.lru_cache(maxsize=16)
 def _extended_template(kind: Kind, paper: str, extension: Extension) -> bytes:
+    from .template import build_template  # here: generating a template loads the layout and parts
+
     return build_template(kind, paper, extension)
 
 
@@ -74,11 +77,21 @@ def compile_template(kind: str, template: bytes | None = None, *, paper: str = "
         extension = None
     if template is None:
         return _builtin(parse_kind(kind), protect, parse_paper(paper), extension)
+    from .compiler import compile_docx  # here: a built-in template is usually compiled already
+
     return compile_docx(parse_kind(kind), template, protect=protect, name="the template", extension=extension)
 
 
 @functools.lru_cache(maxsize=None)
 def _builtin(kind: Kind, protect: bool, paper: str, extension: Extension | None = None) -> Compiled:
+    if not protect and extension is None:
+        from .prepared import load
+
+        prepared = load(kind, paper)  # None when its file is stale: then it is compiled as before
+        if prepared is not None:
+            return prepared
+    from .compiler import compile_docx
+
     return compile_docx(kind, blank_template(kind, paper, extension), protect=protect,
                         name=f"the built-in {kind} template", extension=extension)
 

@@ -45,7 +45,7 @@ from .package import Member, Package, read_all
 from .package_edits import protected_settings, with_record
 from .record import is_item, parse_record
 from .render import (
-    DATE_MARK, DID_MARK, OP_DATE, OP_DID, OP_MARK, OP_SID, OP_TAG, OP_VALUE, SID_MARK, TAG_MARK,
+    DATE_MARK, DID_MARK, OP_DATE, OP_DID, OP_MARK, OP_SID, OP_TAG, OP_VALUE, PART_LEVEL, SID_MARK, TAG_MARK,
     Compiled, Loop, Slot,
 )
 from .scripts import RunProps
@@ -73,6 +73,27 @@ def compile_docx(kind: str, template: bytes, *, protect: bool = False, name: str
                  extension: Extension | None = None) -> Compiled:
     """Compile ``template`` (DOCX bytes) for ``kind`` (and a field extension's questions);
     TemplateError when it does not fit the catalogue."""
+    program, parts, placeholders, first_bookmark = compile_parts(kind, template, protect=protect, name=name,
+                                                                 extension=extension)
+    members: list[Member | None] = []
+    body_index = -1
+    for part, content in parts:
+        if content is None:
+            body_index = len(members)
+            members.append(None)
+        else:
+            members.append(Member.pack(part, content, PART_LEVEL))
+    return Compiled(kind, program, members, body_index, placeholders, first_bookmark)
+
+
+def compile_parts(kind: str, template: bytes, *, protect: bool = False, name: str = "template",
+                  extension: Extension | None = None
+                  ) -> tuple[list[Any], list[tuple[str, bytes | None]], dict[str, str], int]:
+    """What :func:`compile_docx` makes a :class:`Compiled` of: the program, the package's parts in
+    order (the body's content None: it is rendered), the placeholders and the first free bookmark id.
+
+    :mod:`.prepared` keeps this for the built-in templates, so that a fill need not compile them.
+    """
     try:
         package = Package(template, name)
         parts = read_all(package)
@@ -87,19 +108,11 @@ def compile_docx(kind: str, template: bytes, *, protect: bool = False, name: str
     _check_record(kind, parts, name)
     compiler = _Compiler(kind, root, name, extension)
     program, placeholders = compiler.compile()
-    first_bookmark = compiler.first_bookmark_id
     parts = with_record(parts, kind, placeholders, compiler.cat.extension)
     if protect:
         parts["word/settings.xml"] = protected_settings(parts.get("word/settings.xml"))
-    members: list[Member | None] = []
-    body_index = -1
-    for part, content in parts.items():
-        if part == "word/document.xml":
-            body_index = len(members)
-            members.append(None)
-        else:
-            members.append(Member.pack(part, content, 6))
-    return Compiled(kind, program, members, body_index, placeholders, first_bookmark)
+    ordered = [(part, None if part == "word/document.xml" else content) for part, content in parts.items()]
+    return program, ordered, placeholders, compiler.first_bookmark_id
 
 
 def _check_record(kind: str, parts: Mapping[str, bytes], name: str) -> None:

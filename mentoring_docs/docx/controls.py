@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
-
-from lxml import etree
+from typing import TYPE_CHECKING, Callable, Mapping, NamedTuple, Sequence
 
 from .control_names import bookmark_name
 from .ooxml import esc_attr, qn, text_runs_content
+
+if TYPE_CHECKING:  # only in annotations: rendering a compiled template uses this module without lxml
+    from lxml import etree
 
 #: The display format of date pickers: ISO, so it reads the same in every locale.
 DATE_FORMAT = "yyyy-MM-dd"
@@ -77,9 +77,12 @@ def kind_of(sdt_pr: etree._Element | None) -> ControlKind:
 # -- writing ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Spec:
-    """Everything needed to write one control of the built-in template."""
+class Spec(NamedTuple):
+    """Everything needed to write one control of the built-in template.
+
+    A named tuple, not a frozen dataclass: a Word fill imports this module (to render dates
+    and know control kinds) and should not compile a dataclass's methods it never uses.
+    """
 
     path: str                 # concrete dotted path
     alias: str                # title shown by Word

@@ -15,8 +15,7 @@ import io
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple
 
 from ..errors import FormError
 
@@ -137,9 +136,12 @@ def inflation_refusal(info: zipfile.ZipInfo, limit: int, ratio: int = MAX_RATIO)
     return None
 
 
-@dataclass(frozen=True)
-class Member:
-    """One part ready to be written: its name and its compressed bytes."""
+class Member(NamedTuple):
+    """One part ready to be written: its name and its compressed bytes.
+
+    A named tuple, not a frozen dataclass: as immutable, and made at import without
+    the generated code a dataclass compiles (every Word fill imports this module).
+    """
 
     name: bytes
     method: int

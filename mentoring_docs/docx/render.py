@@ -16,7 +16,6 @@ is joined once, as bytes, and handed to :class:`~.package.BodyWriter`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Mapping
 
@@ -31,10 +30,13 @@ from .ooxml import esc, text_runs_content
 from .package import BodyWriter, Member
 from .scripts import RunProps, needs_marks, starts_right_to_left, value_runs
 
-__all__ = ["BODY_LEVEL", "Compiled", "Loop", "Slot"]
+__all__ = ["BODY_LEVEL", "PART_LEVEL", "Compiled", "Loop", "Slot"]
 
 #: Deflate level for the document body (ISA-L's level 1: see :class:`~.package.BodyWriter`).
 BODY_LEVEL = 1
+
+#: Deflate level of every other part, packed once per compiled template.
+PART_LEVEL = 6
 
 # Markers put into the XML before it is serialised, found again when splitting it.
 SID_MARK = "@@md:sid@@"      # a control's w:id
@@ -45,31 +47,43 @@ DATE_MARK = "@@md:date@@"    # a date picker's w:fullDate
 # Operations of a compiled program.
 OP_SID, OP_DID, OP_TAG, OP_DATE, OP_MARK, OP_VALUE = range(6)
 
-@dataclass
+# Slot and Loop are plain classes, not dataclasses: every Word fill imports this module, and a
+# dataclass compiles its generated methods at import (~0.5 ms each); nothing compares or prints them.
+
+
 class Slot:
     """One control of the program: its field and the XML of each state it can be in."""
 
-    field: Field
-    kind: ControlKind
-    path_format: str                 # "goals.{}.activities.{}.status"
-    empty: list[Any]                 # program pieces when the field has no value (or a box is unticked)
-    filled: list[Any]                # pieces with a value (or a ticked box)
-    filled_rtl: list[Any] | None     # pieces with a right-to-left value, whose paragraph turns right-to-left
-    run_props: str                   # w:rPr of a typed value
-    date_format: str
-    display: dict[str, str]          # choice value -> text shown by the drop-down
-    marked: RunProps                 # w:rPr of right-to-left, East Asian and complex-script runs
+    __slots__ = ("field", "kind", "path_format", "empty", "filled", "filled_rtl", "run_props", "date_format",
+                 "display", "marked")
+
+    def __init__(self, *, field: Field, kind: ControlKind, path_format: str, empty: list[Any], filled: list[Any],
+                 filled_rtl: list[Any] | None, run_props: str, date_format: str, display: dict[str, str],
+                 marked: RunProps) -> None:
+        self.field = field
+        self.kind = kind
+        self.path_format = path_format   # "goals.{}.activities.{}.status"
+        self.empty = empty               # program pieces when the field has no value (or a box is unticked)
+        self.filled = filled             # pieces with a value (or a ticked box)
+        self.filled_rtl = filled_rtl     # pieces with a right-to-left value, whose paragraph turns right-to-left
+        self.run_props = run_props       # w:rPr of a typed value
+        self.date_format = date_format
+        self.display = display           # choice value -> text shown by the drop-down
+        self.marked = marked             # w:rPr of right-to-left, East Asian and complex-script runs
 
 
-@dataclass
 class Loop:
     """A list of the program: its body repeats once per item (at least ``minimum`` times)."""
 
-    pattern: str
-    keys: tuple[str, ...]            # path segments from the enclosing item to the list
-    minimum: int
-    body: list[Any]
-    separator: list[Any]
+    __slots__ = ("pattern", "keys", "minimum", "body", "separator")
+
+    def __init__(self, pattern: str, keys: tuple[str, ...], minimum: int, body: list[Any],
+                 separator: list[Any]) -> None:
+        self.pattern = pattern
+        self.keys = keys                 # path segments from the enclosing item to the list
+        self.minimum = minimum
+        self.body = body
+        self.separator = separator
 
 
 class Compiled:

@@ -27,8 +27,6 @@ import functools
 import re
 import unicodedata
 
-from lxml import etree
-
 from .ooxml import NSMAP, insert_in_order, qn, text_runs_content
 
 #: Blocks whose characters need marks: right-to-left scripts, the complex scripts of
@@ -205,6 +203,8 @@ _PREFIX = re.compile(r"(?<=[<\s])([A-Za-z_][\w.-]*):[A-Za-z_]")
 
 def _marked(run_props: str, cls: str, font: str | None) -> str:
     """``run_props`` (a template's ``w:rPr`` text, namespace declarations stripped) with the marks of ``cls``."""
+    from lxml import etree  # here: only a value in a marked script needs it, and a render otherwise runs without lxml
+
     # The text lost its declarations: give each prefix one again (a template may use
     # prefixes we do not know; their URIs do not matter, they are stripped again below).
     known = dict(NSMAP)

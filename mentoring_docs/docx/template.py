@@ -17,10 +17,6 @@ from typing import TYPE_CHECKING
 from ..kinds import KINDS
 from ..paper import PAPERS, suffix
 from ..shipped import shipped_bytes
-from . import parts
-from .layout import Layout
-from .package import pack_parts, write_zip
-from .record import item_props_xml, record_xml
 
 if TYPE_CHECKING:
     from ..extension import Extension
@@ -31,6 +27,12 @@ RECORD_ITEM = 1
 def build_template(kind: str, paper: str = "letter", extension: Extension | None = None) -> bytes:
     """The built-in template of ``kind`` for ``paper`` (with an extension's Program questions) as DOCX
     bytes (deterministic)."""
+    # Here, not at the top: a fill reads the committed template and never generates one.
+    from . import parts
+    from .layout import Layout
+    from .package import pack_parts, write_zip
+    from .record import item_props_xml, record_xml
+
     layout = Layout(kind, extension)
     body = layout.body()
     cat = layout.cat

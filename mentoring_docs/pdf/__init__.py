@@ -3,6 +3,7 @@
 - :mod:`.layout`, :mod:`.assemble`, :mod:`.generate`: build the blank forms
   (committed in ``mentoring_docs/templates/``) from the catalogue;
 - :mod:`.filler`: compile a blank form once, fill many records fast;
+- :mod:`.prepared`: the built-in blanks kept compiled, so a fill without options needs no pikepdf;
 - :mod:`.fontset`, :mod:`.shaping`, :mod:`.textlayout`, :mod:`.docfonts`: values in
   any script (fallback fonts, HarfBuzz shaping, bidi, wrapping, per-document subsets);
 - :mod:`.reader`: read completed forms back, whoever filled them;

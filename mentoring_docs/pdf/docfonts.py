@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
-import uharfbuzz as hb
+if TYPE_CHECKING:
+    import uharfbuzz as hb
 
 from .font import RESOURCE_NAME, metrics
 from .fontset import Face
@@ -27,9 +28,12 @@ from .syntax import number
 
 # No hinting; no layout closure: we shaped already, so only the glyphs drawn (and
 # the parts of composite glyphs) are needed. CFF fonts get CID = glyph id.
-_FLAGS = (hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.CFF_IDENTITY_CHARSET
-          | hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_LAYOUT_CLOSURE
-          | hb.SubsetFlags.NO_BIDI_CLOSURE)
+def _flags() -> hb.SubsetFlags:
+    import uharfbuzz as hb  # here: HarfBuzz loads only when a document needs a font subset
+
+    return (hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.CFF_IDENTITY_CHARSET
+            | hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_LAYOUT_CLOSURE
+            | hb.SubsetFlags.NO_BIDI_CLOSURE)
 # Tables a PDF viewer never reads from an embedded font: layout is done (we shape),
 # vertical metrics and names are not used, and dropping them keeps each subset small.
 _DROP = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "VORG", "vhea", "vmtx", "name", "post", "DSIG",
@@ -128,9 +132,11 @@ class DocumentFonts:
 
 def _subset(face: Face, gids: list[int]) -> tuple[bytes, dict[int, int]]:
     """The font program with just ``gids`` (and what composite glyphs need), and old -> new glyph ids."""
+    import uharfbuzz as hb
+
     request = hb.SubsetInput()
     request.glyph_set.update(gids)
-    request.flags = _FLAGS
+    request.flags = _flags()
     drop = request.drop_table_tag_set
     for table in _DROP:
         drop.add(_tag(table))

@@ -41,22 +41,21 @@ from itertools import accumulate
 from operator import add, itemgetter
 from typing import TYPE_CHECKING, Mapping
 
-import pikepdf
-from pikepdf import Name
-
 from ..catalogue import Catalogue, Field, FieldKind, catalogue
 from ..flat_paths import pattern_of
 from ..errors import DataError, FormError, MissingGlyphsWarning, Problem, TemplateError
 from ..validation import Record, list_limit_problems
 from . import appearance, textlayout
 from .docfonts import DocumentFonts, Drawing
-from .fields import FieldTreeError, TerminalField, terminal_fields
 from .font import RESOURCE_NAME, Metrics, metrics
 from .fontset import FontChain, describe_missing, package_hint
 from .syntax import number, text_string
 
 if TYPE_CHECKING:
+    import pikepdf
+
     from ..extension import Extension
+    from .fields import TerminalField
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s*%%EOF\s*$")
 _VALUE_KEYS = ("/V", "/AS", "/AP")
@@ -75,8 +74,10 @@ def _deflate(template: "zlib._Compress", data: bytes) -> bytes:
 
 def unparse_dict(obj: pikepdf.Object, drop: tuple[str, ...] = ()) -> bytes:
     """``<< ... `` of a dictionary, without the closing ``>>`` and the keys in ``drop``."""
+    from pikepdf import Name
+
     parts = [b"<<"]
-    for key in obj.keys():
+    for key in sorted(obj.keys()):  # pikepdf gives a set: sorted, a fill writes the same bytes every time
         if key in drop:
             continue
         parts.append(Name(key).unparse())
@@ -146,6 +147,13 @@ class Slot:
                                      # writes those objects and never the dictionaries (else 0)
 
 
+def _isal_deflate(data: bytes, level: int) -> bytes:
+    """``data`` deflated with ISA-L: a third of zlib's time for the object stream, and as small."""
+    from isal import isal_zlib  # imported on first use: a fill that compresses nothing never loads it
+
+    return isal_zlib.compress(data, level)
+
+
 class CompiledForm:
     """A blank form prepared once; :meth:`render` fills it with a record."""
 
@@ -167,6 +175,12 @@ class CompiledForm:
         if tail is None:
             raise FormError(name, "the blank form has no cross-reference section at its end")
         self.prev = int(tail.group(1))
+        # pikepdf (qpdf) is loaded here, not with the module: parsing the blank form is the
+        # only step of a fill that needs it (and the encrypted or flattened copies).
+        import pikepdf
+
+        from .fields import FieldTreeError, terminal_fields
+
         try:
             pdf = pikepdf.open(io.BytesIO(base))
         except pikepdf.PdfError as exc:
@@ -219,9 +233,6 @@ class CompiledForm:
         # the rows of the packed objects, the object stream's offset-table format, the rows' packer.
         self._layouts: dict[tuple[tuple[int, ...], int], tuple[bytes, bytes, bytes, struct.Struct]] = {}
         self._info_entry = b" /Info %d %d R" % self.info if self.info else b""
-        from isal import isal_zlib  # ISA-L deflate: a third of zlib's time for the object stream, as small
-
-        self._compress = isal_zlib.compress
 
     # -- preparing ---------------------------------------------------------------------
 
@@ -245,6 +256,9 @@ class CompiledForm:
         return slots
 
     def _slot(self, tf: TerminalField, fd: Field | None) -> Slot:
+        import pikepdf
+        from pikepdf import Name
+
         assert fd is not None
         if not tf.widgets:
             raise TemplateError(f"field {tf.name} has no widget on any page")
@@ -484,7 +498,7 @@ class CompiledForm:
     def _stream_bytes(self, content: bytes) -> tuple[bytes, bytes]:
         """The /Length (and /Filter) entries and the data of an appearance stream."""
         if len(content) >= _COMPRESS_FROM:
-            data = self._compress(content, 1)
+            data = _isal_deflate(content, 1)
             return b"/Filter/FlateDecode/Length %d" % len(data), data
         return b"/Length %d" % len(content), content
 
@@ -521,7 +535,7 @@ class CompiledForm:
             index = b" ".join(map(b"%d %d".__mod__, zip(nums, starts))) + b"\n"
             # Level 1 on the whole stream (tens of kilobytes): fast, and the window sees the
             # repeats between dictionaries.
-            data = self._compress(index + b"\n".join(bodies) + b"\n", 1)
+            data = _isal_deflate(index + b"\n".join(bodies) + b"\n", 1)
             digest.update(data)
             obj = (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
                    % (stream_num, len(in_stream), len(index), len(data)) + data + b"\nendstream\nendobj\n")
@@ -579,7 +593,7 @@ class CompiledForm:
         pairs[0::2] = nums
         pairs[1::2] = map(add, accumulate(map(len, bodies), initial=0), range(n))
         index = index_format % tuple(pairs)
-        data = self._compress(index + b"\n" + b"\n".join(bodies) + b"\n", 1)
+        data = _isal_deflate(index + b"\n" + b"\n".join(bodies) + b"\n", 1)
         # The update's own ID: a digest of the values it writes (everything else is drawn from them);
         # BLAKE2 rather than MD5: the same job in less time.
         digest = hashlib.blake2b(data, digest_size=16).hexdigest().encode()
@@ -591,7 +605,7 @@ class CompiledForm:
         rows += plain_rows.pack(*fields)
         pos += len(obj)
         xref_num = stream_num + 1
-        data = self._compress(rows, 1)
+        data = _isal_deflate(rows, 1)
         stream = (b"%d 0 obj\n<< /Type /XRef /Size %d /Index [%s] /W [1 4 2] /Filter /FlateDecode /Length %d >>\n"
                   b"stream\n%s\nendstream\nendobj\n" % (xref_num, xref_num + 1, runs, len(data), data))
         out.append(stream)
@@ -692,6 +706,9 @@ def _rows_of(slots: list[Slot]) -> dict[str, int]:
 
 def flatten_form(pdf: pikepdf.Pdf) -> None:
     """Draw every field's appearance into its page and remove the form: nothing stays editable."""
+    import pikepdf
+    from pikepdf import Name
+
     pdf.flatten_annotations("all")
     # Empty fields have no appearance to draw; they must not stay editable either.
     for page in pdf.pages:
@@ -708,6 +725,8 @@ def flatten_form(pdf: pikepdf.Pdf) -> None:
 
 def _rewrite(filled: bytes, *, password: str | None, flatten: bool) -> bytes:
     """A full rewrite through qpdf: drawn-in values (flatten) and/or AES-256 encryption."""
+    import pikepdf
+
     with pikepdf.open(io.BytesIO(filled)) as pdf:
         if flatten:
             flatten_form(pdf)
@@ -733,6 +752,12 @@ def compile_form(kind: str, template: bytes | None, *, name: str = "template", p
     from .templates import blank_template
 
     if template is None:
+        if password is None and not flatten and not fonts and system_fonts and extension is None:
+            from .prepared import load  # the built-in blank, compiled already: no pikepdf
+
+            prepared = load(kind, paper)  # None when its file is stale: then the blank is parsed
+            if prepared is not None:
+                return prepared
         return CompiledForm(kind, blank_template(kind, paper, extension), name="built-in form", custom=False,
                             password=password, flatten=flatten, fonts=fonts, system_fonts=system_fonts,
                             extension=extension)

@@ -19,15 +19,14 @@ from __future__ import annotations
 import functools
 import os
 import re
-import shutil
 import struct
-import subprocess
 import sys
 import unicodedata
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import uharfbuzz as hb
+if TYPE_CHECKING:  # HarfBuzz loads with the first font (~14 ms): a fill of plain text never needs it
+    import uharfbuzz as hb
 
 from ..errors import MentoringDocsError
 from ..limits import MAX_FONT_BYTES
@@ -42,6 +41,8 @@ class Face:
     """One font (a file, or one font of a collection), ready to shape and to subset."""
 
     def __init__(self, blob: hb.Blob, index: int, label: str, *, bundled: bool = False) -> None:
+        import uharfbuzz as hb
+
         self.label = label
         self.index = index
         self.bundled = bundled
@@ -80,6 +81,8 @@ class Face:
             return self._subset_source
         self._subset_uses += 1
         if self._subset_uses >= 2:
+            import uharfbuzz as hb
+
             self._subset_source = hb.subset_preprocess(self.face)
             return self._subset_source
         return self.face
@@ -88,6 +91,8 @@ class Face:
 @functools.lru_cache(maxsize=None)
 def load_face(path: str, index: int = 0) -> Face:
     """The font at ``path`` (``index`` in a collection), loaded once per process."""
+    import uharfbuzz as hb
+
     try:
         blob = hb.Blob.from_file_path(path)
     except Exception:
@@ -101,6 +106,8 @@ def load_face(path: str, index: int = 0) -> Face:
 @functools.lru_cache(maxsize=1)
 def bundled_face() -> Face:
     """The bundled DejaVu Sans subset, the same font program the blank forms embed."""
+    import uharfbuzz as hb
+
     return Face(hb.Blob(metrics().data), 0, "DejaVu Sans (bundled)", bundled=True)
 
 
@@ -108,6 +115,8 @@ def bundled_face() -> Face:
 def packaged_face() -> Face:
     """The wider DejaVu Sans subset shipped with the package (Greek, Cyrillic, Latin extensions):
     not in the blank forms, so subset per document for the glyphs a value needs."""
+    import uharfbuzz as hb
+
     return Face(hb.Blob(font_bytes(FORMS_FONT_FILE)), 0, "DejaVu Sans (bundled, extended)")
 
 
@@ -135,6 +144,9 @@ def user_faces(files: Iterable[str | os.PathLike[str]]) -> list[Face]:
 
 def _fc_match(code: int) -> list[tuple[str, int]]:
     """Fonts fontconfig suggests for one character, best first."""
+    import shutil  # here and below: only a character no bundled font has looks for system fonts
+    import subprocess
+
     exe = shutil.which("fc-match")
     if exe is None:
         return []
@@ -186,6 +198,8 @@ class SystemFonts:
         found = next((f for f in self._faces if f.has(code)), None)
         # Unassigned and private-use code points: no system font is worth a search.
         if found is None and unicodedata.category(chr(code)) not in ("Cn", "Co", "Cs"):
+            import shutil
+
             candidates = _fc_match(code) if shutil.which("fc-match") else [(f, 0) for f in _folder_fonts()]
             for file, index in candidates:
                 try:
@@ -207,10 +221,19 @@ class FontChain:
     """The fallback chain of one filler: bundled font, user fonts, then (optionally) system fonts."""
 
     def __init__(self, fonts: Iterable[str | os.PathLike[str]] = (), *, system: bool = True) -> None:
-        self.bundled = bundled_face()
-        self.faces: list[Face] = [self.bundled, packaged_face()] + user_faces(fonts)
+        self._user = user_faces(fonts)  # now: a bad font file is an error before any value is drawn
         self.system = _SYSTEM if system else None
         self._cache: dict[int, Face | None] = {}
+
+    @functools.cached_property
+    def bundled(self) -> Face:
+        """The bundled font, loaded (with HarfBuzz) when a value first needs shaping."""
+        return bundled_face()
+
+    @functools.cached_property
+    def faces(self) -> list[Face]:
+        """The bundled fonts, then the user's, in the order they are tried."""
+        return [self.bundled, packaged_face()] + self._user
 
     def face_for(self, code: int) -> Face | None:
         """The first font of the chain with a glyph for ``code`` (None: no font has it)."""

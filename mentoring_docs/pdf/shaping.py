@@ -14,7 +14,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-import uharfbuzz as hb
 from bidi import get_display
 
 from .fontset import Face, FontChain
@@ -124,6 +123,8 @@ def _inherits(ch: str) -> bool:
 
 def shape(text: str, chain: FontChain) -> Shaped:
     """Shape one paragraph (no line breaks in ``text``)."""
+    import uharfbuzz as hb  # here: HarfBuzz loads with the first value that needs shaping
+
     n = len(text)
     if needs_bidi(text):
         levels, base = bidi_levels(text)
