@@ -120,7 +120,8 @@ class _Encoder:
         if value.__class__ is dict:
             return {"$d": [[self.encode(k), self.encode(v)] for k, v in value.items()]}
         if value.__class__ in (set, frozenset) and all(v.__class__ is str for v in value):
-            return {"$s": sorted(value)}
+            # A set stays a set (a cache the form adds to), a frozenset frozen.
+            return {"$s" if value.__class__ is frozenset else "$set": sorted(value)}
         if isinstance(value, Field):
             if catalogue(self.form.kind).field(value.path) is not value:
                 raise TypeError(f"field {value.path} is not the built-in catalogue's")
@@ -167,6 +168,8 @@ class _Decoder:
             return {self.decode(k): self.decode(v) for k, v in content}
         if tag == "$s":
             return frozenset(content)
+        if tag == "$set":
+            return set(content)
         if tag == "$field":
             return self.cat.field(content)
         if tag == "$catalogue":
