@@ -152,11 +152,16 @@ def _check_document(body: bytes) -> None:
 
 def scan(body: bytes) -> list[Control]:
     """Every content control of ``word/document.xml`` (its bytes), in document order; Unsure when unsure."""
-    _check_document(body)
+    if b"\r" in body:
+        raise Unsure("a carriage return")
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise Unsure("not UTF-8") from None
+    found = _known_controls(text)
+    if found is not None:
+        return found
+    _check_document(body)
     found = _shaped_controls(text)
     if found is not None:
         return found
@@ -244,6 +249,119 @@ def _shaped_controls(text: str) -> list[Control] | None:
             if upcoming is None or upcoming.start() >= start:
                 row, table = _around(stack)
         out.append(_shaped(match, row, table))
+    if matches:
+        _learn(text, matches)
+    return out
+
+
+# -- forms like ones read before ------------------------------------------------------------------
+#
+# Forms filled from one template differ only inside their controls (and in how many list rows
+# they have): the text between two controls -- paragraphs, tables, rows, the document's start
+# and end -- is one of a few pieces the template holds. Once a form has passed the whole scan
+# above, each such piece is known to keep the document-wide rules, and which tables and rows it
+# opens and closes is worked out once. A later form whose text between controls is all known
+# pieces (each in the place it was seen: the start as a start, the end as an end) and whose
+# controls all have our writer's shapes is read without the document-wide searches: only the
+# controls themselves are read, by the same expression, and checked as before.
+
+#: ``(opening?, "tbl" or "tr")`` of each table and row tag of a piece of text, in order.
+Steps = tuple[tuple[bool, str], ...]
+
+#: Pieces of text seen at the start of a document (up to its first control), between two
+#: controls, and at its end (after its last control), with the steps of each.
+_STARTS: dict[str, Steps] = {}
+_BETWEEN: dict[str, Steps] = {}
+_ENDS: dict[str, Steps] = {}
+#: Pieces kept at most (a template has a few hundred); past this the memory starts again.
+_MAX_PIECES = 4096
+#: Longest piece kept: a start holding a page of text before the first control is still kept.
+_MAX_PIECE = 1024 * 1024
+
+
+def _steps(piece: str) -> Steps | None:
+    """The table and row tags of ``piece`` in order, or None when one carries attributes or is empty."""
+    out = []
+    for found in _TABLE_TAG.finditer(piece):
+        at, end = found.start(), found.end()
+        name = found.group()[2:]
+        if piece[at - 1:at] == "<" and at >= 1:
+            opening = True
+        elif at >= 2 and piece[at - 2:at] == "</":
+            opening = False
+        else:
+            continue  # the letters in an attribute or in text, not a tag
+        if piece[end:end + 1] != ">":
+            return None
+        out.append((opening, name))
+    return tuple(out)
+
+
+def _learn(text: str, matches: list[re.Match[str]]) -> None:
+    """Remember the pieces of text around the controls of a form the whole scan read."""
+    if max(len(_STARTS), len(_BETWEEN), len(_ENDS)) + len(matches) + 1 > _MAX_PIECES:
+        _STARTS.clear(), _BETWEEN.clear(), _ENDS.clear()
+    at = 0
+    for number, match in enumerate(matches):
+        piece = text[at:match.start()]
+        known = _STARTS if number == 0 else _BETWEEN
+        if piece not in known and len(piece) <= _MAX_PIECE:
+            steps = _steps(piece)
+            if steps is not None:
+                known[piece] = steps
+        at = match.end()
+    piece = text[at:]
+    if piece not in _ENDS and len(piece) <= _MAX_PIECE:
+        steps = _steps(piece)
+        if steps is not None:
+            _ENDS[piece] = steps
+
+
+def _known_controls(text: str) -> list[Control] | None:
+    """:func:`scan` of a form whose text between controls is all pieces seen before (see above), or None."""
+    start = text.find("<w:sdt")
+    if start < 0 or not _STARTS:
+        return None
+    steps = _STARTS.get(text[:start])
+    if steps is None:
+        return None
+    first = start
+    out: list[Control] = []
+    stack: list[tuple[str, Place]] = []
+    row = table = None
+    shape = _SHAPE.match
+    between = _BETWEEN
+    while True:
+        if steps:
+            for opening, name in steps:
+                if opening:
+                    stack.append((name, Place()))
+                elif not stack or stack.pop()[0] != name:
+                    return None
+            row, table = _around(stack)
+        match = shape(text, start)
+        if match is None:
+            return None
+        out.append(_shaped(match, row, table))
+        at = match.end()
+        start = text.find("<w:sdt", at)
+        if start < 0:
+            break
+        steps = between.get(text[at:start])
+        if steps is None:
+            return None
+    steps = _ENDS.get(text[at:])
+    if steps is None:
+        return None
+    for opening, name in steps:
+        if opening:
+            stack.append((name, Place()))
+        elif not stack or stack.pop()[0] != name:
+            return None
+    # The pieces keep the document-wide rules; what a control may hold and they may not:
+    # a namespace bound again (an attribute of an empty element inside a control).
+    if stack or text.find("xmlns", first) >= 0:
+        return None
     return out
 
 
@@ -269,7 +387,7 @@ def _around(stack: list[tuple[str, Place]]) -> tuple[Place | None, Place | None]
 _VALUE = r'[^"<&]*+(?:&(?:amp|lt|gt|quot|apos);[^"<&]*+)*+'
 _TEXT = r"[^<&]*+(?:&(?:amp|lt|gt|quot|apos);[^<&]*+)*+"
 _NAME = r"[A-Za-z_][\w.\-]*+:[A-Za-z_][\w.\-]*+"
-_EMPTY = (r"<(?!w:(?:p|t|r|sym|cr|br|tab|tabs|noBreakHyphen|softHyphen|sdt|sdtPr|sdtContent|bookmarkStart"
+_EMPTY = (r"<(?!w:(?:p|t|r|sym|cr|br|tab|tabs|noBreakHyphen|softHyphen|sdt\w*+|tbl|tr|bookmarkStart"
           r"|bookmarkEnd|tag|alias|showingPlcHdr|listItem|dateFormat)[\s/>]|w14:checked[\s/>])"
           + _NAME + r'(?: ' + _NAME + '="' + _VALUE + r'")*+/>')
 _RPR = r"<w:rPr>(?:" + _EMPTY + r")*+</w:rPr>"
