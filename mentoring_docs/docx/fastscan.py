@@ -437,6 +437,8 @@ def _shaped(match: re.Match[str], row: Place | None, table: Place | None) -> Con
     if not (text.isprintable() and tag.isprintable()) and (
             _FORBIDDEN.search(text) is not None or _FORBIDDEN.search(tag) is not None):
         raise Unsure("a character XML forbids")
+    if checkbox is None and date is None and items is None:  # a text control: most of them
+        return Control(_TEXT_KIND, tag, showing is not None, text, row, table, runs)
     if checkbox is not None:
         return Control(ControlKind.CHECKBOX, tag, showing is not None, text, row, table, runs,
                        checked=_unescape(checked) if "&" in checked else checked)
@@ -444,11 +446,12 @@ def _shaped(match: re.Match[str], row: Place | None, table: Place | None) -> Con
         return Control(ControlKind.DATE, tag, showing is not None, text, row, table, runs,
                        full_date=_unescape(full) if full and "&" in full else full,
                        date_format=_unescape(fmt) if "&" in fmt else fmt)
-    if items is not None:
-        return Control(ControlKind.DROPDOWN, tag, showing is not None, text, row, table, runs,
-                       items=[(_unescape(d) if "&" in d else d, _unescape(v) if "&" in v else v)
-                              for d, v in _ITEM.findall(items)])
-    return Control(ControlKind.TEXT, tag, showing is not None, text, row, table, runs)
+    return Control(ControlKind.DROPDOWN, tag, showing is not None, text, row, table, runs,
+                   items=[(_unescape(d) if "&" in d else d, _unescape(v) if "&" in v else v)
+                          for d, v in _ITEM.findall(items)])
+
+
+_TEXT_KIND = ControlKind.TEXT
 
 
 def all_placeholder(control: Control) -> bool:
