@@ -259,62 +259,173 @@ def _shaped_controls(text: str) -> list[Control] | None:
 # Forms filled from one template differ only inside their controls (and in how many list rows
 # they have): the text between two controls -- paragraphs, tables, rows, the document's start
 # and end -- is one of a few pieces the template holds. Once a form has passed the whole scan
-# above, each such piece is known to keep the document-wide rules, and which tables and rows it
-# opens and closes is worked out once. A later form whose text between controls is all known
-# pieces (each in the place it was seen: the start as a start, the end as an end) and whose
-# controls all have our writer's shapes is read without the document-wide searches: only the
-# controls themselves are read, by the same expression, and checked as before.
+# above, each such piece that is also sound on its own (tags balanced or left open, quoted
+# attributes, known entities, no character XML forbids) is kept with what it does to the
+# elements open around it: which it closes, which it leaves open, and which tables and rows it
+# opens and closes. A later form whose text between controls is all known pieces (each in the
+# place it was seen: the start as a start, the end as an end), whose elements so nest properly
+# from the start to the end, and whose controls all have our writer's shapes, is read without
+# the document-wide searches: only the controls themselves are read, by the same expression,
+# and checked as before. Nothing of an earlier form's values is kept, only its markup.
 
-#: ``(opening?, "tbl" or "tr")`` of each table and row tag of a piece of text, in order.
-Steps = tuple[tuple[bool, str], ...]
+
+class Piece:
+    """What a piece of text between controls does to the elements open around it."""
+
+    __slots__ = ("closes", "opens", "steps", "after")
+
+    def __init__(self, closes: list[str], opens: list[str], steps: tuple[tuple[bool, str], ...]) -> None:
+        #: the names of the open elements it closes, outermost first (as they sit on the stack)
+        self.closes = tuple(closes)
+        #: the names of the elements it leaves open, outermost first
+        self.opens = tuple(opens)
+        #: ``(opening?, "tbl" or "tr")`` of each table and row tag, in order
+        self.steps = steps
+        #: the elements open after it (a number of :data:`_OPEN`) by those open before it, as met
+        #: (-1: it cannot follow them); one look-up per piece instead of comparing names
+        self.after: dict[int, int] = {}
+
+    def follow(self, before: int, last: bool) -> int:
+        """The number of the elements open after this piece, met with ``before`` open; -1 when it cannot be.
+
+        A piece between controls must leave the root open; the ``last`` piece must close it.
+        """
+        found = self.after.get(before)
+        if found is None:
+            names = _OPEN[before]
+            closes = self.closes
+            count = len(closes)
+            closes_all = len(names) == count
+            if names[len(names) - count:] != closes or (closes_all != last and (count or last)):
+                found = -1
+            else:
+                found = _open_number(names[:len(names) - count] + self.opens)
+            self.after[before] = found
+        return found
+
+
+#: Each list of open elements met, by number (0: none), and the number of each.
+_OPEN: list[tuple[str, ...]] = [()]
+_OPEN_NUMBERS: dict[tuple[str, ...], int] = {(): 0}
+
+
+def _open_number(names: tuple[str, ...]) -> int:
+    found = _OPEN_NUMBERS.get(names)
+    if found is None:
+        found = _OPEN_NUMBERS[names] = len(_OPEN)
+        _OPEN.append(names)
+    return found
+
 
 #: Pieces of text seen at the start of a document (up to its first control), between two
-#: controls, and at its end (after its last control), with the steps of each.
-_STARTS: dict[str, Steps] = {}
-_BETWEEN: dict[str, Steps] = {}
-_ENDS: dict[str, Steps] = {}
+#: controls, and at its end (after its last control).
+_STARTS: dict[str, Piece] = {}
+_BETWEEN: dict[str, Piece] = {}
+_ENDS: dict[str, Piece] = {}
 #: Pieces kept at most (a template has a few hundred); past this the memory starts again.
 _MAX_PIECES = 4096
 #: Longest piece kept: a start holding a page of text before the first control is still kept.
 _MAX_PIECE = 1024 * 1024
+_DECLARATION = re.compile(r"<\?xml[^<>?]*\?>")
 
 
-def _steps(piece: str) -> Steps | None:
-    """The table and row tags of ``piece`` in order, or None when one carries attributes or is empty."""
-    out = []
-    for found in _TABLE_TAG.finditer(piece):
-        at, end = found.start(), found.end()
-        name = found.group()[2:]
-        if piece[at - 1:at] == "<" and at >= 1:
-            opening = True
-        elif at >= 2 and piece[at - 2:at] == "</":
-            opening = False
-        else:
-            continue  # the letters in an attribute or in text, not a tag
-        if piece[end:end + 1] != ">":
-            return None
-        out.append((opening, name))
-    return tuple(out)
+def forget() -> None:
+    """Forget every piece learnt (tests use it to see both readings)."""
+    _STARTS.clear()
+    _BETWEEN.clear()
+    _ENDS.clear()
+    del _OPEN[1:]
+    _OPEN_NUMBERS.clear()
+    _OPEN_NUMBERS[()] = 0
+
+
+def _piece(text: str, where: str) -> Piece | None:
+    """What ``text``, seen at the ``where`` ("start", "between" or "end") of a document, does; None when unsound.
+
+    A start opens the root and never closes it; an end holds nothing but white
+    space after its last closing tag of an element opened before it (which, read
+    in its place, closes the root). A piece between controls never closes the
+    root: :func:`_known_controls` checks that where the piece is used.
+    """
+    if where == "start":
+        declaration = _DECLARATION.match(text)
+        if declaration is not None:
+            text = text[declaration.end():]
+    if _FORBIDDEN.search(text) is not None:
+        return None
+    closes: list[str] = []
+    opens: list[str] = []
+    steps: list[tuple[bool, str]] = []
+    rooted = False  # a start: the root is open
+    after = False  # an end: something other than white space after its last closing of an outer element
+    try:
+        for closing, name, attrs, empty, chars, stray in _TOKEN.findall(text):
+            if stray:
+                return None
+            if chars:
+                if "&" in chars:
+                    _unescape(chars)
+                if not opens and chars.strip():
+                    if where == "start":
+                        return None  # text before the root
+                    after = True
+                continue
+            if attrs:
+                _attrs(attrs)
+            if name in ("w:tbl", "w:tr"):
+                if attrs or empty:
+                    return None  # not ours: the whole scan refuses them too
+                steps.append((not closing, name[2:]))
+            if closing:
+                if attrs or empty:
+                    return None
+                if opens:
+                    if opens.pop() != name:
+                        return None
+                    if where == "start" and not opens:
+                        return None  # the root closed before the first control
+                elif where == "start":
+                    return None
+                else:
+                    closes.insert(0, name)
+                    after = False
+                continue
+            if not opens:
+                if where == "start":
+                    if rooted or empty:
+                        return None  # a second root, or an empty one
+                    rooted = True
+                else:
+                    after = True
+            if not empty:
+                opens.append(name)
+    except Unsure:
+        return None
+    if where == "start" and not opens:
+        return None
+    if where == "end" and (opens or after):
+        return None
+    return Piece(closes, opens, tuple(steps))
 
 
 def _learn(text: str, matches: list[re.Match[str]]) -> None:
     """Remember the pieces of text around the controls of a form the whole scan read."""
-    if max(len(_STARTS), len(_BETWEEN), len(_ENDS)) + len(matches) + 1 > _MAX_PIECES:
-        _STARTS.clear(), _BETWEEN.clear(), _ENDS.clear()
+    if max(len(_STARTS), len(_BETWEEN), len(_ENDS), len(_OPEN)) + len(matches) + 1 > _MAX_PIECES:
+        forget()
     at = 0
     for number, match in enumerate(matches):
-        piece = text[at:match.start()]
-        known = _STARTS if number == 0 else _BETWEEN
-        if piece not in known and len(piece) <= _MAX_PIECE:
-            steps = _steps(piece)
-            if steps is not None:
-                known[piece] = steps
+        text_piece = text[at:match.start()]
+        known, where = (_STARTS, "start") if number == 0 else (_BETWEEN, "between")
+        if text_piece not in known and len(text_piece) <= _MAX_PIECE:
+            piece = _piece(text_piece, where)
+            if piece is not None:
+                known[text_piece] = piece
         at = match.end()
-    piece = text[at:]
-    if piece not in _ENDS and len(piece) <= _MAX_PIECE:
-        steps = _steps(piece)
-        if steps is not None:
-            _ENDS[piece] = steps
+    text_piece = text[at:]
+    if text_piece not in _ENDS and len(text_piece) <= _MAX_PIECE:
+        piece = _piece(text_piece, "end")
+        if piece is not None:
+            _ENDS[text_piece] = piece
 
 
 def _known_controls(text: str) -> list[Control] | None:
@@ -322,18 +433,23 @@ def _known_controls(text: str) -> list[Control] | None:
     start = text.find("<w:sdt")
     if start < 0 or not _STARTS:
         return None
-    steps = _STARTS.get(text[:start])
-    if steps is None:
+    piece = _STARTS.get(text[:start])
+    if piece is None:
         return None
     first = start
     out: list[Control] = []
-    stack: list[tuple[str, Place]] = []
+    opened = 0  # the elements open (a number of _OPEN): none yet
+    stack: list[tuple[str, Place]] = []  # the tables and rows open
     row = table = None
     shape = _SHAPE.match
     between = _BETWEEN
     while True:
-        if steps:
-            for opening, name in steps:
+        after = piece.after.get(opened)
+        opened = after if after is not None else piece.follow(opened, False)
+        if opened <= 0:
+            return None  # the piece cannot follow what is open, or it closes the root
+        if piece.steps:
+            for opening, name in piece.steps:
                 if opening:
                     stack.append((name, Place()))
                 elif not stack or stack.pop()[0] != name:
@@ -347,20 +463,16 @@ def _known_controls(text: str) -> list[Control] | None:
         start = text.find("<w:sdt", at)
         if start < 0:
             break
-        steps = between.get(text[at:start])
-        if steps is None:
+        piece = between.get(text[at:start])
+        if piece is None:
             return None
-    steps = _ENDS.get(text[at:])
-    if steps is None:
+    piece = _ENDS.get(text[at:])
+    # The end closes every element still open, so the tables and rows are closed too.
+    if piece is None or piece.follow(opened, True) != 0:
         return None
-    for opening, name in steps:
-        if opening:
-            stack.append((name, Place()))
-        elif not stack or stack.pop()[0] != name:
-            return None
     # The pieces keep the document-wide rules; what a control may hold and they may not:
     # a namespace bound again (an attribute of an empty element inside a control).
-    if stack or text.find("xmlns", first) >= 0:
+    if text.find("xmlns", first) >= 0:
         return None
     return out
 
