@@ -171,6 +171,7 @@ def scan(body: bytes) -> list[Control]:
     shaped = -1  # where the control read whole by _SHAPE ends
     stack: list[tuple[str, Place]] = []
     opened = -1
+    spans: list[tuple[int, int]] = []  # where each control starts and ends
     for match in _EVENTS.finditer(text):
         closing, name, attrs = match.groups()
         if attrs.strip():
@@ -183,9 +184,11 @@ def scan(body: bytes) -> list[Control]:
                 if whole is not None:
                     out.append(_shaped(whole, *_around(stack)))
                     shaped = whole.end()
+                    spans.append((whole.start(), shaped))
                     opened = -2  # inside a control already read
                     continue
                 opened = match.end()
+                spans.append((match.start(), -1))
             elif opened != -1:
                 raise Unsure("a table inside a control")
             else:
@@ -201,12 +204,15 @@ def scan(body: bytes) -> list[Control]:
             control.row, control.table = _around(stack)
             out.append(control)
             opened = -1
+            spans[-1] = (spans[-1][0], match.end())
         elif opened != -1 or not stack or stack[-1][0] != name:
             raise Unsure(f"w:{name} closed out of order")
         else:
             stack.pop()
     if stack or opened != -1:
         raise Unsure("tables or controls left open")
+    if not _sound(text, spans):
+        raise Unsure("the text between controls does not nest, or is not sound")
     return out
 
 
@@ -249,8 +255,8 @@ def _shaped_controls(text: str) -> list[Control] | None:
             if upcoming is None or upcoming.start() >= start:
                 row, table = _around(stack)
         out.append(_shaped(match, row, table))
-    if matches:
-        _learn(text, matches)
+    if not _sound(text, [(match.start(), match.end()) for match in matches]):
+        raise Unsure("the text between controls does not nest, or is not sound")
     return out
 
 
@@ -281,47 +287,61 @@ class Piece:
         self.opens = tuple(opens)
         #: ``(opening?, "tbl" or "tr")`` of each table and row tag, in order
         self.steps = steps
-        #: the elements open after it (a number of :data:`_OPEN`) by those open before it, as met
+        #: the elements open after it by those open before it (numbers of a :class:`_Memory`), as met
         #: (-1: it cannot follow them); one look-up per piece instead of comparing names
         self.after: dict[int, int] = {}
 
-    def follow(self, before: int, last: bool) -> int:
+    def follow(self, before: int, last: bool, memory: "_Memory") -> int:
         """The number of the elements open after this piece, met with ``before`` open; -1 when it cannot be.
 
         A piece between controls must leave the root open; the ``last`` piece must close it.
         """
         found = self.after.get(before)
         if found is None:
-            names = _OPEN[before]
+            names = memory.opened[before]
             closes = self.closes
             count = len(closes)
             closes_all = len(names) == count
             if names[len(names) - count:] != closes or (closes_all != last and (count or last)):
                 found = -1
             else:
-                found = _open_number(names[:len(names) - count] + self.opens)
+                found = memory.number(names[:len(names) - count] + self.opens)
             self.after[before] = found
         return found
 
 
-#: Each list of open elements met, by number (0: none), and the number of each.
-_OPEN: list[tuple[str, ...]] = [()]
-_OPEN_NUMBERS: dict[tuple[str, ...], int] = {(): 0}
+class _Memory:
+    """The pieces learnt, and each list of open elements met by number (0: none).
+
+    Forgetting replaces the whole memory, so that a reading under way keeps
+    numbers and pieces that agree with each other.
+    """
+
+    __slots__ = ("starts", "between", "ends", "opened", "numbers")
+
+    def __init__(self) -> None:
+        #: pieces of text seen at the start of a document (up to its first control), between two
+        #: controls, and at its end (after its last control)
+        self.starts: dict[str, Piece] = {}
+        self.between: dict[str, Piece] = {}
+        self.ends: dict[str, Piece] = {}
+        self.opened: list[tuple[str, ...]] = [()]
+        self.numbers: dict[tuple[str, ...], int] = {(): 0}
+
+    def number(self, names: tuple[str, ...]) -> int:
+        """The number of a list of open elements (outermost first)."""
+        found = self.numbers.get(names)
+        if found is None:
+            found = self.numbers[names] = len(self.opened)
+            self.opened.append(names)
+        return found
+
+    def size(self) -> int:
+        """How many pieces or lists of open elements it holds at most."""
+        return max(len(self.starts), len(self.between), len(self.ends), len(self.opened))
 
 
-def _open_number(names: tuple[str, ...]) -> int:
-    found = _OPEN_NUMBERS.get(names)
-    if found is None:
-        found = _OPEN_NUMBERS[names] = len(_OPEN)
-        _OPEN.append(names)
-    return found
-
-
-#: Pieces of text seen at the start of a document (up to its first control), between two
-#: controls, and at its end (after its last control).
-_STARTS: dict[str, Piece] = {}
-_BETWEEN: dict[str, Piece] = {}
-_ENDS: dict[str, Piece] = {}
+_MEMORY = _Memory()
 #: Pieces kept at most (a template has a few hundred); past this the memory starts again.
 _MAX_PIECES = 4096
 #: Longest piece kept: a start holding a page of text before the first control is still kept.
@@ -331,12 +351,8 @@ _DECLARATION = re.compile(r"<\?xml[^<>?]*\?>")
 
 def forget() -> None:
     """Forget every piece learnt (tests use it to see both readings)."""
-    _STARTS.clear()
-    _BETWEEN.clear()
-    _ENDS.clear()
-    del _OPEN[1:]
-    _OPEN_NUMBERS.clear()
-    _OPEN_NUMBERS[()] = 0
+    global _MEMORY
+    _MEMORY = _Memory()
 
 
 def _piece(text: str, where: str) -> Piece | None:
@@ -408,44 +424,60 @@ def _piece(text: str, where: str) -> Piece | None:
     return Piece(closes, opens, tuple(steps))
 
 
-def _learn(text: str, matches: list[re.Match[str]]) -> None:
-    """Remember the pieces of text around the controls of a form the whole scan read."""
-    if max(len(_STARTS), len(_BETWEEN), len(_ENDS), len(_OPEN)) + len(matches) + 1 > _MAX_PIECES:
+def _sound(text: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether the text around the controls at ``spans`` (start, end) is sound and nests from start to end.
+
+    The pieces are learnt as they are worked out, for :func:`_known_controls`.
+    """
+    if not spans:
+        return True  # no control: nothing is read from it
+    if _MEMORY.size() + len(spans) + 1 > _MAX_PIECES:
         forget()
+    memory = _MEMORY
+    opened = 0
     at = 0
-    for number, match in enumerate(matches):
-        text_piece = text[at:match.start()]
-        known, where = (_STARTS, "start") if number == 0 else (_BETWEEN, "between")
-        if text_piece not in known and len(text_piece) <= _MAX_PIECE:
-            piece = _piece(text_piece, where)
-            if piece is not None:
-                known[text_piece] = piece
-        at = match.end()
-    text_piece = text[at:]
-    if text_piece not in _ENDS and len(text_piece) <= _MAX_PIECE:
-        piece = _piece(text_piece, "end")
-        if piece is not None:
-            _ENDS[text_piece] = piece
+    for number, (start, end) in enumerate(spans):
+        piece = _learnt(memory.between if number else memory.starts, text[at:start],
+                        "between" if number else "start")
+        if piece is None:
+            return False
+        opened = piece.follow(opened, False, memory)
+        if opened <= 0:
+            return False
+        at = end
+    piece = _learnt(memory.ends, text[at:], "end")
+    return piece is not None and piece.follow(opened, True, memory) == 0
+
+
+def _learnt(known: dict[str, Piece], text: str, where: str) -> Piece | None:
+    """The piece ``text`` at ``where``, from ``known`` or worked out (and kept if sound); None if unsound."""
+    piece = known.get(text)
+    if piece is None:
+        piece = _piece(text, where)
+        if piece is not None and len(text) <= _MAX_PIECE:
+            known[text] = piece
+    return piece
 
 
 def _known_controls(text: str) -> list[Control] | None:
     """:func:`scan` of a form whose text between controls is all pieces seen before (see above), or None."""
+    memory = _MEMORY
     start = text.find("<w:sdt")
-    if start < 0 or not _STARTS:
+    if start < 0 or not memory.starts:
         return None
-    piece = _STARTS.get(text[:start])
+    piece = memory.starts.get(text[:start])
     if piece is None:
         return None
     first = start
     out: list[Control] = []
-    opened = 0  # the elements open (a number of _OPEN): none yet
+    opened = 0  # the elements open (a number of the memory's): none yet
     stack: list[tuple[str, Place]] = []  # the tables and rows open
     row = table = None
     shape = _SHAPE.match
-    between = _BETWEEN
+    between = memory.between
     while True:
         after = piece.after.get(opened)
-        opened = after if after is not None else piece.follow(opened, False)
+        opened = after if after is not None else piece.follow(opened, False, memory)
         if opened <= 0:
             return None  # the piece cannot follow what is open, or it closes the root
         if piece.steps:
@@ -466,9 +498,9 @@ def _known_controls(text: str) -> list[Control] | None:
         piece = between.get(text[at:start])
         if piece is None:
             return None
-    piece = _ENDS.get(text[at:])
+    piece = memory.ends.get(text[at:])
     # The end closes every element still open, so the tables and rows are closed too.
-    if piece is None or piece.follow(opened, True) != 0:
+    if piece is None or piece.follow(opened, True, memory) != 0:
         return None
     # The pieces keep the document-wide rules; what a control may hold and they may not:
     # a namespace bound again (an attribute of an empty element inside a control).
