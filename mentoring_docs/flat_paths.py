@@ -137,6 +137,10 @@ def _rebuild(cat: PathCatalogue, node: Any, pattern: str) -> Any:
             item = node[key]
             if isinstance(item, dict):  # leaves need no rebuilding: skip the call for them
                 item = _rebuild(cat, item, inner)
+            elif item.__class__ is str:  # most leaves: blank only when empty, no call needed
+                if item:
+                    items.append(item)
+                continue
             if not _blank(item):
                 items.append(item)
         return items
@@ -145,6 +149,10 @@ def _rebuild(cat: PathCatalogue, node: Any, pattern: str) -> Any:
     for key, value in node.items():
         if isinstance(value, dict):
             value = _rebuild(cat, value, prefix + key)
+        elif value.__class__ is str:
+            if value:
+                out[key] = value
+            continue
         if not _blank(value):
             out[key] = value
     return out
