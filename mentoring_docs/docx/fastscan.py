@@ -16,6 +16,11 @@ file the careful way (:mod:`.reader`) with exactly the old result:
 - tables, rows and controls properly nested; no control inside another;
 - every element inside a control a well-formed, balanced tag with quoted attributes.
 
+From the second form with the same start on, the text between its controls is
+also checked to be sound and to nest from the start to the end, and learnt, so
+that later forms of that template are read by matching only their controls (see
+"forms like ones read before" below).
+
 For the controls it accepts it gives what :func:`.controls.read_control` and
 :meth:`.structure.Marks` give: kind, tag, placeholder flag, text, the state a
 checkbox, date picker or drop-down keeps, and the table row and table around it.
@@ -264,8 +269,9 @@ def _shaped_controls(text: str) -> list[Control] | None:
 #
 # Forms filled from one template differ only inside their controls (and in how many list rows
 # they have): the text between two controls -- paragraphs, tables, rows, the document's start
-# and end -- is one of a few pieces the template holds. Once a form has passed the whole scan
-# above, each such piece that is also sound on its own (tags balanced or left open, quoted
+# and end -- is one of a few pieces the template holds. When a second form with the same start
+# passes the whole scan above (the first only notes its start: working pieces out costs a few
+# times the scan, worth it for a template read again), each such piece that is also sound on its own (tags balanced or left open, quoted
 # attributes, known entities, no character XML forbids) is kept with what it does to the
 # elements open around it: which it closes, which it leaves open, and which tables and rows it
 # opens and closes. A later form whose text between controls is all known pieces (each in the
@@ -317,7 +323,7 @@ class _Memory:
     numbers and pieces that agree with each other.
     """
 
-    __slots__ = ("starts", "between", "ends", "opened", "numbers")
+    __slots__ = ("starts", "between", "ends", "opened", "numbers", "seen")
 
     def __init__(self) -> None:
         #: pieces of text seen at the start of a document (up to its first control), between two
@@ -327,6 +333,8 @@ class _Memory:
         self.ends: dict[str, Piece] = {}
         self.opened: list[tuple[str, ...]] = [()]
         self.numbers: dict[tuple[str, ...], int] = {(): 0}
+        #: the hashes of the starts of forms read once, whose pieces are worked out when read again
+        self.seen: set[int] = set()
 
     def number(self, names: tuple[str, ...]) -> int:
         """The number of a list of open elements (outermost first)."""
@@ -355,85 +363,102 @@ def forget() -> None:
     _MEMORY = _Memory()
 
 
+#: One tag of a piece (closing?, name, attributes, empty?) with its attributes double-quoted, or a stray ``<``.
+_PIECE_TAG = re.compile(r'<(/?)([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)((?:\s+[A-Za-z_][\w.\-:]*="[^"<]*")*)\s*(/?)>'
+                        r"|(<)")
+#: An ampersand that starts no reference XML defines.
+_BAD_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt|quot|apos);|#[0-9]{1,7};|#x[0-9A-Fa-f]{1,6};)")
+_TABLE_NAMES = frozenset({"w:tbl", "w:tr"})
+
+
 def _piece(text: str, where: str) -> Piece | None:
     """What ``text``, seen at the ``where`` ("start", "between" or "end") of a document, does; None when unsound.
 
-    A start opens the root and never closes it; an end holds nothing but white
-    space after its last closing tag of an element opened before it (which, read
-    in its place, closes the root). A piece between controls never closes the
-    root: :func:`_known_controls` checks that where the piece is used.
+    Sound: every ``<`` starts a tag with double-quoted attributes, every ``&`` a
+    reference XML defines to a character it allows, no character XML forbids, tags
+    it opens closed in order. A start opens the root and never closes it; an end
+    holds nothing after its last closing tag of an element opened before it (which,
+    read in its place, closes the root) but white space. A piece between controls
+    never closes the root: :func:`_known_controls` checks that where it is used.
+    (An attribute given twice is not looked for: the whole scan never did either.)
     """
     if where == "start":
         declaration = _DECLARATION.match(text)
         if declaration is not None:
             text = text[declaration.end():]
-    if _FORBIDDEN.search(text) is not None:
+        if not text.lstrip().startswith("<"):
+            return None  # text before the root
+    if _FORBIDDEN.search(text) is not None or _BAD_AMPERSAND.search(text) is not None:
         return None
-    closes: list[str] = []
+    if "&#" in text:
+        try:
+            _unescape(text)  # the characters the references name
+        except Unsure:
+            return None
+    if where == "end" and text[text.rfind(">") + 1:].strip():
+        return None  # text after the root
+    closes: list[str] = []  # innermost first, until the end
     opens: list[str] = []
     steps: list[tuple[bool, str]] = []
+    start = where == "start"
     rooted = False  # a start: the root is open
-    after = False  # an end: something other than white space after its last closing of an outer element
-    try:
-        for closing, name, attrs, empty, chars, stray in _TOKEN.findall(text):
-            if stray:
+    after = False  # an end: an element after its last closing of an outer element
+    for closing, name, attrs, empty, stray in _PIECE_TAG.findall(text):
+        if stray:
+            return None
+        if name in _TABLE_NAMES:
+            if attrs or empty:
+                return None  # not ours: the whole scan refuses them too
+            steps.append((not closing, name[2:]))
+        if closing:
+            if attrs or empty:
                 return None
-            if chars:
-                if "&" in chars:
-                    _unescape(chars)
-                if not opens and chars.strip():
-                    if where == "start":
-                        return None  # text before the root
-                    after = True
-                continue
-            if attrs:
-                _attrs(attrs)
-            if name in ("w:tbl", "w:tr"):
-                if attrs or empty:
-                    return None  # not ours: the whole scan refuses them too
-                steps.append((not closing, name[2:]))
-            if closing:
-                if attrs or empty:
-                    return None
-                if opens:
-                    if opens.pop() != name:
-                        return None
-                    if where == "start" and not opens:
-                        return None  # the root closed before the first control
-                elif where == "start":
-                    return None
-                else:
-                    closes.insert(0, name)
-                    after = False
-                continue
-            if not opens:
-                if where == "start":
-                    if rooted or empty:
-                        return None  # a second root, or an empty one
-                    rooted = True
-                else:
-                    after = True
-            if not empty:
-                opens.append(name)
-    except Unsure:
+            if opens:
+                if opens.pop() != name or start and not opens:
+                    return None  # out of order, or the root closed before the first control
+            elif start:
+                return None
+            else:
+                closes.append(name)
+                after = False
+            continue
+        if not opens:
+            if start:
+                if rooted or empty:
+                    return None  # a second root, or an empty one
+                rooted = True
+            else:
+                after = True
+        if not empty:
+            opens.append(name)
+    if start and not opens or where == "end" and (opens or after):
         return None
-    if where == "start" and not opens:
-        return None
-    if where == "end" and (opens or after):
-        return None
+    closes.reverse()
     return Piece(closes, opens, tuple(steps))
 
 
 def _sound(text: str, spans: list[tuple[int, int]]) -> bool:
     """Whether the text around the controls at ``spans`` (start, end) is sound and nests from start to end.
 
-    The pieces are learnt as they are worked out, for :func:`_known_controls`.
+    The pieces are learnt as they are worked out, for :func:`_known_controls`;
+    that is done from the second form with the same start on (see below).
     """
     if not spans:
         return True  # no control: nothing is read from it
     if _MEMORY.size() + len(spans) + 1 > _MAX_PIECES:
         forget()
     memory = _MEMORY
+    start = text[:spans[0][0]]
+    if start not in memory.starts:
+        # Working the pieces out costs a few times the scan itself: worth it only for a template
+        # read again (tracking, a batch read back), so the first form of a start is read as the
+        # whole scan always read forms (tables, rows and controls nested, the rest not looked at).
+        key = hash(start)
+        if key not in memory.seen:
+            if len(memory.seen) >= _MAX_PIECES:
+                memory.seen.clear()
+            memory.seen.add(key)
+            return True
     opened = 0
     at = 0
     for number, (start, end) in enumerate(spans):
