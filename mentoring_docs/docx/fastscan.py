@@ -448,12 +448,12 @@ def _sound(text: str, spans: list[tuple[int, int]]) -> bool:
     if _MEMORY.size() + len(spans) + 1 > _MAX_PIECES:
         forget()
     memory = _MEMORY
-    start = text[:spans[0][0]]
-    if start not in memory.starts:
+    head = text[:spans[0][0]]
+    if head not in memory.starts:
         # Working the pieces out costs a few times the scan itself: worth it only for a template
         # read again (tracking, a batch read back), so the first form of a start is read as the
         # whole scan always read forms (tables, rows and controls nested, the rest not looked at).
-        key = hash(start)
+        key = hash(head)
         if key not in memory.seen:
             if len(memory.seen) >= _MAX_PIECES:
                 memory.seen.clear()
