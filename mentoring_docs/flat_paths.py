@@ -137,6 +137,10 @@ def _rebuild(cat: PathCatalogue, node: Any, pattern: str) -> Any:
             item = node[key]
             if isinstance(item, dict):  # leaves need no rebuilding: skip the call for them
                 item = _rebuild(cat, item, inner)
+            elif item.__class__ is str:  # most leaves: blank only when empty, no call needed
+                if item:
+                    items.append(item)
+                continue
             if not _blank(item):
                 items.append(item)
         return items
@@ -145,6 +149,10 @@ def _rebuild(cat: PathCatalogue, node: Any, pattern: str) -> Any:
     for key, value in node.items():
         if isinstance(value, dict):
             value = _rebuild(cat, value, prefix + key)
+        elif value.__class__ is str:
+            if value:
+                out[key] = value
+            continue
         if not _blank(value):
             out[key] = value
     return out
@@ -165,21 +173,27 @@ def parse_flat(cat: PathCatalogue, raw: Mapping[str, str | bool | None]) -> tupl
     """
     problems: list[Problem] = []
     # Every path is looked up here, so the values are nested as they come (what
-    # _nest does, without a second pass), each path split once per process.
+    # _nest does, without a second pass), each path split once per catalogue.
     root: dict[str, Any] = {}
+    known = _places(cat)
     for path, text in raw.items():
-        placed = _placed(cat, path)
+        placed = known.get(path)
         if placed is None:
-            problems.append(Problem(path, f"not a field of the {cat.title}"))
-            continue
+            placed = _placed(cat, path, known)
+            if placed is None:
+                problems.append(Problem(path, f"not a field of the {cat.title}"))
+                continue
         if text is None:
             continue
-        fd, parents, last = placed
-        try:
-            value = fd.from_text(text)
-        except ValueError as exc:
-            problems.append(Problem(path, str(exc)))
-            continue
+        fd, parents, last, plain = placed
+        if plain and text.__class__ is str and "\r" not in text:
+            value = text  # what from_text gives a text field holding no line ending to turn into "\n"
+        else:
+            try:
+                value = fd.from_text(text)
+            except ValueError as exc:
+                problems.append(Problem(path, str(exc)))
+                continue
         if value is None or value == "" or value is False:
             continue
         node = root
@@ -189,15 +203,39 @@ def parse_flat(cat: PathCatalogue, raw: Mapping[str, str | bool | None]) -> tupl
     return _rebuild(cat, root, ""), problems
 
 
-@functools.lru_cache(maxsize=65536)
-def _placed(cat: PathCatalogue, path: str) -> tuple[Any, tuple[str, ...], str] | None:
-    """``(field, keys of the groups holding it, its own key)`` of a concrete path, or None when
-    ``cat`` has no such field. One cached look-up per value: readers see the same paths in every form."""
+#: ``(field, keys of the groups holding it, its own key, a text field?)`` of a concrete path.
+_Place = tuple[Any, tuple[str, ...], str, bool]
+#: The places of the paths seen, per catalogue (a catalogue is cached for the process, so is this).
+_PLACES: dict[int, tuple[PathCatalogue, dict[str, _Place]]] = {}
+#: Paths remembered per catalogue: a form has a few hundred; past this the memory starts again.
+_MAX_PLACES = 65536
+_TEXT_KINDS = frozenset({"text", "long_text"})
+
+
+def _places(cat: PathCatalogue) -> dict[str, _Place]:
+    """The remembered places of ``cat``'s paths (kept with the catalogue, so that its id stays its own)."""
+    found = _PLACES.get(id(cat))
+    if found is None or found[0] is not cat:
+        if len(_PLACES) >= 64:
+            _PLACES.clear()
+        found = _PLACES[id(cat)] = (cat, {})
+    return found[1]
+
+
+def _placed(cat: PathCatalogue, path: str, known: dict[str, _Place]) -> _Place | None:
+    """The place of a concrete path (remembered in ``known``), or None when ``cat`` has no such field.
+
+    One dictionary look-up per value after the first form: readers see the same paths in every form.
+    """
     fd = cat.by_path.get(pattern_of(path))
     if fd is None:
         return None
     parts = path.split(".")
-    return fd, tuple(parts[:-1]), parts[-1]
+    placed = (fd, tuple(parts[:-1]), parts[-1], getattr(getattr(fd, "kind", None), "value", None) in _TEXT_KINDS)
+    if len(known) >= _MAX_PLACES:
+        known.clear()
+    known[path] = placed
+    return placed
 
 
 @functools.lru_cache(maxsize=4096)

@@ -16,6 +16,11 @@ file the careful way (:mod:`.reader`) with exactly the old result:
 - tables, rows and controls properly nested; no control inside another;
 - every element inside a control a well-formed, balanced tag with quoted attributes.
 
+From the second form with the same start on, the text between its controls is
+also checked to be sound and to nest from the start to the end, and learnt, so
+that later forms of that template are read by matching only their controls (see
+"forms like ones read before" below).
+
 For the controls it accepts it gives what :func:`.controls.read_control` and
 :meth:`.structure.Marks` give: kind, tag, placeholder flag, text, the state a
 checkbox, date picker or drop-down keeps, and the table row and table around it.
@@ -152,11 +157,16 @@ def _check_document(body: bytes) -> None:
 
 def scan(body: bytes) -> list[Control]:
     """Every content control of ``word/document.xml`` (its bytes), in document order; Unsure when unsure."""
-    _check_document(body)
+    if b"\r" in body:
+        raise Unsure("a carriage return")
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise Unsure("not UTF-8") from None
+    found = _known_controls(text)
+    if found is not None:
+        return found
+    _check_document(body)
     found = _shaped_controls(text)
     if found is not None:
         return found
@@ -166,6 +176,7 @@ def scan(body: bytes) -> list[Control]:
     shaped = -1  # where the control read whole by _SHAPE ends
     stack: list[tuple[str, Place]] = []
     opened = -1
+    spans: list[tuple[int, int]] = []  # where each control starts and ends
     for match in _EVENTS.finditer(text):
         closing, name, attrs = match.groups()
         if attrs.strip():
@@ -178,9 +189,11 @@ def scan(body: bytes) -> list[Control]:
                 if whole is not None:
                     out.append(_shaped(whole, *_around(stack)))
                     shaped = whole.end()
+                    spans.append((whole.start(), shaped))
                     opened = -2  # inside a control already read
                     continue
                 opened = match.end()
+                spans.append((match.start(), -1))
             elif opened != -1:
                 raise Unsure("a table inside a control")
             else:
@@ -196,12 +209,15 @@ def scan(body: bytes) -> list[Control]:
             control.row, control.table = _around(stack)
             out.append(control)
             opened = -1
+            spans[-1] = (spans[-1][0], match.end())
         elif opened != -1 or not stack or stack[-1][0] != name:
             raise Unsure(f"w:{name} closed out of order")
         else:
             stack.pop()
     if stack or opened != -1:
         raise Unsure("tables or controls left open")
+    if not _sound(text, spans):
+        raise Unsure("the text between controls does not nest, or is not sound")
     return out
 
 
@@ -244,6 +260,277 @@ def _shaped_controls(text: str) -> list[Control] | None:
             if upcoming is None or upcoming.start() >= start:
                 row, table = _around(stack)
         out.append(_shaped(match, row, table))
+    if not _sound(text, [(match.start(), match.end()) for match in matches]):
+        raise Unsure("the text between controls does not nest, or is not sound")
+    return out
+
+
+# -- forms like ones read before ------------------------------------------------------------------
+#
+# Forms filled from one template differ only inside their controls (and in how many list rows
+# they have): the text between two controls -- paragraphs, tables, rows, the document's start
+# and end -- is one of a few pieces the template holds. When a second form with the same start
+# passes the whole scan above (the first only notes its start: working pieces out costs a few
+# times the scan, worth it for a template read again), each such piece that is also sound on its own (tags balanced or left open, quoted
+# attributes, known entities, no character XML forbids) is kept with what it does to the
+# elements open around it: which it closes, which it leaves open, and which tables and rows it
+# opens and closes. A later form whose text between controls is all known pieces (each in the
+# place it was seen: the start as a start, the end as an end), whose elements so nest properly
+# from the start to the end, and whose controls all have our writer's shapes, is read without
+# the document-wide searches: only the controls themselves are read, by the same expression,
+# and checked as before. Nothing of an earlier form's values is kept, only its markup.
+
+
+class Piece:
+    """What a piece of text between controls does to the elements open around it."""
+
+    __slots__ = ("closes", "opens", "steps", "after")
+
+    def __init__(self, closes: list[str], opens: list[str], steps: tuple[tuple[bool, str], ...]) -> None:
+        #: the names of the open elements it closes, outermost first (as they sit on the stack)
+        self.closes = tuple(closes)
+        #: the names of the elements it leaves open, outermost first
+        self.opens = tuple(opens)
+        #: ``(opening?, "tbl" or "tr")`` of each table and row tag, in order
+        self.steps = steps
+        #: the elements open after it by those open before it (numbers of a :class:`_Memory`), as met
+        #: (-1: it cannot follow them); one look-up per piece instead of comparing names
+        self.after: dict[int, int] = {}
+
+    def follow(self, before: int, last: bool, memory: "_Memory") -> int:
+        """The number of the elements open after this piece, met with ``before`` open; -1 when it cannot be.
+
+        A piece between controls must leave the root open; the ``last`` piece must close it.
+        """
+        found = self.after.get(before)
+        if found is None:
+            names = memory.opened[before]
+            closes = self.closes
+            count = len(closes)
+            closes_all = len(names) == count
+            if names[len(names) - count:] != closes or (closes_all != last and (count or last)):
+                found = -1
+            else:
+                found = memory.number(names[:len(names) - count] + self.opens)
+            self.after[before] = found
+        return found
+
+
+class _Memory:
+    """The pieces learnt, and each list of open elements met by number (0: none).
+
+    Forgetting replaces the whole memory, so that a reading under way keeps
+    numbers and pieces that agree with each other.
+    """
+
+    __slots__ = ("starts", "between", "ends", "opened", "numbers", "seen")
+
+    def __init__(self) -> None:
+        #: pieces of text seen at the start of a document (up to its first control), between two
+        #: controls, and at its end (after its last control)
+        self.starts: dict[str, Piece] = {}
+        self.between: dict[str, Piece] = {}
+        self.ends: dict[str, Piece] = {}
+        self.opened: list[tuple[str, ...]] = [()]
+        self.numbers: dict[tuple[str, ...], int] = {(): 0}
+        #: the hashes of the starts of forms read once, whose pieces are worked out when read again
+        self.seen: set[int] = set()
+
+    def number(self, names: tuple[str, ...]) -> int:
+        """The number of a list of open elements (outermost first)."""
+        found = self.numbers.get(names)
+        if found is None:
+            found = self.numbers[names] = len(self.opened)
+            self.opened.append(names)
+        return found
+
+    def size(self) -> int:
+        """How many pieces or lists of open elements it holds at most."""
+        return max(len(self.starts), len(self.between), len(self.ends), len(self.opened))
+
+
+_MEMORY = _Memory()
+#: Pieces kept at most (a template has a few hundred); past this the memory starts again.
+_MAX_PIECES = 4096
+#: Longest piece kept: a start holding a page of text before the first control is still kept.
+_MAX_PIECE = 1024 * 1024
+_DECLARATION = re.compile(r"<\?xml[^<>?]*\?>")
+
+
+def forget() -> None:
+    """Forget every piece learnt (tests use it to see both readings)."""
+    global _MEMORY
+    _MEMORY = _Memory()
+
+
+#: One tag of a piece (closing?, name, attributes, empty?) with its attributes double-quoted, or a stray ``<``.
+_PIECE_TAG = re.compile(r'<(/?)([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)((?:\s+[A-Za-z_][\w.\-:]*="[^"<]*")*)\s*(/?)>'
+                        r"|(<)")
+#: An ampersand that starts no reference XML defines.
+_BAD_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt|quot|apos);|#[0-9]{1,7};|#x[0-9A-Fa-f]{1,6};)")
+_TABLE_NAMES = frozenset({"w:tbl", "w:tr"})
+
+
+def _piece(text: str, where: str) -> Piece | None:
+    """What ``text``, seen at the ``where`` ("start", "between" or "end") of a document, does; None when unsound.
+
+    Sound: every ``<`` starts a tag with double-quoted attributes, every ``&`` a
+    reference XML defines to a character it allows, no character XML forbids, tags
+    it opens closed in order. A start opens the root and never closes it; an end
+    holds nothing after its last closing tag of an element opened before it (which,
+    read in its place, closes the root) but white space. A piece between controls
+    never closes the root: :func:`_known_controls` checks that where it is used.
+    (An attribute given twice is not looked for: the whole scan never did either.)
+    """
+    if where == "start":
+        declaration = _DECLARATION.match(text)
+        if declaration is not None:
+            text = text[declaration.end():]
+        if not text.lstrip().startswith("<"):
+            return None  # text before the root
+    if _FORBIDDEN.search(text) is not None or _BAD_AMPERSAND.search(text) is not None:
+        return None
+    if "&#" in text:
+        try:
+            _unescape(text)  # the characters the references name
+        except Unsure:
+            return None
+    if where == "end" and text[text.rfind(">") + 1:].strip():
+        return None  # text after the root
+    closes: list[str] = []  # innermost first, until the end
+    opens: list[str] = []
+    steps: list[tuple[bool, str]] = []
+    start = where == "start"
+    rooted = False  # a start: the root is open
+    after = False  # an end: an element after its last closing of an outer element
+    for closing, name, attrs, empty, stray in _PIECE_TAG.findall(text):
+        if stray:
+            return None
+        if name in _TABLE_NAMES:
+            if attrs or empty:
+                return None  # not ours: the whole scan refuses them too
+            steps.append((not closing, name[2:]))
+        if closing:
+            if attrs or empty:
+                return None
+            if opens:
+                if opens.pop() != name or start and not opens:
+                    return None  # out of order, or the root closed before the first control
+            elif start:
+                return None
+            else:
+                closes.append(name)
+                after = False
+            continue
+        if not opens:
+            if start:
+                if rooted or empty:
+                    return None  # a second root, or an empty one
+                rooted = True
+            else:
+                after = True
+        if not empty:
+            opens.append(name)
+    if start and not opens or where == "end" and (opens or after):
+        return None
+    closes.reverse()
+    return Piece(closes, opens, tuple(steps))
+
+
+def _sound(text: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether the text around the controls at ``spans`` (start, end) is sound and nests from start to end.
+
+    The pieces are learnt as they are worked out, for :func:`_known_controls`;
+    that is done from the second form with the same start on (see below).
+    """
+    if not spans:
+        return True  # no control: nothing is read from it
+    if _MEMORY.size() + len(spans) + 1 > _MAX_PIECES:
+        forget()
+    memory = _MEMORY
+    head = text[:spans[0][0]]
+    if head not in memory.starts:
+        # Working the pieces out costs a few times the scan itself: worth it only for a template
+        # read again (tracking, a batch read back), so the first form of a start is read as the
+        # whole scan always read forms (tables, rows and controls nested, the rest not looked at).
+        key = hash(head)
+        if key not in memory.seen:
+            if len(memory.seen) >= _MAX_PIECES:
+                memory.seen.clear()
+            memory.seen.add(key)
+            return True
+    opened = 0
+    at = 0
+    for number, (start, end) in enumerate(spans):
+        piece = _learnt(memory.between if number else memory.starts, text[at:start],
+                        "between" if number else "start")
+        if piece is None:
+            return False
+        opened = piece.follow(opened, False, memory)
+        if opened <= 0:
+            return False
+        at = end
+    piece = _learnt(memory.ends, text[at:], "end")
+    return piece is not None and piece.follow(opened, True, memory) == 0
+
+
+def _learnt(known: dict[str, Piece], text: str, where: str) -> Piece | None:
+    """The piece ``text`` at ``where``, from ``known`` or worked out (and kept if sound); None if unsound."""
+    piece = known.get(text)
+    if piece is None:
+        piece = _piece(text, where)
+        if piece is not None and len(text) <= _MAX_PIECE:
+            known[text] = piece
+    return piece
+
+
+def _known_controls(text: str) -> list[Control] | None:
+    """:func:`scan` of a form whose text between controls is all pieces seen before (see above), or None."""
+    memory = _MEMORY
+    start = text.find("<w:sdt")
+    if start < 0 or not memory.starts:
+        return None
+    piece = memory.starts.get(text[:start])
+    if piece is None:
+        return None
+    first = start
+    out: list[Control] = []
+    opened = 0  # the elements open (a number of the memory's): none yet
+    stack: list[tuple[str, Place]] = []  # the tables and rows open
+    row = table = None
+    shape = _SHAPE.match
+    between = memory.between
+    while True:
+        after = piece.after.get(opened)
+        opened = after if after is not None else piece.follow(opened, False, memory)
+        if opened <= 0:
+            return None  # the piece cannot follow what is open, or it closes the root
+        if piece.steps:
+            for opening, name in piece.steps:
+                if opening:
+                    stack.append((name, Place()))
+                elif not stack or stack.pop()[0] != name:
+                    return None
+            row, table = _around(stack)
+        match = shape(text, start)
+        if match is None:
+            return None
+        out.append(_shaped(match, row, table))
+        at = match.end()
+        start = text.find("<w:sdt", at)
+        if start < 0:
+            break
+        piece = between.get(text[at:start])
+        if piece is None:
+            return None
+    piece = memory.ends.get(text[at:])
+    # The end closes every element still open, so the tables and rows are closed too.
+    if piece is None or piece.follow(opened, True, memory) != 0:
+        return None
+    # The pieces keep the document-wide rules; what a control may hold and they may not:
+    # a namespace bound again (an attribute of an empty element inside a control).
+    if text.find("xmlns", first) >= 0:
+        return None
     return out
 
 
@@ -269,7 +556,7 @@ def _around(stack: list[tuple[str, Place]]) -> tuple[Place | None, Place | None]
 _VALUE = r'[^"<&]*+(?:&(?:amp|lt|gt|quot|apos);[^"<&]*+)*+'
 _TEXT = r"[^<&]*+(?:&(?:amp|lt|gt|quot|apos);[^<&]*+)*+"
 _NAME = r"[A-Za-z_][\w.\-]*+:[A-Za-z_][\w.\-]*+"
-_EMPTY = (r"<(?!w:(?:p|t|r|sym|cr|br|tab|tabs|noBreakHyphen|softHyphen|sdt|sdtPr|sdtContent|bookmarkStart"
+_EMPTY = (r"<(?!w:(?:p|t|r|sym|cr|br|tab|tabs|noBreakHyphen|softHyphen|sdt\w*+|tbl|tr|bookmarkStart"
           r"|bookmarkEnd|tag|alias|showingPlcHdr|listItem|dateFormat)[\s/>]|w14:checked[\s/>])"
           + _NAME + r'(?: ' + _NAME + '="' + _VALUE + r'")*+/>')
 _RPR = r"<w:rPr>(?:" + _EMPTY + r")*+</w:rPr>"
@@ -319,6 +606,8 @@ def _shaped(match: re.Match[str], row: Place | None, table: Place | None) -> Con
     if not (text.isprintable() and tag.isprintable()) and (
             _FORBIDDEN.search(text) is not None or _FORBIDDEN.search(tag) is not None):
         raise Unsure("a character XML forbids")
+    if checkbox is None and date is None and items is None:  # a text control: most of them
+        return Control(_TEXT_KIND, tag, showing is not None, text, row, table, runs)
     if checkbox is not None:
         return Control(ControlKind.CHECKBOX, tag, showing is not None, text, row, table, runs,
                        checked=_unescape(checked) if "&" in checked else checked)
@@ -326,11 +615,12 @@ def _shaped(match: re.Match[str], row: Place | None, table: Place | None) -> Con
         return Control(ControlKind.DATE, tag, showing is not None, text, row, table, runs,
                        full_date=_unescape(full) if full and "&" in full else full,
                        date_format=_unescape(fmt) if "&" in fmt else fmt)
-    if items is not None:
-        return Control(ControlKind.DROPDOWN, tag, showing is not None, text, row, table, runs,
-                       items=[(_unescape(d) if "&" in d else d, _unescape(v) if "&" in v else v)
-                              for d, v in _ITEM.findall(items)])
-    return Control(ControlKind.TEXT, tag, showing is not None, text, row, table, runs)
+    return Control(ControlKind.DROPDOWN, tag, showing is not None, text, row, table, runs,
+                   items=[(_unescape(d) if "&" in d else d, _unescape(v) if "&" in v else v)
+                          for d, v in _ITEM.findall(items)])
+
+
+_TEXT_KIND = ControlKind.TEXT
 
 
 def all_placeholder(control: Control) -> bool:

