@@ -305,8 +305,10 @@ class Tables:
     pairs: list[PairRow]
     activities: list[ActivityRow]
     reviews: list[ReviewRow]
-    problems: list[ProblemRow]
-    documents: list[DocumentRow]
+    #: The two tables with a row per file (or more): :func:`~mentoring_docs.tracking.track` keeps
+    #: them on disk (:class:`~mentoring_docs.tracking.spool.Spool`), read as any sequence is.
+    problems: Sequence[ProblemRow]
+    documents: Sequence[DocumentRow]
     # Defaulted, so that code building the tables positionally keeps working.
     competencies: list[CompetencyRow] = field(default_factory=list)
     questions: list[QuestionRow] = field(default_factory=list)
