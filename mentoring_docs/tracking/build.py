@@ -51,7 +51,7 @@ from ..kinds import KINDS
 from ..manifest import Issued, read_manifest
 from ..record_values import date_of, text_of, value_at
 from . import alerts, issued_pairs, rollups
-from .collect import Returned, needed, read_document, walk
+from .collect import Returned, needed, read_document, walk_names
 from .copies import Choice, Copies, stripped
 from .spool import Sorter, Spool
 from .tables import CLOSED, ActivityRow, CompetencyRow, DocumentRow, PairRow, ProblemRow, QuestionRow, ReviewRow
@@ -88,7 +88,7 @@ def track(paths: Iterable[str | os.PathLike[str]], *, as_of: dt.date | None = No
     intake = _Intake(issued)
     missing: list[Problem] = []  # paths given that do not exist: as many as the paths given
     unreadable: Spool[Problem] = Spool()  # one per file that is not a form: on disk
-    for path in walk(paths, missing):
+    for path in walk_names(paths, missing):
         outcome = read_document(path, password=password, trust_roots=roots, extension=fields)
         if isinstance(outcome, Returned):
             intake.add(outcome)
