@@ -18,7 +18,7 @@ __all__ = [
     "ALERTS", "ActivityRow", "AlertRow", "CATEGORY_TITLES", "CLOSED", "CompetencyRow", "DOCUMENT_STATUSES",
     "DocumentRow", "PROBLEM_CATEGORIES", "PairRow", "ProblemRow", "ProgramRow", "QuestionRow", "RETURN_STATES",
     "RETURN_STATE_TITLES", "ROW_TYPES", "ReviewRow", "STATUS_TITLES", "TABLES", "Tables", "average_change", "column",
-    "columns",
+    "columns", "json_value",
 ]
 
 #: The tables of a tracker, in the order outputs show them (``programs`` is filled by
@@ -326,14 +326,16 @@ class Tables:
         """The tables by name, in :data:`TABLES` order."""
         return {name: getattr(self, name) for name in TABLES}
 
-    def to_dict(self) -> dict[str, Any]:
-        """The tracker as one JSON-able object: ``as_of`` and each table as a list of objects."""
+    def to_dict(self, *, tables: bool = True) -> dict[str, Any]:
+        """The tracker as one JSON-able object: ``as_of`` and each table as a list of objects
+        (without ``tables``: only what comes before the tables)."""
         out: dict[str, Any] = {"as_of": self.as_of.isoformat(),
                                "average_competency_change": self.average_competency_change}
         if self.audience != "coordinator":
             out["audience"] = self.audience
-        for name, rows in self.tables().items():
-            out[name] = [{k: _json_value(v) for k, v in asdict(row).items()} for row in rows]
+        if tables:
+            for name, rows in self.tables().items():
+                out[name] = [{k: json_value(v) for k, v in asdict(row).items()} for row in rows]
         return out
 
 
@@ -342,7 +344,8 @@ def columns(table: str) -> list[tuple[str, Mapping[str, Any]]]:
     return [(f.name, f.metadata) for f in fields(ROW_TYPES[table])]
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """A cell's value as JSON holds it: dates and times in ISO 8601, the rest as it is."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return value
