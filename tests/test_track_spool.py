@@ -78,7 +78,7 @@ def test_a_sorter_sorts_as_sorted_does_equal_keys_in_the_order_they_came(items: 
         for item in items:
             sorter.add(item)
         assert len(sorter._current) < spool.RUN  # the rest went to disk in sorted runs
-        assert all(isinstance(run, Spool) for run in sorter._runs)
+        assert all(isinstance(run, Spool) and run._disk is sorter._disk for run in sorter._runs)  # one file
         assert list(sorter.sorted()) == sorted(items, key=lambda item: item[0])
 
 

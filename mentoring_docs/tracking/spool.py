@@ -25,7 +25,7 @@ import tempfile
 from array import array
 from typing import Any, Callable, Generic, Iterable, Iterator, Sequence, TypeVar, overload
 
-__all__ = ["BLOCK", "RUN", "Mapped", "Sorter", "Spool"]
+__all__ = ["BLOCK", "RUN", "Disk", "Mapped", "Sorter", "Spool"]
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -36,21 +36,52 @@ BLOCK = 512
 RUN = 8192
 
 
+class Disk:
+    """A nameless temporary file that several spools append their blocks to (one file
+    descriptor for all the runs of a :class:`Sorter`, however many there are)."""
+
+    def __init__(self) -> None:
+        self.file: Any = tempfile.TemporaryFile(prefix="mentoring-docs-")
+        self.end = 0
+
+    def write(self, data: bytes) -> int:
+        """Append ``data``; where it starts."""
+        at = self.end
+        os.pwrite(self.file.fileno(), data, at)
+        self.end += len(data)
+        return at
+
+    def read(self, at: int, size: int) -> bytes:
+        """``size`` bytes from ``at``."""
+        return os.pread(self.file.fileno(), size, at)
+
+    def close(self) -> None:
+        """Drop the file."""
+        self.file.close()
+
+
 class Spool(Sequence[T]):
     """Rows appended one at a time and kept in a temporary file; read back as a sequence.
 
     Memory: the block being filled, and an offset and size per block of
-    :data:`BLOCK` rows (16 bytes per 512 rows).
+    :data:`BLOCK` rows (16 bytes per 512 rows). The file is the spool's own, or
+    ``disk`` shared with other spools (then closed by its owner).
     """
 
-    def __init__(self, rows: Iterable[T] = ()) -> None:
-        self._file: Any = None  # opened on the first full block: a small table never touches the disk
+    def __init__(self, rows: Iterable[T] = (), *, disk: Disk | None = None) -> None:
+        # Opened on the first full block: a small table never touches the disk.
+        self._disk: Disk | None = disk
+        self._owns = disk is None
         self._offsets = array("q")
         self._sizes = array("q")
-        self._end = 0
         self._stored = 0  # rows in the file
         self._pending: list[T] = []
         self.extend(rows)
+
+    @property
+    def _file(self) -> Any:
+        """The temporary file, once there is one."""
+        return self._disk.file if self._disk is not None else None
 
     def append(self, row: T) -> None:
         """Add ``row`` at the end."""
@@ -64,26 +95,24 @@ class Spool(Sequence[T]):
             self.append(row)
 
     def _spill(self) -> None:
-        if self._file is None:
-            self._file = tempfile.TemporaryFile(prefix="mentoring-docs-")
+        if self._disk is None:
+            self._disk = Disk()
         data = pickle.dumps(self._pending, protocol=pickle.HIGHEST_PROTOCOL)
-        os.pwrite(self._file.fileno(), data, self._end)
-        self._offsets.append(self._end)
+        self._offsets.append(self._disk.write(data))
         self._sizes.append(len(data))
-        self._end += len(data)
         self._stored += len(self._pending)
         self._pending = []
 
     def _block(self, index: int) -> list[T]:
-        data = os.pread(self._file.fileno(), self._sizes[index], self._offsets[index])
-        return pickle.loads(data)  # type: ignore[no-any-return]  # our own file, written above
+        assert self._disk is not None  # there are blocks
+        return pickle.loads(self._disk.read(self._offsets[index], self._sizes[index]))  # type: ignore[no-any-return]
 
     def close(self) -> None:
-        """Drop the temporary file (the spool is empty afterwards)."""
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-        self._offsets, self._sizes, self._end, self._stored, self._pending = array("q"), array("q"), 0, 0, []
+        """Drop the temporary file if it is the spool's own (the spool is empty afterwards)."""
+        if self._disk is not None and self._owns:
+            self._disk.close()
+        self._disk = None
+        self._offsets, self._sizes, self._stored, self._pending = array("q"), array("q"), 0, []
 
     def __len__(self) -> int:
         return self._stored + len(self._pending)
@@ -123,8 +152,8 @@ class Spool(Sequence[T]):
         return f"Spool({len(self)} rows)"
 
     def __del__(self) -> None:
-        if self._file is not None:
-            self._file.close()
+        if self._disk is not None and self._owns:
+            self._disk.close()
 
 
 class Mapped(Sequence[U], Generic[T, U]):
@@ -167,6 +196,7 @@ class Sorter(Generic[T]):
 
     def __init__(self, key: Callable[[T], Any]) -> None:
         self._key = key
+        self._disk: Disk | None = None  # every run in one file
         self._runs: list[Spool[T]] = []
         self._current: list[T] = []
 
@@ -175,7 +205,9 @@ class Sorter(Generic[T]):
         self._current.append(item)
         if len(self._current) >= RUN:
             self._current.sort(key=self._key)
-            self._runs.append(Spool(self._current))
+            if self._disk is None:
+                self._disk = Disk()
+            self._runs.append(Spool(self._current, disk=self._disk))
             self._current = []
 
     def __len__(self) -> int:
@@ -188,9 +220,8 @@ class Sorter(Generic[T]):
         """
         self._current.sort(key=self._key)
         runs: list[Iterable[T]] = [*self._runs, self._current]
-        self._runs, self._current = [], []
+        disk, self._disk, self._runs, self._current = self._disk, None, [], []
         # heapq.merge takes equal keys from earlier runs first, and runs are in the order items came.
         yield from heapq.merge(*runs, key=self._key)
-        for run in runs:
-            if isinstance(run, Spool):
-                run.close()
+        if disk is not None:
+            disk.close()
