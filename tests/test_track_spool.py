@@ -109,8 +109,8 @@ def test_what_tracking_holds_grows_with_the_pairs_not_with_the_files() -> None:
         while documents:  # handed over one at a time and dropped, as track() reads files
             intake.add(documents.pop())
         # Held per pair: one group of copies per document kind, each with only the copy it would use.
-        assert len(intake.pairs) == pairs and len(intake.slots) == 2 * pairs
-        for group in intake.slots.values():
+        assert len(intake.pairs) == pairs and len(intake.spilled) == 2 * pairs
+        for group in intake.spilled.values():
             assert isinstance(group, Copies) and group._superseded == [] and group._newer_invalid == []
             assert group._valid is not None
         assert _live(Returned) - before_returned <= 2 * pairs

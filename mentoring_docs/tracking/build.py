@@ -181,11 +181,12 @@ class _Intake:
         self.issued = list(issued or ())
         self.issued_hashes = {item.sha256 for item in self.issued if item.sha256}
         self.issued_copies: dict[str, Returned] = {}
-        #: Documents-table rows by file; a superseded copy's row comes with the number of its
+        #: Documents-table rows by file; a superseded copy's row comes with the id() of its
         #: group of copies (the pair and the copy used are known only at the end).
         self.document_rows: Sorter[tuple[DocumentRow, int | None]] = Sorter(_by_file)
-        #: Each group of copies (a pair's, or an id-less names group's, one kind), by number.
-        self.slots: dict[int, Copies] = {}
+        #: The groups of copies (a pair's, or an id-less names group's, one kind) that spilled a
+        #: superseded copy, by id() (kept here, so the id stays theirs).
+        self.spilled: dict[int, Copies] = {}
         self.pairs: dict[str, _Pair] = {}  # by agreement ID
         self.first_file: dict[Any, str] = {}  # by pair (or names group): its first file in sort order
         self.by_names: dict[tuple[str, str], set[str]] = {}
@@ -196,13 +197,11 @@ class _Intake:
 
     def _copies(self) -> Copies:
         """A new group of copies whose superseded copies' rows go straight to disk."""
-        slot = len(self.slots)
+        return Copies(self._spill)
 
-        def spill(doc: Returned) -> None:
-            self.document_rows.add((_document_row(doc, "superseded", None), slot))
-
-        copies = self.slots[slot] = Copies(spill)
-        return copies
+    def _spill(self, doc: Returned, copies: Copies) -> None:
+        self.spilled.setdefault(id(copies), copies)
+        self.document_rows.add((_document_row(doc, "superseded", None), id(copies)))
 
     def _first(self, key: Any, file: str) -> None:
         known = self.first_file.get(key)
@@ -292,16 +291,17 @@ class _Intake:
                 for doc in choice.rejected:
                     document_rows.add((_document_row(doc, "rejected", pair.label(),
                                                      superseded_by=choice.used.file), None))
-        # Each group of copies: the pair label and copy used its spilled (superseded) rows get.
+        # Each group of copies that spilled: the pair label and copy used its superseded rows get.
         resolved: dict[int, tuple[str, str]] = {}
-        for slot, copies in self.slots.items():
+        for key, copies in self.spilled.items():
             target = copies
             while id(target) in merged_into:
                 target = merged_into[id(target)]
             found = owner.get(id(target))
             if found is not None:
-                resolved[slot] = (found[0].label(), found[1].used.file)
-        self.slots = {}
+                resolved[key] = (found[0].label(), found[1].used.file)
+        # The choices hold each copy used with all its values: let each pair's go once its rows are made.
+        self.spilled, owner, merged_into = {}, {}, {}
 
         pair_rows: list[PairRow] = []
         activity_rows: list[ActivityRow] = []

@@ -76,13 +76,14 @@ class Copies:
 
     Only the copy that would be used now keeps its values; the others are
     :func:`stripped` as soon as they cannot be used. With ``spill``, a copy that
-    turns out superseded while a valid copy is known is passed to it (stripped) and
-    not kept: :meth:`choice` then lists only the superseded copies it still holds.
+    turns out superseded while a valid copy is known is passed to it (stripped, with
+    this group of copies) and not kept: :meth:`choice` then lists only the
+    superseded copies it still holds.
     """
 
     __slots__ = ("_valid", "_newer_invalid", "_superseded", "_spill")
 
-    def __init__(self, spill: Callable[[Returned], None] | None = None) -> None:
+    def __init__(self, spill: Callable[[Returned, "Copies"], None] | None = None) -> None:
         self._valid: Returned | None = None
         #: Invalid copies newer than ``_valid`` (every invalid copy while there is none), newest first.
         self._newer_invalid: list[Returned] = []
@@ -92,7 +93,7 @@ class Copies:
     def _supersede(self, doc: Returned) -> None:
         # Called only once a valid copy newer than ``doc`` is known: ``doc`` is superseded for good.
         if self._spill is not None:
-            self._spill(stripped(doc))
+            self._spill(stripped(doc), self)
         else:
             self._superseded.append(stripped(doc))
 
