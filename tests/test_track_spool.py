@@ -234,7 +234,10 @@ def test_a_write_that_fails_half_way_leaves_no_file(tmp_path: Path) -> None:
         for name in ("t.json", "t.csv", "t.html"):
             with pytest.raises(UnicodeEncodeError):
                 tracker.write(tmp_path / name)
+        with pytest.raises(UnicodeEncodeError):  # the error itself, not one from cleaning up after it
+            tracker.write(tmp_path / "t.xlsx")
     assert list(tmp_path.iterdir()) == []  # no target, no temporary file
+    assert ALL_TEMP_FILES == []  # nor openpyxl's, for the sheets written before the error
 
 
 def test_rows_of_a_spooled_table_are_the_row_types(tracker: Tracker) -> None:  # noqa: F811

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -65,11 +66,26 @@ def _write(tracker: Tables, handle: IO[bytes]) -> None:
             for row in rows:
                 sheet.append([_cell(sheet, meta, getattr(row, attr)) for attr, meta in cols])
         book.save(handle)
-    finally:
-        for sheet in book.worksheets:  # an error half-way: openpyxl's temporary files go now
-            writer = getattr(sheet, "_writer", None)
-            if writer is not None and os.path.exists(writer.out):
-                writer.close()
+    except BaseException:
+        _discard(book)
+        raise
+
+
+def _discard(book: Workbook) -> None:
+    """After an error half-way, remove openpyxl's temporary sheet files now, not at exit.
+
+    The sheets' XML writers are left mid-element; closing them may fail in turn, which
+    must not hide the error that stopped the workbook.
+    """
+    for sheet in book.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        rows = getattr(sheet, "_rows", None)
+        for generator in (rows, getattr(writer, "xf", None)):
+            if generator is not None:
+                with contextlib.suppress(Exception):
+                    generator.close()
+        if writer is not None and os.path.exists(writer.out):
+            with contextlib.suppress(Exception):
                 writer.cleanup()
 
 
