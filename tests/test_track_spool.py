@@ -43,12 +43,12 @@ from test_track_output import tracker  # noqa: F401 - the fixture
 @contextlib.contextmanager
 def small_blocks(block: int = 3, run: int = 5) -> Iterator[None]:
     """Spools and sorters that go to disk after a handful of rows, so a small test uses the disk path."""
-    saved = spool.BLOCK, spool.RUN
-    spool.BLOCK, spool.RUN = block, run
+    saved = spool.BLOCK, spool.RUN, spool.RUN_BLOCK
+    spool.BLOCK, spool.RUN, spool.RUN_BLOCK = block, run, 2
     try:
         yield
     finally:
-        spool.BLOCK, spool.RUN = saved
+        spool.BLOCK, spool.RUN, spool.RUN_BLOCK = saved
 
 
 @given(rows=st.lists(st.tuples(st.integers(0, 9), st.text(max_size=5)), max_size=40), start=st.integers(-45, 45),

@@ -25,15 +25,17 @@ import tempfile
 from array import array
 from typing import Any, Callable, Generic, Iterable, Iterator, Sequence, TypeVar, overload
 
-__all__ = ["BLOCK", "RUN", "Disk", "Mapped", "Sorter", "Spool"]
+__all__ = ["BLOCK", "RUN", "RUN_BLOCK", "Disk", "Mapped", "Sorter", "Spool"]
 
 T = TypeVar("T")
 U = TypeVar("U")
 
 #: Rows per pickled block: the most rows of one spool in memory at a time while reading or writing.
 BLOCK = 512
-#: Items per sorted run of a :class:`Sorter` (the most items it holds in memory).
+#: Items per sorted run of a :class:`Sorter` (the most items it holds in memory while taking them in).
 RUN = 8192
+#: Rows per block of a sorted run: merging holds one block of every run, so these are small.
+RUN_BLOCK = 64
 
 
 class Disk:
@@ -64,12 +66,13 @@ class Spool(Sequence[T]):
     """Rows appended one at a time and kept in a temporary file; read back as a sequence.
 
     Memory: the block being filled, and an offset and size per block of
-    :data:`BLOCK` rows (16 bytes per 512 rows). The file is the spool's own, or
+    :data:`BLOCK` rows (16 bytes per 512 rows; ``block`` rows if given). The file is the spool's own, or
     ``disk`` shared with other spools (then closed by its owner).
     """
 
-    def __init__(self, rows: Iterable[T] = (), *, disk: Disk | None = None) -> None:
+    def __init__(self, rows: Iterable[T] = (), *, disk: Disk | None = None, block: int | None = None) -> None:
         # Opened on the first full block: a small table never touches the disk.
+        self._block_size = block  # None: BLOCK
         self._disk: Disk | None = disk
         self._owns = disk is None
         self._offsets = array("q")
@@ -86,7 +89,7 @@ class Spool(Sequence[T]):
     def append(self, row: T) -> None:
         """Add ``row`` at the end."""
         self._pending.append(row)
-        if len(self._pending) >= BLOCK:
+        if len(self._pending) >= (self._block_size or BLOCK):
             self._spill()
 
     def extend(self, rows: Iterable[T]) -> None:
@@ -139,7 +142,8 @@ class Spool(Sequence[T]):
             raise IndexError("spool index out of range")
         if index >= self._stored:
             return self._pending[index - self._stored]
-        return self._block(index // BLOCK)[index % BLOCK]
+        size = self._block_size or BLOCK
+        return self._block(index // size)[index % size]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
@@ -207,7 +211,7 @@ class Sorter(Generic[T]):
             self._current.sort(key=self._key)
             if self._disk is None:
                 self._disk = Disk()
-            self._runs.append(Spool(self._current, disk=self._disk))
+            self._runs.append(Spool(self._current, disk=self._disk, block=RUN_BLOCK))
             self._current = []
 
     def __len__(self) -> int:
