@@ -15,13 +15,17 @@ read the same folder, in the same process, pinned to one CPU core:
 With ``--scale 1000,10000,...`` it instead measures how tracking grows: for each
 size, the forms are made, then a fresh process tracks them and reports files/s, CPU
 time per file and its peak resident set size (the process's high-water mark), so
-memory and cost per file can be read across sizes. With ``--old DIR`` (another
+memory and cost per file can be read across sizes (``--pairs``: see below). With ``--old DIR`` (another
 source tree, e.g. ``git archive main | tar -x -C /tmp/old``) the same folder is
 also tracked by that tree's code, alternating, so both are measured under the same
 load.
 
     python bench/bench_track.py [--forms N] [--rounds R]
-    python bench/bench_track.py --scale 10000,100000 [--old /tmp/old]
+    python bench/bench_track.py --scale 10000,100000 [--old /tmp/old] [--pairs 5000]
+
+With ``--pairs P`` every folder holds P pairs whatever its size: the files beyond
+each pair's agreement and plan are older copies of them (superseded), so peak
+memory across sizes shows what each FILE costs with the number of pairs fixed.
 """
 
 from __future__ import annotations
@@ -48,15 +52,31 @@ def sample(name: str) -> dict[str, Any]:
     return json.loads((ROOT / "samples" / name).read_text(encoding="utf-8"))
 
 
-def make_forms(folder: Path, n: int) -> list[Path]:
+def make_forms(folder: Path, n: int, pairs: int | None = None) -> list[Path]:
     """``n`` filled forms under ``folder``: each pair returns an agreement and a plan, pairs alternate formats.
 
     Word pairs go under ``folder/word``, PDF pairs under ``folder/pdf``, so each
-    format can also be timed on its own.
+    format can also be timed on its own. With ``pairs``, the ``n`` files belong to
+    that many pairs: each pair's agreement and plan come first, then older copies of
+    them (the same bytes under another name, modified earlier), so every pair returns
+    ``n // pairs`` files and all but two of them are superseded.
     """
     agreement, plan = sample("agreement.json"), sample("action_plan.json")
     fillers = {(kind, fmt): Filler(kind, fmt) for kind in ("agreement", "action_plan") for fmt in ("docx", "pdf")}
-    files = []
+    files: list[Path] = []
+    if pairs is not None:
+        if not 0 < pairs <= n // 2:
+            raise SystemExit(f"--pairs {pairs}: each pair needs at least two of the {n} files")
+        firsts = make_forms(folder, 2 * pairs)
+        now = time.time()
+        for i in range(n - 2 * pairs):
+            original = firsts[i % (2 * pairs)]
+            copy_no = i // (2 * pairs) + 1
+            path = original.with_name(f"{original.stem}-copy{copy_no:05d}{original.suffix}")
+            path.write_bytes(original.read_bytes())
+            os.utime(path, (now - 60 * copy_no, now - 60 * copy_no))  # older than the original: superseded
+            files.append(path)
+        return firsts + files
     for i in range(n):
         pair, kind = i // 2, ("agreement", "action_plan")[i % 2]
         fmt = ("docx", "pdf")[pair % 2]
@@ -130,26 +150,29 @@ def _load() -> str:
     return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
-def scale(sizes: list[int], old: Path | None = None) -> None:
+def scale(sizes: list[int], old: Path | None = None, pairs: int | None = None) -> None:
     """Files/s, CPU per file and peak RSS of tracking folders of each size, each in a fresh process.
 
     With ``old`` (another source tree), that tree tracks the same folder too, before ours.
+    With ``pairs``, every folder holds that many pairs (more files: more copies per pair),
+    so memory can be read against the number of files alone.
     """
     import subprocess
 
     trees = ([("old", old)] if old else []) + [("ours", ROOT)]
-    print(f"tracking at scale, one core, a fresh process per size and tree; load average {_load()}")
+    fixed = f", {pairs} pairs in every folder" if pairs else ""
+    print(f"tracking at scale, one core, a fresh process per size and tree{fixed}; load average {_load()}")
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
-            make_forms(Path(tmp), n)
+            make_forms(Path(tmp), n, pairs)
             made = time.perf_counter() - start
             print(f"  {n:7d} files made in {made:6.1f} s; load average {_load()}")
             for label, tree in trees:
                 done = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(tree), folder=tmp)],
                                       capture_output=True, text=True, check=True)
-                seconds, cpu, rss_kib, pairs = done.stdout.split()
-                print(f"    {label:4s} {n:7d} files ({int(pairs):6d} pairs): "
+                seconds, cpu, rss_kib, tracked = done.stdout.split()
+                print(f"    {label:4s} {n:7d} files ({int(tracked):6d} pairs): "
                       f"{n / float(seconds):7.1f} files/s, {1000 * float(seconds) / n:6.2f} ms/file wall, "
                       f"{1000 * float(cpu) / n:6.2f} ms/file CPU, peak RSS {int(rss_kib) / 1024:7.1f} MiB; "
                       f"load average {_load()}", flush=True)
@@ -162,10 +185,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="best of R timed runs each (default 3)")
     parser.add_argument("--scale", help="comma-separated folder sizes: files/s and peak RSS of each")
     parser.add_argument("--old", type=Path, help="with --scale: another source tree to track the same folders with")
+    parser.add_argument("--pairs", type=int,
+                        help="with --scale: this many pairs in every folder (the rest of the files are older copies)")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)  # pypdf warns about every widget it does not like
     if args.scale:
-        scale([int(n) for n in args.scale.split(",")], args.old)
+        scale([int(n) for n in args.scale.split(",")], args.old, args.pairs)
         return 0
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})

@@ -1,7 +1,8 @@
 """Safe file output: nothing half-written, nothing overwritten by surprise.
 
 :func:`atomic_write` for one file, :class:`StagedWrites` for many made durable
-with one flush, :class:`AtomicCsv` for a report written row by row.
+with one flush, :class:`AtomicCsv` for a report written row by row,
+:class:`AtomicFiles` for files streamed in pieces and placed together.
 """
 
 from __future__ import annotations
@@ -230,3 +231,65 @@ class AtomicCsv:
             self._handle.close()
         self._tmp.unlink(missing_ok=True)
 
+
+
+class AtomicFiles:
+    """Files written as streams under temporary names, then placed together once all are whole.
+
+    :meth:`open` gives a binary handle on a new hidden ``.NAME.*.tmp`` file next to
+    each target; :meth:`commit` flushes every one to disk and gives each its name
+    (never replacing a file unless ``overwrite``, as :func:`atomic_write`). Used as a
+    context manager, an error before the commit removes every temporary file, so
+    readers only ever see whole files and a failed run leaves nothing behind (a
+    killed one at most hidden ``.*.tmp`` files). For outputs too large to build in
+    memory first: a table of a hundred thousand rows is written as it is read.
+    """
+
+    def __init__(self, *, overwrite: bool = False) -> None:
+        self.overwrite = overwrite
+        self._open: list[tuple[Path, Path, IO[bytes]]] = []
+
+    def open(self, path: str | os.PathLike[str]) -> IO[bytes]:
+        """A handle to write ``path``'s bytes to (closed by :meth:`commit` or :meth:`discard`)."""
+        target = Path(path)
+        if not self.overwrite and target.exists():
+            raise OutputExistsError(f"{target}: already exists; use --force to replace it")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = _temporary(target.parent, target.name)
+        try:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, FILE_MODE)
+            handle = os.fdopen(fd, "wb")
+        except BaseException:
+            os.close(fd)
+            os.unlink(name)
+            raise
+        self._open.append((Path(name), target, handle))
+        return handle
+
+    def commit(self) -> list[Path]:
+        """Flush every file to disk, then name each; the targets, in the order they were opened."""
+        for _, _, handle in self._open:
+            handle.flush()
+            os.fsync(handle.fileno())
+            handle.close()
+        placed: list[Path] = []
+        while self._open:
+            tmp, target, _ = self._open[0]
+            _place(tmp, target, self.overwrite)
+            self._open.pop(0)
+            placed.append(target)
+        return placed
+
+    def discard(self) -> None:
+        """Close and remove every file not yet placed."""
+        open_files, self._open = self._open, []
+        for tmp, _, handle in open_files:
+            handle.close()
+            tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> "AtomicFiles":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()  # after a commit nothing is left to remove

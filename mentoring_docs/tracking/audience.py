@@ -28,7 +28,8 @@ import dataclasses
 from typing import Any, TypeVar
 
 from ..errors import MentoringDocsError
-from .tables import ALERTS, PROBLEM_CATEGORIES, Tables
+from .spool import Mapped
+from .tables import ALERTS, PROBLEM_CATEGORIES, ProblemRow, Tables
 
 __all__ = ["AUDIENCES", "FREE_TEXT", "for_audience"]
 
@@ -66,8 +67,13 @@ def for_audience(tracker: T, audience: str) -> T:
         reviews=[blank(r, "reviews") for r in tracker.reviews if r.pair not in private],
         competencies=[blank(c, "competencies") for c in tracker.competencies if c.pair not in private],
         questions=[blank(q, "questions") for q in tracker.questions if q.pair not in private],
-        problems=[dataclasses.replace(p, problem=PROBLEM_CATEGORIES[p.category]) for p in tracker.problems],
+        problems=Mapped(tracker.problems, _problem_category),  # as it is read: the table may be on disk
         alerts=[dataclasses.replace(a, reason=ALERTS[a.alert]) if a.pair in private else a
                 for a in tracker.alerts],
         audience="manager",
     )
+
+
+def _problem_category(row: ProblemRow) -> ProblemRow:
+    """``row`` with its message (which may quote a form's value) replaced by what its category means."""
+    return dataclasses.replace(row, problem=PROBLEM_CATEGORIES[row.category])

@@ -37,10 +37,11 @@ The rules, in one place (``docs/tracking.md`` explains them for users):
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..catalogue import catalogue
 from ..errors import Problem
@@ -50,8 +51,9 @@ from ..kinds import KINDS
 from ..manifest import Issued, read_manifest
 from ..record_values import date_of, text_of, value_at
 from . import alerts, issued_pairs, rollups
-from .collect import Returned, needed, read_document, walk
+from .collect import Returned, needed, read_document, walk_names
 from .copies import Choice, Copies, stripped
+from .spool import Sorter, Spool
 from .tables import CLOSED, ActivityRow, CompetencyRow, DocumentRow, PairRow, ProblemRow, QuestionRow, ReviewRow
 from .tracker import Tracker
 
@@ -75,23 +77,24 @@ def track(paths: Iterable[str | os.PathLike[str]], *, as_of: dt.date | None = No
     forms made with it; their answers are the questions table.
 
     Forms are read one at a time and each is cut down to what the tables need as soon
-    as it is read (:func:`.collect.needed`; see :class:`.copies.Copies`), so memory
-    grows with the number of pairs, not with the number of files.
+    as it is read (:func:`.collect.needed`; see :class:`.copies.Copies`); what each
+    file adds to the documents and problems tables is kept on disk (:mod:`.spool`),
+    so memory grows with the number of pairs, not with the number of files.
     """
     from ..signatures.hooks import trust_roots_of
 
     issued = read_manifest(manifest) if isinstance(manifest, (str, os.PathLike)) else manifest
     roots, fields = trust_roots_of(trust_roots), extension_of(extension)
     intake = _Intake(issued)
-    missing: list[Problem] = []
-    unreadable: list[Problem] = []
-    for path in walk(paths, missing):
+    missing: list[Problem] = []  # paths given that do not exist: as many as the paths given
+    unreadable: Spool[Problem] = Spool()  # one per file that is not a form: on disk
+    for path in walk_names(paths, missing):
         outcome = read_document(path, password=password, trust_roots=roots, extension=fields)
         if isinstance(outcome, Returned):
             intake.add(outcome)
         else:
             unreadable.append(outcome)
-    return intake.build(as_of=as_of or dt.date.today(), unreadable=missing + unreadable,
+    return intake.build(as_of=as_of or dt.date.today(), unreadable=itertools.chain(missing, unreadable),
                         read_issued=issued_pairs.issued_reader(password), stale_days=stale_days,
                         return_days=return_days)
 
@@ -131,8 +134,11 @@ class _Pair:
             return _names(self.issued_data)
         return None, None
 
-    def add(self, doc: Returned) -> None:
-        self.copies.setdefault(doc.kind, Copies()).add(doc)
+    def add(self, doc: Returned, new_copies: Callable[[], Copies] = Copies) -> None:
+        copies = self.copies.get(doc.kind)
+        if copies is None:
+            copies = self.copies[doc.kind] = new_copies()
+        copies.add(doc)
 
 
 def midpoint(start: dt.date, end: dt.date) -> dt.date:
@@ -162,23 +168,40 @@ class _Intake:
 
     The rules are those of the module documentation; what is kept per document:
     the values the tables read of the copies that may still be used (:class:`Copies`),
-    and for every other copy its documents-table row and problems. Whatever order
-    the documents come in, the tracker is the same as if they came sorted by file
-    (pairs keep the order of their first file, as the rules' ties need).
+    and for the newer invalid copies their documents-table row and problems. What
+    only a file needs (its documents-table row once it is superseded, issued or
+    unidentified; the file, kind and names of a document without an agreement ID,
+    for its problem row) goes to disk, sorted by file (:class:`.spool.Sorter`); in
+    memory stays what each pair and each group of copies needs. Whatever order the
+    documents come in, the tracker is the same as if they came sorted by file (pairs
+    keep the order of their first file, as the rules' ties need).
     """
 
     def __init__(self, issued: Sequence[Issued] | None) -> None:
         self.issued = list(issued or ())
         self.issued_hashes = {item.sha256 for item in self.issued if item.sha256}
         self.issued_copies: dict[str, Returned] = {}
-        self.document_rows: list[DocumentRow] = []
+        #: Documents-table rows by file; a superseded copy's row comes with the id() of its
+        #: group of copies (the pair and the copy used are known only at the end).
+        self.document_rows: Sorter[tuple[DocumentRow, int | None]] = Sorter(_by_file)
+        #: The groups of copies (a pair's, or an id-less names group's, one kind) that spilled a
+        #: superseded copy, by id() (kept here, so the id stays theirs).
+        self.spilled: dict[int, Copies] = {}
         self.pairs: dict[str, _Pair] = {}  # by agreement ID
         self.first_file: dict[Any, str] = {}  # by pair (or names group): its first file in sort order
         self.by_names: dict[tuple[str, str], set[str]] = {}
         #: Documents without an ID: grouped by their names until every ID is known, and
         #: (file, kind, names) of each, for their problem rows.
         self.groups: dict[tuple[str, str], _Pair] = {}
-        self.pending: list[tuple[str, str, tuple[str, str] | None]] = []
+        self.pending: Sorter[tuple[str, str, tuple[str, str] | None]] = Sorter(_first)
+
+    def _copies(self) -> Copies:
+        """A new group of copies whose superseded copies' rows go straight to disk."""
+        return Copies(self._spill)
+
+    def _spill(self, doc: Returned, copies: Copies) -> None:
+        self.spilled.setdefault(id(copies), copies)
+        self.document_rows.add((_document_row(doc, "superseded", None), id(copies)))
 
     def _first(self, key: Any, file: str) -> None:
         known = self.first_file.get(key)
@@ -191,22 +214,22 @@ class _Intake:
         aid = text_of(doc.data.get("agreement_id"))
         names = pair_names_key(*_names(doc.data))
         if doc.sha256 in self.issued_hashes:
-            self.document_rows.append(_document_row(doc, "issued_copy", aid))
+            self.document_rows.add((_document_row(doc, "issued_copy", aid), None))
             self.issued_copies.setdefault(doc.sha256, doc)  # the same bytes: the same values
             return
         if aid is None:
-            self.pending.append((doc.file, doc.kind, names))
+            self.pending.add((doc.file, doc.kind, names))
             if names is None:
-                self.document_rows.append(_document_row(doc, "unidentified", None))
+                self.document_rows.add((_document_row(doc, "unidentified", None), None))
                 return
             self._first(("names", names), doc.file)
-            self.groups.setdefault(names, _Pair(None)).add(doc)
+            self.groups.setdefault(names, _Pair(None)).add(doc, self._copies)
             return
         pair = self.pairs.get(aid)
         if pair is None:
             pair = self.pairs[aid] = _Pair(aid)
         self._first(("id", aid), doc.file)
-        pair.add(doc)
+        pair.add(doc, self._copies)
         if names:
             self.by_names.setdefault(names, set()).add(aid)
 
@@ -214,12 +237,12 @@ class _Intake:
               read_issued: issued_pairs.Reader | None = None, stale_days: int | None = None,
               return_days: int | None = None) -> Tracker:
         """The tracker of the documents added, as of ``as_of``."""
-        problems = [ProblemRow.of(p) for p in unreadable]
+        problems: Spool[ProblemRow] = Spool(ProblemRow.of(p) for p in unreadable)
         document_rows = self.document_rows
         issued = self.issued
         pairs: dict[Any, _Pair] = {
             ("id", aid): self.pairs[aid] for aid in sorted(self.pairs, key=lambda a: self.first_file[("id", a)])}
-        for file, kind, names in sorted(self.pending, key=lambda item: item[0]):
+        for file, kind, names in self.pending.sorted():
             if names is None:
                 problems.append(ProblemRow.of(Problem(
                     "agreement_id", "no agreement ID and no mentor and mentee names: cannot tell which pair it "
@@ -231,21 +254,27 @@ class _Intake:
                     "agreement_id", f"no agreement ID, and its names match several agreements ({', '.join(ids)}); "
                                     "tracked under the names alone",
                     file=file, category="ambiguous"), document=kind))
+        merged_into: dict[int, Copies] = {}  # by id() of a names group's copies joined to a pair's
         for names in sorted(self.groups, key=lambda n: self.first_file[("names", n)]):
             group = self.groups[names]
             matches = self.by_names.get(names, set())
             if len(matches) == 1:
                 pair = pairs[("id", next(iter(matches)))]
                 for kind, copies in group.copies.items():
-                    pair.copies.setdefault(kind, Copies()).merge(copies)
+                    if kind not in pair.copies:
+                        pair.copies[kind] = self._copies()
+                    pair.copies[kind].merge(copies)
+                    merged_into[id(copies)] = pair.copies[kind]  # its spilled rows are the target's
             else:
                 pairs[("names", names)] = group
         self.groups.clear()
 
         choices: dict[tuple[int, str], Choice] = {}
+        owner: dict[int, tuple[_Pair, Choice]] = {}  # by id() of each pair's group of copies
         for pair in pairs.values():
             for kind, copies in pair.copies.items():
                 choice = choices[id(pair), kind] = copies.choice()
+                owner[id(copies)] = (pair, choice)
                 pair.used[kind] = choice.used
                 if choice.rejected:
                     pair.rejected[kind] = list(choice.rejected)
@@ -257,11 +286,22 @@ class _Intake:
             for kind in pair.used:
                 choice = choices.pop((id(pair), kind))  # every copy used was chosen above
                 for doc in choice.superseded:
-                    document_rows.append(_document_row(doc, "superseded", pair.label(),
-                                                       superseded_by=choice.used.file))
+                    document_rows.add((_document_row(doc, "superseded", pair.label(),
+                                                     superseded_by=choice.used.file), None))
                 for doc in choice.rejected:
-                    document_rows.append(_document_row(doc, "rejected", pair.label(),
-                                                       superseded_by=choice.used.file))
+                    document_rows.add((_document_row(doc, "rejected", pair.label(),
+                                                     superseded_by=choice.used.file), None))
+        # Each group of copies that spilled: the pair label and copy used its superseded rows get.
+        resolved: dict[int, tuple[str, str]] = {}
+        for key, copies in self.spilled.items():
+            target = copies
+            while id(target) in merged_into:
+                target = merged_into[id(target)]
+            found = owner.get(id(target))
+            if found is not None:
+                resolved[key] = (found[0].label(), found[1].used.file)
+        # The choices hold each copy used with all its values: let each pair's go once its rows are made.
+        self.spilled, owner, merged_into = {}, {}, {}
 
         pair_rows: list[PairRow] = []
         activity_rows: list[ActivityRow] = []
@@ -275,7 +315,7 @@ class _Intake:
                 used = pair.used.get(kind)
                 if used is None:
                     continue
-                document_rows.append(_document_row(used, "used", label))
+                document_rows.add((_document_row(used, "used", label), None))
                 pair_problems += [
                     ProblemRow.of(replace(p, file=used.file, category="invalid"), pair=label, document=used.kind)
                     for p in used.problems
@@ -298,17 +338,36 @@ class _Intake:
             review_rows += reviews
             competency_rows += _competencies(pair, label)
             question_rows += _questions(pair, label)
-            problems += pair_problems
+            problems.extend(pair_problems)
             _release(pair)
 
-        problems += _not_returned(issued, pairs.values())
-        document_rows.sort(key=lambda r: r.file)
-        return Tracker(as_of, pair_rows, activity_rows, review_rows, problems, document_rows,
+        problems.extend(_not_returned(issued, pairs.values()))
+        documents: Spool[DocumentRow] = Spool(_placed(document_rows.sorted(), resolved))
+        return Tracker(as_of, pair_rows, activity_rows, review_rows, problems, documents,
                        competencies=competency_rows,
                        questions=question_rows,
                        programs=rollups.programs(pair_rows, as_of, competency_rows),
                        alerts=alerts.alerts(pair_rows, activity_rows, as_of, stale_days=stale_days,
                                             return_days=return_days))
+
+
+def _by_file(entry: tuple[DocumentRow, int | None]) -> str:
+    return entry[0].file
+
+
+def _first(item: tuple[str, str, Any]) -> str:
+    return item[0]
+
+
+def _placed(entries: Iterable[tuple[DocumentRow, int | None]],
+            resolved: Mapping[int, tuple[str, str]]) -> Iterator[DocumentRow]:
+    """Documents-table rows, a superseded copy's given its pair and the copy used instead."""
+    for row, slot in entries:
+        if slot is None:
+            yield row
+        else:  # every group of copies that spilled a copy had a valid copy, so it was chosen
+            label, used = resolved[slot]
+            yield replace(row, pair=label, superseded_by=used)
 
 
 def _release(pair: _Pair) -> None:

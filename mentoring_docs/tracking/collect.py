@@ -9,9 +9,12 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
+import heapq
 import os
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
@@ -22,7 +25,8 @@ from ..extension import SECTION, Extension
 from ..kinds import Kind
 from ..safe_read import FileRefused, open_regular, read_limited
 
-__all__ = ["Kept", "SUFFIXES", "Returned", "collect", "discover", "needed", "read_document", "walk"]
+__all__ = ["Kept", "SUFFIXES", "Returned", "Seen", "collect", "discover", "needed", "read_document", "walk",
+           "walk_names"]
 
 #: File suffixes read when a folder is searched.
 SUFFIXES = (".docx", ".pdf")
@@ -175,32 +179,80 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
 def walk(paths: Iterable[str | os.PathLike[str]], problems: list[Problem]) -> Iterator[Path]:
     """The files :func:`discover` finds, one at a time (a folder of a hundred thousand forms is
     not listed up front); a problem for each missing path is appended to ``problems``."""
-    # A file reached twice (two paths given, a link) is read once. Its resolved path is kept
-    # as a 16-byte digest: the set grows with the number of files, so each entry is small.
-    seen: set[bytes] = set()
+    return map(Path, walk_names(paths, problems))
 
-    def new(path: Path) -> bool:
-        key = hashlib.blake2b(os.fsencode(os.path.normcase(os.path.realpath(path))), digest_size=16).digest()
-        if key in seen:
-            return False
-        seen.add(key)
-        return True
+
+def walk_names(paths: Iterable[str | os.PathLike[str]], problems: list[Problem]) -> Iterator[str]:
+    """:func:`walk`'s files as the text ``str(path)`` gives, without making a :class:`~pathlib.Path` of each.
+
+    A Path interns every part of its name for the life of the process, which would make
+    each file of a large folder cost memory after it is read.
+    """
+    seen = Seen()  # a file reached twice (two paths given, a link) is read once
+
+    def new(path: str) -> bool:
+        return seen.add(os.fsencode(os.path.normcase(os.path.realpath(path))))
 
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            here = os.curdir + os.sep
             for folder, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not _skipped(d))
+                # What Path(folder) / name gives: folder is os.walk's join of a Path's text and
+                # plain names, so only the folder given as "." differs (Path drops a leading "./").
+                prefix = folder
+                if str(path) == os.curdir:
+                    prefix = "" if folder == os.curdir else folder.removeprefix(here)
                 for name in sorted(files):
                     if not _skipped(name) and name.lower().endswith(SUFFIXES):
-                        found = Path(folder) / name
+                        found = os.path.join(prefix, name)
                         if new(found):
                             yield found
         elif path.exists():
-            if new(path):
-                yield path
+            if new(str(path)):
+                yield str(path)
         else:
             problems.append(_unreadable(str(path), "no such file or folder"))
+
+
+class Seen:
+    """A set of names that costs eight bytes per name: each is kept as a 64-bit digest.
+
+    Names go to a small set first; when it fills, it is sorted into runs of 64-bit
+    integers (:class:`array.array`), and runs of like size are merged, so a
+    membership test is a binary search in a few runs. Two different names share a
+    digest with a chance of about one in 10^10 for a hundred thousand files, and then
+    the second is taken for the first (it is not read).
+    """
+
+    BUFFER = 4096
+
+    def __init__(self) -> None:
+        self._recent: set[int] = set()
+        self._runs: list[array] = []
+
+    def add(self, name: bytes) -> bool:
+        """Add ``name``; true if it was not there yet."""
+        key = int.from_bytes(hashlib.blake2b(name, digest_size=8).digest(), "little")
+        if key in self._recent or any(_contains(run, key) for run in self._runs):
+            return False
+        self._recent.add(key)
+        if len(self._recent) >= self.BUFFER:
+            run = array("Q", sorted(self._recent))
+            self._recent = set()
+            while self._runs and len(self._runs[-1]) <= 2 * len(run):
+                run = array("Q", heapq.merge(self._runs.pop(), run))
+            self._runs.append(run)
+        return True
+
+    def __len__(self) -> int:
+        return len(self._recent) + sum(len(run) for run in self._runs)
+
+
+def _contains(run: array, key: int) -> bool:
+    at = bisect.bisect_left(run, key)
+    return at < len(run) and run[at] == key
 
 
 def read_document(path: str | os.PathLike[str], *, password: str | None = None,

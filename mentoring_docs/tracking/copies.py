@@ -15,7 +15,11 @@ break a form (a lost name, a date turned into text). So:
 copies as they are read, one at a time, and keeps the values of one of them (the
 newest valid copy; while none is valid, the newest copy): every other copy is kept
 only as what its documents-table row and problem rows need, so a pair that sent a
-hundred copies costs little more than one that sent one.
+hundred copies costs little more than one that sent one. Given a ``spill``
+function, it does not even keep that for the copies that can only be superseded
+(older than a valid copy): each is handed to ``spill`` as soon as that is known
+(the tracker writes its documents-table row to disk, see :mod:`.spool`), so a
+pair's copies cost no memory at all once superseded.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from .collect import Returned
 
@@ -71,29 +75,41 @@ class Copies:
     what :func:`choose` would pick among all of them, whatever the order they came in.
 
     Only the copy that would be used now keeps its values; the others are
-    :func:`stripped` as soon as they cannot be used.
+    :func:`stripped` as soon as they cannot be used. With ``spill``, a copy that
+    turns out superseded while a valid copy is known is passed to it (stripped, with
+    this group of copies) and not kept: :meth:`choice` then lists only the
+    superseded copies it still holds.
     """
 
-    __slots__ = ("_valid", "_newer_invalid", "_superseded")
+    __slots__ = ("_valid", "_newer_invalid", "_superseded", "_spill")
 
-    def __init__(self) -> None:
+    def __init__(self, spill: Callable[[Returned, "Copies"], None] | None = None) -> None:
         self._valid: Returned | None = None
         #: Invalid copies newer than ``_valid`` (every invalid copy while there is none), newest first.
         self._newer_invalid: list[Returned] = []
         self._superseded: list[Returned] = []
+        self._spill = spill
+
+    def _supersede(self, doc: Returned) -> None:
+        # Called only once a valid copy newer than ``doc`` is known: ``doc`` is superseded for good.
+        if self._spill is not None:
+            self._spill(stripped(doc), self)
+        else:
+            self._superseded.append(stripped(doc))
 
     def add(self, doc: Returned) -> None:
         """Take one more copy into account."""
         age, valid = _age(doc), self._valid
         if valid is not None and age < _age(valid):
-            self._superseded.append(stripped(doc))  # older than a valid copy: never used
+            self._supersede(doc)  # older than a valid copy: never used
             return
         if not doc.problems:  # the newest valid copy so far
             if valid is not None:
-                self._superseded.append(stripped(valid))
+                self._supersede(valid)
             self._valid = doc
             newer = [stripped(bad) for bad in self._newer_invalid if _age(bad) > age]
-            self._superseded += [stripped(bad) for bad in self._newer_invalid[len(newer):]]
+            for bad in self._newer_invalid[len(newer):]:
+                self._supersede(bad)
             self._newer_invalid = newer  # rejected: their problems are listed, their values never used
             return
         # Newer than any valid copy, with problems: rejected, or used if no copy turns out valid.
@@ -110,10 +126,11 @@ class Copies:
             ordered.insert(position, stripped(doc))
 
     def merge(self, other: "Copies") -> None:
-        """Take every copy ``other`` holds into account too."""
+        """Take every copy ``other`` holds into account too (those ``other`` spilled stay spilled)."""
         for doc in ([other._valid] if other._valid is not None else []) + other._newer_invalid:
             self.add(doc)
-        self._superseded += other._superseded  # older than a copy just added: superseded here too
+        for doc in other._superseded:  # older than a copy just added: superseded here too
+            self._supersede(doc)
 
     def choice(self) -> Choice:
         """The copy used, the rejected copies (newest first) and the superseded ones (stripped, in no order)."""

@@ -18,7 +18,7 @@ __all__ = [
     "ALERTS", "ActivityRow", "AlertRow", "CATEGORY_TITLES", "CLOSED", "CompetencyRow", "DOCUMENT_STATUSES",
     "DocumentRow", "PROBLEM_CATEGORIES", "PairRow", "ProblemRow", "ProgramRow", "QuestionRow", "RETURN_STATES",
     "RETURN_STATE_TITLES", "ROW_TYPES", "ReviewRow", "STATUS_TITLES", "TABLES", "Tables", "average_change", "column",
-    "columns",
+    "columns", "json_value",
 ]
 
 #: The tables of a tracker, in the order outputs show them (``programs`` is filled by
@@ -305,8 +305,10 @@ class Tables:
     pairs: list[PairRow]
     activities: list[ActivityRow]
     reviews: list[ReviewRow]
-    problems: list[ProblemRow]
-    documents: list[DocumentRow]
+    #: The two tables with a row per file (or more): :func:`~mentoring_docs.tracking.track` keeps
+    #: them on disk (:class:`~mentoring_docs.tracking.spool.Spool`), read as any sequence is.
+    problems: Sequence[ProblemRow]
+    documents: Sequence[DocumentRow]
     # Defaulted, so that code building the tables positionally keeps working.
     competencies: list[CompetencyRow] = field(default_factory=list)
     questions: list[QuestionRow] = field(default_factory=list)
@@ -324,14 +326,16 @@ class Tables:
         """The tables by name, in :data:`TABLES` order."""
         return {name: getattr(self, name) for name in TABLES}
 
-    def to_dict(self) -> dict[str, Any]:
-        """The tracker as one JSON-able object: ``as_of`` and each table as a list of objects."""
+    def to_dict(self, *, tables: bool = True) -> dict[str, Any]:
+        """The tracker as one JSON-able object: ``as_of`` and each table as a list of objects
+        (without ``tables``: only what comes before the tables)."""
         out: dict[str, Any] = {"as_of": self.as_of.isoformat(),
                                "average_competency_change": self.average_competency_change}
         if self.audience != "coordinator":
             out["audience"] = self.audience
-        for name, rows in self.tables().items():
-            out[name] = [{k: _json_value(v) for k, v in asdict(row).items()} for row in rows]
+        if tables:
+            for name, rows in self.tables().items():
+                out[name] = [{k: json_value(v) for k, v in asdict(row).items()} for row in rows]
         return out
 
 
@@ -340,7 +344,8 @@ def columns(table: str) -> list[tuple[str, Mapping[str, Any]]]:
     return [(f.name, f.metadata) for f in fields(ROW_TYPES[table])]
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """A cell's value as JSON holds it: dates and times in ISO 8601, the rest as it is."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return value

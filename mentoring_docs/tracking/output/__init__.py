@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import IO, Callable, Mapping
 
-from ...atomic import atomic_write
+from ...atomic import AtomicFiles
 from ...errors import MentoringDocsError, OutputExistsError
 from ..tables import Tables
+
+#: Writes one output file's bytes to the handle it is given.
+Stream = Callable[[IO[bytes]], None]
 
 #: Output formats by file extension.
 FORMATS = (".xlsx", ".csv", ".json", ".html")
@@ -49,14 +52,18 @@ def write(tracker: Tables, out: str | os.PathLike[str], *, overwrite: bool = Fal
     """Write ``tracker`` to ``out`` (.xlsx, .csv, .json or .html); returns the files written."""
     check(out, overwrite=overwrite)
     suffix = Path(out).suffix.lower()
-    render: Callable[[Tables, Path], Mapping[Path, bytes]]
+    streams: Callable[[Tables, Path], Mapping[Path, Stream]]
     if suffix == ".xlsx":
-        from .xlsx import render
+        from .xlsx import streams
     elif suffix == ".csv":
-        from .csv_files import render
+        from .csv_files import streams
     elif suffix == ".json":
-        from .json_file import render
+        from .json_file import streams
     else:
-        from .html import render
-    files = render(tracker, Path(out))
-    return [atomic_write(path, data, overwrite=overwrite) for path, data in files.items()]
+        from .html import streams
+    # Each file is written as its rows are read (the documents and problems tables may
+    # hold a row per file read, kept on disk), under a temporary name until all are whole.
+    with AtomicFiles(overwrite=overwrite) as files:
+        for path, stream in streams(tracker, Path(out)).items():
+            stream(files.open(path))
+        return files.commit()

@@ -16,9 +16,10 @@ quotes around any separator); the JSON output keeps it untouched.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Callable, Iterable
 
 from ...csv_guard import GuardedWriter
 from ..tables import TABLES, Tables, columns
@@ -31,20 +32,21 @@ def csv_paths(out: Path) -> dict[str, Path]:
             for name in TABLES}
 
 
-def render(tracker: Tables, out: Path) -> dict[Path, bytes]:
-    """Each table's CSV bytes, by file."""
-
-    files: dict[Path, bytes] = {}
+def streams(tracker: Tables, out: Path) -> dict[Path, Callable[[IO[bytes]], None]]:
+    """Each table's CSV, by file: a function writing its bytes, row by row, to a handle."""
     paths = csv_paths(out)
-    for name, rows in tracker.tables().items():
-        buffer = io.StringIO(newline="")
-        writer = GuardedWriter(buffer)
-        cols = columns(name)
-        writer.writerow([attr for attr, _ in cols])
-        for row in rows:
-            writer.writerow([_cell(getattr(row, attr)) for attr, _ in cols])
-        files[paths[name]] = buffer.getvalue().encode("utf-8-sig")
-    return files
+    return {paths[name]: functools.partial(_write, name, rows) for name, rows in tracker.tables().items()}
+
+
+def _write(name: str, rows: Iterable[Any], handle: IO[bytes]) -> None:
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="", write_through=False)
+    writer = GuardedWriter(text)
+    cols = columns(name)
+    writer.writerow([attr for attr, _ in cols])
+    for row in rows:
+        writer.writerow([_cell(getattr(row, attr)) for attr, _ in cols])
+    text.flush()
+    text.detach()  # the handle is the caller's to close
 
 
 def _cell(value: Any) -> object:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
+from typing import IO, Callable, Iterable
 
 from jinja2 import Environment, StrictUndefined
 
@@ -142,15 +143,19 @@ def _overdue(activities: Iterable["ActivityRow"]) -> list["ActivityRow"]:
                   key=lambda a: (-(a.days_overdue or 0), (a.mentor or "").casefold(), a.goal, a.activity))
 
 
-def render(tracker: Tables, out: Path) -> dict[Path, bytes]:
-    """The page's bytes (UTF-8 HTML)."""
+def streams(tracker: Tables, out: Path) -> dict[Path, Callable[[IO[bytes]], None]]:
+    """The page (UTF-8 HTML), written as the template renders it."""
+    return {out: functools.partial(_write, tracker)}
+
+
+def _write(tracker: Tables, handle: IO[bytes]) -> None:
 
     script = _resource("tracker.js")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     upcoming = _upcoming(tracker)
     programs = _programs(tracker.pairs)
     as_of = tracker.as_of
-    page = environment().from_string(_resource("tracker.html.j2")).render(
+    page = environment().from_string(_resource("tracker.html.j2")).generate(
         title="Mentoring tracker" + (f": {programs[0]}" if len(programs) == 1 else ""),
         programs=programs,
         as_of=as_of,
@@ -181,4 +186,5 @@ def render(tracker: Tables, out: Path) -> dict[Path, bytes]:
         script=script,
         script_hash=f"sha256-{digest}",
     )
-    return {out: page.encode("utf-8")}
+    for piece in page:  # the files-read table may have a row per file: not joined in memory
+        handle.write(piece.encode("utf-8"))
