@@ -9,6 +9,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import lxml.html
 import openpyxl
 from click.testing import CliRunner
 
@@ -102,6 +103,26 @@ def test_a_program_with_its_own_questions_end_to_end(tmp_path: Path) -> None:
     assert body[("MPA-1", "program_questions.site")] == "Leeds, Wellington Place"
     assert body[("MPA-2", "program_questions.cohort")] == "Spring 2026"
     assert body[("MPA-1", "program_questions.budget_approved")] == "Yes"
+
+    # The web page has a table of the answers; the manager's view says who answered, not what.
+    for audience in ("coordinator", "manager"):
+        page = tmp_path / f"tracker-{audience}.html"
+        result = runner.invoke(main, ["track", str(returned), "-o", str(page), "--fields", FIELDS,
+                                      "--as-of", "2026-03-02", "--audience", audience])
+        assert result.exit_code == 0, result.output
+        (section,) = lxml.html.fromstring(page.read_bytes()).xpath('//section[h2="Program questions"]')
+        header = [th.text_content() for th in section.xpath(".//thead//th")]
+        rows = [[td.text_content() for td in tr.xpath("td")] for tr in section.xpath(".//tbody/tr")]
+        assert len(rows) == 6
+        if audience == "coordinator":
+            assert header[:8] == ["Pair", "Mentor", "Mentee", "Document", "Question", "Label", "Answer", "Checked"]
+            shown = {(r[0], r[4]): r[6] for r in rows}
+            assert shown[("MPA-1", "program_questions.site")] == "Leeds, Wellington Place"
+            assert shown[("MPA-2", "program_questions.site")] == "Łódź"
+            assert shown[("MPA-2", "program_questions.budget_approved")] == "No"
+        else:
+            assert "Answer" not in header and header[:5] == ["Pair", "Mentor", "Mentee", "Document", "Question"]
+            assert "Leeds" not in section.text_content() and "Łódź" not in section.text_content()
 
     # Without --fields the answers are still there, as the text the forms hold, unchecked.
     result = runner.invoke(main, ["track", str(returned), "-o", str(tmp_path / "plain.json"), "--as-of", "2026-03-02"])

@@ -175,6 +175,10 @@ def _write(tracker: Tables, handle: IO[bytes]) -> None:
         program_rows=tracker.programs,
         program_columns=columns("programs"),
         audience=tracker.audience,
+        questions=tracker.questions,
+        # The manager's view blanks every answer (audience.py): the column would be empty.
+        question_columns=[(name, meta) for name, meta in columns("questions")
+                          if not (name == "answer" and tracker.audience == "manager")],
         problems=tracker.problems,
         documents=tracker.documents,
         problem_columns=columns("problems"),
