@@ -72,15 +72,21 @@ def flatten(cat: PathCatalogue, data: Mapping[str, Any]) -> dict[str, Any]:
     A choice set becomes one ``True`` per ticked box (``focus.areas.networking``).
     """
     out: dict[str, Any] = {}
+    choice_sets = cat.choice_sets
 
     def walk(value: Any, path: str, pattern: str) -> None:
-        if pattern in cat.choice_sets:
+        if pattern in choice_sets:
             for item in value:
                 out[f"{path}.{item}"] = True
         elif isinstance(value, dict) or (not isinstance(value, (str, list)) and isinstance(value, Mapping)):
             # dict first: typing.Mapping's isinstance is slow, and most values are plain text
             for key, inner in value.items():
-                walk(inner, f"{path}.{key}" if path else key, f"{pattern}.{key}" if pattern else key)
+                inner_path = f"{path}.{key}" if path else key
+                inner_pattern = f"{pattern}.{key}" if pattern else key
+                if inner.__class__ is str and inner_pattern not in choice_sets:
+                    out[inner_path] = inner  # plain text, most leaves: what walk() would do, without the call
+                else:
+                    walk(inner, inner_path, inner_pattern)
         elif isinstance(value, list):
             for index, inner in enumerate(value):
                 walk(inner, f"{path}.{index}", f"{pattern}.*")

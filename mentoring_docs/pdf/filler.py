@@ -216,6 +216,10 @@ class CompiledForm:
         self.slots.sort(key=lambda slot: _packs(slot)[0])
         self._ascending = _ascending(self.slots)
         self.by_path = {slot.path: slot for slot in self.slots}
+        # Paths whose text value the field shows as it is (Field.to_text gives str(value)):
+        # values() skips that call for them, most of a batch record's values.
+        self._as_is = frozenset(slot.path for slot in self.slots if slot.kind != "check" and slot.field.kind
+                                not in (FieldKind.DATE, FieldKind.NUMBER, FieldKind.CHECKBOX))
         self._ascii_labels = all(label.isascii() for slot in self.slots for label in slot.labels.values())
         # Generation of each object the update may rewrite (0 for all of ours).
         self._generation = {n: g for slot in self.slots
@@ -357,8 +361,13 @@ class CompiledForm:
         """The text (or tick) each field gets for ``record``."""
         self.check_capacity(record)
         out: dict[str, str | bool] = {}
+        as_is = self._as_is
+        by_path = self.by_path
         for path, value in record.flat.items():
-            slot = self.by_path[path]
+            if value.__class__ is str and path in as_is:
+                out[path] = value
+                continue
+            slot = by_path[path]
             if slot.kind == "check":
                 out[path] = bool(value)
             else:
