@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterable
 
 from .kinds import KINDS, Kind
 
@@ -97,28 +98,46 @@ def text(kind: Kind) -> str:
     return json.dumps(derive(kind), ensure_ascii=False, indent=1) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``--write`` the snapshot files, or ``--check`` (exit 1 when one is out of date)."""
+def write_or_check(argv: list[str] | None, module: str, files: Iterable[tuple[str, Callable[[], str]]]) -> int:
+    """The command line of a module whose committed files are derived: ``--write`` them, or ``--check``.
+
+    ``files`` are (path, function giving the text the file must hold). ``--check`` exits
+    1 naming the files out of date and the command that writes them. Files are read with
+    universal newlines (a checkout that turned them into CRLF is not out of date) and
+    written with LF.
+    """
     args = sys.argv[1:] if argv is None else argv
+    command = f"python -m {module} --write"
     if args not in (["--write"], ["--check"]):
-        print(f"usage: {COMMAND} | python -m mentoring_docs.snapshot --check", file=sys.stderr)
+        print(f"usage: {command} | python -m {module} --check", file=sys.stderr)
         return 2
     stale = []
-    for kind in KINDS:
-        wanted = text(kind)
-        path = path_of(kind)
-        current = path.read_text(encoding="utf-8") if path.is_file() else None
+    for path, make in files:
+        wanted = make()
+        try:
+            with open(path, encoding="utf-8") as handle:
+                current: str | None = handle.read()
+        except OSError:
+            current = None
         if current == wanted:
             continue
         if args == ["--write"]:
-            path.write_text(wanted, encoding="utf-8")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(wanted)
             print(f"wrote {path}")
         else:
-            stale.append(str(path))
+            stale.append(path)
     if stale:
-        print(f"out of date: {', '.join(stale)}; run {COMMAND}", file=sys.stderr)
+        print(f"out of date: {', '.join(stale)}; run {command}", file=sys.stderr)
         return 1
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``--write`` the snapshot files, or ``--check`` (exit 1 when one is out of date)."""
+    return write_or_check(argv, "mentoring_docs.snapshot",
+                          [(str(path_of(kind)), functools.partial(text, kind)) for kind in KINDS])
 
 
 if __name__ == "__main__":  # pragma: no cover

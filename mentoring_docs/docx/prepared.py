@@ -33,7 +33,7 @@ from ..catalogue import catalogue
 from ..kinds import KINDS, Kind
 from ..paper import PAPERS, suffix
 from ..shipped import shipped_bytes
-from ..snapshot import sources_digest
+from ..snapshot import sources_digest, write_or_check
 from .controls import ControlKind
 from .package import Member
 from .render import PART_LEVEL, Compiled, Loop, Slot
@@ -199,33 +199,9 @@ def load(kind: Kind, paper: str) -> Compiled | None:
 
 def main(argv: list[str] | None = None) -> int:
     """``--write`` the compiled built-in templates, or ``--check`` (exit 1 when one is out of date)."""
-    args = sys.argv[1:] if argv is None else argv
-    if args not in (["--write"], ["--check"]):
-        print(f"usage: {COMMAND} | python -m mentoring_docs.docx.prepared --check", file=sys.stderr)
-        return 2
-    stale = []
-    for kind in KINDS:
-        for paper in PAPERS:
-            wanted = text(kind, paper)
-            path = os.path.normpath(_path(kind, paper))
-            try:
-                with open(path, encoding="utf-8", newline="") as handle:
-                    current: str | None = handle.read()
-            except OSError:
-                current = None
-            if current == wanted:
-                continue
-            if args == ["--write"]:
-                os.makedirs(os.path.dirname(path), exist_ok=True)
-                with open(path, "w", encoding="utf-8", newline="\n") as handle:
-                    handle.write(wanted)
-                print(f"wrote {path}")
-            else:
-                stale.append(path)
-    if stale:
-        print(f"out of date: {', '.join(stale)}; run {COMMAND}", file=sys.stderr)
-        return 1
-    return 0
+    return write_or_check(argv, "mentoring_docs.docx.prepared",
+                          [(os.path.normpath(_path(kind, paper)), functools.partial(text, kind, paper))
+                           for kind in KINDS for paper in PAPERS])
 
 
 if __name__ == "__main__":  # pragma: no cover
