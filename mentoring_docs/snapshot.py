@@ -51,13 +51,28 @@ def sources_digest() -> str:
     by every fill anyway while hashlib's OpenSSL costs a few milliseconds to load.
     The test of the committed files compares their whole text.
     """
+    return modules_digest(HERE, SOURCES)
+
+
+def file_entry(name: str, blob: bytes, text: bool = True) -> str:
+    """``name:size:crc32`` of one file a derived file comes from; a text file counted with LF line
+    ends, so that it reads the same on a checkout that made them CRLF."""
+    if text:
+        blob = blob.replace(b"\r\n", b"\n")
+    return f"{name}:{len(blob)}:{zlib.crc32(blob):08x}"
+
+
+def modules_digest(folder: str | os.PathLike[str], names: Iterable[str], prefix: str = "") -> str:
+    """:func:`file_entry` of each text file of ``names`` in ``folder`` (named ``prefix + name``);
+    "" when one cannot be read."""
     parts = []
-    for name in SOURCES:
+    for name in names:
         try:
-            blob = (HERE / name).read_bytes().replace(b"\r\n", b"\n")  # the same on a CRLF checkout
+            with open(os.path.join(folder, name), "rb") as handle:
+                blob = handle.read()
         except OSError:
             return ""  # an install without sources: nothing to compare, so never trusted
-        parts.append(f"{name}:{len(blob)}:{zlib.crc32(blob):08x}")
+        parts.append(file_entry(prefix + name, blob))
     return " ".join(parts)
 
 

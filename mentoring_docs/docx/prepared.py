@@ -26,14 +26,13 @@ import functools
 import json
 import os
 import sys
-import zlib
 from typing import Any
 
 from ..catalogue import catalogue
 from ..kinds import KINDS, Kind
 from ..paper import PAPERS, suffix
 from ..shipped import shipped_bytes
-from ..snapshot import sources_digest, write_or_check
+from ..snapshot import file_entry, modules_digest, sources_digest, write_or_check
 from .controls import ControlKind
 from .package import Member
 from .render import PART_LEVEL, Compiled, Loop, Slot
@@ -64,22 +63,10 @@ def template_name(kind: str, paper: str) -> str:
     return f"{kind}{suffix(paper)}.docx"
 
 
-def _crc(name: str, blob: bytes) -> str:
-    blob = blob.replace(b"\r\n", b"\n") if not name.endswith(".docx") else blob  # same on a CRLF checkout
-    return f"{name}:{len(blob)}:{zlib.crc32(blob):08x}"
-
-
 @functools.lru_cache(maxsize=1)
 def _code_digest() -> str:
     """Name, size and CRC-32 of each module of :data:`SOURCES` as installed; "" when one cannot be read."""
-    parts = []
-    for name in SOURCES:
-        try:
-            with open(os.path.join(HERE, name), "rb") as handle:
-                parts.append(_crc("docx/" + name, handle.read()))
-        except OSError:
-            return ""  # an install without sources: nothing to compare, so never trusted
-    return " ".join(parts)
+    return modules_digest(HERE, SOURCES, "docx/")
 
 
 def digest(kind: str, paper: str) -> str:
@@ -93,7 +80,7 @@ def digest(kind: str, paper: str) -> str:
     if not code or not schemas:
         return ""
     name = template_name(kind, paper)
-    return " ".join((_crc(name, shipped_bytes("templates", name)), code, schemas))
+    return " ".join((file_entry(name, shipped_bytes("templates", name), text=False), code, schemas))
 
 
 def _path(kind: str, paper: str) -> str:

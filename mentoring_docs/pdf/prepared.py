@@ -29,14 +29,13 @@ import importlib
 import json
 import os
 import sys
-import zlib
 from typing import Any
 
 from ..catalogue import Catalogue, Field, catalogue
 from ..kinds import KINDS, Kind
 from ..paper import PAPERS, suffix
 from ..shipped import shipped_bytes
-from ..snapshot import sources_digest, write_or_check
+from ..snapshot import file_entry, modules_digest, sources_digest, write_or_check
 from .filler import CompiledForm
 from .font import FONT_FILE, font_bytes, metrics
 from .fontset import FontChain
@@ -56,22 +55,10 @@ def file_name(kind: str, paper: str) -> str:
     return f"{kind}{suffix(paper)}.pdf.json"
 
 
-def _crc(name: str, blob: bytes, text: bool) -> str:
-    blob = blob.replace(b"\r\n", b"\n") if text else blob  # a source reads the same on a CRLF checkout
-    return f"{name}:{len(blob)}:{zlib.crc32(blob):08x}"
-
-
 @functools.lru_cache(maxsize=1)
 def _code_digest() -> str:
     """Name, size and CRC-32 of each module of :data:`SOURCES` as installed; "" when one cannot be read."""
-    parts = []
-    for name in SOURCES:
-        try:
-            with open(os.path.join(HERE, name), "rb") as handle:
-                parts.append(_crc("pdf/" + name, handle.read(), True))
-        except OSError:
-            return ""  # an install without sources: nothing to compare, so never trusted
-    return " ".join(parts)
+    return modules_digest(HERE, SOURCES, "pdf/")
 
 
 def digest(kind: str, paper: str) -> str:
@@ -79,8 +66,8 @@ def digest(kind: str, paper: str) -> str:
     code, schemas = _code_digest(), sources_digest()
     if not code or not schemas:
         return ""
-    blank = _crc(f"{kind}{suffix(paper)}.pdf", blank_template(kind, paper), False)
-    return " ".join((blank, _crc(FONT_FILE, font_bytes(), False), code, schemas))
+    blank = file_entry(f"{kind}{suffix(paper)}.pdf", blank_template(kind, paper), text=False)
+    return " ".join((blank, file_entry(FONT_FILE, font_bytes(), text=False), code, schemas))
 
 
 # -- a compiled form's attributes as JSON ---------------------------------------------------------
