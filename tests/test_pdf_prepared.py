@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+from prepared_support import copy_package, fill_in_copy
 from strategies import records
 from tools import require
 
@@ -86,34 +86,9 @@ def test_any_action_plan_fills_the_same_from_the_compiled_file(data):
     assert prepared.load("action_plan", "a4").render(data) == prepared._compile("action_plan", "a4").render(data)
 
 
-def _copy_package(tmp_path: Path) -> Path:
-    package = tmp_path / "mentoring_docs"
-    shutil.copytree(Path(mentoring_docs.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
-    return package
-
-
-_FILL = (
-    "import sys\n"
-    "from mentoring_docs.pdf import prepared\n"
-    "print(prepared.load('agreement', 'letter') is None)\n"
-    "from mentoring_docs.cli import main\n"
-    "try:\n"
-    "    main()\n"
-    "except SystemExit as exc:\n"
-    "    print('pikepdf' in sys.modules, exc.code)\n"
-)
-
-
-def _fill_in_copy(tmp_path: Path, out: Path) -> list[str]:
-    done = subprocess.run([sys.executable, "-c", _FILL, "fill", "agreement", str(ROOT / "samples" / "agreement.json"),
-                           "-o", str(out)], capture_output=True, text=True, cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.split("\n")[:2]
-
-
 @pytest.mark.parametrize("change", ["filler", "blank", "font", "damaged"])
 def test_a_stale_or_damaged_compiled_file_is_ignored_and_the_blank_parsed(tmp_path, change):
-    package = _copy_package(tmp_path)
+    package = copy_package(tmp_path)
     if change == "filler":  # the code that compiles changed: what it makes may differ
         path = package / "pdf" / "filler.py"
         path.write_text(path.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
@@ -127,7 +102,7 @@ def test_a_stale_or_damaged_compiled_file_is_ignored_and_the_blank_parsed(tmp_pa
         path = package / "templates" / "compiled" / "agreement.pdf.json"
         path.write_text(path.read_text(encoding="utf-8")[:5000], encoding="utf-8")
     out = tmp_path / "a.pdf"
-    assert _fill_in_copy(tmp_path, out) == ["True", "True 0"]
+    assert fill_in_copy(tmp_path, out, 'pdf', 'pikepdf') == ["True", "True 0"]
     check = subprocess.run([sys.executable, "-m", "mentoring_docs.pdf.prepared", "--check"], capture_output=True,
                            text=True, cwd=tmp_path)
     assert check.returncode == 1 and prepared.COMMAND in check.stderr
@@ -139,9 +114,9 @@ def test_a_stale_or_damaged_compiled_file_is_ignored_and_the_blank_parsed(tmp_pa
 
 def test_a_current_copy_is_used_without_pikepdf(tmp_path):
     # The control case of the test above: the same copy, unchanged, loads the compiled file.
-    _copy_package(tmp_path)
+    copy_package(tmp_path)
     out = tmp_path / "a.pdf"
-    assert _fill_in_copy(tmp_path, out) == ["False", "False 0"]
+    assert fill_in_copy(tmp_path, out, 'pdf', 'pikepdf') == ["False", "False 0"]
     reference = tmp_path / "reference.pdf"
     mentoring_docs.fill("agreement", _record("agreement"), reference)
     assert out.read_bytes() == reference.read_bytes()
